@@ -1,0 +1,241 @@
+"""`icp ingest`, `icp sources`, `icp forget`, `icp config`."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from agent.cli.app import app
+from agent.cli.options import ChromaUrl, Embeddings, Json, Workspace_, open_workspace, settings_from
+from agent.errors import UsageError
+
+out = Console()
+err = Console(stderr=True)
+
+_STATUS_STYLE = {
+    "ingested": "green",
+    "replaced": "cyan",
+    "unchanged": "dim",
+    "duplicate": "yellow",
+    "skipped": "dim",
+    "failed": "bold red",
+}
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs; '-' reads stdin.")],
+    workspace: Workspace_ = None,
+    json_out: Json = False,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
+) -> None:
+    """Load research files (transcripts, notes, win/loss, surveys, CRM exports) into the workspace."""
+    from agent.ingest.batch import ingest_paths
+
+    settings = settings_from(workspace=workspace, chroma_url=chroma_url, embeddings=embeddings)
+    stdin_text = None
+    if "-" in paths:
+        paths = [p for p in paths if p != "-"]
+        stdin_text = sys.stdin.read()
+        if not stdin_text.strip():
+            raise UsageError("nothing on stdin to ingest")
+    ws = open_workspace(settings)
+    quiet = json_out or not err.is_terminal
+    progress = Progress(
+        TextColumn("[bold]Ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("", total=None)
+
+        def on_total(total: int) -> None:
+            progress.update(task, total=total)
+
+        def on_file(result) -> None:
+            if result.status != "skipped":
+                progress.update(task, advance=1, description=result.source)
+
+        def on_wait() -> None:
+            progress.console.print(
+                "[yellow]Waiting for another icp process to finish writing this workspace…"
+            )
+
+        report = ingest_paths(
+            paths,
+            ws,
+            _embedder(settings),
+            settings,
+            on_file=on_file,
+            on_total=on_total,
+            on_wait=on_wait,
+            stdin_text=stdin_text,
+        )
+    ws.close()
+    if json_out:
+        out.print_json(json.dumps(report.as_dict(), default=str))
+    else:
+        _print_report(report, settings.workspace)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _embedder(settings):
+    from agent.embeddings import make_embedder
+
+    return make_embedder(settings)
+
+
+def _print_report(report, workspace) -> None:
+    files = Table(title="Files", title_justify="left", show_lines=False)
+    for column in ("file", "status", "kind", "docs", "chunks", "account(s) / note"):
+        files.add_column(column, overflow="fold")
+    for result in report.results:
+        note = result.error or ", ".join(result.accounts[:3]) + (
+            f" +{len(result.accounts) - 3}" if len(result.accounts) > 3 else ""
+        )
+        if result.duplicate_rows or result.empty_rows:
+            note += f" ({result.duplicate_rows} duplicate, {result.empty_rows} empty rows dropped)"
+        if result.warnings:
+            note += "  ⚠ " + "; ".join(result.warnings)
+        files.add_row(
+            result.source,
+            f"[{_STATUS_STYLE[result.status]}]{result.status}",
+            result.kind or "",
+            str(result.documents or ""),
+            str(result.chunks or ""),
+            note,
+        )
+    out.print(files)
+    by_kind = report.by_kind()
+    if by_kind:
+        kinds = Table(title="New or changed, by kind", title_justify="left")
+        for column in ("kind", "files", "documents", "chunks"):
+            kinds.add_column(column, justify="right" if column != "kind" else "left")
+        for kind, counts in sorted(by_kind.items()):
+            kinds.add_row(
+                kind, str(counts["files"]), str(counts["documents"]), str(counts["chunks"])
+            )
+        out.print(kinds)
+    by_account = report.by_account()
+    if by_account:
+        accounts = Table(title="By account (files)", title_justify="left")
+        accounts.add_column("account")
+        accounts.add_column("files", justify="right")
+        for account, count in by_account.most_common():
+            accounts.add_row(account, str(count))
+        out.print(accounts)
+    for missing in report.missing:
+        err.print(f"[bold red]Not found:[/] {missing}")
+    failed = report.failed
+    counts = {s: sum(1 for r in report.results if r.status == s) for s in _STATUS_STYLE}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    out.print(f"Workspace {workspace}: {summary or 'nothing to do'}.")
+    if failed or report.missing:
+        err.print(
+            f"[bold red]{len(failed) + len(report.missing)} input(s) failed[/]; everything else was stored."
+        )
+
+
+@app.command()
+def sources(workspace: Workspace_ = None, json_out: Json = False) -> None:
+    """List the ingested files with their kind, documents, chunks and accounts."""
+    settings = settings_from(workspace=workspace)
+    ws = open_workspace(settings, must_exist=True)
+    entries = ws.catalog.files()
+    ws.close()
+    if json_out:
+        out.print_json(json.dumps([e.__dict__ for e in entries]))
+        return
+    table = Table(title=f"Sources in {settings.workspace}", title_justify="left")
+    for column in ("file", "kind", "docs", "chunks", "accounts", "ingested"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        accounts = ", ".join(entry.accounts[:3]) + (
+            f" +{len(entry.accounts) - 3}" if len(entry.accounts) > 3 else ""
+        )
+        table.add_row(
+            entry.source,
+            entry.kind or "",
+            str(entry.documents),
+            str(entry.chunks),
+            accounts,
+            entry.ingested_at,
+        )
+    out.print(table)
+    out.print(
+        f"{len(entries)} files, {sum(e.documents for e in entries)} documents, {sum(e.chunks for e in entries)} chunks."
+    )
+
+
+@app.command()
+def forget(
+    names: Annotated[
+        list[str], typer.Argument(help="Source names, paths or globs as shown by `icp sources`.")
+    ],
+    workspace: Workspace_ = None,
+    json_out: Json = False,
+) -> None:
+    """Remove sources (their documents, chunks, vectors and evidence) from the workspace."""
+    settings = settings_from(workspace=workspace)
+    ws = open_workspace(settings, must_exist=True)
+    entries = ws.catalog.files()
+    removed: list[str] = []
+    unmatched: list[str] = []
+    for name in names:
+        hits = [
+            e
+            for e in entries
+            if fnmatch.fnmatch(e.source, name)
+            or fnmatch.fnmatch(e.path, name)
+            or e.source.endswith("/" + name)
+            or e.file_id.startswith(name)
+        ]
+        if not hits:
+            unmatched.append(name)
+        for entry in hits:
+            if entry.source not in removed:
+                ws.forget(entry.file_id)
+                removed.append(entry.source)
+    ws.close()
+    if json_out:
+        out.print_json(json.dumps({"removed": removed, "not_found": unmatched}))
+    else:
+        for source in removed:
+            out.print(f"Forgot {source}")
+        for name in unmatched:
+            err.print(f"[bold red]No source matches[/] {name!r} (see `icp sources`)")
+    if unmatched:
+        raise typer.Exit(1)
+
+
+@app.command()
+def config(
+    workspace: Workspace_ = None,
+    json_out: Json = False,
+) -> None:
+    """Show the effective settings (flags > env > .env > workspace config.yaml), keys masked."""
+    settings = settings_from(workspace=workspace)
+    data = settings.masked()
+    if json_out:
+        out.print_json(json.dumps(data, default=str))
+        return
+    table = Table(title="Effective settings", title_justify="left")
+    table.add_column("setting")
+    table.add_column("value", overflow="fold")
+    for key, value in data.items():
+        table.add_row(key, "" if value is None else str(value))
+    out.print(table)

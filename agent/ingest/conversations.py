@@ -1,0 +1,182 @@
+"""Interview transcripts, researcher notes and win/loss/churn notes (.txt, .md, .vtt, .srt, .docx)."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from agent.ingest.frontmatter import split_front_matter
+from agent.ingest.normalize import outcome, parse_date, parse_money
+from agent.ingest.rawfile import RawFile, decode_text
+from agent.ingest.speakers import (
+    assign_roles,
+    find_label_turns,
+    find_otter_turns,
+    paragraph_turns,
+    unify_speaker_names,
+)
+from agent.ingest.subtitles import parse_srt, parse_vtt, render_cues
+from agent.schema import DealNote, SourceKind, Turn
+
+_DEAL_KEYS = {"outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to"}
+_HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*$", re.MULTILINE)
+_DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+
+
+def _names(value: Any) -> list[str]:
+    """Front matter people lists: 'Sam Ortiz' or ['Dana Whitfield (VP RevOps)', …] → names."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else re.split(r"[;,]\s*(?![^()]*\))", str(value))
+    return [re.sub(r"\s*\(.*?\)\s*", "", str(item)).strip() for item in items if str(item).strip()]
+
+
+def date_from_name(stem: str):
+    match = _DATE_IN_NAME.search(stem)
+    return parse_date("-".join(match.groups())) if match else None
+
+
+def build_conversation(
+    raw: RawFile,
+    text: str,
+    body_start: int,
+    meta: dict[str, Any],
+    warnings: list[str],
+    turns_hint: list[Turn] | None = None,
+) -> dict[str, Any]:
+    """Fields of a SourceDocument for conversational text: kind, turns, speakers, account."""
+    kind = SourceKind.transcript
+    deal: DealNote | None = None
+    speakers = []
+    if _DEAL_KEYS & set(meta) or str(meta.get("type", "")).lower() in {
+        "win_loss",
+        "win-loss",
+        "churn",
+        "loss",
+        "win",
+    }:
+        kind = SourceKind.win_loss
+        stage = outcome(meta.get("outcome") or meta.get("result") or meta.get("type"))
+        deal = DealNote(
+            outcome=stage if stage in {"won", "lost", "churned", "expanded"} else None,  # type: ignore[arg-type]
+            acv=parse_money(meta.get("acv")),
+            competitor=str(meta.get("competitor") or meta.get("lost_to") or "").strip() or None,
+        )
+        if deal.outcome is None and meta.get("outcome") is not None:
+            warnings.append(
+                f"unknown outcome {meta.get('outcome')!r} (expected won, lost, churned or expanded)"
+            )
+        turns = paragraph_turns(text, body_start)
+    else:
+        found: list[tuple[Turn, str | None]]
+        if turns_hint is not None:
+            found = [(t, None) for t in turns_hint]
+        else:
+            found = find_otter_turns(text, body_start) or find_label_turns(text, body_start)
+        if found:
+            unify_speaker_names(found)
+            titles: dict[str, str | None] = {}
+            for turn, title in found:
+                if turn.speaker and title and not titles.get(turn.speaker):
+                    titles[turn.speaker] = title
+                titles.setdefault(turn.speaker or "", None)
+            turns = [t for t, _ in found]
+            speakers = assign_roles(
+                text,
+                turns,
+                titles,
+                interviewers=_names(meta.get("interviewer") or meta.get("interviewers")),
+                customers=_names(
+                    meta.get("participants") or meta.get("interviewee") or meta.get("customer")
+                ),
+                vendor_names=_names(meta.get("vendor")),
+            )
+        else:
+            kind = SourceKind.notes
+            turns = paragraph_turns(text, body_start)
+    account = meta.get("account") or meta.get("company") or meta.get("customer_account")
+    heading = _HEADING.search(text, body_start)
+    document_date = parse_date(meta.get("date")) or date_from_name(raw.path.stem)
+    return {
+        "kind": kind,
+        "turns": turns,
+        "speakers": speakers,
+        "deal": deal,
+        "account": str(account).strip() if account else None,
+        "account_attribution": "front_matter" if account else None,
+        "date": document_date,
+        "title": str(meta.get("title") or (heading.group(1) if heading else "")).strip() or None,
+        "metadata": {
+            k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+            for k, v in meta.items()
+        },
+    }
+
+
+def load_text(raw: RawFile, warnings: list[str]) -> list[dict[str, Any]]:
+    text = decode_text(raw)
+    meta, body_start, problem = split_front_matter(text)
+    if problem:
+        warnings.append(problem)
+    if not text[body_start:].strip():
+        raise raw.fail("no text after the front matter")
+    fields = build_conversation(raw, text, body_start, meta, warnings)
+    return [{"text": text, **fields}]
+
+
+def load_subtitles(raw: RawFile, warnings: list[str]) -> list[dict[str, Any]]:
+    source_text = decode_text(raw)
+    cues = (
+        parse_vtt(source_text, raw.source)
+        if raw.suffix == ".vtt"
+        else parse_srt(source_text, raw.source)
+    )
+    text, turns = render_cues(cues)
+    if not any(t.speaker for t in turns):
+        warnings.append("captions carry no speaker names; every turn is treated as the customer's")
+    fields = build_conversation(raw, text, 0, {}, warnings, turns_hint=turns)
+    fields["metadata"]["cues"] = len(cues)
+    return [{"text": text, **fields}]
+
+
+def load_docx(raw: RawFile, warnings: list[str]) -> list[dict[str, Any]]:
+    import zipfile
+
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(io.BytesIO(raw.data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise raw.fail(f"not a readable Word .docx file ({type(exc).__name__})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:  # transcripts sometimes come as a speaker | words table
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 2 and cells[0] and cells[-1]:
+                lines.append(f"{cells[0]}: {cells[-1]}")
+    text = "\n".join(lines).strip()
+    if not text:
+        raise raw.fail("the Word document has no text")
+    meta: dict[str, Any] = {}
+    for line in lines[:8]:  # 'Account: X' / 'Date: Y' header paragraphs
+        match = re.match(
+            r"^\s*(Account|Company|Customer|Date|Interviewer|Participants?)\s*:\s*(.+)$",
+            line,
+            re.IGNORECASE,
+        )
+        if match:
+            key = (
+                match.group(1)
+                .lower()
+                .replace("participant", "participants")
+                .replace("participantss", "participants")
+            )
+            meta[{"company": "account", "customer": "account"}.get(key, key)] = match.group(
+                2
+            ).strip()
+    fields = build_conversation(raw, text, 0, meta, warnings)
+    if document.core_properties.title and not fields["title"]:
+        fields["title"] = document.core_properties.title
+    return [{"text": text, **fields}]

@@ -1,0 +1,148 @@
+"""One file → its SourceDocuments, whatever the format. Errors name the file and the reason."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from agent.errors import SourceError
+from agent.ingest import crm, survey
+from agent.ingest.conversations import load_docx, load_subtitles, load_text
+from agent.ingest.rawfile import RawFile
+from agent.ingest.tables import read_table
+from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
+
+CONVERSATION_SUFFIXES = {".txt", ".md", ".markdown", ".vtt", ".srt", ".docx"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".json"}
+SUPPORTED_SUFFIXES = CONVERSATION_SUFFIXES | TABLE_SUFFIXES
+
+
+@dataclass
+class LoadedFile:
+    raw: RawFile
+    documents: list[SourceDocument]
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+    empty_rows: int = 0
+    duplicate_rows: int = 0
+
+
+def file_identity(raw: RawFile) -> str:
+    """Stable id of a file across runs: its absolute path (stdin: its content)."""
+    anchor = str(raw.path.resolve()) if raw.path.name != "-" else f"stdin:{raw.content_hash}"
+    return hashlib.sha1(anchor.encode()).hexdigest()[:16]
+
+
+def _doc_id(raw: RawFile, part: str) -> str:
+    return hashlib.sha1(f"{file_identity(raw)}#{part}".encode()).hexdigest()[:20]
+
+
+def _document(raw: RawFile, part: str | None, **fields) -> SourceDocument:
+    return SourceDocument(
+        doc_id=_doc_id(raw, part or "0"),
+        source=raw.source,
+        path=str(raw.path.resolve()) if raw.path.name != "-" else "-",
+        part=part,
+        content_hash=raw.content_hash,
+        **fields,
+    )
+
+
+def load_file(raw: RawFile) -> LoadedFile:
+    suffix = raw.suffix
+    warnings: list[str] = []
+    if suffix in {".txt", ".md", ".markdown"} or raw.path.name == "-":
+        parts = load_text(raw, warnings)
+    elif suffix in {".vtt", ".srt"}:
+        parts = load_subtitles(raw, warnings)
+    elif suffix == ".docx":
+        parts = load_docx(raw, warnings)
+    elif suffix in TABLE_SUFFIXES:
+        return _load_table(raw)
+    else:
+        raise SourceError(
+            raw.source,
+            f"unsupported file type '{suffix or raw.path.name}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})",
+        )
+    documents = [_document(raw, None, **fields) for fields in parts]
+    return LoadedFile(raw=raw, documents=documents, warnings=warnings)
+
+
+def _load_table(raw: RawFile) -> LoadedFile:
+    table = read_table(raw)
+    if survey.is_survey(table):
+        columns = survey.detect_columns(table)
+        rows, empty, duplicates = survey.build_rows(table, columns)
+        documents = []
+        for row in rows:
+            response = row.response
+            documents.append(
+                _document(
+                    raw,
+                    f"row {row.line}",
+                    kind=SourceKind.survey,
+                    account=response.company,
+                    account_attribution="column" if response.company else None,
+                    date=None,
+                    text=row.text,
+                    turns=[
+                        Turn(speaker=response.respondent, role=SpeakerRole.customer, start=a, end=b)
+                        for a, b in row.answer_spans
+                    ],
+                    survey=response,
+                    metadata={"pmf_column": columns.pmf, "nps_column": columns.nps},
+                )
+            )
+        warnings = (
+            []
+            if columns.pmf
+            else [
+                'no product-market-fit question found ("How would you feel if you could no longer use…")'
+            ]
+        )
+        if not documents:
+            raise raw.fail("survey has no non-empty responses")
+        return LoadedFile(
+            raw=raw,
+            documents=documents,
+            warnings=warnings,
+            rows=len(table.rows),
+            empty_rows=empty,
+            duplicate_rows=duplicates,
+        )
+    if crm.is_crm(table):
+        mapping = crm.map_columns(table)
+        accounts: list[SourceDocument | None] = []
+        seen: dict[str, int] = {}
+        duplicates = 0
+        for cells, line in zip(table.rows, table.row_numbers, strict=True):
+            record = crm.record(cells, mapping)
+            if record is None:
+                continue
+            key = record.name.strip().lower()
+            if key in seen:
+                duplicates += 1
+                accounts[seen[key]] = None  # the later row wins
+            seen[key] = len(accounts)
+            text = "\n".join(f"{header}: {value}" for header, value in cells.items() if value)
+            accounts.append(
+                _document(
+                    raw,
+                    f"account {key}",
+                    kind=SourceKind.crm,
+                    account=record.name,
+                    account_attribution="crm",
+                    date=record.close_date,
+                    text=text,
+                    crm=record,
+                    metadata={"row": line},
+                )
+            )
+        kept = [d for d in accounts if d is not None]
+        if not kept:
+            raise raw.fail("CRM export has no rows with an account name")
+        return LoadedFile(raw=raw, documents=kept, rows=len(table.rows), duplicate_rows=duplicates)
+    raise raw.fail(
+        "table is neither a survey (no question columns, PMF or NPS question) nor a CRM export "
+        "(needs an account/company name column and two of industry, employees, stage, domain, revenue, stack)"
+    )

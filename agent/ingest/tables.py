@@ -1,0 +1,189 @@
+"""Spreadsheet exports (CSV, TSV, XLSX, JSON) → a header and rows of strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from agent.ingest.rawfile import RawFile, decode_text
+
+csv.field_size_limit(10_000_000)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[dict[str, str]]
+    row_numbers: list[int] = field(
+        default_factory=list
+    )  # line/row number in the file, for messages
+    nested: list[Any] | None = None  # JSON records as they were, for CRM field lookups
+
+
+def _clean_header(cells: list[str]) -> list[str]:
+    header: list[str] = []
+    for index, cell in enumerate(cells):
+        name = (
+            re.sub(r"\s+", " ", (cell or "").replace("\ufeff", "")).strip() or f"column {index + 1}"
+        )
+        while name in header:
+            name = f"{name} ({index + 1})"
+        header.append(name)
+    return header
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    """The delimiter that splits the header record into the most columns."""
+    if suffix == ".tsv":
+        return "\t"
+    best, best_count = ",", 0
+    for candidate in (",", ";", "\t", "|"):
+        try:
+            first = next(csv.reader(io.StringIO(text[:50000]), delimiter=candidate), [])
+        except csv.Error:
+            continue
+        if len(first) > best_count:
+            best, best_count = candidate, len(first)
+    return best
+
+
+def read_csv(raw: RawFile) -> Table:
+    text = decode_text(raw)
+    delimiter = _delimiter(text, raw.suffix)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        records = []
+        lines = []
+        for record in reader:
+            records.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise raw.fail(f"malformed CSV near line {reader.line_num}: {exc}") from exc
+    records_with_lines = [
+        (r, n) for r, n in zip(records, lines, strict=True) if any(c.strip() for c in r)
+    ]
+    if not records_with_lines:
+        raise raw.fail("CSV has no rows")
+    header = _clean_header(records_with_lines[0][0])
+    if len(header) < 2:
+        raise raw.fail(
+            "CSV has a single column: expected a header row with several columns (wrong delimiter?)"
+        )
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
+    ragged = 0
+    for record, line in records_with_lines[1:]:
+        extra = record[len(header) :]
+        if len(record) != len(header) and any(c.strip() for c in extra):
+            ragged += 1
+            continue
+        padded = record[: len(header)] + [""] * (len(header) - len(record))
+        rows.append({h: v.strip() for h, v in zip(header, padded, strict=True)})
+        numbers.append(line)
+    total = len(records_with_lines) - 1
+    if ragged and ragged > max(2, total // 10):
+        raise raw.fail(
+            f"malformed CSV: {ragged} of {total} rows have more cells than the header has columns"
+        )
+    if not rows:
+        raise raw.fail("CSV has a header but no data rows")
+    return Table(header=header, rows=rows, row_numbers=numbers)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_xlsx(raw: RawFile) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw.data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise raw.fail(f"not a readable Excel .xlsx file ({type(exc).__name__})") from exc
+    try:
+        for sheet in workbook.worksheets:
+            values = [
+                (number, [_cell(v) for v in row])
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+            values = [(n, r) for n, r in values if any(r)]
+            if len(values) < 2:
+                continue
+            header = _clean_header(values[0][1])
+            rows = []
+            numbers = []
+            for number, record in values[1:]:
+                padded = record[: len(header)] + [""] * (len(header) - len(record))
+                rows.append(dict(zip(header, padded, strict=True)))
+                numbers.append(number)
+            return Table(header=header, rows=rows, row_numbers=numbers)
+    finally:
+        workbook.close()
+    raise raw.fail("the workbook has no sheet with a header and data rows")
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = "; ".join(
+                _cell(v) if not isinstance(v, dict) else json.dumps(v) for v in value
+            )
+        else:
+            flat[name] = _cell(value)
+    return flat
+
+
+def read_json(raw: RawFile) -> Table:
+    try:
+        data = json.loads(decode_text(raw))
+    except json.JSONDecodeError as exc:
+        raise raw.fail(
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    if isinstance(data, dict):
+        for key in ("accounts", "companies", "records", "data", "results", "items", "rows"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list) or not data or not all(isinstance(r, dict) for r in data):
+        raise raw.fail(
+            "JSON must be a list of records (objects), or an object with an 'accounts'/'records' list"
+        )
+    flat = [_flatten(record) for record in data]
+    header: list[str] = []
+    for record in flat:
+        for key in record:
+            if key not in header:
+                header.append(key)
+    rows = [{h: record.get(h, "") for h in header} for record in flat]
+    return Table(header=header, rows=rows, row_numbers=list(range(1, len(rows) + 1)), nested=data)
+
+
+def read_table(raw: RawFile) -> Table:
+    if raw.suffix == ".xlsx":
+        return read_xlsx(raw)
+    if raw.suffix == ".json":
+        return read_json(raw)
+    return read_csv(raw)

@@ -1,0 +1,40 @@
+"""Where the shipped data folders (`prompts/`, `knowledge/`) live.
+
+In a wheel they are packaged under `agent/_data/`; in a source checkout they sit at the
+repository root beside `agent/`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    packaged = _PACKAGE_DIR / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE_DIR.parent / name
+
+
+def prompts_dir() -> Path:
+    return data_dir("prompts")
+
+
+def knowledge_dir() -> Path:
+    return data_dir("knowledge")
+
+
+@cache
+def knowledge(name: str) -> dict:
+    """A `knowledge/NAME.yaml` file as a dict (cached: these files never change at run time)."""
+    path = knowledge_dir() / f"{name}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data

@@ -1,0 +1,370 @@
+"""The workspace catalog (SQLite): the manifest of ingested files with their content hashes,
+documents, chunks (with a BM25 index), evidence, the LLM cache and ICP versions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from agent.schema import Chunk, Evidence, SourceDocument
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    file_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    kind TEXT,
+    documents INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    accounts TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    account TEXT,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_file ON documents(file_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    file_id TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, chunk_id UNINDEXED, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS evidence (
+    id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    account TEXT,
+    engine TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evidence_doc ON evidence(doc_id);
+CREATE TABLE IF NOT EXISTS extractions (
+    doc_id TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    evidence INTEGER NOT NULL,
+    dropped INTEGER NOT NULL,
+    extracted_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, engine)
+);
+CREATE TABLE IF NOT EXISTS llm_cache (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    response TEXT NOT NULL,
+    usage TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS icp_versions (
+    version INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class FileEntry:
+    file_id: str
+    source: str
+    path: str
+    content_hash: str
+    size: int
+    kind: str | None
+    documents: int
+    chunks: int
+    accounts: list[str]
+    warnings: list[str]
+    ingested_at: str
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # files ---------------------------------------------------------------
+    def file(self, file_id: str) -> FileEntry | None:
+        row = self.db.execute("SELECT * FROM files WHERE file_id=?", (file_id,)).fetchone()
+        return self._file(row) if row else None
+
+    def file_with_hash(self, content_hash: str) -> FileEntry | None:
+        row = self.db.execute(
+            "SELECT * FROM files WHERE content_hash=? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return self._file(row) if row else None
+
+    def files(self) -> list[FileEntry]:
+        return [self._file(r) for r in self.db.execute("SELECT * FROM files ORDER BY source")]
+
+    @staticmethod
+    def _file(row: tuple) -> FileEntry:
+        values = list(row)
+        values[8] = json.loads(values[8])
+        values[9] = json.loads(values[9])
+        return FileEntry(*values)
+
+    def replace_file(
+        self,
+        entry: FileEntry,
+        documents: list[SourceDocument],
+        chunks: list[Chunk],
+    ) -> None:
+        """Swap in a file's documents and chunks atomically (its old evidence goes too)."""
+        with self.transaction() as db:
+            self._delete_file_rows(db, entry.file_id)
+            db.executemany(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        d.doc_id,
+                        entry.file_id,
+                        d.kind.value,
+                        d.account,
+                        d.content_hash,
+                        d.model_dump_json(),
+                    )
+                    for d in documents
+                ],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?)",
+                [(c.chunk_id, c.doc_id, entry.file_id, c.model_dump_json()) for c in chunks],
+            )
+            db.executemany(
+                "INSERT INTO chunks_fts(text, chunk_id) VALUES (?,?)",
+                [(c.text, c.chunk_id) for c in chunks],
+            )
+            db.execute(
+                "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    entry.file_id,
+                    entry.source,
+                    entry.path,
+                    entry.content_hash,
+                    entry.size,
+                    entry.kind,
+                    entry.documents,
+                    entry.chunks,
+                    json.dumps(entry.accounts),
+                    json.dumps(entry.warnings),
+                    entry.ingested_at,
+                ),
+            )
+
+    def forget_file(self, file_id: str) -> None:
+        with self.transaction() as db:
+            self._delete_file_rows(db, file_id)
+
+    @staticmethod
+    def _delete_file_rows(db: sqlite3.Connection, file_id: str) -> None:
+        doc_ids = [
+            r[0] for r in db.execute("SELECT doc_id FROM documents WHERE file_id=?", (file_id,))
+        ]
+        db.execute(
+            "DELETE FROM chunks_fts WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE file_id=?)",
+            (file_id,),
+        )
+        db.execute("DELETE FROM chunks WHERE file_id=?", (file_id,))
+        db.executemany("DELETE FROM evidence WHERE doc_id=?", [(d,) for d in doc_ids])
+        db.executemany("DELETE FROM extractions WHERE doc_id=?", [(d,) for d in doc_ids])
+        db.execute("DELETE FROM documents WHERE file_id=?", (file_id,))
+        db.execute("DELETE FROM files WHERE file_id=?", (file_id,))
+
+    # documents and chunks -------------------------------------------------
+    def documents(self, kinds: Iterable[str] | None = None) -> list[SourceDocument]:
+        query = "SELECT data FROM documents"
+        params: list[Any] = []
+        if kinds:
+            kinds = list(kinds)
+            query += f" WHERE kind IN ({','.join('?' * len(kinds))})"
+            params = kinds
+        query += " ORDER BY rowid"
+        return [SourceDocument.model_validate_json(r[0]) for r in self.db.execute(query, params)]
+
+    def document(self, doc_id: str) -> SourceDocument | None:
+        row = self.db.execute("SELECT data FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return SourceDocument.model_validate_json(row[0]) if row else None
+
+    def document_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def chunks(self, chunk_ids: Iterable[str] | None = None) -> list[Chunk]:
+        if chunk_ids is None:
+            rows = self.db.execute("SELECT data FROM chunks ORDER BY rowid")
+            return [Chunk.model_validate_json(r[0]) for r in rows]
+        ids = list(chunk_ids)
+        found: dict[str, Chunk] = {}
+        for begin in range(0, len(ids), 500):
+            part = ids[begin : begin + 500]
+            for (data,) in self.db.execute(
+                f"SELECT data FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part
+            ):
+                chunk = Chunk.model_validate_json(data)
+                found[chunk.chunk_id] = chunk
+        return [found[i] for i in ids if i in found]
+
+    def chunk_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def bm25(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first; higher is better."""
+        terms = [t for t in _fts_terms(query)]
+        if not terms:
+            return []
+        expression = " OR ".join(f'"{t}"' for t in terms)
+        rows = self.db.execute(
+            "SELECT chunk_id, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?",
+            (expression, limit),
+        ).fetchall()
+        return [(chunk_id, -score) for chunk_id, score in rows]
+
+    # evidence -------------------------------------------------------------
+    def replace_evidence(
+        self, doc_id: str, engine: str, fingerprint: str, evidence: list[Evidence], dropped: int
+    ) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM evidence WHERE doc_id=?", (doc_id,))
+            db.executemany(
+                "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
+                [
+                    (e.id, e.doc_id, e.kind.value, e.account, e.engine, e.model_dump_json())
+                    for e in evidence
+                ],
+            )
+            db.execute("DELETE FROM extractions WHERE doc_id=?", (doc_id,))
+            db.execute(
+                "INSERT INTO extractions VALUES (?,?,?,?,?,?)",
+                (doc_id, engine, fingerprint, len(evidence), dropped, now()),
+            )
+
+    def extraction(self, doc_id: str) -> tuple[str, str, int] | None:
+        row = self.db.execute(
+            "SELECT engine, fingerprint, dropped FROM extractions WHERE doc_id=?", (doc_id,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def evidence(self) -> list[Evidence]:
+        return [
+            Evidence.model_validate_json(r[0])
+            for r in self.db.execute("SELECT data FROM evidence ORDER BY rowid")
+        ]
+
+    def dropped_quotes(self) -> int:
+        return self.db.execute("SELECT coalesce(sum(dropped), 0) FROM extractions").fetchone()[0]
+
+    # LLM cache ------------------------------------------------------------
+    def cached_response(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        row = self.db.execute(
+            "SELECT response, usage FROM llm_cache WHERE key=?", (key,)
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def cache_response(
+        self, key: str, model: str, prompt_version: str, response: str, usage: dict[str, Any]
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?)",
+            (key, model, prompt_version, response, json.dumps(usage), now()),
+        )
+
+    # ICP versions ---------------------------------------------------------
+    def save_version(self, fingerprint: str, data: str) -> int:
+        with self.transaction() as db:
+            latest = db.execute("SELECT coalesce(max(version), 0) FROM icp_versions").fetchone()[0]
+            version = latest + 1
+            db.execute(
+                "INSERT INTO icp_versions VALUES (?,?,?,?)", (version, now(), fingerprint, data)
+            )
+        return version
+
+    def versions(self) -> list[tuple[int, str, str]]:
+        return list(
+            self.db.execute(
+                "SELECT version, created_at, fingerprint FROM icp_versions ORDER BY version"
+            )
+        )
+
+    def version(self, number: int) -> str | None:
+        row = self.db.execute("SELECT data FROM icp_versions WHERE version=?", (number,)).fetchone()
+        return row[0] if row else None
+
+
+def _fts_terms(query: str) -> list[str]:
+    import re
+
+    stop = {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "what",
+        "why",
+        "how",
+        "who",
+        "which",
+        "with",
+        "that",
+        "this",
+        "it",
+        "they",
+        "we",
+        "our",
+        "you",
+        "be",
+        "after",
+        "before",
+        "about",
+    }
+    return [w for w in re.findall(r"[a-z0-9]+", query.lower()) if w not in stop and len(w) > 1][:32]

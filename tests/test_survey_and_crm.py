@@ -1,0 +1,227 @@
+"""Survey and CRM exports: PMF/NPS detection, dedupe, encodings, normalisation, the real Jupyter survey."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import JUPYTER_SURVEY
+from helpers import load, write
+
+from agent.errors import SourceError
+from agent.ingest.normalize import outcome, parse_employees, parse_money, region_code
+from agent.schema import SourceKind
+
+SURVEY = (
+    "Submitted At,Email,Company,Your role,Company size,Industry,"
+    '"How would you feel if you could no longer use Relaypoint?",'
+    '"How likely are you to recommend Relaypoint to a colleague? (0-10)",'
+    '"What is the main benefit you receive from Relaypoint?"\n'
+    '2026-03-01 09:00,ana@harbor.io,Harbor Analytics Inc.,Support lead,51-200,Computer Software,Very disappointed,9,"We finally score every ticket.\n'
+    'Coaching is faster."\n'
+    "2026-03-01 10:00,bo@harbor.io,Harbor Analytics,Manager,51-200,SaaS,  VERY DISAPPOINTED ,10,Less manual review\n"
+    "2026-03-02 11:00,cy@kinetic.com,Kinetic CX,Owner,11-50,Marketing and Advertising,Not disappointed (it really isn’t that useful),3,Not much\n"
+    "2026-03-03 12:00,CY@kinetic.com ,Kinetic CX,Owner,11-50,Marketing and Advertising,somewhat disappointed,6,Reports\n"
+    "2026-03-03 13:00,dee@clinic.org,Sagebrush Clinics,Director,51-200,Hospital & Health Care,,7,\n"
+    "2026-03-04 14:00,ed@paycrest.com,Paycrest,Analyst,201-500,Fintech,N/A – I no longer use Relaypoint,,\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_pmf_survey_detected_normalised_and_deduped(tmp_path, encoding):
+    loaded = load(write(tmp_path / "pmf.csv", SURVEY, encoding))
+    docs = loaded.documents
+    assert loaded.rows == 6 and loaded.duplicate_rows == 1 and len(docs) == 5
+    by_email = {d.survey.respondent: d.survey for d in docs}
+    assert by_email["ana@harbor.io"].pmf_answer == "very"
+    assert by_email["bo@harbor.io"].pmf_answer == "very"
+    # the later submission wins, email compared case-insensitively and trimmed
+    assert (
+        by_email["cy@kinetic.com"].pmf_answer == "somewhat" and by_email["cy@kinetic.com"].nps == 6
+    )
+    assert by_email["dee@clinic.org"].pmf_answer is None
+    assert by_email["ed@paycrest.com"].pmf_answer == "na"
+    assert by_email["ana@harbor.io"].industry == "software_saas"
+    assert by_email["cy@kinetic.com"].industry == "media_marketing"
+    assert by_email["ana@harbor.io"].size_band == "51-200"
+    ana = next(d for d in docs if d.survey.respondent == "ana@harbor.io")
+    assert ana.kind == SourceKind.survey and ana.account == "Harbor Analytics Inc."
+    answer = ana.text[ana.turns[0].start : ana.turns[0].end]
+    assert answer == "We finally score every ticket.\nCoaching is faster."
+
+
+def test_survey_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    rows = [line for line in SURVEY.splitlines()]
+    import csv
+    import io
+
+    for record in csv.reader(io.StringIO(SURVEY)):
+        sheet.append(record)
+    path = tmp_path / "pmf.xlsx"
+    book.save(path)
+    loaded = load(path)
+    assert len(loaded.documents) == 5 and rows
+
+
+def test_real_jupyter_survey_loads_every_response():
+    loaded = load(JUPYTER_SURVEY)
+    assert loaded.rows == 1706
+    # partial sessions that never answered anything are not responses
+    assert loaded.empty_rows > 500
+    assert len(loaded.documents) == loaded.rows - loaded.empty_rows - loaded.duplicate_rows
+    assert len(loaded.documents) > 1000
+    assert loaded.duplicate_rows < 10
+    assert any("product-market-fit" in w for w in loaded.warnings)
+    surveys = [d.survey for d in loaded.documents]
+    roles = [s.role for s in surveys if s.role]
+    assert sum(1 for r in roles if "data scientist" in r.lower()) > 50
+    industries = {s.industry for s in surveys if s.industry}
+    assert {"software_saas", "education", "financial_services", "healthcare"} <= industries
+    frequency = [s.segments.get("How often do you use Jupyter Notebook?") for s in surveys]
+    assert frequency.count("Daily") > 300
+    # the three 'Workflow Need #n' columns are one question with up to three answers
+    needs = [
+        s.answers.get("What needs in your workflow does Jupyter Notebook address?", "")
+        for s in surveys
+    ]
+    assert any(n.count("\n") == 2 for n in needs)
+
+
+CRM = (
+    "Account Name,Website,Industry,Employees,Annual Revenue,Billing State/Province,Billing Country,Tech Stack,ERP,Stage,ACV\n"
+    'Brookfield Tooling,https://www.brookfieldtooling.com,Machinery,201–500 employees,$48M,Texas,USA,"Salesforce; Slack",Epicor,Closed Won,"$42,000"\n'
+    "Gulfline Industrial Supply,gulfline.com,Industrial Distribution,200-500,12.5m,TX,United States,HubSpot,NetSuite,Customer - Expanded,24k\n"
+    'Cedar Ridge Conveyor,cedarridge.ca,Industrial Automation,~1.2k,"120,000,000",Ontario,Canada,,SAP Business One,Negotiation,\n'
+    "Hollis Fabrication,hollisfab.com,Job shop,8,$1.5M,Québec,CA,QuickBooks,,Closed Lost,15000\n"
+    "Dutch Creek Machine,dutchcreek.com,Computer Software,45,,PA,US,,QBO,Churned,12k\n"
+)
+
+
+def test_crm_csv_normalised(tmp_path):
+    docs = {d.account: d.crm for d in load(write(tmp_path / "crm.csv", CRM)).documents}
+    brookfield = docs["Brookfield Tooling"]
+    assert (brookfield.employees, brookfield.size_band) == (350, "201-500")
+    assert (
+        brookfield.industry == "manufacturing"
+        and brookfield.region == "US-TX"
+        and brookfield.country == "US"
+    )
+    assert brookfield.stage == "won" and brookfield.acv == 42000 and brookfield.revenue_usd == 48e6
+    assert brookfield.domain == "brookfieldtooling.com"
+    assert brookfield.stack == ["Salesforce", "Slack", "Epicor"]
+    gulfline = docs["Gulfline Industrial Supply"]
+    assert (
+        gulfline.size_band == "201-500" and gulfline.stage == "expanded" and gulfline.acv == 24000
+    )
+    assert gulfline.industry == "wholesale_distribution" and gulfline.revenue_usd == 12.5e6
+    cedar = docs["Cedar Ridge Conveyor"]
+    assert (cedar.employees, cedar.size_band, cedar.region, cedar.stage) == (
+        1200,
+        "1001-5000",
+        "CA-ON",
+        "open",
+    )
+    hollis = docs["Hollis Fabrication"]
+    assert (hollis.size_band, hollis.region, hollis.stage) == ("1-10", "CA-QC", "lost")
+    dutch = docs["Dutch Creek Machine"]
+    assert dutch.stage == "churned" and dutch.size_band == "11-50" and dutch.region == "US-PA"
+    assert "QuickBooks" in dutch.stack
+
+
+def test_crm_json_nested(tmp_path):
+    records = {
+        "accounts": [
+            {
+                "name": "Keller Mechanical",
+                "domain": "kellermech.com",
+                "firmographics": {
+                    "industry": "Mechanical or Industrial Engineering",
+                    "employees": "51-200",
+                },
+                "address": {"state": "Ohio", "country": "US"},
+                "stack": ["Sage 300 CRE", "Slack"],
+                "deal": {"stage": "Closed Won", "acv": "$36k"},
+            },
+            {
+                "name": "Joe's Plumbing",
+                "domain": "joesplumbing.com",
+                "firmographics": {"industry": "Plumbing", "employees": 2},
+                "address": {"state": "OK", "country": "USA"},
+                "stack": ["Jobber"],
+                "deal": {"stage": "Lost - went with Jobber", "acv": 4800},
+            },
+        ]
+    }
+    docs = {
+        d.account: d.crm for d in load(write(tmp_path / "crm.json", json.dumps(records))).documents
+    }
+    assert (
+        docs["Keller Mechanical"].region == "US-OH"
+        and docs["Keller Mechanical"].stage == "won"
+        and docs["Keller Mechanical"].acv == 36000
+    )
+    assert docs["Keller Mechanical"].stack[:1] == ["Sage 300 CRE"]
+    plumbing = docs["Joe's Plumbing"]
+    assert (
+        plumbing.industry == "construction_trades"
+        and plumbing.size_band == "1-10"
+        and plumbing.stage == "lost"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "count", "band"),
+    [
+        ("201–500 employees", 350, "201-500"),
+        ("200-500", 350, "201-500"),
+        ("~1.2k", 1200, "1001-5000"),
+        ("45", 45, "11-50"),
+        ("10,000+", 10000, "5001+"),
+        ("1-10", 6, "1-10"),
+        ("5001+", 5001, "5001+"),
+        ("Self-employed", 1, "1-10"),
+    ],
+)
+def test_employee_bands(raw, count, band):
+    assert parse_employees(raw) == (count, band)
+
+
+def test_money_states_and_stages():
+    assert (
+        parse_money("$18,000") == 18000
+        and parse_money("18k") == 18000
+        and parse_money("12.5m") == 12.5e6
+    )
+    assert parse_money("10-50M") == 30e6
+    assert region_code("Québec") == ("CA-QC", "CA") and region_code("Quebec") == ("CA-QC", "CA")
+    assert region_code("CA", "CA")[0] != "US-CA" and region_code("CA", "US")[0] == "US-CA"
+    assert region_code("Newfoundland") == ("CA-NL", "CA")
+    assert [
+        outcome(s)
+        for s in [
+            "Closed Won",
+            "Closed Lost",
+            "Churned",
+            "Customer – Expanded",
+            "Negotiation",
+            "Customer - Renewed",
+        ]
+    ] == ["won", "lost", "churned", "expanded", "open", "won"]
+
+
+def test_table_that_is_neither_survey_nor_crm_is_rejected(tmp_path):
+    with pytest.raises(SourceError, match="neither a survey"):
+        load(write(tmp_path / "x.csv", "a,b\n1,2\n3,4\n"))
+
+
+def test_malformed_csv_names_the_line(tmp_path):
+    with pytest.raises(SourceError, match="malformed CSV"):
+        load(
+            write(
+                tmp_path / "x.csv", 'Account Name,Industry,Employees\n"Acme,SaaS,10\nBeta,SaaS,20\n'
+            )
+        )

@@ -1,0 +1,249 @@
+"""Every transcript shape real exports take loads into speaker turns with exact offsets."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import load, spoken, write
+
+from agent.schema import SourceKind, SpeakerRole
+
+
+def test_plain_labels_multiline_turns_and_interviewer_by_questions(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "call.txt",
+            "Sam: Thanks for making time. How does a quote get built today?\n"
+            "Dana: Honestly it's a mess. We rebuild every quote in Excel\n"
+            "and then re-key it into Epicor.\n"
+            "Sam: How long does that take?\n"
+            "Dana: About three days for anything custom.\n"
+            "Sam: And who signs off on discounts?\n"
+            "Dana: Our CFO, for anything over ten percent.\n",
+        )
+    ).documents[0]
+    assert doc.kind == SourceKind.transcript
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {"Sam": SpeakerRole.interviewer, "Dana": SpeakerRole.customer}
+    customer = spoken(doc, "customer")
+    assert customer[0] == (
+        "Dana",
+        "Honestly it's a mess. We rebuild every quote in Excel\nand then re-key it into Epicor.",
+    )
+    assert all(
+        doc.text[t.start : t.end] == text
+        for t, (_, text) in zip(
+            [t for t in doc.turns if t.role == SpeakerRole.customer], customer, strict=True
+        )
+    )
+
+
+def test_labels_with_role_titles(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "t.md",
+            "Sam Ortiz (Quoteflow, Product): What made you start looking?\n\n"
+            "Dana Whitfield (VP Revenue Operations): Our new CRO asked why quotes took a week.\n\n"
+            "Sam Ortiz (Quoteflow, Product): What happened next?\n\n"
+            "Dana Whitfield: We ran a pilot with two reps.\n",
+        )
+    ).documents[0]
+    titles = {s.name: s.title for s in doc.speakers}
+    assert titles["Dana Whitfield"] == "VP Revenue Operations"
+    assert titles["Sam Ortiz"] == "Quoteflow, Product"
+    assert [s for s, _ in spoken(doc, "customer")] == ["Dana Whitfield", "Dana Whitfield"]
+
+
+@pytest.mark.parametrize("stamp", ["[00:01:02] ", "00:01:02 ", "[1:02] "])
+def test_timestamped_labels(tmp_path, stamp):
+    doc = load(
+        write(
+            tmp_path / "t.txt",
+            f"{stamp}Lena: Can you walk me through Monday?\n"
+            f"{stamp}Priya: Monday is triage. We sample maybe two percent of tickets.\n"
+            f"{stamp}Lena: Why only two percent?\n"
+            f"{stamp}Priya: Because reviews are manual and we have no time.\n",
+        )
+    ).documents[0]
+    assert spoken(doc, "customer")[1] == (
+        "Priya",
+        "Because reviews are manual and we have no time.",
+    )
+    assert doc.turns[0].timestamp == stamp.strip().strip("[]")
+
+
+def test_otter_export(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "otter.txt",
+            "Jordan Lee  0:42\nSo tell me how the week starts for your team?\n\n"
+            "Maria Gomez  1:05\nMonday is chaos, honestly.\nWe have three dispatchers on one whiteboard.\n\n"
+            "Jordan Lee  1:30\nWhat does that cost you?\n\n"
+            "Maria Gomez  1:41\nAbout six hours a week of re-keying.\n",
+        )
+    ).documents[0]
+    assert [s.name for s in doc.speakers] == ["Jordan Lee", "Maria Gomez"]
+    assert spoken(doc, "customer")[0] == (
+        "Maria Gomez",
+        "Monday is chaos, honestly.\nWe have three dispatchers on one whiteboard.",
+    )
+    assert doc.turns[1].timestamp == "1:05"
+
+
+@pytest.mark.parametrize(
+    "labels", [("Interviewer", "Interviewee"), ("Q", "A"), ("interviewer", "interviewee")]
+)
+def test_generic_labels(tmp_path, labels):
+    asker, answerer = labels
+    doc = load(
+        write(
+            tmp_path / "t.txt",
+            f"{asker}: Tell me about the team.\n{answerer}: We are twelve agents on Zendesk.\n"
+            f"{asker}: Anything frustrating.\n{answerer}: Scoring is inconsistent across leads.\n",
+        )
+    ).documents[0]
+    assert {s.role for s in doc.speakers if s.name.lower() == asker.lower()} == {
+        SpeakerRole.interviewer
+    }
+    assert [text for _, text in spoken(doc, "customer")] == [
+        "We are twelve agents on Zendesk.",
+        "Scoring is inconsistent across leads.",
+    ]
+
+
+def test_notes_without_speakers_are_notes_with_paragraphs(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "notes.md",
+            '# Call notes: Dutch Creek\n\nThey quote everything in a spreadsheet. "It takes three days," said the owner.\n\n'
+            "Note: follow up in April.\n\nPricing was the main concern.\n",
+        )
+    ).documents[0]
+    assert doc.kind == SourceKind.notes
+    assert doc.title == "Call notes: Dutch Creek"
+    assert len(doc.turns) == 4 and all(t.speaker is None for t in doc.turns)
+
+
+def test_front_matter_sets_account_date_and_interviewer(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "x.md",
+            "---\naccount: Brookfield Tooling\ndate: 2026-03-04\ninterviewer: Sam Ortiz\n"
+            "participants: [Dana Whitfield (VP Revenue Operations)]\n---\n"
+            "Sam Ortiz: Hi Dana, great to meet you. Ready?\nDana Whitfield: Sure? Go ahead?\n"
+            "Sam Ortiz: Quotes take how long.\nDana Whitfield: Three days?\n",
+        )
+    ).documents[0]
+    assert doc.account == "Brookfield Tooling" and doc.account_attribution == "front_matter"
+    assert str(doc.date) == "2026-03-04"
+    # front matter beats the question heuristic (the customer asked more questions here)
+    assert {s.name: s.role for s in doc.speakers}["Sam Ortiz"] == SpeakerRole.interviewer
+    assert not doc.text[: doc.turns[0].start].count("Dana Whitfield: ")
+
+
+def test_malformed_front_matter_is_a_warning_not_a_failure(tmp_path):
+    loaded = load(
+        write(
+            tmp_path / "x.md",
+            "---\naccount: [unclosed\n---\nSam: hi?\nDana: hello there.\nSam: ok?\nDana: fine.\n",
+        )
+    )
+    assert any("front matter" in w for w in loaded.warnings)
+    assert loaded.documents[0].kind == SourceKind.transcript
+
+
+def test_win_loss_note_with_front_matter(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "deal.md",
+            "---\naccount: Harbor Analytics\noutcome: Closed Lost\ndate: 2026-02-11\nacv: 18k\ncompetitor: Zendesk QA\n---\n"
+            'They went with Zendesk QA because it was bundled. "We couldn\'t justify a second tool," their VP said.\n',
+        )
+    ).documents[0]
+    assert doc.kind == SourceKind.win_loss
+    assert (
+        doc.deal.outcome == "lost" and doc.deal.acv == 18000 and doc.deal.competitor == "Zendesk QA"
+    )
+    assert doc.account == "Harbor Analytics"
+
+
+WEBVTT = """WEBVTT
+
+NOTE Recorded with Zoom. Speaker names from the participant list.
+
+1
+00:00:01.000 --> 00:00:04.200
+Sam Ortiz: So how do quotes
+get approved today?
+
+2
+00:00:04.500 --> 00:00:09.000
+Dana Whitfield: It depends. Anything over ten percent
+
+3
+00:00:09.100 --> 00:00:12.000
+Dana Whitfield: goes to our CFO, which takes days.
+
+NOTE
+The next cue has a voice tag.
+
+4
+00:00:12.500 --> 00:00:14.000
+<v Sam Ortiz>Days, really?</v>
+
+5
+00:00:14.200 --> 00:00:16.000
+Dana Whitfield: Sometimes a week.
+"""
+
+
+def test_webvtt_zoom_cues_merge_into_turns(tmp_path):
+    doc = load(write(tmp_path / "zoom.vtt", WEBVTT)).documents[0]
+    assert spoken(doc) == [
+        ("Sam Ortiz", "So how do quotes get approved today?"),
+        (
+            "Dana Whitfield",
+            "It depends. Anything over ten percent goes to our CFO, which takes days.",
+        ),
+        ("Sam Ortiz", "Days, really?"),
+        ("Dana Whitfield", "Sometimes a week."),
+    ]
+    assert {s.name: s.role for s in doc.speakers}["Sam Ortiz"] == SpeakerRole.interviewer
+    assert "-->" not in doc.text and "NOTE" not in doc.text
+    assert doc.turns[1].timestamp == "00:00:04.500"
+
+
+def test_srt(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "call.srt",
+            "1\n00:00:01,000 --> 00:00:03,000\nLena: What broke first?\n\n"
+            "2\n00:00:03,500 --> 00:00:06,000\nPriya: The spreadsheet rubric.\nNobody trusted it.\n\n"
+            "3\n00:00:06,500 --> 00:00:08,000\nLena: Why not?\n\n"
+            "4\n00:00:08,500 --> 00:00:10,000\nPriya: Every lead scored differently.\n",
+        )
+    ).documents[0]
+    assert spoken(doc, "customer") == [
+        ("Priya", "The spreadsheet rubric. Nobody trusted it."),
+        ("Priya", "Every lead scored differently."),
+    ]
+
+
+def test_docx_transcript(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Customer interview", 1)
+    document.add_paragraph("Account: Marlow Precision Components")
+    document.add_paragraph("Date: 2026-02-05")
+    for line in [
+        "Ana Li: What does your quoting week look like?",
+        "Tom Becker: Busy. Our engineers get pulled into every custom quote.",
+        "Ana Li: How many hours is that?",
+        "Tom Becker: Maybe ten hours a week across the team.",
+    ]:
+        document.add_paragraph(line)
+    path = tmp_path / "interview.docx"
+    document.save(path)
+    doc = load(path).documents[0]
+    assert doc.account == "Marlow Precision Components" and str(doc.date) == "2026-02-05"
+    assert spoken(doc, "customer")[1] == ("Tom Becker", "Maybe ten hours a week across the team.")
