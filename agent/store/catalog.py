@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,19 +110,21 @@ class Catalog:
         self.db.execute("PRAGMA busy_timeout=60000")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._lock = threading.RLock()  # one connection shared by extraction threads
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     # files ---------------------------------------------------------------
     def file(self, file_id: str) -> FileEntry | None:
@@ -303,10 +306,11 @@ class Catalog:
     def cache_response(
         self, key: str, model: str, prompt_version: str, response: str, usage: dict[str, Any]
     ) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?)",
-            (key, model, prompt_version, response, json.dumps(usage), now()),
-        )
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?)",
+                (key, model, prompt_version, response, json.dumps(usage), now()),
+            )
 
     # ICP versions ---------------------------------------------------------
     def save_version(self, fingerprint: str, data: str) -> int:
