@@ -334,11 +334,7 @@ class LLMExtractor:
                     end=end,
                     account=doc.account,
                     speaker=turn.speaker if turn else None,
-                    speaker_role=turn.role
-                    if turn
-                    else doc.turns[0].role
-                    if doc.turns
-                    else "unknown",
+                    speaker_role=turn.role if turn else SpeakerRole.unknown,
                     quantity=quantity,
                     negated=item.negated,
                     hypothetical=item.hypothetical,
