@@ -108,9 +108,9 @@ class OpenAIEmbedder(Embeddings):
         self.dimension = 0  # known after the first call
         self._client = OpenAIEmbeddings(
             model=settings.embedding_model,
-            base_url=settings.base_url,
-            api_key=settings.api_key,
-            timeout=settings.timeout,
+            openai_api_base=settings.base_url,
+            openai_api_key=settings.api_key,
+            request_timeout=settings.timeout,
             max_retries=settings.max_retries,
             check_embedding_ctx_length=False,
         )

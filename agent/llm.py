@@ -86,7 +86,7 @@ def chat_model(settings: Settings) -> Any:
     return ChatOpenAI(
         model=settings.model,
         base_url=settings.base_url,
-        api_key=api_key,  # type: ignore[arg-type]
+        api_key=api_key,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
         temperature=0,

@@ -162,11 +162,12 @@ class LLMExtractor:
             stored = CachedWindow.model_validate_json(cached)
             evidence, _ = self._ground(doc, window, ExtractionOutput(items=stored.items))
             return evidence, stored.dropped, True
-        output, conversation = self._ask(doc, window)
+        spent = {"calls": 0, "input_tokens": 0, "output_tokens": 0}
+        output, conversation = self._ask(doc, window, spent)
         evidence, ungrounded = self._ground(doc, window, output)
         dropped = 0
         if ungrounded:
-            retried = self._reask_ungrounded(doc, output, ungrounded, conversation)
+            retried = self._reask_ungrounded(doc, output, ungrounded, conversation, spent)
             again, still = self._ground(doc, window, retried)
             repaired = max(0, len(again) - len(evidence))
             dropped = len(ungrounded) - min(repaired, len(ungrounded))
@@ -179,7 +180,9 @@ class LLMExtractor:
             )
         return evidence, dropped, False
 
-    def _ask(self, doc: SourceDocument, window: Window) -> tuple[ExtractionOutput, list[Any]]:
+    def _ask(
+        self, doc: SourceDocument, window: Window, spent: dict[str, int]
+    ) -> tuple[ExtractionOutput, list[Any]]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         system, user = self.messages(doc, window)
@@ -187,11 +190,11 @@ class LLMExtractor:
         estimated = message_tokens(self.settings.model, system, user)
         last_output = ""
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            reply = self._call(conversation, estimated, doc.source)
+            reply = self._call(conversation, estimated, doc.source, spent)
             last_output = reply.text
             if reply.finish_reason == "length":
                 if len(window.spans) > 1:
-                    return self._split(doc, window), conversation
+                    return self._split(doc, window, spent), conversation
                 raise ModelError(
                     f"{doc.source}: the model's answer was cut off (finish_reason=length) even for a single turn; raise the model's output limit or lower ICP_WINDOW_TOKENS",
                     attempts=attempt,
@@ -217,7 +220,9 @@ class LLMExtractor:
             last_output=last_output,
         )
 
-    def _split(self, doc: SourceDocument, window: Window) -> ExtractionOutput:
+    def _split(
+        self, doc: SourceDocument, window: Window, spent: dict[str, int]
+    ) -> ExtractionOutput:
         """Truncated output: ask for each half of the window separately."""
         middle = len(window.spans) // 2
         items: list[ExtractedItem] = []
@@ -234,11 +239,13 @@ class LLMExtractor:
                 window.removed,
                 texts,
             )
-            output, _ = self._ask(doc, half)
+            output, _ = self._ask(doc, half, spent)
             items.extend(output.items)
         return ExtractionOutput(items=items)
 
-    def _call(self, conversation: list[Any], estimated: int, source: str) -> Any:
+    def _call(
+        self, conversation: list[Any], estimated: int, source: str, spent: dict[str, int]
+    ) -> Any:
         import openai
 
         try:
@@ -278,6 +285,7 @@ class LLMExtractor:
         output: ExtractionOutput,
         ungrounded: list[ExtractedItem],
         conversation: list[Any],
+        spent: dict[str, int],
     ) -> ExtractionOutput:
         from langchain_core.messages import HumanMessage
 
@@ -287,7 +295,7 @@ class LLMExtractor:
         estimated = sum(
             message_tokens(self.settings.model, str(m.content), "") for m in conversation
         )
-        reply = self._call([*conversation, HumanMessage(user)], estimated, doc.source)
+        reply = self._call([*conversation, HumanMessage(user)], estimated, doc.source, spent)
         kept = [item for item in output.items if item not in ungrounded]
         if reply.data is None:
             return ExtractionOutput(items=kept)

@@ -59,7 +59,7 @@ def build_conversation(
         kind = SourceKind.win_loss
         stage = outcome(meta.get("outcome") or meta.get("result") or meta.get("type"))
         deal = DealNote(
-            outcome=stage if stage in {"won", "lost", "churned", "expanded"} else None,  # type: ignore[arg-type]
+            outcome=stage if stage in {"won", "lost", "churned", "expanded"} else None,
             acv=parse_money(meta.get("acv")),
             competitor=str(meta.get("competitor") or meta.get("lost_to") or "").strip() or None,
         )

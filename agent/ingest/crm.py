@@ -122,7 +122,7 @@ def record(row: dict[str, str], mapping: dict[str, str]) -> CRMRecord | None:
         country=country or region_country,
         stack=stack,
         erp=erp,
-        stage=outcome(get("stage")),  # type: ignore[arg-type]
+        stage=outcome(get("stage")),
         stage_raw=get("stage") or None,
         acv=parse_money(get("acv")),
         expansion_arr=parse_money(get("expansion")),

@@ -216,7 +216,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
         submitted_at=_sortable_time(submitted)
         if submitted
         else (parsed_time.isoformat() if parsed_time else None),
-        pmf_answer=pmf_answer(row.get(columns.pmf or "", "")) if columns.pmf else None,  # type: ignore[arg-type]
+        pmf_answer=pmf_answer(row.get(columns.pmf or "", "")) if columns.pmf else None,
         pmf_raw=row.get(columns.pmf or "", "") or None,
         nps=nps_score(row[columns.nps]) if columns.nps and row[columns.nps] else None,
         segments=segments,

@@ -1,6 +1,7 @@
 """All Pydantic models: the data contracts between pipeline stages (see DESIGN.md)."""
 
 from agent.schema.evidence import BuyingRole, Evidence, EvidenceKind, JobType, Quantity
+from agent.schema.icp import PMF_METHOD, ICPDraft
 from agent.schema.sources import (
     Chunk,
     CRMRecord,
@@ -15,12 +16,14 @@ from agent.schema.sources import (
 )
 
 __all__ = [
+    "PMF_METHOD",
     "BuyingRole",
     "CRMRecord",
     "Chunk",
     "DealNote",
     "Evidence",
     "EvidenceKind",
+    "ICPDraft",
     "JobType",
     "Outcome",
     "Quantity",

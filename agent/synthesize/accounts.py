@@ -1,0 +1,233 @@
+"""One profile per account: CRM rows, interview attribution, survey responses and win/loss
+outcomes merged. Accounts without a CRM row get firmographics from what customers said."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.extract.lexicon import load_lexicon
+from agent.extract.quantities import find_quantities
+from agent.ingest.attribution import AccountDirectory, attribute
+from agent.ingest.normalize import company_key, industry_id, size_band
+from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
+
+EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
+
+
+@dataclass
+class AccountProfile:
+    name: str
+    in_crm: bool = False
+    domain: str | None = None
+    industry: str | None = None
+    size_band: str | None = None
+    employees: int | None = None
+    revenue_usd: float | None = None
+    region: str | None = None
+    country: str | None = None
+    stack: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    acv: float | None = None
+    expansion_arr: float | None = None
+    documents: list[str] = field(default_factory=list)
+    source_kinds: set[str] = field(default_factory=set)
+    responses: list[SurveyResponse] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.source_kinds & {k.value for k in EVIDENCE_KINDS})
+
+    @property
+    def good(self) -> bool:
+        return self.outcome in ("won", "expanded")
+
+    @property
+    def bad(self) -> bool:
+        return self.outcome in ("lost", "churned")
+
+
+@dataclass
+class AccountBook:
+    accounts: dict[str, AccountProfile]
+    unlinked_responses: list[SurveyResponse]
+    documents: list[SourceDocument]
+
+    def with_evidence(self) -> list[AccountProfile]:
+        return [a for a in self.accounts.values() if a.has_evidence]
+
+
+def _directory(documents: list[SourceDocument]) -> AccountDirectory:
+    directory = AccountDirectory()
+    directory.add_documents(documents)
+    return directory
+
+
+def resolve_accounts(documents: list[SourceDocument]) -> AccountDirectory:
+    """Attribute documents that had no account at ingest (the CRM may have come later)."""
+    directory = _directory(documents)
+    for doc in documents:
+        if doc.kind == SourceKind.crm:
+            continue
+        if doc.account is None or doc.account_attribution in (
+            "conversation",
+            "file_name",
+            "column",
+            "email_domain",
+            None,
+        ):
+            previous = doc.account
+            doc.account, doc.account_attribution = None, None
+            if doc.survey is not None and doc.survey.company:
+                doc.account, doc.account_attribution = (
+                    directory.canonical(doc.survey.company) or doc.survey.company,
+                    "column",
+                )
+            else:
+                attribute(doc, directory, Path(doc.source).stem)
+            if doc.account is None and previous and doc.survey is None:
+                doc.account = directory.canonical(previous) or previous
+        else:
+            doc.account = directory.canonical(doc.account) or doc.account
+    return directory
+
+
+def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) -> AccountBook:
+    directory = resolve_accounts(documents)
+    accounts: dict[str, AccountProfile] = {}
+    unlinked: list[SurveyResponse] = []
+
+    def profile(name: str) -> AccountProfile:
+        key = directory.canonical(name) or name
+        if key not in accounts:
+            accounts[key] = AccountProfile(name=key)
+        return accounts[key]
+
+    for doc in documents:
+        if doc.kind == SourceKind.crm and doc.crm is not None:
+            record = doc.crm
+            account = profile(record.name)
+            account.in_crm = True
+            account.domain = record.domain
+            account.industry = record.industry
+            account.size_band = record.size_band
+            account.employees = record.employees
+            account.revenue_usd = record.revenue_usd
+            account.region = record.region
+            account.country = record.country
+            account.stack = list(record.stack)
+            account.outcome = record.stage
+            account.acv = record.acv
+            account.expansion_arr = record.expansion_arr
+            account.documents.append(doc.doc_id)
+            account.source_kinds.add(doc.kind.value)
+    account_of_doc: dict[str, str] = {}
+    for doc in documents:
+        if doc.kind == SourceKind.crm:
+            continue
+        if (
+            doc.kind == SourceKind.survey
+            and doc.survey is not None
+            and not _linked(doc, accounts, directory)
+        ):
+            unlinked.append(doc.survey)
+            continue
+        if not doc.account:
+            continue
+        account = profile(doc.account)
+        account_of_doc[doc.doc_id] = account.name
+        account.documents.append(doc.doc_id)
+        account.source_kinds.add(doc.kind.value)
+        if doc.survey is not None:
+            account.responses.append(doc.survey)
+        if doc.deal is not None and doc.deal.outcome:
+            # the CRM stage is the system of record; a deal note fills it when the CRM is silent
+            if account.outcome in (None, "open"):
+                account.outcome = doc.deal.outcome
+            if account.acv is None and doc.deal.acv:
+                account.acv = doc.deal.acv
+    for item in evidence:
+        name = account_of_doc.get(item.doc_id)
+        if name:
+            item.account = name
+            accounts[name].evidence.append(item)
+    for account in accounts.values():
+        _fill_from_research(account)
+    return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
+
+
+def _linked(
+    doc: SourceDocument, accounts: dict[str, AccountProfile], directory: AccountDirectory
+) -> bool:
+    """Survey responses count for an account only when it is a known account (CRM, notes,
+    interviews); other companies count in the overall PMF only."""
+    if not doc.account:
+        return False
+    known = directory.canonical(doc.account)
+    return known is not None
+
+
+_EMPLOYEES = re.compile(r"\b(people|employees|staff|folks|headcount)\b", re.IGNORECASE)
+
+
+def _fill_from_research(account: AccountProfile) -> None:
+    """Accounts without CRM data: firmographics and stack from survey answers and evidence."""
+    if account.industry is None:
+        answers = Counter(
+            r.industry for r in account.responses if r.industry and r.industry != "other"
+        )
+        if answers:
+            account.industry = answers.most_common(1)[0][0]
+    if account.size_band is None:
+        bands = Counter(r.size_band for r in account.responses if r.size_band)
+        if bands:
+            account.size_band = bands.most_common(1)[0][0]
+    lexicon = load_lexicon()
+    for item in account.evidence:
+        if not item.is_claim:
+            continue
+        if item.kind == EvidenceKind.technographic:
+            for tool, category in lexicon.tools_in(item.quote):
+                if category not in ("other",) and tool not in account.stack:
+                    account.stack.append(tool)
+        if item.kind == EvidenceKind.firmographic:
+            if account.employees is None and _EMPLOYEES.search(item.quote):
+                people = [q for q in find_quantities(item.quote) if q.unit == "people"]
+                if people:
+                    account.employees = int(people[0].amount)
+                    account.size_band = account.size_band or size_band(people[0].amount)
+            if account.industry is None:
+                account.industry = industry_from_sentence(item.quote)
+
+
+_SELF_DESCRIPTION = re.compile(
+    r"\b(?:we'?re|we are|it'?s|is)\s+(?:basically\s+|essentially\s+|just\s+)?(?:a|an)\s+(?P<what>[^.;!?]{3,80}?)\s*"
+    r"(?:company|business|firm|shop|outfit|group|provider|startup|practice|agency|contractor|manufacturer|distributor|lender|insurer)\b",
+    re.IGNORECASE,
+)
+
+
+def industry_from_sentence(sentence: str) -> str | None:
+    """'We're a mid-sized HVAC contractor' -> construction_trades; None when it does not say."""
+    match = _SELF_DESCRIPTION.search(sentence)
+    if not match:
+        return None
+    phrase = match.group(0)
+    guess = industry_id(phrase)
+    return guess if guess and guess != "other" else None
+
+
+def account_key(name: str) -> str:
+    return company_key(name)
+
+
+def documents_by_account(book: AccountBook) -> dict[str, list[SourceDocument]]:
+    grouped: dict[str, list[SourceDocument]] = defaultdict(list)
+    ids = {doc_id: name for name, account in book.accounts.items() for doc_id in account.documents}
+    for doc in book.documents:
+        if doc.doc_id in ids:
+            grouped[ids[doc.doc_id]].append(doc)
+    return grouped

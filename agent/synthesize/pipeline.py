@@ -1,0 +1,434 @@
+"""Synthesis: documents + evidence → ICPDraft. Pure over its inputs (no store, no model calls),
+so the same inputs always give the same draft, whichever engine extracted the evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agent.extract.lexicon import load_lexicon
+from agent.ingest.normalize import SIZE_BANDS, industry_label
+from agent.resources import knowledge
+from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind
+from agent.schema.icp import (
+    Corpus,
+    Count,
+    Firmographics,
+    ICPDraft,
+    Outcomes,
+    Provenance,
+    Segment,
+    Support,
+    Technographics,
+)
+from agent.synthesize import criteria, gtm, negative, scoring
+from agent.synthesize.accounts import AccountBook, AccountProfile, build_accounts
+from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
+from agent.synthesize.segments import features, segment_accounts
+from agent.synthesize.survey import pmf, survey_cuts
+from agent.synthesize.themes import claims, ref
+
+SYNTHESIS_VERSION = "synthesis-1"
+THEME_KINDS = (
+    EvidenceKind.pain,
+    EvidenceKind.job,
+    EvidenceKind.trigger,
+    EvidenceKind.workaround,
+    EvidenceKind.objection,
+)
+TIER_ORDER = {"core": 0, "adjacent": 1, "selective": 2, "defer": 3}
+
+
+@dataclass
+class SynthesisInputs:
+    documents: list[SourceDocument]
+    evidence: list[Evidence]
+    vectors: dict[str, np.ndarray]
+    files: int
+    engine: str
+    model: str | None = None
+    prompt_versions: list[str] = field(default_factory=list)
+    tokens: dict[str, object] = field(default_factory=dict)
+    dropped: int = 0
+
+
+def fingerprint(inputs: SynthesisInputs) -> str:
+    digest = hashlib.sha256(SYNTHESIS_VERSION.encode())
+    digest.update(load_lexicon().fingerprint.encode())
+    for doc in sorted(inputs.documents, key=lambda d: d.doc_id):
+        digest.update(f"{doc.doc_id}:{doc.content_hash}:{doc.account}".encode())
+    for item in sorted(inputs.evidence, key=lambda e: e.id):
+        digest.update(f"{item.id}:{item.engine}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _counts(values: Sequence[str | None]) -> list[Count]:
+    counter = Counter(v for v in values if v)
+    return [Count(value=v, accounts=n) for v, n in counter.most_common()]
+
+
+def _band_range(bands: list[Count]) -> str | None:
+    if not bands:
+        return None
+    total = sum(c.accounts for c in bands)
+    kept, covered = [], 0
+    for count in bands:
+        kept.append(count.value)
+        covered += count.accounts
+        if covered >= 0.7 * total:
+            break
+    order = [b for b, _, _ in SIZE_BANDS]
+    kept.sort(key=order.index)
+    low = kept[0].split("-")[0].rstrip("+")
+    high = kept[-1].split("-")[-1]
+    return f"{low}+" if high.endswith("+") else f"{low}–{high}"
+
+
+def _industry_phrase(industries: list[Count], members: int) -> str:
+    if not industries:
+        return "Mixed-industry"
+    top = [industries[0]]
+    if (
+        len(industries) > 1
+        and industries[0].accounts + industries[1].accounts <= members
+        and industries[1].accounts >= max(2, 0.3 * members)
+    ):
+        top.append(industries[1])
+    return " / ".join(industry_label(c.value) for c in top)
+
+
+def _theme_vectors(book: AccountBook, vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    result = {}
+    for name, account in book.accounts.items():
+        members = [
+            vectors[e.id] for e in account.evidence if e.kind in THEME_KINDS and e.id in vectors
+        ]
+        if members:
+            mean = np.mean(members, axis=0)
+            result[name] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return result
+
+
+def _tier(outcomes: Outcomes, pct: float | None, n: int, hypothesis: bool) -> tuple[str, str]:
+    config = knowledge("tiers")
+    win_rate = outcomes.win_rate if outcomes.closed >= config["min_closed_deals"] else None
+    for rule in config["rules"]:
+        when = rule["when"]
+        if "min_closed" in when and outcomes.closed < when["min_closed"]:
+            continue
+        if "max_win_rate" in when and (win_rate is None or win_rate > when["max_win_rate"]):
+            continue
+        if "min_win_rate" in when and (win_rate is None or win_rate < when["min_win_rate"]):
+            continue
+        if "min_pmf_pct" in when and n >= 5 and (pct is None or pct < when["min_pmf_pct"]):
+            continue
+        if when.get("not_hypothesis") and hypothesis:
+            continue
+        tier = rule["tier"]
+        if hypothesis and tier == "core":
+            tier = "adjacent"
+        why = rule["why"]
+        if win_rate is not None:
+            why += f" (win rate {win_rate:.0%} over {outcomes.closed} closed deals"
+            why += f", PMF {pct:.0f}% very disappointed, n={n})" if pct is not None and n else ")"
+        return tier, why
+    return "selective", "No rule matched"
+
+
+def _segment(
+    index: int, members: list[AccountProfile], vectors: dict[str, np.ndarray], min_claim: int
+) -> Segment:
+    industries = _counts([a.industry for a in members])
+    bands = _counts([a.size_band for a in members])
+    with_evidence = [a for a in members if a.has_evidence]
+    evidence = [e for a in members for e in a.evidence if e.is_claim]
+    n_evidence_accounts = len(with_evidence) or 1
+    themed = {
+        kind: claims(
+            [e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim
+        )
+        for kind in THEME_KINDS
+    }
+    outcome_claims = claims(
+        [e for e in evidence if e.kind == EvidenceKind.outcome],
+        vectors,
+        n_evidence_accounts,
+        min_claim,
+        limit=5,
+    )
+    why = claims(
+        [e for e in evidence if e.kind == EvidenceKind.win_reason],
+        vectors,
+        n_evidence_accounts,
+        min_claim,
+        limit=4,
+    )
+    employees = [a.employees for a in members if a.employees]
+    revenues = [a.revenue_usd for a in members if a.revenue_usd]
+    firmographics = Firmographics(
+        industries=industries,
+        size_bands=bands,
+        employees_min=min(employees) if employees else None,
+        employees_max=max(employees) if employees else None,
+        revenue_min_usd=min(revenues) if revenues else None,
+        revenue_max_usd=max(revenues) if revenues else None,
+        regions=_counts([a.region for a in members]),
+        countries=_counts([a.country for a in members]),
+        evidence=[
+            ref(e)
+            for e in _one_per_account(
+                [e for e in evidence if e.kind == EvidenceKind.firmographic], 3
+            )
+        ],
+    )
+    lexicon = load_lexicon()
+    categories: list[str] = []
+    for account in members:
+        found = {
+            lexicon.tool_lookup.get("~" + t.lower(), lexicon.tool_lookup.get("=" + t, (t, None)))[1]
+            for t in account.stack
+        }
+        categories.extend(c for c in found if c and c != "other")
+    technographics = Technographics(
+        tools=[
+            c
+            for c in _counts([t for a in members for t in dict.fromkeys(a.stack)])
+            if c.accounts >= 1
+        ][:10],
+        categories=_counts(categories)[:8],
+        evidence=[
+            ref(e)
+            for e in _one_per_account(
+                [e for e in evidence if e.kind == EvidenceKind.technographic], 3
+            )
+        ],
+    )
+    outcomes = Outcomes(**Counter(a.outcome for a in members if a.outcome))
+    acvs = sorted(a.acv for a in members if a.acv)
+    responses = [r for a in members for r in a.responses]
+    share = pmf(responses)
+    hypothesis, reason = segment_hypothesis(members)
+    tier, tier_reason = _tier(outcomes, share.very_disappointed_pct, share.n, hypothesis)
+    size_range = _band_range(bands)
+    name = _industry_phrase(industries, len(members)) + (
+        f", {size_range} employees" if size_range else ""
+    )
+    tools = [c.value for c in technographics.tools[:3]]
+    countries = [c.value for c in firmographics.countries[:2]]
+    who = f"{_industry_phrase(industries, len(members))} companies" + (
+        f" with {size_range} employees" if size_range else ""
+    )
+    if countries:
+        who += f" in {', '.join(countries)}"
+    if tools:
+        who += f", typically running {', '.join(tools)}"
+    who += "."
+    kinds = sorted({k for a in members for k in a.source_kinds if k != SourceKind.crm.value})
+    segment = Segment(
+        id=f"s{index + 1}-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40],
+        name=name,
+        who=who,
+        accounts=sorted(a.name for a in members),
+        firmographics=firmographics,
+        technographics=technographics,
+        pains=themed[EvidenceKind.pain],
+        jobs=themed[EvidenceKind.job],
+        triggers=themed[EvidenceKind.trigger],
+        outcomes_said=outcome_claims,
+        workarounds=themed[EvidenceKind.workaround],
+        objections=themed[EvidenceKind.objection],
+        why_they_buy=why or outcome_claims[:2],
+        buying_committee=criteria.buying_committee(evidence),
+        outcomes=outcomes,
+        win_rate=round(outcomes.win_rate, 2) if outcomes.win_rate is not None else None,
+        acv_min=acvs[0] if acvs else None,
+        acv_max=acvs[-1] if acvs else None,
+        acv_median=statistics.median(acvs) if acvs else None,
+        pmf=share,
+        tier=tier,
+        tier_reason=tier_reason,
+        hypothesis=hypothesis,
+        hypothesis_reason=reason,
+        support=Support(
+            accounts=len(with_evidence),
+            crm_accounts=sum(1 for a in members if a.in_crm),
+            documents=len({d for a in members for d in a.documents}),
+            source_kinds=kinds,
+        ),
+    )
+    segment.fire = criteria.fire(firmographics, technographics, segment.triggers, kinds)
+    segment.criteria = criteria.murphy(members, evidence, segment.win_rate, segment.objections)
+    segment.messaging = gtm.messaging(segment)
+    return segment
+
+
+def _one_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
+    picked: list[Evidence] = []
+    for item in sorted(items, key=lambda e: -e.confidence):
+        if all(p.account != item.account for p in picked):
+            picked.append(item)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _unique_names(segments: list[Segment]) -> None:
+    counts = Counter(s.name for s in segments)
+    for segment in segments:
+        if counts[segment.name] > 1:
+            tools = [c.value for c in segment.technographics.tools[:1]]
+            outcome = "mostly lost/churned" if segment.tier == "defer" else ""
+            extra = tools[0] if tools else outcome or segment.id
+            segment.name = f"{segment.name} ({extra})"
+
+
+def synthesize(
+    inputs: SynthesisInputs,
+    embed: Callable[[list[str]], np.ndarray],
+    today: dt.date | None = None,
+) -> ICPDraft:
+    claims_only = [e for e in inputs.evidence if e.is_claim]
+    book = build_accounts(inputs.documents, claims_only)
+    _name_unattributed(book, inputs)
+    accounts = sorted(book.accounts.values(), key=lambda a: a.name)
+    theme_vectors = _theme_vectors(book, inputs.vectors)
+    matrix = features(accounts, embed, theme_vectors) if accounts else np.zeros((0, 1))
+    segmentation = segment_accounts(accounts, matrix)
+    clusters: dict[int, list[AccountProfile]] = {}
+    for account in accounts:
+        clusters.setdefault(segmentation.labels[account.name], []).append(account)
+    min_claim = min_accounts_per_claim()
+    segments = [
+        _segment(i, members, inputs.vectors, min_claim)
+        for i, (_, members) in enumerate(sorted(clusters.items()))
+    ]
+    segments.sort(key=lambda s: (TIER_ORDER[s.tier], s.hypothesis, -s.support.accounts, s.name))
+    for index, segment in enumerate(segments):
+        segment.id = f"s{index + 1}" + segment.id[segment.id.index("-") :]
+    _unique_names(segments)
+    segment_of = {name: s.name for s in segments for name in s.accounts}
+    traits = negative.negative_traits(accounts, segment_of)
+    model = scoring.build_model(segments, traits, book.accounts)
+    all_responses = [r for a in accounts for r in a.responses] + book.unlinked_responses
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    today = today or created.date()
+    evidence_kinds = Counter(e.kind.value for e in claims_only)
+    draft = ICPDraft(
+        created_at=created,
+        engine=inputs.engine,
+        corpus=Corpus(
+            files=inputs.files,
+            documents=dict(Counter(d.kind.value for d in inputs.documents)),
+            accounts=len(accounts),
+            accounts_with_evidence=len(book.with_evidence()),
+            evidence=dict(evidence_kinds.most_common()),
+        ),
+        segments=segments,
+        negative_icp=traits,
+        disqualifiers=negative.disqualifiers(traits, segments),
+        ideal_of_ideal=negative.ideal_of_ideal(segments, book.accounts),
+        scorecard=scoring.scorecard(model),
+        score_validation=scoring.validation_bands(model, accounts),
+        qualification_checklist=gtm.checklist(segments, traits),
+        validation_plan=gtm.validation_plan(segments),
+        revisit_on=today + dt.timedelta(days=90),
+        pmf_overall=pmf(all_responses),
+        survey_cuts=survey_cuts(all_responses),
+        provenance=Provenance(
+            engine=inputs.engine,
+            model=inputs.model,
+            prompt_versions=inputs.prompt_versions,
+            knowledge_fingerprint=load_lexicon().fingerprint,
+            segmentation=segmentation.criterion,
+            tokens=inputs.tokens,
+            dropped_quotes=inputs.dropped,
+            fingerprint=fingerprint(inputs),
+        ),
+    )
+    draft.summary = _summary(draft)
+    draft.warnings = _warnings(draft, book)
+    return draft
+
+
+def _name_unattributed(book: AccountBook, inputs: SynthesisInputs) -> None:
+    """Research that names no account still counts: one account per such document."""
+    known = {d for a in book.accounts.values() for d in a.documents}
+    claims_by_doc: dict[str, list[Evidence]] = {}
+    for item in inputs.evidence:
+        if item.is_claim:
+            claims_by_doc.setdefault(item.doc_id, []).append(item)
+    for doc in inputs.documents:
+        if doc.doc_id in known or doc.kind in (SourceKind.crm, SourceKind.survey):
+            continue
+        name = f"Unnamed account ({doc.source})"
+        account = book.accounts.setdefault(name, AccountProfile(name=name))
+        account.documents.append(doc.doc_id)
+        account.source_kinds.add(doc.kind.value)
+        for item in claims_by_doc.get(doc.doc_id, []):
+            item.account = name
+            account.evidence.append(item)
+        from agent.synthesize.accounts import _fill_from_research
+
+        _fill_from_research(account)
+
+
+def _summary(draft: ICPDraft) -> list[str]:
+    lines = []
+    evidence_accounts = draft.corpus.accounts_with_evidence
+    lines.append(
+        f"{len(draft.segments)} segment(s) from {draft.corpus.accounts} accounts "
+        f"({evidence_accounts} with research evidence), {sum(draft.corpus.documents.values())} documents, engine: {draft.engine}."
+    )
+    for segment in draft.segments:
+        tag = " [hypothesis]" if segment.hypothesis else ""
+        pmf_text = (
+            f", PMF {segment.pmf.very_disappointed_pct:.0f}% (n={segment.pmf.n})"
+            if segment.pmf.very_disappointed_pct is not None
+            else ""
+        )
+        win = f", win rate {segment.win_rate:.0%}" if segment.win_rate is not None else ""
+        top = (
+            f" Top pain: “{segment.pains[0].label}” ({segment.pains[0].accounts} accounts)."
+            if segment.pains
+            else ""
+        )
+        lines.append(
+            f"{segment.tier.capitalize()}: {segment.name}{tag} — {len(segment.accounts)} accounts{win}{pmf_text}.{top}"
+        )
+    if draft.negative_icp:
+        worst = draft.negative_icp[0]
+        lines.append(
+            f"Avoid: {worst.trait} ({worst.lost_or_churned} lost or churned vs {worst.won_or_expanded} won)."
+        )
+    if draft.pmf_overall.very_disappointed_pct is not None:
+        lines.append(
+            f"Overall PMF: {draft.pmf_overall.very_disappointed_pct:.0f}% very disappointed (n={draft.pmf_overall.n}; 40% is the usual bar)."
+        )
+    return lines
+
+
+def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
+    warnings = []
+    if all(s.hypothesis for s in draft.segments):
+        warnings.append(
+            f"Everything in this draft is a hypothesis: it rests on {draft.corpus.accounts_with_evidence} account(s) with research evidence. "
+            "Validate it with the first 10 customers before acting on it."
+        )
+    if not any(a.in_crm for a in book.accounts.values()):
+        warnings.append(
+            "No CRM export: win rates, ACV and the negative ICP need deal outcomes (ingest a CRM export or win/loss notes)."
+        )
+    if draft.pmf_overall.n == 0:
+        warnings.append("No product-market-fit survey answers: PMF shares are unknown.")
+    if draft.provenance.dropped_quotes:
+        warnings.append(
+            f"{draft.provenance.dropped_quotes} model quote(s) were not found in any source and were dropped."
+        )
+    return warnings

@@ -1,0 +1,187 @@
+"""Segments from the data: accounts clustered on firmographics, technographics and evidence
+themes. The number of segments (2–5) is the one with the best mean silhouette; membership
+and every count come from the data, never from a model."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from agent.ingest.normalize import SIZE_BANDS, industry_label
+from agent.synthesize.accounts import AccountProfile
+
+MIN_K, MAX_K = 2, 5
+WEIGHTS = {"industry": 1.6, "size": 0.9, "stack": 0.9, "themes": 0.8, "region": 0.3}
+_BAND_INDEX = {band: index for index, (band, _, _) in enumerate(SIZE_BANDS)}
+
+
+@dataclass
+class Segmentation:
+    labels: dict[str, int]  # account name -> cluster
+    k: int
+    silhouette: float
+    criterion: str
+    scores: dict[int, float]
+
+
+def _size_value(account: AccountProfile) -> float | None:
+    if account.employees:
+        return math.log10(max(1, account.employees)) / 4.0
+    if account.size_band in _BAND_INDEX:
+        low = SIZE_BANDS[_BAND_INDEX[account.size_band]][1]
+        high = SIZE_BANDS[_BAND_INDEX[account.size_band]][2] or low * 2
+        return math.log10((low + high) / 2) / 4.0
+    return None
+
+
+def features(
+    accounts: list[AccountProfile], embed, theme_vectors: dict[str, np.ndarray]
+) -> np.ndarray:
+    """One row per account. Industries are embedded by their label, so related industries
+    (marketing agencies and outsourcing firms) sit closer than unrelated ones."""
+    industries = sorted({a.industry or "unknown" for a in accounts})
+    industry_vectors = dict(
+        zip(
+            industries,
+            embed(
+                [industry_label(i) if i != "unknown" else "unknown industry" for i in industries]
+            ),
+            strict=True,
+        )
+    )
+    tools = sorted({t for a in accounts for t in a.stack})
+    tool_index = {t: i for i, t in enumerate(tools)}
+    countries = sorted({a.country or "?" for a in accounts})
+    country_index = {c: i for i, c in enumerate(countries)}
+    sizes = [_size_value(a) for a in accounts]
+    known_sizes = [s for s in sizes if s is not None]
+    default_size = float(np.median(known_sizes)) if known_sizes else 0.5
+    theme_dim = next((v.shape[0] for v in theme_vectors.values()), 0)
+    rows = []
+    for account, size in zip(accounts, sizes, strict=True):
+        industry = industry_vectors[account.industry or "unknown"] * WEIGHTS["industry"]
+        stack = np.zeros(max(1, len(tools)), dtype=np.float32)
+        for tool in account.stack:
+            stack[tool_index[tool]] = 1.0
+        if stack.any():
+            stack = stack / np.linalg.norm(stack)
+        region = np.zeros(max(1, len(countries)), dtype=np.float32)
+        region[country_index[account.country or "?"]] = 1.0
+        theme = theme_vectors.get(account.name)
+        if theme is None:
+            theme = np.zeros(theme_dim, dtype=np.float32)
+        rows.append(
+            np.concatenate(
+                [
+                    industry,
+                    np.array(
+                        [(size if size is not None else default_size) * 4 * WEIGHTS["size"]],
+                        dtype=np.float32,
+                    ),
+                    stack * WEIGHTS["stack"],
+                    theme * WEIGHTS["themes"],
+                    region * WEIGHTS["region"],
+                ]
+            )
+        )
+    return np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+
+
+def _kmeans(
+    matrix: np.ndarray, k: int, seed: int, iterations: int = 100
+) -> tuple[np.ndarray, float]:
+    rng = np.random.default_rng(seed)
+    n = matrix.shape[0]
+    centres = [matrix[rng.integers(n)]]
+    for _ in range(1, k):  # k-means++
+        distances = np.min(
+            ((matrix[:, None, :] - np.array(centres)[None, :, :]) ** 2).sum(-1), axis=1
+        )
+        total = distances.sum()
+        probabilities = distances / total if total > 0 else np.full(n, 1.0 / n)
+        centres.append(matrix[rng.choice(n, p=probabilities)])
+    centre_matrix = np.array(centres)
+    labels = np.zeros(n, dtype=int)
+    for _ in range(iterations):
+        distances = ((matrix[:, None, :] - centre_matrix[None, :, :]) ** 2).sum(-1)
+        new_labels = distances.argmin(axis=1)
+        if np.array_equal(new_labels, labels) and _ > 0:
+            break
+        labels = new_labels
+        for cluster in range(k):
+            members = matrix[labels == cluster]
+            if len(members):
+                centre_matrix[cluster] = members.mean(axis=0)
+    inertia = float(((matrix - centre_matrix[labels]) ** 2).sum())
+    return labels, inertia
+
+
+def silhouette(matrix: np.ndarray, labels: np.ndarray) -> float:
+    clusters = np.unique(labels)
+    if len(clusters) < 2:
+        return -1.0
+    squared = (matrix**2).sum(1)
+    distances = np.sqrt(np.maximum(squared[:, None] + squared[None, :] - 2 * matrix @ matrix.T, 0))
+    scores = []
+    for i in range(len(labels)):
+        same = labels == labels[i]
+        if same.sum() <= 1:
+            scores.append(0.0)
+            continue
+        a = distances[i, same].sum() / (same.sum() - 1)
+        b = min(distances[i, labels == c].mean() for c in clusters if c != labels[i])
+        scores.append((b - a) / max(a, b) if max(a, b) > 0 else 0.0)
+    return float(np.mean(scores))
+
+
+def segment_accounts(accounts: list[AccountProfile], matrix: np.ndarray) -> Segmentation:
+    """k in 2..5 with the best mean silhouette (ties: fewer segments); k-means with k-means++
+    seeding, 10 deterministic restarts, lowest inertia kept."""
+    names = [a.name for a in accounts]
+    n = len(accounts)
+    if n < 4:
+        return Segmentation(
+            {name: 0 for name in names}, 1, 0.0, f"{n} accounts: too few to split, one segment", {}
+        )
+    scores: dict[int, float] = {}
+    best: tuple[float, int, np.ndarray] | None = None
+    for k in range(MIN_K, min(MAX_K, n - 1) + 1):
+        runs = [_kmeans(matrix, k, seed) for seed in range(10)]
+        labels, _ = min(runs, key=lambda run: run[1])
+        if len(np.unique(labels)) < k:
+            continue
+        score = silhouette(matrix, labels)
+        scores[k] = round(score, 3)
+        if best is None or score > best[0] + 1e-3:
+            best = (score, k, labels)
+    if best is None:
+        return Segmentation(
+            {name: 0 for name in names},
+            1,
+            0.0,
+            "accounts are indistinguishable: one segment",
+            scores,
+        )
+    score, k, labels = best
+    ordered = _relabel(labels)
+    criterion = (
+        f"k-means on industry, size, stack and evidence themes for k = {MIN_K}..{min(MAX_K, n - 1)}; "
+        f"k = {k} has the best mean silhouette ({score:.2f}; all: {', '.join(f'k={key}: {value:.2f}' for key, value in scores.items())})"
+    )
+    return Segmentation(
+        {name: int(label) for name, label in zip(names, ordered, strict=True)},
+        k,
+        score,
+        criterion,
+        scores,
+    )
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Stable cluster numbers: largest cluster first."""
+    sizes = {label: int((labels == label).sum()) for label in np.unique(labels)}
+    order = sorted(sizes, key=lambda label: (-sizes[label], int(np.argmax(labels == label))))
+    mapping = {label: index for index, label in enumerate(order)}
+    return np.array([mapping[label] for label in labels])

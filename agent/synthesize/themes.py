@@ -1,0 +1,154 @@
+"""Themes: evidence of one kind clustered by meaning across accounts, labelled by its most
+central statement (offline) and ranked by how many distinct accounts said it."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from agent.schema import Evidence, Quantity
+from agent.schema.icp import Claim, EvidenceRef
+
+SIMILARITY = 0.55
+MAX_QUOTES = 3
+_STOP = set(
+    "a an the and or but so of to in on for with at by from as is are was were be been it its this that these those we our us i my me "
+    "you your they their them he she his her just really like um uh yeah well kind sort very lot lots about also then than there here "
+    "what which who when where how why not no do does did have has had can could would should will get got going thing things".split()
+)
+
+
+@dataclass
+class Theme:
+    items: list[Evidence]
+    centroid: np.ndarray
+    medoid: Evidence
+
+
+def ref(item: Evidence) -> EvidenceRef:
+    return EvidenceRef(
+        doc_id=item.doc_id,
+        source=item.source,
+        quote=item.quote,
+        start=item.start,
+        end=item.end,
+        account=item.account,
+        speaker=item.speaker,
+    )
+
+
+def cluster(
+    items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
+) -> list[Theme]:
+    """Greedy leader clustering in order of confidence: each item joins the most similar theme
+    centroid at or above `threshold`, else starts a theme. O(items × themes)."""
+    ordered = sorted(items, key=lambda e: (-e.confidence, e.id))
+    groups: list[list[Evidence]] = []
+    centroids: list[np.ndarray] = []
+    for item in ordered:
+        vector = vectors.get(item.id)
+        if vector is None:
+            continue
+        if centroids:
+            similarities = (
+                np.array(centroids)
+                @ vector
+                / np.maximum(np.linalg.norm(np.array(centroids), axis=1), 1e-9)
+            )
+            best = int(similarities.argmax())
+            if similarities[best] >= threshold:
+                groups[best].append(item)
+                stacked = np.array([vectors[m.id] for m in groups[best]])
+                centroids[best] = stacked.mean(axis=0)
+                continue
+        groups.append([item])
+        centroids.append(vector.copy())
+    themes = []
+    for members, centroid in zip(groups, centroids, strict=True):
+        unit = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+        medoid = max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
+        themes.append(Theme(items=members, centroid=unit, medoid=medoid))
+    return themes
+
+
+def label(theme: Theme, limit: int = 12) -> str:
+    words = theme.medoid.summary.split()
+    text = " ".join(words[:limit]).rstrip(",;:—-")
+    return text + ("…" if len(words) > limit else "")
+
+
+def key_phrases(items: list[Evidence], top: int = 3) -> list[str]:
+    counts: Counter[str] = Counter()
+    for item in items:
+        tokens = [
+            t
+            for t in re.findall(r"[a-z][a-z'-]+", item.quote.lower())
+            if t not in _STOP and len(t) > 2
+        ]
+        for n in (2, 3):
+            for i in range(len(tokens) - n + 1):
+                counts[" ".join(tokens[i : i + n])] += 1
+    return [phrase for phrase, count in counts.most_common(top) if count > 1]
+
+
+def typical_cost(items: list[Evidence]) -> tuple[Quantity | None, int]:
+    """The median stated quantity of the most common unit/period among the theme's items."""
+    quantities = [e.quantity for e in items if e.quantity is not None]
+    if not quantities:
+        return None, 0
+    groups: dict[tuple[str, str | None], list[Quantity]] = defaultdict(list)
+    for quantity in quantities:
+        groups[(quantity.unit, quantity.period)].append(quantity)
+    (unit, period), members = max(groups.items(), key=lambda kv: (len(kv[1]), kv[0][1] is not None))
+    amounts = sorted(q.amount for q in members)
+    median = statistics.median(amounts)
+    closest = min(members, key=lambda q: abs(q.amount - median))
+    return Quantity(amount=round(median, 2), unit=unit, period=period, text=closest.text), len(
+        members
+    )
+
+
+def claims(
+    items: list[Evidence],
+    vectors: dict[str, np.ndarray],
+    accounts_with_evidence: int,
+    min_accounts_for_claim: int,
+    limit: int = 8,
+) -> list[Claim]:
+    """Themes of one kind as ranked claims (distinct-account support first)."""
+    if not items:
+        return []
+    result: list[Claim] = []
+    for theme in cluster(items, vectors):
+        accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
+        cost, cost_mentions = typical_cost(theme.items)
+        representatives = sorted(theme.items, key=lambda e: -float(vectors[e.id] @ theme.centroid))
+        chosen: list[Evidence] = []
+        for item in representatives:  # one quote per account first, for breadth
+            if all(c.account != item.account for c in chosen):
+                chosen.append(item)
+            if len(chosen) == MAX_QUOTES:
+                break
+        job_types = Counter(e.job_type for e in theme.items if e.job_type)
+        result.append(
+            Claim(
+                label=label(theme),
+                kind=theme.medoid.kind.value,
+                job_type=job_types.most_common(1)[0][0] if job_types else None,
+                accounts=len(accounts),
+                mentions=len(theme.items),
+                share=round(len(accounts) / accounts_with_evidence, 2)
+                if accounts_with_evidence
+                else 0.0,
+                cost=cost,
+                cost_mentions=cost_mentions,
+                thin=len(accounts) < min_accounts_for_claim,
+                evidence=[ref(e) for e in chosen],
+            )
+        )
+    result.sort(key=lambda c: (-c.accounts, -c.mentions, c.label))
+    return result[:limit]
