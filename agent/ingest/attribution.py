@@ -192,7 +192,13 @@ def account_from_conversation(doc: SourceDocument, directory: AccountDirectory) 
 def attribute(doc: SourceDocument, directory: AccountDirectory, stem: str) -> None:
     """Fill `doc.account` and `doc.account_attribution` unless the loader already knew."""
     if doc.account:
-        doc.account = directory.canonical(doc.account) or doc.account
+        known = directory.canonical(doc.account)
+        if known is None and doc.survey is not None:
+            # 'Northfield Tech' is no known spelling, but the email domain may be
+            known = directory.by_domain(doc.survey.respondent)
+            if known:
+                doc.account_attribution = "email_domain"
+        doc.account = known or doc.account
         return
     if doc.survey is not None:
         by_domain = directory.by_domain(doc.survey.respondent)

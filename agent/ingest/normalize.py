@@ -250,11 +250,23 @@ def _tool_index() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]
 
 
 def tool_name(value: str) -> tuple[str, str | None]:
-    """Canonical tool name and category ('QBO' → ('QuickBooks', 'accounting'))."""
-    folded, _ = _tool_index()
-    hit = folded.get(_fold(value))
-    if hit:
-        return hit
+    """Canonical tool name and category ('QBO' → ('QuickBooks', 'accounting'),
+    'IBM Maximo 7.5 (hospital)' → ('Maximo', 'cmms'))."""
+    folded, exact = _tool_index()
+    plain = re.sub(r"\s*\([^)]*\)", "", value).strip()
+    plain_no_version = re.sub(r"\s+v?\d+(?:\.\d+)*\s*$", "", plain)
+    for candidate in (value, plain, plain_no_version):
+        hit = folded.get(_fold(candidate))
+        if hit:
+            return hit
+        for name, canonical, category in exact:
+            if candidate.strip() == name:
+                return canonical, category
+    from agent.extract.lexicon import load_lexicon
+
+    mentioned = load_lexicon().tools_in(plain)
+    if len(mentioned) == 1:
+        return mentioned[0]
     return value.strip(), None
 
 

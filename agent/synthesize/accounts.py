@@ -82,10 +82,8 @@ def resolve_accounts(documents: list[SourceDocument]) -> AccountDirectory:
             previous = doc.account
             doc.account, doc.account_attribution = None, None
             if doc.survey is not None and doc.survey.company:
-                doc.account, doc.account_attribution = (
-                    directory.canonical(doc.survey.company) or doc.survey.company,
-                    "column",
-                )
+                doc.account, doc.account_attribution = doc.survey.company, "column"
+                attribute(doc, directory, Path(doc.source).stem)
             else:
                 attribute(doc, directory, Path(doc.source).stem)
             if doc.account is None and previous and doc.survey is None:

@@ -1,0 +1,133 @@
+"""`icp eval`: run the gold corpora through the pipeline and print the quality table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from agent.cli.app import app
+from agent.cli.options import BaseUrl, Engine, Json, Model, settings_from
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option("--dataset", "-d", help="Dataset name (repeatable; default: all)."),
+    ] = None,
+    engine: Engine = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    datasets: Annotated[
+        Path | None,
+        typer.Option("--datasets", help="Folder of datasets (default: evals/datasets)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write the JSON report here (default: evals/reports/<engine>-<date>.json).",
+        ),
+    ] = None,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="A previous JSON report: show what moved.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when a metric is below evals/thresholds.yaml.")
+    ] = False,
+    json_out: Json = False,
+) -> None:
+    """Measure extraction and synthesis quality on the gold-labelled corpora."""
+    from agent.embeddings import make_embedder
+    from agent.evaluation.gates import check_thresholds, load_previous
+    from agent.evaluation.gold import find_corpora
+    from agent.evaluation.runner import evaluate
+
+    settings = settings_from(engine=engine, model=model, base_url=base_url)
+    corpora = find_corpora(dataset, datasets)
+    embedder = make_embedder(settings)
+    reports = []
+    for corpus in corpora:
+        with err.status(f"Evaluating {corpus.name} ({settings.effective_engine})…"):
+            reports.append(evaluate(corpus, settings, embedder))
+    payload = {
+        "engine": settings.effective_engine,
+        "reports": [r.model_dump(mode="json") for r in reports],
+    }
+    target = (
+        report
+        or Path("evals/reports")
+        / f"{settings.effective_engine}-{reports[0].created_at:%Y%m%d-%H%M%S}.json"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    previous = load_previous(compare) if compare else {}
+    failures = check_thresholds(reports, settings.effective_engine) if check else []
+    if json_out:
+        out.print_json(json.dumps({**payload, "threshold_failures": failures}))
+    else:
+        for result in reports:
+            _print(result, previous.get(result.dataset))
+        err.print(f"Report written to {target}")
+        for failure in failures:
+            err.print(f"[bold red]Below threshold:[/] {failure}")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _delta(value: float | None, before: float | None) -> str:
+    if value is None or before is None:
+        return ""
+    change = value - before
+    if abs(change) < 0.0005:
+        return "="
+    return f"{change:+.3f}"
+
+
+def _print(result, previous) -> None:
+    title = (
+        f"{result.dataset} v{result.dataset_version} — engine {result.engine}"
+        + (f" ({result.model})" if result.model else "")
+        + f" — {result.seconds:.0f}s"
+    )
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    if previous:
+        table.add_column("Δ", justify="right")
+    table.add_column("what was counted", overflow="fold")
+    for key, metric in result.metrics.items():
+        value = "—" if metric.value is None else f"{metric.value:.3f}"
+        row = [metric.name, value]
+        if previous:
+            row.append(_delta(metric.value, previous.get("metrics", {}).get(key, {}).get("value")))
+        row.append(metric.detail)
+        table.add_row(*row)
+    out.print(table)
+    kinds = Table(title="Evidence by kind", title_justify="left")
+    for column in ("kind", "gold", "predicted", "precision", "recall", "F1"):
+        kinds.add_column(column, justify="right" if column != "kind" else "left")
+    for row in result.evidence:
+        kinds.add_row(
+            row.kind,
+            str(row.gold),
+            str(row.predicted),
+            _fmt(row.precision),
+            _fmt(row.recall),
+            _fmt(row.f1),
+        )
+    out.print(kinds)
+    for note in result.notes:
+        err.print(f"[yellow]Note:[/] {note}")
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
