@@ -1,18 +1,27 @@
-"""The offline engine: sentence-level classification of customer turns with the cue patterns
-and lexicons in `knowledge/` plus embedding similarity to labelled prototype sentences.
+"""The offline engine: sentence-level classification of customer turns, no network.
 
-Quotes are sentence spans of the source (leading filler trimmed), so nothing is invented.
-Negated, hypothetical and reported statements are flagged and never count as claims."""
+Each sentence of a customer turn (or of a note) gets three kinds of signal:
+- cue patterns per evidence kind from knowledge/evidence_kinds.yaml;
+- a nearest-neighbour vote among ~1,200 labelled example sentences (knowledge/prototypes.yaml,
+  written in other B2B domains than the eval corpora), including neutral sentences and
+  negated/hypothetical/reported distractors that vote for "no evidence";
+- similarity to the short prototype lists of knowledge/evidence_kinds.yaml.
+A weighted sum against per-kind thresholds (knowledge/offline_engine.yaml) decides the kinds.
+Quotes are sentence spans of the source, so nothing is invented. Negated, hypothetical and
+reported statements are flagged and never count as claims."""
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from agent.extract.lexicon import Lexicon, load_lexicon
 from agent.extract.quantities import impact
+from agent.resources import knowledge
 from agent.schema import (
     BuyingRole,
     Evidence,
@@ -25,7 +34,7 @@ from agent.schema import (
 from agent.textspans import split_sentences
 
 ENGINE = "offline"
-VERSION = "offline-1"
+VERSION = "offline-2"
 
 _FILLER = re.compile(
     r"^(?:(?:um+|uh+|uhm+|erm?|hmm+|so|and|but|yeah|yes|yep|well|like|okay|ok|oh|honestly|look|right|i mean|you know|sure|mm-?hmm|i think|basically|actually|no)\b[,.…—-]*\s+)+",
@@ -34,33 +43,54 @@ _FILLER = re.compile(
 _INNER_FILLER = re.compile(
     r"\b(?:um+|uh+|you know|i mean|like|sort of|kind of),?\s+", re.IGNORECASE
 )
+_HEADCOUNT = re.compile(
+    r"\b\d[\d,.]*\s*(k\s*)?(employees|people|staff|techs|technicians|agents|reps|locations|branches|sites|offices|trucks)\b",
+    re.IGNORECASE,
+)
 
-# Decision thresholds: a kind is emitted when prototype similarity plus cue bonus reaches it.
-THRESHOLDS: dict[EvidenceKind, float] = {
-    EvidenceKind.pain: 0.52,
-    EvidenceKind.job: 0.55,
-    EvidenceKind.trigger: 0.55,
-    EvidenceKind.outcome: 0.55,
-    EvidenceKind.workaround: 0.55,
-    EvidenceKind.objection: 0.55,
-    EvidenceKind.win_reason: 0.55,
-    EvidenceKind.loss_reason: 0.55,
-    EvidenceKind.churn_reason: 0.55,
+KINDS = [k for k in EvidenceKind]
+SCORED = [k for k in EvidenceKind if k not in (EvidenceKind.buying_role,)]
+REASONS = {EvidenceKind.win_reason, EvidenceKind.loss_reason, EvidenceKind.churn_reason}
+FLAGGABLE = {
+    EvidenceKind.pain,
+    EvidenceKind.trigger,
+    EvidenceKind.objection,
+    EvidenceKind.outcome,
+    EvidenceKind.workaround,
+    EvidenceKind.job,
+    EvidenceKind.buying_role,
 }
-CUE_BONUS = 0.18
-EXTRA_CUE_BONUS = 0.05
-MAX_KINDS_PER_SENTENCE = 3
+QUANTIFIED = {
+    EvidenceKind.pain,
+    EvidenceKind.outcome,
+    EvidenceKind.workaround,
+    EvidenceKind.firmographic,
+}
 
 
 @dataclass
 class Unit:
-    """One sentence of a customer turn (or of a note), the thing we classify."""
+    """One sentence of a customer turn (or of a note): the thing we classify."""
 
     start: int
     end: int
     text: str
     speaker: str | None
     role: SpeakerRole
+
+
+@dataclass
+class Features:
+    """Signals for a batch of units; rows align with the units."""
+
+    knn: np.ndarray  # units x len(KINDS): neighbour vote per kind
+    knn_none: np.ndarray  # units: vote for "no evidence" (neutral + distractors)
+    knn_distractor: np.ndarray  # units: vote for negated/hypothetical/reported
+    proto: np.ndarray  # units x len(KINDS): best similarity to the kind's short prototypes
+    cues: np.ndarray  # units x len(KINDS): number of cue patterns matched
+    negated: np.ndarray
+    hypothetical: np.ndarray
+    reported: np.ndarray
 
 
 def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -95,202 +125,284 @@ def units_of(doc: SourceDocument) -> list[Unit]:
         for a, b in split_sentences(doc.text, start, end):
             a, b = quote_span(doc.text, a, b)
             words = len(doc.text[a:b].split())
-            if words < 4 or words > 120:
+            if words < 3 or words > 120:
                 continue
             units.append(Unit(a, b, doc.text[a:b], speaker, role))
     return units
 
 
+@cache
+def engine_params() -> dict:
+    return knowledge("offline_engine")
+
+
+class Prototypes:
+    """The labelled example sentences, embedded once per embedder."""
+
+    def __init__(self, embedder) -> None:
+        examples = knowledge("prototypes")["examples"]
+        self.texts = [e["text"] for e in examples]
+        self.labels = np.zeros((len(examples), len(KINDS)), dtype=np.float32)
+        self.none = np.zeros(len(examples), dtype=np.float32)
+        self.distractor = np.zeros(len(examples), dtype=np.float32)
+        self.job_types: list[str | None] = []
+        self.roles: list[str | None] = []
+        for row, example in enumerate(examples):
+            for kind in example.get("kinds") or []:
+                self.labels[row, KINDS.index(EvidenceKind(kind))] = 1.0
+            if not example.get("kinds"):
+                self.none[row] = 1.0
+                if example.get("why"):
+                    self.distractor[row] = 1.0
+            self.job_types.append(example.get("job_type"))
+            self.roles.append(example.get("role"))
+        self.vectors = embedder.embed(self.texts)
+
+
+_PROTOTYPES: dict[str, Prototypes] = {}
+_PROTOTYPES_LOCK = threading.Lock()
+
+
 class OfflineExtractor:
     engine = ENGINE
 
-    def __init__(self, embedder, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, embedder, lexicon: Lexicon | None = None, params: dict | None = None
+    ) -> None:
         self.embedder = embedder
         self.lexicon = lexicon or load_lexicon()
-        self._prototype_keys: list[str] = []
-        self._prototype_vectors: np.ndarray | None = None
+        self.params = params or engine_params()
+        self._short_keys: list[str] = []
+        self._short_vectors: np.ndarray | None = None
 
     @property
     def fingerprint(self) -> str:
         return f"{VERSION}:{self.lexicon.fingerprint}:{self.embedder.name}"
 
-    def _prototypes(self) -> tuple[list[str], np.ndarray]:
-        if self._prototype_vectors is None:
+    @property
+    def prototypes(self) -> Prototypes:
+        with _PROTOTYPES_LOCK:
+            if self.embedder.name not in _PROTOTYPES:
+                _PROTOTYPES[self.embedder.name] = Prototypes(self.embedder)
+            return _PROTOTYPES[self.embedder.name]
+
+    def _short(self) -> tuple[list[str], np.ndarray]:
+        if self._short_vectors is None:
             keys: list[str] = []
             sentences: list[str] = []
             for key, examples in self.lexicon.prototypes.items():
                 for example in examples:
                     keys.append(key)
                     sentences.append(example)
-            self._prototype_keys = keys
-            self._prototype_vectors = self.embedder.embed(sentences)
-        return self._prototype_keys, self._prototype_vectors
+            self._short_keys = keys
+            self._short_vectors = self.embedder.embed(sentences)
+        return self._short_keys, self._short_vectors
 
-    def similarities(self, vectors: np.ndarray) -> dict[str, np.ndarray]:
-        """For each prototype group, the best cosine similarity of every unit (shape: units)."""
-        keys, prototypes = self._prototypes()
-        if len(vectors) == 0:
-            return {}
-        scores = vectors @ prototypes.T
-        groups: dict[str, np.ndarray] = {}
-        for key in dict.fromkeys(keys):
-            columns = [i for i, k in enumerate(keys) if k == key]
-            groups[key] = scores[:, columns].max(axis=1)
-        return groups
+    # --- signals ----------------------------------------------------------------
+    def featurize(self, units: list[Unit], vectors: np.ndarray) -> Features:
+        n = len(units)
+        protos = self.prototypes
+        k = int(self.params["knn"]["k"])
+        power = float(self.params["knn"]["power"])
+        sims = vectors @ protos.vectors.T
+        top = np.argsort(-sims, axis=1)[:, :k]
+        weights = np.clip(np.take_along_axis(sims, top, axis=1), 0, None) ** power
+        totals = np.clip(weights.sum(axis=1, keepdims=True), 1e-9, None)
+        knn = np.einsum("uk,ukc->uc", weights, protos.labels[top]) / totals
+        knn_none = (weights * protos.none[top]).sum(axis=1) / totals[:, 0]
+        knn_distractor = (weights * protos.distractor[top]).sum(axis=1) / totals[:, 0]
+        keys, short = self._short()
+        short_sims = vectors @ short.T
+        proto = np.zeros((n, len(KINDS)), dtype=np.float32)
+        for index, kind in enumerate(KINDS):
+            columns = [
+                i
+                for i, key in enumerate(keys)
+                if key == kind.value or key.startswith(kind.value + ":")
+            ]
+            if columns:
+                proto[:, index] = short_sims[:, columns].max(axis=1)
+        cues = np.zeros((n, len(KINDS)), dtype=np.float32)
+        negated = np.zeros(n, dtype=bool)
+        hypothetical = np.zeros(n, dtype=bool)
+        reported = np.zeros(n, dtype=bool)
+        lexicon = self.lexicon
+        job_patterns = [p for patterns in lexicon.job_types.values() for p in patterns]
+        for row, unit in enumerate(units):
+            sentence = unit.text
+            for index, kind in enumerate(KINDS):
+                patterns = lexicon.cues.get(kind, [])
+                if kind == EvidenceKind.buying_role:
+                    patterns = [p for ps in lexicon.role_phrases.values() for p in ps]
+                hits = lexicon.matches(patterns, sentence)
+                if kind == EvidenceKind.job:
+                    hits += lexicon.matches(job_patterns, sentence)
+                cues[row, index] = hits
+            negated[row] = lexicon.matches(lexicon.negation, sentence) > 0
+            hypothetical[row] = lexicon.matches(lexicon.hypothetical, sentence) > 0
+            reported[row] = lexicon.matches(lexicon.reported, sentence) > 0
+        return Features(knn, knn_none, knn_distractor, proto, cues, negated, hypothetical, reported)
 
+    def scores(self, features: Features) -> np.ndarray:
+        """units x len(KINDS) decision scores; a kind is emitted when score >= its threshold."""
+        weights = self.params["weights"]
+        cue_bonus = np.where(
+            features.cues > 0,
+            weights["cue"] + weights["extra_cue"] * np.clip(features.cues - 1, 0, 2),
+            0.0,
+        )
+        return (
+            weights["knn"] * features.knn
+            + weights["proto"] * features.proto
+            + cue_bonus
+            - weights["none"] * features.knn_none[:, None]
+        )
+
+    # --- extraction ---------------------------------------------------------------
     def extract(self, doc: SourceDocument) -> list[Evidence]:
         units = units_of(doc)
         if not units:
             return []
         vectors = self.embedder.embed([u.text for u in units])
-        sims = self.similarities(vectors)
-        evidence: list[Evidence] = []
-        for index, unit in enumerate(units):
-            unit_sims = {k: float(v[index]) for k, v in sims.items()}
-            evidence.extend(self._classify(doc, unit, unit_sims))
-        return evidence
+        features = self.featurize(units, vectors)
+        return self.decide(doc, units, features, vectors)
 
-    # --- classification of one sentence ------------------------------------------------
-    def _score(self, kind: EvidenceKind, sentence: str, sims: dict[str, float]) -> float:
-        hits = self.lexicon.matches(self.lexicon.cues.get(kind, []), sentence)
-        if kind == EvidenceKind.job:
-            similarity = max((v for k, v in sims.items() if k.startswith("job:")), default=0.0)
-            hits += self.lexicon.matches(
-                [p for ps in self.lexicon.job_types.values() for p in ps], sentence
-            )
-        else:
-            similarity = sims.get(kind.value, 0.0)
-        bonus = (CUE_BONUS + EXTRA_CUE_BONUS * min(hits - 1, 2)) if hits else 0.0
-        return similarity + bonus
-
-    def _classify(self, doc: SourceDocument, unit: Unit, sims: dict[str, float]) -> list[Evidence]:
-        sentence = unit.text
-        lexicon = self.lexicon
-        negated = lexicon.matches(lexicon.negation, sentence) > 0
-        hypothetical = lexicon.matches(lexicon.hypothetical, sentence) > 0
-        reported = lexicon.matches(lexicon.reported, sentence) > 0
-        candidates: list[tuple[float, EvidenceKind, dict]] = []
-
-        deal_outcome = doc.deal.outcome if doc.deal else None
+    def decide(
+        self, doc: SourceDocument, units: list[Unit], features: Features, vectors: np.ndarray
+    ) -> list[Evidence]:
+        scores = self.scores(features)
+        thresholds = self.params["thresholds"]
+        max_kinds = int(self.params["max_kinds_per_sentence"])
         reason_kind = {
             "won": EvidenceKind.win_reason,
             "expanded": EvidenceKind.win_reason,
             "lost": EvidenceKind.loss_reason,
             "churned": EvidenceKind.churn_reason,
-        }.get(deal_outcome or "")
-        for kind in (
-            EvidenceKind.pain,
-            EvidenceKind.job,
-            EvidenceKind.trigger,
-            EvidenceKind.outcome,
-            EvidenceKind.workaround,
-            EvidenceKind.objection,
-        ):
-            score = self._score(kind, sentence, sims)
-            if score >= THRESHOLDS[kind]:
-                extra: dict = {}
-                if kind == EvidenceKind.job:
-                    extra["job_type"] = self._job_type(sentence, sims)
-                candidates.append((score, kind, extra))
-        for kind in (EvidenceKind.win_reason, EvidenceKind.loss_reason, EvidenceKind.churn_reason):
-            score = self._score(kind, sentence, sims)
-            # In a deal note every reason sentence belongs to the note's outcome.
-            if reason_kind is not None:
-                if kind == reason_kind and (
-                    score >= THRESHOLDS[kind] - 0.1 or lexicon.matches(lexicon.cues[kind], sentence)
-                ):
-                    candidates.append((score + 0.1, kind, {}))
-            elif score >= THRESHOLDS[kind] + 0.1:
-                candidates.append((score, kind, {}))
-
-        candidates.sort(key=lambda c: -c[0])
-        candidates = candidates[:MAX_KINDS_PER_SENTENCE]
-
-        role = self._buying_role(sentence, sims)
-        if role is not None:
-            candidates.append((0.7, EvidenceKind.buying_role, {"role": role}))
-        tools = [name for name, category in lexicon.tools_in(sentence) if category != "other"]
-        if tools or (
-            lexicon.matches(lexicon.cues[EvidenceKind.technographic], sentence)
-            and sims.get("technographic", 0) > 0.45
-        ):
-            candidates.append((0.8 if tools else 0.6, EvidenceKind.technographic, {"tools": tools}))
-        if lexicon.matches(lexicon.cues[EvidenceKind.firmographic], sentence) and (
-            sims.get("firmographic", 0) > 0.3 or _HEADCOUNT.search(sentence)
-        ):
-            candidates.append((0.7, EvidenceKind.firmographic, {}))
-
-        quantity = impact(sentence)
-        results: list[Evidence] = []
-        for score, kind, extra in candidates:
-            summary = summarise(sentence)
-            if kind == EvidenceKind.technographic and extra.get("tools"):
-                summary = "Uses " + ", ".join(extra["tools"])
-            results.append(
-                Evidence(
-                    kind=kind,
-                    job_type=extra.get("job_type"),
-                    role=extra.get("role"),
-                    summary=summary,
-                    quote=sentence,
-                    doc_id=doc.doc_id,
-                    source=doc.source,
-                    source_kind=doc.kind,
-                    start=unit.start,
-                    end=unit.end,
-                    account=doc.account,
-                    speaker=unit.speaker,
-                    speaker_role=unit.role,
-                    quantity=quantity
-                    if kind
-                    in (
-                        EvidenceKind.pain,
-                        EvidenceKind.outcome,
-                        EvidenceKind.workaround,
-                        EvidenceKind.firmographic,
-                    )
-                    else None,
-                    negated=negated and kind in _FLAGGABLE,
-                    hypothetical=hypothetical and kind in _FLAGGABLE,
-                    reported=reported and kind in _FLAGGABLE,
-                    confidence=round(min(1.0, max(0.0, score)), 3),
-                    engine=ENGINE,
-                )
+        }.get(doc.deal.outcome if doc.deal and doc.deal.outcome else "")
+        note_bonus = float(self.params["deal_note_reason_bonus"])
+        evidence: list[Evidence] = []
+        for row, unit in enumerate(units):
+            sentence = unit.text
+            chosen: list[tuple[float, EvidenceKind, dict]] = []
+            for index, kind in enumerate(KINDS):
+                if kind == EvidenceKind.buying_role:
+                    continue
+                score = float(scores[row, index])
+                threshold = float(thresholds[kind.value])
+                if kind in REASONS:
+                    if reason_kind is not None:
+                        # in a deal note, reasons belong to the note's outcome
+                        if kind != reason_kind:
+                            continue
+                        score += note_bonus
+                    elif doc.kind != SourceKind.win_loss:
+                        threshold += float(self.params["reason_outside_notes_penalty"])
+                if kind == EvidenceKind.firmographic and _HEADCOUNT.search(sentence):
+                    score += float(self.params["headcount_bonus"])
+                if kind == EvidenceKind.technographic:
+                    tools = [
+                        name
+                        for name, category in self.lexicon.tools_in(sentence)
+                        if category != "other"
+                    ]
+                    if tools:
+                        score += float(self.params["tool_bonus"])
+                if score >= threshold:
+                    chosen.append((score, kind, {}))
+            chosen.sort(key=lambda c: -c[0])
+            chosen = chosen[:max_kinds]
+            role = self._buying_role(
+                sentence, vectors[row], float(scores[row, KINDS.index(EvidenceKind.buying_role)])
             )
-        return results
+            if role is not None:
+                chosen.append(
+                    (
+                        float(scores[row, KINDS.index(EvidenceKind.buying_role)]),
+                        EvidenceKind.buying_role,
+                        {"role": role},
+                    )
+                )
+            flags = (
+                bool(features.negated[row]),
+                bool(features.hypothetical[row]),
+                bool(features.reported[row]),
+            )
+            if features.knn_distractor[row] >= float(self.params["distractor_vote"]):
+                flags = (flags[0] or not flags[1], flags[1], flags[2])
+            quantity = impact(sentence)
+            for score, kind, extra in chosen:
+                summary = summarise(sentence)
+                if kind == EvidenceKind.technographic:
+                    tools = [
+                        name
+                        for name, category in self.lexicon.tools_in(sentence)
+                        if category != "other"
+                    ]
+                    if tools:
+                        summary = "Uses " + ", ".join(tools)
+                flaggable = kind in FLAGGABLE
+                evidence.append(
+                    Evidence(
+                        kind=kind,
+                        job_type=self._job_type(sentence, vectors[row])
+                        if kind == EvidenceKind.job
+                        else None,
+                        role=extra.get("role"),
+                        summary=summary,
+                        quote=sentence,
+                        doc_id=doc.doc_id,
+                        source=doc.source,
+                        source_kind=doc.kind,
+                        start=unit.start,
+                        end=unit.end,
+                        account=doc.account,
+                        speaker=unit.speaker,
+                        speaker_role=unit.role,
+                        quantity=quantity if kind in QUANTIFIED else None,
+                        negated=flags[0] and flaggable,
+                        hypothetical=flags[1] and flaggable,
+                        reported=flags[2] and flaggable,
+                        confidence=round(min(1.0, max(0.0, score)), 3),
+                        engine=ENGINE,
+                    )
+                )
+        return evidence
 
-    def _job_type(self, sentence: str, sims: dict[str, float]) -> JobType:
+    def _neighbours(
+        self, vector: np.ndarray, kind: EvidenceKind, attribute: str, k: int = 7
+    ) -> dict[str, float]:
+        protos = self.prototypes
+        column = KINDS.index(kind)
+        rows = np.nonzero(protos.labels[:, column])[0]
+        if len(rows) == 0:
+            return {}
+        sims = protos.vectors[rows] @ vector
+        order = np.argsort(-sims)[:k]
+        votes: dict[str, float] = {}
+        values = getattr(protos, attribute)
+        for index in order:
+            value = values[rows[index]]
+            if value:
+                votes[value] = votes.get(value, 0.0) + max(0.0, float(sims[index])) ** 2
+        return votes
+
+    def _job_type(self, sentence: str, vector: np.ndarray) -> JobType:
         for job_type in (JobType.emotional, JobType.social):
             if self.lexicon.matches(self.lexicon.job_types.get(job_type, []), sentence):
                 return job_type
-        best = max(
-            JobType,
-            key=lambda t: (
-                sims.get(f"job:{t.value}", 0.0) + (0.05 if t == JobType.functional else 0.0)
-            ),
-        )
-        return best
+        votes = self._neighbours(vector, EvidenceKind.job, "job_types")
+        return JobType(max(votes, key=lambda v: votes[v])) if votes else JobType.functional
 
-    def _buying_role(self, sentence: str, sims: dict[str, float]) -> BuyingRole | None:
-        scores: dict[BuyingRole, float] = {}
-        for role, patterns in self.lexicon.role_phrases.items():
-            hits = self.lexicon.matches(patterns, sentence)
-            if hits:
-                scores[role] = sims.get(f"buying_role:{role.value}", 0.0) + 0.3 + 0.05 * hits
-        if not scores:
-            return None
-        return max(scores, key=lambda r: scores[r])
-
-
-_HEADCOUNT = re.compile(
-    r"\b\d[\d,.]*\s*(k\s*)?(employees|people|staff|techs|technicians|agents|reps|locations|branches|sites|offices|trucks)\b",
-    re.IGNORECASE,
-)
-_FLAGGABLE = {
-    EvidenceKind.pain,
-    EvidenceKind.trigger,
-    EvidenceKind.objection,
-    EvidenceKind.outcome,
-    EvidenceKind.workaround,
-    EvidenceKind.job,
-}
+    def _buying_role(self, sentence: str, vector: np.ndarray, score: float) -> BuyingRole | None:
+        """Role phrases decide; without one, a strong neighbour vote for a role can."""
+        phrase_hits = {
+            role: self.lexicon.matches(patterns, sentence)
+            for role, patterns in self.lexicon.role_phrases.items()
+        }
+        phrase_hits = {role: hits for role, hits in phrase_hits.items() if hits}
+        votes = self._neighbours(vector, EvidenceKind.buying_role, "roles")
+        if phrase_hits:
+            return max(phrase_hits, key=lambda r: (phrase_hits[r], votes.get(r.value, 0.0)))
+        if score >= float(self.params["thresholds"]["buying_role"]) and votes:
+            return BuyingRole(max(votes, key=lambda v: votes[v]))
+        return None

@@ -158,6 +158,7 @@ class AccountDirectory:
 
 
 def _clean_candidate(name: str) -> str | None:
+    name = re.split(r"[.!?]\s", name)[0]  # 'Brookfield Tooling. Honestly' ends at the sentence
     words = name.split()
     while words and words[-1].rstrip(".,") in _NOT_NAMES | {"and", "&"}:
         words.pop()

@@ -128,8 +128,16 @@ class MockOpenAI:
 
     # lifecycle -------------------------------------------------------------------
     def __enter__(self) -> MockOpenAI:
+        self.warm_up()
         self._thread.start()
         return self
+
+    def warm_up(self) -> None:
+        """Embed the offline engine's example sentences before serving, so the first answer is
+        as fast as the rest (tests use short client timeouts)."""
+        extractor = self.extractor()
+        _ = extractor.prototypes
+        extractor._short()
 
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
