@@ -29,6 +29,7 @@ from agent.extract.runner import run_extraction
 from agent.ingest.batch import ingest_paths
 from agent.schema.icp import ICPDraft
 from agent.store import Workspace
+from agent.synthesize import versions
 from agent.synthesize.accounts import build_accounts
 from agent.synthesize.inputs import inputs_from_workspace
 from agent.synthesize.pipeline import synthesize
@@ -85,6 +86,9 @@ def evaluate(
             extraction = run_extraction(workspace, run_settings, embedder, llm=llm)
             inputs = inputs_from_workspace(workspace, embedder)
             draft = synthesize(inputs, embedder.embed)
+            versions.save(
+                workspace, draft
+            )  # segment questions are answered from the latest version
             qa_metrics = (
                 _qa_metrics(corpus, workspace, run_settings, embedder, llm)
                 if qa and corpus.gold.qa

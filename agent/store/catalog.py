@@ -4,6 +4,7 @@ documents, chunks (with a BM25 index), evidence, the LLM cache and ICP versions.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -247,6 +248,23 @@ class Catalog:
                 found[chunk.chunk_id] = chunk
         return [found[i] for i in ids if i in found]
 
+    def chunks_covering(self, positions: list[tuple[str, int]]) -> dict[tuple[str, int], Chunk]:
+        """The chunk of each (doc_id, offset)."""
+        found: dict[tuple[str, int], Chunk] = {}
+        by_doc: dict[str, list[int]] = {}
+        for doc_id, offset in positions:
+            by_doc.setdefault(doc_id, []).append(offset)
+        for doc_id, offsets in by_doc.items():
+            rows = [
+                Chunk.model_validate_json(r[0])
+                for r in self.db.execute("SELECT data FROM chunks WHERE doc_id=?", (doc_id,))
+            ]
+            for offset in offsets:
+                chunk = next((c for c in rows if c.start <= offset < c.end), None)
+                if chunk is not None:
+                    found[(doc_id, offset)] = chunk
+        return found
+
     def chunk_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
@@ -261,6 +279,15 @@ class Catalog:
             (expression, limit),
         ).fetchall()
         return [(chunk_id, -score) for chunk_id, score in rows]
+
+    def term_count(self, term: str) -> int:
+        """How many chunks contain `term` (porter-stemmed, as the BM25 index sees it)."""
+        cleaned = re.sub(r"[^a-z0-9]", "", term.lower())
+        if not cleaned:
+            return 0
+        return self.db.execute(
+            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f'"{cleaned}"',)
+        ).fetchone()[0]
 
     # evidence -------------------------------------------------------------
     def replace_evidence(

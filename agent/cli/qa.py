@@ -1,0 +1,163 @@
+"""`icp ask` and `icp chat`: questions over the customer evidence with cited answers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from agent.cli.app import app
+from agent.cli.options import (
+    BaseUrl,
+    Engine,
+    Json,
+    Model,
+    Workspace_,
+    open_workspace,
+    settings_from,
+)
+
+out = Console()
+err = Console(stderr=True)
+
+Segment = Annotated[
+    str | None, typer.Option("--segment", help="Segment id or name (latest ICP version).")
+]
+Account = Annotated[str | None, typer.Option("--account", help="Only this account.")]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", help="Source kind (transcript, survey, …) or evidence kind (pain, trigger, …)."
+    ),
+]
+OutcomeOpt = Annotated[
+    str | None, typer.Option("--outcome", help="won | lost | churned | expanded | open")
+]
+DateFrom = Annotated[
+    str | None, typer.Option("--from", help="Documents dated on or after (YYYY-MM-DD).")
+]
+DateTo = Annotated[
+    str | None, typer.Option("--to", help="Documents dated on or before (YYYY-MM-DD).")
+]
+
+
+def _filters(segment, account, kind, outcome, date_from, date_to):
+    from agent.qa.models import Filters
+
+    return Filters(
+        segment=segment,
+        account=account,
+        kind=kind,
+        outcome=outcome,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def print_answer(answer) -> None:
+    style = "" if answer.answered else "[yellow]"
+    out.print(f"{style}{answer.text}", highlight=False)
+    cited = answer.citations or answer.closest
+    if cited:
+        out.print("[dim]" + ("Sources:" if answer.citations else "Closest passages:"))
+        for citation in cited:
+            quote = " ".join(citation.quote.split())
+            if len(quote) > 240:
+                quote = quote[:237] + "…"
+            out.print(
+                f"  [bold][{citation.number}][/] {citation.source}:{citation.start}-{citation.end} ({citation.account or 'no account'}) “{quote}”",
+                highlight=False,
+            )
+    if answer.rejected_citations:
+        out.print(
+            f"[dim]{answer.rejected_citations} model citation(s) could not be verified and were removed."
+        )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    workspace: Workspace_ = None,
+    segment: Segment = None,
+    account: Account = None,
+    kind: Kind = None,
+    outcome: OutcomeOpt = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    engine: Engine = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    json_out: Json = False,
+) -> None:
+    """Ask a question over the evidence; every sentence of the answer cites a source span."""
+    from agent.embeddings import make_embedder
+    from agent.qa.answer import answer_question
+
+    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    ws = open_workspace(settings, must_exist=True)
+    try:
+        answer = answer_question(
+            question,
+            ws,
+            settings,
+            make_embedder(settings),
+            filters=_filters(segment, account, kind, outcome, date_from, date_to),
+        )
+    finally:
+        ws.close()
+    if json_out:
+        out.print_json(json.dumps(answer.model_dump(mode="json")))
+    else:
+        print_answer(answer)
+
+
+@app.command()
+def chat(
+    workspace: Workspace_ = None,
+    segment: Segment = None,
+    account: Account = None,
+    kind: Kind = None,
+    outcome: OutcomeOpt = None,
+    engine: Engine = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+) -> None:
+    """A conversation over the evidence: follow-up questions are resolved against the history.
+    Type /clear to forget the history, /quit to leave."""
+    from agent.embeddings import make_embedder
+    from agent.qa.answer import answer_question
+
+    with contextlib.suppress(ImportError):  # line editing and history for input()
+        import readline  # noqa: F401
+    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    ws = open_workspace(settings, must_exist=True)
+    embedder = make_embedder(settings)
+    filters = _filters(segment, account, kind, outcome, None, None)
+    history: list[tuple[str, str]] = []
+    out.print(
+        f"Asking the evidence in {settings.workspace} ({settings.effective_engine}). /clear forgets the conversation, /quit leaves."
+    )
+    try:
+        while True:
+            try:
+                question = input("you> ").strip()
+            except EOFError:
+                break
+            if not question:
+                continue
+            if question in ("/quit", "/exit", "quit", "exit"):
+                break
+            if question == "/clear":
+                history.clear()
+                out.print("[dim]Conversation cleared.")
+                continue
+            answer = answer_question(
+                question, ws, settings, embedder, filters=filters, history=history
+            )
+            print_answer(answer)
+            history.append((question, answer.resolved_question))
+    finally:
+        ws.close()
