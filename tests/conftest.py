@@ -63,3 +63,36 @@ def embedder():
     from agent.embeddings import LocalEmbedder
 
     return LocalEmbedder()
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The bundled sample sprint, ingested, extracted (offline) and synthesized as v1.
+    Read-only for tests: copy it (`copy_workspace`) before changing anything."""
+    from agent.config import load_settings
+    from agent.ingest.batch import ingest_paths
+    from agent.store import Workspace
+    from agent.synthesize.runs import synthesize_workspace
+
+    folder = tmp_path_factory.mktemp("sample") / "ws"
+    settings = load_settings(flags={"workspace": folder}, environ={})
+    workspace = Workspace(folder, embedder.name)
+    try:
+        report = ingest_paths([str(SAMPLE)], workspace, embedder, settings)
+        assert report.ok, report.failed
+        synthesize_workspace(workspace, settings, embedder)
+    finally:
+        workspace.close()
+    return folder
+
+
+@pytest.fixture
+def copy_workspace(tmp_path: Path, sample_workspace: Path):
+    def make() -> Path:
+        import shutil
+
+        target = tmp_path / "ws-copy"
+        shutil.copytree(sample_workspace, target)
+        return target
+
+    return make

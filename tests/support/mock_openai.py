@@ -55,7 +55,13 @@ class MockOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.faults: deque[str] = deque()
         self.gullible = False
-        self.responders: dict[str, Responder] = {"evidence": evidence_responder}
+        self.responders: dict[str, Responder] = {
+            "evidence": evidence_responder,
+            "answer": answer_responder,
+        }
+        self.answer_mode = (
+            "grounded"  # or "outside" (cites passage 99), "invented" (quote not in the passage)
+        )
         self.embedder = embedder
         self.timeout_delay = timeout_delay
         self._extractor: Any = None
@@ -312,6 +318,40 @@ def evidence_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]
             )
         )
     return {"items": items}
+
+
+PASSAGE = re.compile(
+    r"^\[(\d+)\] \([^)]*\)\n(.*?)(?=\n\n\[\d+\] \(|\n</passages>|\Z)", re.DOTALL | re.MULTILINE
+)
+
+
+def answer_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
+    """Answers from the numbered passages: cites the first sentence of the first two."""
+    text = " ".join(_user_texts(body))
+    passages = [(int(m.group(1)), m.group(2)) for m in PASSAGE.finditer(text)]
+    if not passages:
+        return {"answered": False, "answer": "The passages do not say.", "citations": []}
+    if mock.answer_mode == "outside":
+        return {
+            "answered": True,
+            "answer": "Customers love the product [99].",
+            "citations": [{"number": 99, "quote": "We love it."}],
+        }
+    if mock.answer_mode == "invented":
+        return {
+            "answered": True,
+            "answer": "Everyone doubled revenue [1].",
+            "citations": [
+                {"number": 1, "quote": "We doubled our revenue overnight thanks to you."}
+            ],
+        }
+    citations = []
+    sentences = []
+    for number, passage in passages[:2]:
+        first = re.split(r"(?<=[.!?])\s+", passage.strip())[0]
+        citations.append({"number": number, "quote": first})
+        sentences.append(f"One customer said: {first} [{number}].")
+    return {"answered": True, "answer": " ".join(sentences), "citations": citations}
 
 
 def main() -> None:

@@ -1,0 +1,75 @@
+"""The quality gate: `icp eval --check` on the gold corpora must meet evals/thresholds.yaml,
+gold labels must be consistent, and the real Jupyter survey must give sensible cuts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import JUPYTER_SURVEY, REPO
+from helpers import load
+
+from agent.evaluation.check_gold import problems
+from agent.evaluation.gold import find_corpora
+from agent.evaluation.segments import adjusted_rand_index
+from agent.synthesize.survey import survey_cuts
+
+
+def test_gold_labels_are_consistent_with_the_sources():
+    corpora = find_corpora()
+    assert {c.name for c in corpora} >= {"relaypoint", "fieldcrew"}
+    for corpus in corpora:
+        assert problems(corpus) == [], corpus.name
+        assert any(s.hypothesis for s in corpus.gold.segments) and any(
+            s.negative for s in corpus.gold.segments
+        )
+
+
+def test_adjusted_rand_index():
+    assert adjusted_rand_index([1, 1, 2, 2], ["a", "a", "b", "b"]) == 1.0
+    assert adjusted_rand_index([1, 1, 1, 2, 2, 2], [1, 2, 1, 2, 1, 2]) < 0.1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", ["relaypoint", "fieldcrew"])
+def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
+    report_path = tmp_path / "report.json"
+    previous = tmp_path / "previous.json"
+    previous.write_text(
+        json.dumps({"reports": [{"dataset": dataset, "metrics": {"segment_ari": {"value": 0.1}}}]})
+    )
+    code, out, err = icp(
+        "eval",
+        "--dataset",
+        dataset,
+        "--check",
+        "--report",
+        report_path,
+        "--datasets",
+        REPO / "evals" / "datasets",
+        "--compare",
+        previous,
+    )
+    assert code == 0, err
+    report = json.loads(report_path.read_text())["reports"][0]
+    assert report["engine"] == "offline" and report["dataset_version"]
+    metrics = report["metrics"]
+    assert metrics["quote_grounding"]["value"] == 1.0
+    assert metrics["distractor_pain_rate"]["value"] == 0.0
+    assert metrics["qa_hit_at_5"]["value"] is not None
+    assert "Evidence by kind" in out and "Δ" in out
+    ari = metrics["segment_ari"]["value"]
+    assert f"+{ari - 0.1:.3f}" in out  # --compare shows what moved
+
+
+def test_real_jupyter_survey_gives_sensible_segment_cuts():
+    responses = [d.survey for d in load(JUPYTER_SURVEY).documents]
+    cuts = {cut.column: cut for cut in survey_cuts(responses)}
+    assert {"industry", "role family", "How often do you use Jupyter Notebook?"} <= set(cuts)
+    roles = {v.value: v.responses for v in cuts["role family"].values}
+    assert roles["data scientist / analyst"] > 100 and roles["student"] > 50
+    frequency = {
+        v.value: v.responses for v in cuts["How often do you use Jupyter Notebook?"].values
+    }
+    assert frequency["Daily"] > frequency.get("Monthly", 0)
+    assert all(cut.metric == "responses" for cut in cuts.values())  # no PMF question in this survey

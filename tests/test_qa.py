@@ -1,0 +1,186 @@
+"""`icp ask` / `icp chat`: cited answers, filters, follow-ups, refusing what the research
+cannot answer, and LLM citations verified against what was retrieved."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from support.mock_openai import MockOpenAI
+
+from agent.config import load_settings
+from agent.qa.answer import answer_question, resolve_follow_up
+from agent.qa.models import Filters
+from agent.store import Workspace
+
+
+@pytest.fixture
+def workspace(sample_workspace, embedder):
+    ws = Workspace(sample_workspace, embedder.name)
+    yield ws
+    ws.close()
+
+
+def offline(folder):
+    return load_settings(flags={"workspace": folder}, environ={})
+
+
+def test_answer_cites_verbatim_spans(workspace, sample_workspace, embedder):
+    answer = answer_question(
+        "How long do quotes take before Quoteflow?", workspace, offline(sample_workspace), embedder
+    )
+    assert answer.answered and answer.mode == "extractive" and answer.citations
+    for citation in answer.citations:
+        doc = workspace.catalog.document(citation.doc_id)
+        assert doc.text[citation.start : citation.end] == citation.quote
+        assert f"[{citation.number}]" in answer.text
+
+
+def test_filters_restrict_what_is_cited(workspace, sample_workspace, embedder):
+    settings = offline(sample_workspace)
+    by_account = answer_question(
+        "What slows quoting down?",
+        workspace,
+        settings,
+        embedder,
+        filters=Filters(account="Brookfield Tooling"),
+    )
+    assert by_account.citations and {c.account for c in by_account.citations} == {
+        "Brookfield Tooling"
+    }
+    surveys = answer_question(
+        "What do users like?", workspace, settings, embedder, filters=Filters(kind="survey")
+    )
+    assert surveys.citations and all("survey" in c.source for c in surveys.citations)
+    lost = answer_question(
+        "Why did they not buy?", workspace, settings, embedder, filters=Filters(outcome="lost")
+    )
+    assert lost.retrieval and {p.account for p in lost.retrieval} <= {
+        "Hollis Fabrication",
+        "Northgate Fastener & Supply",
+        "Red Mesa Machining",
+        "Bellwether CNC",
+        "Pinecrest Electrical Wholesale",
+    }
+    pains = answer_question(
+        "quotes take too long", workspace, settings, embedder, filters=Filters(kind="pain")
+    )
+    evidence = {(e.doc_id, e.start) for e in workspace.catalog.evidence() if e.kind.value == "pain"}
+    assert pains.retrieval and all((p.doc_id, p.start) in evidence for p in pains.retrieval)
+
+
+def test_segment_filter_uses_the_latest_icp(workspace, sample_workspace, embedder):
+    from agent.synthesize import versions
+
+    core = next(s for s in versions.latest(workspace).segments if s.tier == "core")
+    answer = answer_question(
+        "What triggered the search?",
+        workspace,
+        offline(sample_workspace),
+        embedder,
+        filters=Filters(segment=core.id),
+    )
+    assert answer.retrieval and {p.account for p in answer.retrieval} <= set(core.accounts)
+
+
+def test_follow_up_is_resolved_against_the_conversation(workspace, sample_workspace, embedder):
+    history = [
+        ("Why do distributors struggle with pricing?", "Why do distributors struggle with pricing?")
+    ]
+    assert (
+        resolve_follow_up("what about job shops?", history)
+        == "Why do distributors struggle with pricing? what about job shops?"
+    )
+    assert resolve_follow_up(
+        "Which ERP does Brookfield Tooling run for manufacturing?", history
+    ).startswith("Which ERP")
+    answer = answer_question(
+        "and why?", workspace, offline(sample_workspace), embedder, history=history
+    )
+    assert "distributors" in answer.resolved_question
+
+
+def test_unanswerable_question_says_not_enough_evidence(workspace, sample_workspace, embedder):
+    answer = answer_question(
+        "What do customers say about our GDPR data residency in Germany?",
+        workspace,
+        offline(sample_workspace),
+        embedder,
+    )
+    assert not answer.answered and answer.text.startswith("Not enough evidence") and answer.closest
+
+
+def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspace, embedder):
+    settings = offline(sample_workspace)
+    count = answer_question("How many accounts mention lead times?", workspace, settings, embedder)
+    assert (
+        count.mode == "aggregate"
+        and count.answered
+        and re.match(r"\d+ accounts? mention lead times", count.text)
+    )
+    assert (
+        len({c.account for c in count.citations}) == int(count.text.split()[0])
+        or len(count.citations) == 8
+    )
+    best = answer_question(
+        "Which segment has the highest PMF share?", workspace, settings, embedder
+    )
+    assert (
+        best.mode == "aggregate"
+        and best.text.startswith("Highest:")
+        and "very disappointed" in best.text
+    )
+
+
+def test_llm_answer_with_verified_citations(workspace, sample_workspace, embedder):
+    with MockOpenAI(embedder) as mock:
+        settings = load_settings(
+            flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
+            environ={},
+        )
+        answer = answer_question("How long did quotes take?", workspace, settings, embedder)
+        assert (
+            answer.mode == "llm"
+            and answer.answered
+            and answer.citations
+            and answer.rejected_citations == 0
+        )
+        for citation in answer.citations:
+            assert (
+                workspace.catalog.document(citation.doc_id).text[citation.start : citation.end]
+                == citation.quote
+            )
+        body = json.dumps(mock.chat_requests()[-1]["body"])
+        assert "<passages>" in body and "[1]" in body
+
+
+@pytest.mark.parametrize("mode", ["outside", "invented"])
+def test_llm_citation_outside_the_retrieved_set_is_rejected(
+    workspace, sample_workspace, embedder, mode
+):
+    with MockOpenAI(embedder) as mock:
+        mock.answer_mode = mode
+        settings = load_settings(
+            flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
+            environ={},
+        )
+        answer = answer_question("How long did quotes take?", workspace, settings, embedder)
+    assert answer.rejected_citations == 1 and not answer.citations
+    assert not answer.answered and "could not be verified" in answer.text
+    assert "love the product" not in answer.text and "doubled revenue" not in answer.text
+
+
+def test_cli_ask_json_and_chat(sample_workspace, icp):
+    code, out, _ = icp("ask", "Why did deals stall or get lost?", "-w", sample_workspace, "--json")
+    data = json.loads(out)
+    assert code == 0 and {"answered", "text", "citations", "retrieval"} <= set(data)
+    assert all({"doc_id", "source", "quote", "start", "end"} <= set(c) for c in data["citations"])
+    assert all({"dense", "lexical", "fused"} <= set(p) for p in data["retrieval"])
+    code, out, _ = icp(
+        "chat",
+        "-w",
+        sample_workspace,
+        stdin="Why do job shops churn?\nwhat about distributors?\n/quit\n",
+    )
+    assert code == 0 and out.count("Sources:") + out.count("Closest passages:") >= 2

@@ -1,0 +1,193 @@
+"""The ICP document from the bundled sample: contract fields, grounded quotes, hypotheses,
+negative ICP, PMF, scorecard, versions and diff, rendering, scoring prospects."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import SAMPLE
+from helpers import write
+
+from agent.schema.icp import ICPDraft
+from agent.store import Workspace
+from agent.synthesize import versions
+
+
+def latest(folder: Path, embedder) -> ICPDraft:
+    workspace = Workspace(folder, embedder.name)
+    try:
+        draft = versions.latest(workspace)
+        assert draft is not None
+        return draft
+    finally:
+        workspace.close()
+
+
+def all_refs(draft: ICPDraft):
+    data = json.loads(draft.model_dump_json())
+
+    def walk(node):
+        if isinstance(node, dict):
+            if {"doc_id", "quote", "start", "end"} <= set(node):
+                yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    return list(walk(data))
+
+
+def test_contract_fields_and_json_schema(sample_workspace, embedder, icp):
+    draft = latest(sample_workspace, embedder)
+    assert draft.version == 1 and draft.status == "draft" and draft.engine == "offline"
+    assert 2 <= len(draft.segments) <= 5
+    assert (draft.revisit_on - draft.created_at.date()).days == 90
+    assert draft.corpus.documents["crm"] == 19 and draft.corpus.documents["transcript"] == 9
+    ICPDraft.model_validate_json(draft.model_dump_json())
+    for segment in draft.segments:
+        assert segment.tier in ("core", "adjacent", "selective", "defer")
+        assert segment.support.accounts <= len(segment.accounts)
+        for pain in segment.pains:
+            assert pain.accounts >= 1 and pain.evidence
+    code, out, _ = icp("schema")
+    schema = json.loads(out)
+    assert code == 0 and {
+        "segments",
+        "negative_icp",
+        "scorecard",
+        "provenance",
+        "revisit_on",
+    } <= set(schema["properties"])
+
+
+def test_every_quote_in_the_draft_is_a_verbatim_source_span(sample_workspace, embedder):
+    draft = latest(sample_workspace, embedder)
+    workspace = Workspace(sample_workspace, embedder.name)
+    try:
+        refs = all_refs(draft)
+        assert len(refs) > 50
+        for ref in refs:
+            doc = workspace.catalog.document(ref["doc_id"])
+            assert doc is not None and doc.text[ref["start"] : ref["end"]] == ref["quote"]
+    finally:
+        workspace.close()
+
+
+def test_core_segment_pmf_and_negative_icp(sample_workspace, embedder):
+    draft = latest(sample_workspace, embedder)
+    # EXPECTED.md of the sample: 25 of 48 very disappointed after dedupe and dropping blanks/N/A
+    assert (draft.pmf_overall.very, draft.pmf_overall.n) == (25, 48)
+    core = [s for s in draft.segments if s.tier == "core"]
+    assert core and "Brookfield Tooling" in core[0].accounts
+    assert core[0].firmographics.industries[0].value == "manufacturing"
+    assert core[0].win_rate is not None and core[0].win_rate >= 0.6
+    job_shops = next(s for s in draft.segments if "Hollis Fabrication" in s.accounts)
+    assert job_shops.tier == "defer"
+    assert draft.negative_icp and all(
+        t.lift >= 2 and t.lost_or_churned >= 2 for t in draft.negative_icp
+    )
+    assert draft.disqualifiers and draft.qualification_checklist and draft.validation_plan
+    assert draft.ideal_of_ideal is not None and draft.ideal_of_ideal.accounts
+
+
+def test_thin_segments_are_hypotheses_with_reasons(sample_workspace, embedder):
+    draft = latest(sample_workspace, embedder)
+    for segment in draft.segments:
+        if segment.support.accounts < 3:
+            assert segment.hypothesis and "account" in segment.hypothesis_reason
+        if segment.hypothesis:
+            assert segment.tier != "core"
+
+
+def test_scorecard_blocks_and_validation(sample_workspace, embedder):
+    draft = latest(sample_workspace, embedder)
+    blocks = {c.block for c in draft.scorecard.criteria}
+    assert blocks == {"firmographic", "technographic", "triggers", "buying_likelihood"}
+    assert draft.score_validation and sum(b.accounts for b in draft.score_validation) > 10
+
+
+def test_markdown_and_html(sample_workspace, icp, tmp_path):
+    code, out, err = icp("synthesize", "-w", sample_workspace, "--no-extract")
+    assert code == 0 and "still v1" in err
+    for heading in (
+        "## Summary",
+        "## Segments at a glance",
+        "## Negative ICP",
+        "## Scorecard (100 points)",
+        "## Validation plan",
+        "## Provenance",
+    ):
+        assert heading in out
+    assert "[Hypothesis — validate with first 10 customers]" in out or "hypothesis" in out.lower()
+    assert re.search(r"> “.+” — \*.+ · sources/", out)
+    code, _, _ = icp(
+        "synthesize", "-w", sample_workspace, "--no-extract", "-o", tmp_path / "icp.html"
+    )
+    html = (tmp_path / "icp.html").read_text()
+    assert (
+        code == 0
+        and html.startswith("<!doctype html>")
+        and "<details>" in html
+        and "<script" not in html
+    )
+
+
+def test_new_research_makes_v2_and_diff_reports_it(copy_workspace, icp, tmp_path):
+    folder = copy_workspace()
+    extra = write(
+        tmp_path / "new" / "2026-04-01_prairie-gear-works.txt",
+        "Sam: What made you look?\nLee: We're a gear manufacturer, about 300 people, and our quotes take four days.\n"
+        "Sam: Who signs?\nLee: The owner signs anything over ten thousand.\nSam: What else?\nLee: We lose about five hours a week re-keying quotes into Epicor.\n",
+    )
+    assert icp("ingest", extra.parent, "-w", folder)[0] == 0
+    code, _, err = icp("synthesize", "-w", folder, "-o", tmp_path / "v2.md")
+    assert code == 0 and "Saved as v2" in err
+    code, out, _ = icp("diff", "v1", "v2", "-w", folder, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["from_version"] == "v1" and data["to_version"] == "v2"
+    assert data["documents"][1] == data["documents"][0] + 1
+    code, out, _ = icp("versions", "-w", folder)
+    assert "v2" in out
+
+
+def test_score_prospects(sample_workspace, icp, tmp_path):
+    prospects = write(
+        tmp_path / "prospects.csv",
+        "Company,Industry,Employees,Tech Stack,State,Country,Signals,Contact Title\n"
+        "Acme Precision,Machinery,250,Epicor; Salesforce,OH,US,New VP of Sales hired; quoting backlog after ERP migration,VP Sales\n"
+        "Tiny Weld Shop,Job shop,6,QuickBooks,TX,US,,Owner\n",
+    )
+    code, out, _ = icp("score", prospects, "-w", sample_workspace, "--json")
+    assert code == 0
+    scores = {s["account"]: s for s in json.loads(out)["scores"]}
+    assert scores["Acme Precision"]["total"] > scores["Tiny Weld Shop"]["total"]
+    assert {item["block"] for item in scores["Acme Precision"]["breakdown"]} == {
+        "firmographic",
+        "technographic",
+        "triggers",
+        "buying_likelihood",
+    }
+    assert scores["Acme Precision"]["band"] in ("A", "B")
+
+
+def test_paste_mode_single_transcript_is_all_hypothesis(icp):
+    transcript = (SAMPLE / "transcripts" / "2026-03-04_revops-interview.txt").read_text()
+    code, out, _ = icp("draft", "-", stdin=transcript)
+    assert code == 0
+    assert "Everything in this draft is a hypothesis" in out
+    assert "Brookfield Tooling" in out and "## Segment 1" in out
+
+
+def test_paste_mode_escapes_html(icp):
+    code, out, _ = icp(
+        "draft",
+        "-",
+        "--format",
+        "html",
+        stdin="Sam: Hi?\nDana: We lose <script>alert(1)</script> six hours a week reconciling quotes by hand.\nSam: Ok?\nDana: It is painful and slow, honestly.\n",
+    )
+    assert code == 0 and "<script>alert" not in out
