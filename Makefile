@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum
 DEMO_WS := .icp-demo
 SAMPLE := examples/sample-sprint/sources
 
-.PHONY: install demo test check lint typecheck eval bench clean
+.PHONY: install browser demo test check lint typecheck eval bench clean
 
 install: $(STAMP)
 
@@ -16,10 +16,32 @@ $(STAMP): pyproject.toml constraints.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The main job on the bundled sample research sprint: ingest, extract, synthesize, render.
 demo: install
 	$(BIN)/icp ingest $(SAMPLE) --workspace $(DEMO_WS)
+	$(BIN)/icp synthesize --workspace $(DEMO_WS) --out out/icp.md
+	$(BIN)/icp synthesize --workspace $(DEMO_WS) --no-extract --out out/icp.html
+	@echo; sed -n '/^## Summary/,/^## Segments at a glance/p' out/icp.md | sed '$$d'
+	@echo "Full document: out/icp.md and out/icp.html. Ask questions: $(BIN)/icp ask \"why do quotes take so long?\" --workspace $(DEMO_WS)"
 
-test: install
+# Quality on the gold corpora, with the CI thresholds (evals/thresholds.yaml).
+eval: install
+	$(BIN)/icp eval --check
+
+# Speed and memory figures (ratios against a baseline in the same run).
+bench: install
+	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/llm_tokens.py
+	$(BIN)/python benchmarks/synthesis_scale.py
+	$(BIN)/python benchmarks/ask_latency.py
+
+# The browser tests drive Debian's chromium (a test tool's own browser download is not used).
+browser:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
+
+test: install browser
 	$(BIN)/pytest -n 2
 
 check: lint typecheck
@@ -32,4 +54,4 @@ typecheck: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(DEMO_WS) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(DEMO_WS) out .pytest_cache .mypy_cache .ruff_cache dist build

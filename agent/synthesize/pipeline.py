@@ -379,6 +379,10 @@ def _name_unattributed(book: AccountBook, inputs: SynthesisInputs) -> None:
         _fill_from_research(account)
 
 
+def _accounts(n: int) -> str:
+    return f"{n} account{'s' if n != 1 else ''}"
+
+
 def _summary(draft: ICPDraft) -> list[str]:
     lines = []
     evidence_accounts = draft.corpus.accounts_with_evidence
@@ -395,12 +399,12 @@ def _summary(draft: ICPDraft) -> list[str]:
         )
         win = f", win rate {segment.win_rate:.0%}" if segment.win_rate is not None else ""
         top = (
-            f" Top pain: “{segment.pains[0].label}” ({segment.pains[0].accounts} accounts)."
+            f" Top pain: “{segment.pains[0].label}” ({_accounts(segment.pains[0].accounts)})."
             if segment.pains
             else ""
         )
         lines.append(
-            f"{segment.tier.capitalize()}: {segment.name}{tag} — {len(segment.accounts)} accounts{win}{pmf_text}.{top}"
+            f"{segment.tier.capitalize()}: {segment.name}{tag} — {_accounts(len(segment.accounts))}{win}{pmf_text}.{top}"
         )
     if draft.negative_icp:
         worst = draft.negative_icp[0]

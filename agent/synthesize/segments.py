@@ -13,6 +13,7 @@ from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
 
 MIN_K, MAX_K = 2, 5
+MIN_SEGMENT_ACCOUNTS = 2
 WEIGHTS = {"industry": 1.6, "size": 0.9, "stack": 0.9, "themes": 0.8, "region": 0.3}
 _BAND_INDEX = {band: index for index, (band, _, _) in enumerate(SIZE_BANDS)}
 
@@ -150,8 +151,8 @@ def segment_accounts(accounts: list[AccountProfile], matrix: np.ndarray) -> Segm
     for k in range(MIN_K, min(MAX_K, n - 1) + 1):
         runs = [_kmeans(matrix, k, seed) for seed in range(10)]
         labels, _ = min(runs, key=lambda run: run[1])
-        if len(np.unique(labels)) < k:
-            continue
+        if len(np.unique(labels)) < k or np.bincount(labels).min() < MIN_SEGMENT_ACCOUNTS:
+            continue  # a single account is an outlier, not a segment
         score = silhouette(matrix, labels)
         scores[k] = round(score, 3)
         if best is None or score > best[0] + 1e-3:
@@ -168,7 +169,7 @@ def segment_accounts(accounts: list[AccountProfile], matrix: np.ndarray) -> Segm
     ordered = _relabel(labels)
     criterion = (
         f"k-means on industry, size, stack and evidence themes for k = {MIN_K}..{min(MAX_K, n - 1)}; "
-        f"k = {k} has the best mean silhouette ({score:.2f}; all: {', '.join(f'k={key}: {value:.2f}' for key, value in scores.items())})"
+        f"k = {k} has the best mean silhouette among splits without single-account segments ({score:.2f}; all: {', '.join(f'k={key}: {value:.2f}' for key, value in scores.items())})"
     )
     return Segmentation(
         {name: int(label) for name, label in zip(names, ordered, strict=True)},
