@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from agent.config import Settings, load_settings
+from agent.errors import UsageError
 from agent.schema.icp import ICPDraft
 from agent.web.app import create_app
 from agent.web.security import check_bind, safe_filename
@@ -265,14 +266,23 @@ def test_path_traversal_in_an_upload_name_stays_in_the_server_temp_folder(embedd
     with client_for(app) as client:
         headers = csrf(client)
         evil = "../../../../" + str(tmp_path / "owned.txt").lstrip("/")
-        created = client.post(
-            "/api/drafts",
-            files=[("files", (evil, TRANSCRIPT.encode(), "text/plain"))],
-            headers=headers,
-        )
+        files = [
+            ("files", (evil, TRANSCRIPT.encode(), "text/plain")),
+            (
+                "files",
+                ("notes/call.txt", b"Priya: approvals take two days a week.\n", "text/plain"),
+            ),
+            ("files", ("other\\call.txt", b"Lee: our quotes live in email.\n", "text/plain")),
+        ]
+        created = client.post("/api/drafts", files=files, headers=headers)
         assert created.status_code == 202
-        assert created.json()["files"] == [{"name": evil, "source": "owned.txt"}]
-        wait_for(client, created.json()["id"])
+        assert created.json()["files"] == [
+            {"name": evil, "source": "owned.txt"},
+            {"name": "notes/call.txt", "source": "call.txt"},
+            {"name": "other\\call.txt", "source": "call-3.txt"},  # same name: its own row
+        ]
+        progress = wait_for(client, created.json()["id"])
+        assert [row["status"] for row in progress["files"]] == ["ingested"] * 3
         assert not (tmp_path / "owned.txt").exists()
         stored = list(store.root.rglob("owned.txt"))
         assert len(stored) == 1 and stored[0].resolve().is_relative_to(store.root.resolve())
@@ -325,6 +335,8 @@ def test_state_changing_requests_need_the_csrf_token_and_same_origin(embedder, t
         )
         assert cross.status_code == 403 and "Origin" in cross.json()["detail"]
         assert client.delete("/api/drafts/x").status_code == 403
+        odd = client.post("/api/drafts", headers={"X-CSRF-Token": "é".encode()})  # not a 500
+        assert odd.status_code == 403
         fresh = TestClient(app, base_url=BASE)  # no session cookie: a token alone is not enough
         assert fresh.post("/api/drafts", data={"text": "x"}, headers=headers).status_code == 403
         same = client.post(
@@ -355,7 +367,12 @@ def test_access_token_when_listening_beyond_loopback(embedder, tmp_path):
         opened = client.get(f"/?token={token}", follow_redirects=False)
         assert opened.status_code == 303 and opened.headers["location"] == "/"
         assert "icp_access=" in opened.headers["set-cookie"]
+        assert token not in opened.headers["set-cookie"]  # the cookie holds a hash of it
         assert client.get("/").status_code == 200  # the cookie carries it from now on
+        assert (
+            client.get("/", headers={"Authorization": "Bearer é-not-ascii".encode()}).status_code
+            == 200
+        )
     with TestClient(app, base_url="http://10.1.2.3:8765") as other:
         assert (
             other.get("/api/session", headers={"Authorization": f"Bearer {token}"}).status_code
@@ -372,6 +389,8 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(icp, monkeypatc
     check_bind("localhost", None)
     check_bind("::1", None)
     check_bind("0.0.0.0", "a-long-enough-token-123")
+    with pytest.raises(UsageError):
+        create_app(load_settings(environ={}), None, host="0.0.0.0")
     code, _, err = icp("serve", "--workspace", "missing-folder")
     assert code == 2 and "no workspace" in err
 

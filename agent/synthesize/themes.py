@@ -41,35 +41,34 @@ def ref(item: Evidence) -> EvidenceRef:
     )
 
 
-def cluster(
-    items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
-) -> list[Theme]:
+def cluster(items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY) -> list[Theme]:
     """Greedy leader clustering in order of confidence: each item joins the most similar theme
-    centroid at or above `threshold`, else starts a theme. O(items × themes)."""
-    ordered = sorted(items, key=lambda e: (-e.confidence, e.id))
+    centroid at or above `threshold`, else starts a theme. O(items × themes) with running
+    sums, so thousands of items per kind stay fast."""
+    ordered = [e for e in sorted(items, key=lambda e: (-e.confidence, e.id)) if e.id in vectors]
+    if not ordered:
+        return []
+    dimension = len(vectors[ordered[0].id])
+    sums = np.zeros((len(ordered), dimension), dtype=np.float32)
+    norms = np.zeros(len(ordered), dtype=np.float32)
     groups: list[list[Evidence]] = []
-    centroids: list[np.ndarray] = []
     for item in ordered:
-        vector = vectors.get(item.id)
-        if vector is None:
-            continue
-        if centroids:
-            similarities = (
-                np.array(centroids)
-                @ vector
-                / np.maximum(np.linalg.norm(np.array(centroids), axis=1), 1e-9)
-            )
+        vector = vectors[item.id]
+        count = len(groups)
+        if count:
+            similarities = (sums[:count] @ vector) / np.maximum(norms[:count], 1e-9)
             best = int(similarities.argmax())
             if similarities[best] >= threshold:
                 groups[best].append(item)
-                stacked = np.array([vectors[m.id] for m in groups[best]])
-                centroids[best] = stacked.mean(axis=0)
+                sums[best] += vector
+                norms[best] = float(np.linalg.norm(sums[best]))
                 continue
         groups.append([item])
-        centroids.append(vector.copy())
+        sums[count] = vector
+        norms[count] = float(np.linalg.norm(vector))
     themes = []
-    for members, centroid in zip(groups, centroids, strict=True):
-        unit = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
+    for index, members in enumerate(groups):
+        unit = sums[index] / max(float(norms[index]), 1e-9)
         medoid = max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
         themes.append(Theme(items=members, centroid=unit, medoid=medoid))
     return themes

@@ -1,0 +1,327 @@
+"""The FastAPI app: routes that hand requests to the core and its answers to the fragments.
+
+Paste/drop drafts live in temp workspaces (agent.web.sessions); `workspace` is the folder served
+read-only in workspace mode (sources, versions, diff, questions)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from agent.config import Settings
+from agent.errors import ICPError, ModelError, UsageError, WorkspaceError
+from agent.qa.models import Filters
+from agent.render import to_html, to_markdown
+from agent.schema.icp import ICPDraft
+from agent.store import Workspace
+from agent.synthesize import versions
+from agent.web import evidence, icp_view, pages
+from agent.web.security import Guard, check_bind
+from agent.web.sessions import Corpus, DraftSession, DraftStore
+
+MAX_FILES = 200
+DocId = Annotated[str, Query(alias="doc", pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Offset = Annotated[int, Query(ge=0)]
+Format = Literal["md", "json", "html"]
+STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+STATUS = {UsageError: 400, WorkspaceError: 409, ModelError: 502}
+
+
+class Question(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    filters: Filters | None = None
+
+
+@dataclass
+class Served:
+    settings: Settings
+    embedder: Any
+    llm: Any
+    drafts: DraftStore
+    workspace: Corpus | None
+    max_file_bytes: int
+    max_total_bytes: int
+
+
+def create_app(
+    settings: Settings,
+    embedder: Any,
+    workspace: Path | None = None,
+    host: str = "127.0.0.1",
+    token: str | None = None,
+    max_upload_mb: float = 200.0,
+    llm: Any = None,
+) -> FastAPI:
+    """The page's app. `workspace`: an existing workspace folder to serve (read-only), or None."""
+    check_bind(host, token)
+    corpus = None
+    if workspace is not None:
+        corpus = Corpus(
+            Workspace(workspace, embedder.name, settings.chroma_url),
+            settings.model_copy(update={"workspace": workspace}),
+        )
+    served = Served(
+        settings=settings,
+        embedder=embedder,
+        llm=llm,
+        drafts=DraftStore(settings, embedder, llm),
+        workspace=corpus,
+        max_file_bytes=int(settings.max_file_mb * 1e6),
+        max_total_bytes=int(max_upload_mb * 1e6),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(served.drafts.close)
+        if served.workspace is not None:
+            served.workspace.workspace.close()
+
+    app = FastAPI(
+        title="icp-agent", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.served = served
+    app.add_middleware(
+        Guard,
+        host=host,
+        token=token,
+        max_upload=served.max_total_bytes,
+    )
+
+    @app.exception_handler(ICPError)
+    async def icp_error(_request: Request, exc: ICPError) -> JSONResponse:
+        status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    _page_routes(app, served)
+    _draft_routes(app, served)
+    _workspace_routes(app, served)
+    return app
+
+
+def _owner(request: Request) -> str:
+    return str(request.state.browser_session)
+
+
+def _document(draft: ICPDraft, fmt: Format, name: str) -> Response:
+    """The downloads are the CLI's renderings (agent.render), as attachments."""
+    if fmt == "json":
+        text, media = draft.model_dump_json(indent=2), "application/json"
+    elif fmt == "html":
+        text, media = to_html(draft), "text/html; charset=utf-8"
+    else:
+        text, media = to_markdown(draft), "text/markdown; charset=utf-8"
+    return Response(
+        text,
+        media_type=media,
+        headers={"content-disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _passage(corpus: Corpus, doc_id: str, start: int, end: int) -> HTMLResponse:
+    with corpus.lock:
+        doc = corpus.workspace.catalog.document(doc_id)
+    if doc is None:
+        raise HTTPException(404, "no such source document in this workspace")
+    if not start < end <= len(doc.text):
+        raise HTTPException(400, f"span {start}:{end} is outside the document")
+    return HTMLResponse(evidence.passage_html(doc, start, end))
+
+
+def _ask(served: Served, corpus: Corpus, owner: str, body: Question, base: str) -> dict[str, Any]:
+    from agent.qa.answer import answer_question
+
+    with corpus.lock:
+        answer = answer_question(
+            body.question,
+            corpus.workspace,
+            corpus.settings,
+            served.embedder,
+            llm=served.llm,
+            filters=body.filters,
+            history=list(corpus.history.get(owner, [])),
+        )
+    corpus.remember(owner, body.question, answer.resolved_question)
+    return {"answer": answer.model_dump(mode="json"), "html": evidence.answer_html(answer, base)}
+
+
+def _page_routes(app: FastAPI, served: Served) -> None:
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> str:
+        settings = served.settings
+        return pages.page(
+            csrf=request.state.csrf_token,
+            workspace=served.workspace.workspace.root if served.workspace else None,
+            max_file_mb=settings.max_file_mb,
+            max_total_mb=served.max_total_bytes / 1e6,
+            engine=settings.effective_engine,
+            external=settings.external_endpoint,
+        )
+
+    @app.get("/static/{name}")
+    def static(name: str) -> Response:
+        if name not in STATIC:  # a fixed list: no path ever comes from the request
+            raise HTTPException(404, "not found")
+        return Response(pages.static_file(name), media_type=STATIC[name])
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/api/session")
+    def session(request: Request) -> dict[str, Any]:
+        return {
+            "csrf_token": request.state.csrf_token,
+            "workspace": str(served.workspace.workspace.root) if served.workspace else None,
+            "engine": served.settings.effective_engine,
+            "max_file_mb": served.settings.max_file_mb,
+            "max_upload_mb": served.max_total_bytes / 1e6,
+        }
+
+
+def _draft_routes(app: FastAPI, served: Served) -> None:
+    def find(request: Request, draft_id: str, ready: bool = False) -> DraftSession:
+        session = served.drafts.get(draft_id, _owner(request))
+        if session is None:
+            raise HTTPException(404, "no such draft (it may have expired): start a new one")
+        if ready and session.draft is None:
+            raise HTTPException(409, f"the draft is not ready ({session.step})")
+        return session
+
+    @app.post("/api/drafts", status_code=202)
+    async def create_draft(request: Request) -> JSONResponse:
+        form = await request.form(
+            max_files=MAX_FILES, max_fields=10, max_part_size=served.max_total_bytes
+        )
+        text = form.get("text")
+        pasted = text if isinstance(text, str) and text.strip() else None
+        if pasted is not None and len(pasted.encode()) > served.max_file_bytes:
+            raise HTTPException(413, _over("pasted text", len(pasted.encode()), served))
+        files: list[tuple[str, Any]] = []
+        for upload in form.getlist("files"):
+            if not isinstance(upload, UploadFile):
+                continue
+            size = upload.size if upload.size is not None else len(await upload.read())
+            if size > served.max_file_bytes:
+                raise HTTPException(413, _over(upload.filename or "a file", size, served))
+            await upload.seek(0)
+            files.append((upload.filename or "", upload.file))
+        if pasted is None and not files:
+            raise HTTPException(400, "paste a transcript or choose at least one file")
+        session = await run_in_threadpool(served.drafts.create, _owner(request), pasted, files)
+        return JSONResponse(
+            {
+                "id": session.id,
+                "status_url": f"/api/drafts/{session.id}",
+                "files": [{"name": u.name, "source": u.source} for u in session.uploads],
+            },
+            status_code=202,
+        )
+
+    @app.get("/api/drafts/{draft_id}")
+    def progress(request: Request, draft_id: str) -> dict[str, Any]:
+        state = find(request, draft_id).progress()
+        return {**state, "html": pages.progress_html(state)}
+
+    @app.get("/api/drafts/{draft_id}/view", response_class=HTMLResponse)
+    def view(request: Request, draft_id: str) -> str:
+        session = find(request, draft_id, ready=True)
+        assert session.draft is not None
+        return icp_view.draft_html(session.draft, f"/api/drafts/{draft_id}", "icp-draft")
+
+    @app.get("/api/drafts/{draft_id}/download.{fmt}")
+    def download(request: Request, draft_id: str, fmt: Format) -> Response:
+        session = find(request, draft_id, ready=True)
+        assert session.draft is not None
+        return _document(session.draft, fmt, "icp-draft")
+
+    @app.get("/api/drafts/{draft_id}/passage", response_class=HTMLResponse)
+    def draft_passage(
+        request: Request, draft_id: str, doc_id: DocId, start: Offset, end: Offset
+    ) -> HTMLResponse:
+        return _passage(find(request, draft_id, ready=True).corpus, doc_id, start, end)
+
+    @app.post("/api/drafts/{draft_id}/ask")
+    def draft_ask(request: Request, draft_id: str, body: Question) -> dict[str, Any]:
+        session = find(request, draft_id, ready=True)
+        return _ask(served, session.corpus, _owner(request), body, f"/api/drafts/{draft_id}")
+
+    @app.delete("/api/drafts/{draft_id}", status_code=204)
+    def discard(request: Request, draft_id: str) -> Response:
+        if not served.drafts.discard(draft_id, _owner(request)):
+            raise HTTPException(409, "no such finished draft")
+        return Response(status_code=204)
+
+
+def _over(name: str, size: int, served: Served) -> str:
+    return (
+        f"{name}: {size / 1e6:.1f} MB, over the {served.max_file_bytes / 1e6:g} MB limit per file "
+        "(ICP_MAX_FILE_MB)"
+    )
+
+
+def _workspace_routes(app: FastAPI, served: Served) -> None:
+    def corpus() -> Corpus:
+        if served.workspace is None:
+            raise HTTPException(404, "no workspace is served: start `icp serve --workspace DIR`")
+        return served.workspace
+
+    def version(number: int) -> ICPDraft:
+        ws = corpus()
+        with ws.lock:
+            if ws.workspace.catalog.version(number) is None:
+                raise HTTPException(404, f"no ICP version v{number}")
+            return versions.load(ws.workspace, number)
+
+    @app.get("/api/workspace")
+    def workspace_data() -> dict[str, Any]:
+        ws = corpus()
+        with ws.lock:
+            files, rows = ws.workspace.catalog.files(), ws.workspace.catalog.versions()
+        return {
+            "root": str(ws.workspace.root),
+            "sources": [f.__dict__ for f in files],
+            "versions": [
+                {"version": f"v{v}", "created_at": c, "fingerprint": f} for v, c, f in rows
+            ],
+        }
+
+    @app.get("/api/workspace/view", response_class=HTMLResponse)
+    def workspace_view() -> str:
+        ws = corpus()
+        with ws.lock:
+            files, rows = ws.workspace.catalog.files(), ws.workspace.catalog.versions()
+        return pages.workspace_html(ws.workspace.root, files, rows)
+
+    @app.get("/api/workspace/versions/{number}/view", response_class=HTMLResponse)
+    def version_view(number: int) -> str:
+        return icp_view.draft_html(
+            version(number), f"/api/workspace/versions/{number}", f"icp-v{number}"
+        )
+
+    @app.get("/api/workspace/versions/{number}/download.{fmt}")
+    def version_download(number: int, fmt: Format) -> Response:
+        return _document(version(number), fmt, f"icp-v{number}")
+
+    @app.get("/api/workspace/diff")
+    def diff(old: int, new: int) -> dict[str, Any]:
+        result = versions.diff(version(old), version(new))
+        return {"diff": result.model_dump(mode="json"), "html": pages.diff_html(result)}
+
+    @app.get("/api/workspace/passage", response_class=HTMLResponse)
+    @app.get("/api/workspace/versions/{number}/passage", response_class=HTMLResponse)
+    def workspace_passage(doc_id: DocId, start: Offset, end: Offset) -> HTMLResponse:
+        return _passage(corpus(), doc_id, start, end)
+
+    @app.post("/api/workspace/ask")
+    def workspace_ask(request: Request, body: Question) -> dict[str, Any]:
+        return _ask(served, corpus(), _owner(request), body, "/api/workspace")

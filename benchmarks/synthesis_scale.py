@@ -1,0 +1,95 @@
+"""Synthesis time and peak memory at 200 and 1,000 transcripts (the sample sprint's extracted
+evidence replicated under new account names), with the ratio 1,000 / 200. Each size runs in
+its own process so its peak memory is its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from scale import REPO, SAMPLE
+
+CHILD = r"""
+import json, sys, time, copy
+sys.path.insert(0, {repo!r}); sys.path.insert(0, {bench!r})
+from pathlib import Path
+import numpy as np
+from scale import peak_rss_mb
+from agent.embeddings import LocalEmbedder
+from agent.store import Workspace
+from agent.synthesize.inputs import inputs_from_workspace
+from agent.synthesize.pipeline import SynthesisInputs, synthesize
+embedder = LocalEmbedder()
+workspace = Workspace(Path({ws!r}), embedder.name)
+base = inputs_from_workspace(workspace, embedder)
+workspace.close()
+transcripts = [d for d in base.documents if d.kind.value in ("transcript", "notes")]
+copies = max(1, round({n} / len(transcripts)))
+documents, evidence, vectors = list(base.documents), list(base.evidence), dict(base.vectors)
+for c in range(1, copies):
+    rename = {{}}
+    for doc in base.documents:
+        if doc.kind.value in ("survey",):
+            continue
+        new = doc.model_copy(deep=True)
+        new.doc_id = f"{{doc.doc_id}}-{{c}}"
+        if new.account:
+            rename[new.account] = f"{{new.account}} {{c}}"
+            new.account = rename[new.account]
+        if new.crm is not None:
+            new.crm.name = f"{{new.crm.name}} {{c}}"
+            new.account = new.crm.name
+            new.crm.domain = None
+        documents.append(new)
+    for item in base.evidence:
+        new = item.model_copy(deep=True)
+        new.doc_id = f"{{item.doc_id}}-{{c}}"
+        new.id = f"{{item.id}}-{{c}}"
+        if new.account:
+            new.account = f"{{new.account}} {{c}}"
+        evidence.append(new)
+        vectors[new.id] = base.vectors[item.id]
+inputs = SynthesisInputs(documents=documents, evidence=evidence, vectors=vectors, files=len(documents), engine="offline")
+embedder.embed(["warm up"])
+start = time.perf_counter()
+draft = synthesize(inputs, embedder.embed)
+seconds = time.perf_counter() - start
+print(json.dumps({{"transcripts": copies * len(transcripts), "accounts": draft.corpus.accounts, "evidence": len(evidence),
+    "segments": len(draft.segments), "seconds": seconds, "peak_mb": peak_rss_mb()}}))
+"""
+
+
+def main() -> None:
+    sys.path.insert(0, str(REPO))
+    from agent.config import load_settings
+    from agent.embeddings import LocalEmbedder
+    from agent.extract.runner import run_extraction
+    from agent.ingest.batch import ingest_paths
+    from agent.store import Workspace
+
+    with tempfile.TemporaryDirectory() as folder:
+        embedder = LocalEmbedder()
+        settings = load_settings(flags={"workspace": folder}, environ={})
+        workspace = Workspace(Path(folder), embedder.name)
+        ingest_paths([str(SAMPLE)], workspace, embedder, settings)
+        run_extraction(workspace, settings, embedder)
+        workspace.close()
+        rows = []
+        for n in (200, 1000):
+            code = CHILD.format(repo=str(REPO), bench=str(Path(__file__).parent), ws=folder, n=n)
+            output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+            rows.append(json.loads(output.strip().splitlines()[-1]))
+    print("Synthesis time and peak memory (offline engine evidence, replicated)")
+    print(f"{'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s}")
+    for row in rows:
+        print(f"{row['transcripts']:11d} {row['accounts']:9d} {row['evidence']:9d} {row['segments']:9d} {row['seconds']:8.1f} {row['peak_mb']:8.0f}")
+    small, large = rows
+    print(f"time ratio 1000/200: {large['seconds'] / small['seconds']:.2f} for {large['evidence'] / small['evidence']:.1f}x the evidence")
+    print(f"peak memory ratio 1000/200: {large['peak_mb'] / small['peak_mb']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
