@@ -73,3 +73,29 @@ def test_real_jupyter_survey_gives_sensible_segment_cuts():
     }
     assert frequency["Daily"] > frequency.get("Monthly", 0)
     assert all(cut.metric == "responses" for cut in cuts.values())  # no PMF question in this survey
+
+
+@pytest.mark.slow
+def test_llm_engine_eval_through_the_mock_with_judge(embedder):
+    from support.mock_openai import MockOpenAI
+
+    from agent.config import load_settings
+    from agent.evaluation.runner import evaluate
+
+    corpus = next(c for c in find_corpora() if c.name == "fieldcrew")
+    with MockOpenAI(embedder) as mock:
+        mock.queue("429", "hallucinate", "truncated")
+        settings = load_settings(flags={"base_url": mock.base_url, "timeout": 10}, environ={})
+        report = evaluate(corpus, settings, embedder, judge=True)
+    assert report.engine == "openai:gpt-4o-mini" and report.prompt_versions == [
+        "extract_evidence@1.0"
+    ]
+    metrics = report.metrics
+    assert metrics["quote_grounding"].value == 1.0
+    assert (
+        "1 of" in metrics["quote_grounding"].detail
+        or "dropped" in metrics["quote_grounding"].detail
+    )
+    assert metrics["evidence_f1"].value > 0.3
+    assert metrics["distractor_pain_rate"].value == 0.0
+    assert 1 <= metrics["judge_groundedness"].value <= 5

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from agent.cli.app import app
 from agent.cli.options import BaseUrl, Engine, Json, Model, settings_from
+from agent.errors import UsageError
 
 out = Console()
 err = Console(stderr=True)
@@ -43,6 +44,12 @@ def eval_command(
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a metric is below evals/thresholds.yaml.")
     ] = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge", help="Also grade Q&A answers with an LLM judge (opt-in; needs an LLM)."
+        ),
+    ] = False,
     json_out: Json = False,
 ) -> None:
     """Measure extraction and synthesis quality on the gold-labelled corpora."""
@@ -52,12 +59,16 @@ def eval_command(
     from agent.evaluation.runner import evaluate
 
     settings = settings_from(engine=engine, model=model, base_url=base_url)
+    if judge and settings.effective_engine != "openai":
+        raise UsageError(
+            "--judge needs an LLM: set ICP_API_KEY or ICP_BASE_URL (or pass --base-url)"
+        )
     corpora = find_corpora(dataset, datasets)
     embedder = make_embedder(settings)
     reports = []
     for corpus in corpora:
         with err.status(f"Evaluating {corpus.name} ({settings.effective_engine})…"):
-            reports.append(evaluate(corpus, settings, embedder))
+            reports.append(evaluate(corpus, settings, embedder, judge=judge))
     payload = {
         "engine": settings.effective_engine,
         "reports": [r.model_dump(mode="json") for r in reports],

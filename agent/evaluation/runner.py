@@ -75,7 +75,12 @@ def _round(value: float | None) -> float | None:
 
 
 def evaluate(
-    corpus: Corpus, settings: Settings, embedder: Any, llm: Any = None, qa: bool = True
+    corpus: Corpus,
+    settings: Settings,
+    embedder: Any,
+    llm: Any = None,
+    qa: bool = True,
+    judge: bool = False,
 ) -> EvalReport:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"icp-eval-{corpus.name}-") as folder:
@@ -90,7 +95,7 @@ def evaluate(
                 workspace, draft
             )  # segment questions are answered from the latest version
             qa_metrics = (
-                _qa_metrics(corpus, workspace, run_settings, embedder, llm)
+                _qa_metrics(corpus, workspace, run_settings, embedder, llm, judge)
                 if qa and corpus.gold.qa
                 else {}
             )
@@ -363,17 +368,27 @@ def _pmf_metrics(corpus: Corpus, inputs) -> dict[str, Metric]:
 
 
 def _qa_metrics(
-    corpus: Corpus, workspace: Workspace, settings: Settings, embedder: Any, llm: Any
+    corpus: Corpus,
+    workspace: Workspace,
+    settings: Settings,
+    embedder: Any,
+    llm: Any,
+    judge: bool = False,
 ) -> dict[str, Metric]:
-    try:
-        from agent.qa.answer import answer_question
-    except ImportError:
-        return {}
+    from agent.qa.answer import answer_question
+
     prefix = corpus.sources.name + "/"
     hits = answerable = 0
     refused = unanswerable = 0
+    judgements = []
     for pair in corpus.gold.qa:
         result = answer_question(pair.question, workspace, settings, embedder, llm=llm)
+        if judge and pair.answerable and result.answered:
+            from agent.evaluation.judge import judge as grade
+
+            verdict = grade(result, settings, llm)
+            if verdict is not None:
+                judgements.append(verdict)
         cited = [c.source.removeprefix(prefix) for c in result.citations[:5]]
         if pair.answerable:
             answerable += 1
@@ -388,6 +403,13 @@ def _qa_metrics(
             detail=f"{hits} of {answerable} answerable questions cite a supporting file in the first 5 citations",
         ),
     }
+    for field in ("groundedness", "relevance", "completeness") if judgements else ():
+        mean = sum(getattr(j, field) for j in judgements) / len(judgements)
+        metrics[f"judge_{field}"] = Metric(
+            name=f"LLM judge: {field} (1–5)",
+            value=_round(mean),
+            detail=f"mean over {len(judgements)} answered questions (opt-in rubric, prompts/judge_answer.md)",
+        )
     if unanswerable:
         metrics["qa_refusal"] = Metric(
             name="unanswerable questions refused",

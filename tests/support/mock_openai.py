@@ -58,6 +58,7 @@ class MockOpenAI:
         self.responders: dict[str, Responder] = {
             "evidence": evidence_responder,
             "answer": answer_responder,
+            "judgement": judgement_responder,
         }
         self.answer_mode = (
             "grounded"  # or "outside" (cites passage 99), "invented" (quote not in the passage)
@@ -352,6 +353,18 @@ def answer_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
         citations.append({"number": number, "quote": first})
         sentences.append(f"One customer said: {first} [{number}].")
     return {"answered": True, "answer": " ".join(sentences), "citations": citations}
+
+
+def judgement_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
+    """A strict but simple judge: well grounded when the answer cites quotes."""
+    text = " ".join(_user_texts(body))
+    cited = "(none)" not in text.split("Cited quotes:")[-1]
+    return {
+        "groundedness": 5 if cited else 1,
+        "relevance": 4,
+        "completeness": 3 if cited else 1,
+        "rationale": "Graded by the mock judge.",
+    }
 
 
 def main() -> None:
