@@ -204,7 +204,7 @@ def test_dry_run_and_cli(icp, tmp_path, mock, monkeypatch):
     assert (
         code == 0
         and data["engine"] == "openai:gpt-4o-mini"
-        and data["prompt_version"] == "extract_evidence@1.0"
+        and data["prompt_version"] == "extract_evidence@1.1"
     )
     assert data["usage"]["calls"] == 1
 
@@ -215,3 +215,26 @@ def test_offline_is_the_default_without_key_or_base_url(icp, tmp_path):
     code, out, _ = icp("extract", "-w", tmp_path / "ws", "--json")
     data = json.loads(out)
     assert code == 0 and data["engine"] == "offline" and data["usage"]["calls"] == 0
+
+
+def test_short_documents_are_packed_into_one_call_and_attributed_back(
+    icp, tmp_path, mock, embedder
+):
+    rows = "\n".join(
+        f"2026-03-0{i} 09:00,user{i}@acme{i}.com,Acme {i},Very disappointed,We lose about {i + 2} hours a week reconciling quotes by hand."
+        for i in range(1, 7)
+    )
+    write(
+        tmp_path / "r" / "pmf.csv",
+        "Submitted,Email,Company,How would you feel if you could no longer use Quoteflow?,What is the main benefit?\n"
+        + rows
+        + "\n",
+    )
+    ingest(icp, tmp_path / "r", tmp_path / "ws")
+    report, evidence, docs = extract(mock, tmp_path / "ws", embedder)
+    assert not report.failed and len(report.documents) == 6
+    assert len(mock.chat_requests()) == 1, "six survey answers, one call"
+    assert "### Document D6" in json.dumps(mock.chat_requests()[0]["body"])
+    assert_grounded(evidence, docs)
+    for item in evidence:  # every quote landed on the response it came from
+        assert f"{int(docs[item.doc_id].survey.respondent[4]) + 2} hours" in item.quote

@@ -122,7 +122,11 @@ def test_markdown_and_html(sample_workspace, icp, tmp_path):
         "## Provenance",
     ):
         assert heading in out
-    assert "**FIRE criteria**" in out and "**Lincoln Murphy's 7 criteria**" in out and "**Messaging**" in out
+    assert (
+        "**FIRE criteria**" in out
+        and "**Lincoln Murphy's 7 criteria**" in out
+        and "**Messaging**" in out
+    )
     assert re.search(r"> “.+” — \*.+ · sources/", out)
     code, _, _ = icp(
         "synthesize", "-w", sample_workspace, "--no-extract", "-o", tmp_path / "icp.html"

@@ -1,13 +1,17 @@
 """The LLM engine: langchain ChatOpenAI with structured output over windows of customer turns.
 
-Per window: a cache lookup (document text, window, prompt version, model), else one call;
-invalid output is re-asked with the error (bounded); truncated output splits the window;
-quotes not found in the source are re-asked once, then dropped and counted."""
+A call carries one *pack*: a window of one long document, or several short documents (survey
+answers, short notes of one file) together, so the prompt overhead is paid once per window of
+text rather than once per survey row. Per pack: a cache lookup (document texts, windows, prompt
+versions, model), else one call; invalid output is re-asked with the error (bounded); truncated
+output splits the pack; quotes not found in the source are re-asked once, then dropped and
+counted."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +22,7 @@ from agent.errors import ModelError
 from agent.extract.grounding import locate_quote
 from agent.extract.lexicon import load_lexicon
 from agent.extract.windows import Window, build_windows
-from agent.llm import Usage, message_tokens, strict_schema, structured_call
+from agent.llm import Reply, Usage, message_tokens, strict_schema, structured_call
 from agent.prompts import load_prompt
 from agent.schema import (
     BuyingRole,
@@ -32,11 +36,15 @@ from agent.schema import (
 from agent.store import Catalog
 
 MAX_ATTEMPTS = 3
+SMALL_SHARE = (
+    0.25  # a document whose only window is under this share of ICP_WINDOW_TOKENS is packed
+)
 
 
 class ExtractedItem(BaseModel):
     """One piece of evidence as the model returns it (strict schema: no defaults)."""
 
+    document: int
     kind: EvidenceKind
     quote: str
     summary: str
@@ -55,11 +63,26 @@ class ExtractionOutput(BaseModel):
     items: list[ExtractedItem]
 
 
-class CachedWindow(BaseModel):
-    """What the cache keeps per window: the grounded items and how many quotes were dropped."""
+class CachedPack(BaseModel):
+    """What the cache keeps per pack: the grounded items and the quotes dropped per document."""
 
     items: list[ExtractedItem]
-    dropped: int
+    dropped: list[int]
+
+
+@dataclass
+class Part:
+    """One document's window inside a pack."""
+
+    doc: SourceDocument
+    window: Window
+
+
+@dataclass
+class PackResult:
+    evidence: dict[str, list[Evidence]]
+    dropped: dict[str, int]
+    cached: bool
 
 
 @dataclass
@@ -93,18 +116,53 @@ class LLMExtractor:
     def fingerprint(self) -> str:
         return f"{self.engine}:{self.prompt.key}:{self.reask.key}:{self.settings.structured_output}:{self.settings.window_tokens}"
 
+    # --- planning ------------------------------------------------------------------
     def windows(self, doc: SourceDocument) -> list[Window]:
         return build_windows(doc, self.settings.window_tokens, self.settings.model)
 
-    def messages(self, doc: SourceDocument, window: Window) -> tuple[str, str]:
+    def plan(self, docs: list[SourceDocument]) -> list[list[Part]]:
+        """Packs for these documents: long documents window by window; short ones (one small
+        window) packed together per source file, up to ICP_WINDOW_TOKENS."""
+        packs: list[list[Part]] = []
+        small: dict[str, list[Part]] = defaultdict(list)
+        limit = self.settings.window_tokens
+        for doc in docs:
+            windows = self.windows(doc)
+            if len(windows) == 1 and windows[0].tokens < limit * SMALL_SHARE:
+                small[doc.source].append(Part(doc, windows[0]))
+            else:
+                packs.extend([Part(doc, window)] for window in windows)
+        for parts in small.values():
+            current: list[Part] = []
+            tokens = 0
+            for part in parts:
+                if current and tokens + part.window.tokens > limit:
+                    packs.append(current)
+                    current, tokens = [], 0
+                current.append(part)
+                tokens += part.window.tokens + 12  # the document header
+            if current:
+                packs.append(current)
+        return packs
+
+    def messages(self, pack: list[Part]) -> tuple[str, str]:
         definitions = "\n".join(
             f"- {kind}: {text}" for kind, text in load_lexicon().definitions.items()
         )
+        sections = []
+        for number, part in enumerate(pack, start=1):
+            doc = part.doc
+            header = (
+                f"### Document D{number} — {doc.kind.value}, account: {doc.account or 'unknown'}"
+            )
+            sections.append(f"{header}\n{self._outgoing(doc, part.window.text)}")
+        kinds = {part.doc.kind.value for part in pack}
+        accounts = {part.doc.account or "unknown" for part in pack}
         return self.prompt.render(
             definitions=definitions,
-            source_kind=doc.kind.value,
-            account=doc.account or "unknown",
-            transcript=self._outgoing(doc, window.text),
+            source_kind=kinds.pop() if len(kinds) == 1 else "mixed (see each document)",
+            account=accounts.pop() if len(accounts) == 1 else "several (see each document)",
+            transcript="\n\n".join(sections),
         )
 
     def _outgoing(self, doc: SourceDocument, text: str) -> str:
@@ -114,20 +172,21 @@ class LLMExtractor:
 
         return redact(text, person_names(doc.speakers) if self.settings.redact_names else []).text
 
-    def estimate(self, doc: SourceDocument) -> tuple[int, int]:
-        """(prompt tokens for the windows not cached yet, windows not cached yet)."""
-        tokens = 0
-        pending = 0
-        for window in self.windows(doc):
-            if self._cached(self._key(doc, window)) is None:
-                system, user = self.messages(doc, window)
+    def estimate(self, docs: list[SourceDocument]) -> tuple[int, int]:
+        """(prompt tokens, calls) for the packs not cached yet."""
+        tokens = calls = 0
+        for pack in self.plan(docs):
+            if self._cached(self._key(pack)) is None:
+                system, user = self.messages(pack)
                 tokens += message_tokens(self.settings.model, system, user)
-                pending += 1
-        return tokens, pending
+                calls += 1
+        return tokens, calls
 
-    def _key(self, doc: SourceDocument, window: Window) -> str:
-        text_hash = hashlib.sha256(doc.text.encode()).hexdigest()
-        raw = f"{text_hash}|{window.digest}|{self.prompt.key}|{self.reask.key}|{self.settings.model}|{self.settings.structured_output}|{self.settings.effective_redact_pii}"
+    def _key(self, pack: list[Part]) -> str:
+        parts = "|".join(
+            f"{hashlib.sha256(p.doc.text.encode()).hexdigest()}:{p.window.digest}" for p in pack
+        )
+        raw = f"{parts}|{self.prompt.key}|{self.reask.key}|{self.settings.model}|{self.settings.structured_output}|{self.settings.effective_redact_pii}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def _cached(self, key: str) -> str | None:
@@ -136,71 +195,97 @@ class LLMExtractor:
         hit = self.catalog.cached_response(key)
         return hit[0] if hit else None
 
-    # --- one document -------------------------------------------------------------
+    # --- extraction ------------------------------------------------------------------
     def extract(self, doc: SourceDocument) -> DocResult:
-        evidence: list[Evidence] = []
-        dropped = 0
-        cached = 0
-        windows = self.windows(doc)
-        for window in windows:
-            items, lost, was_cached = self.extract_window(doc, window)
-            evidence.extend(items)
-            dropped += lost
-            cached += was_cached
-        return DocResult(
-            evidence=_dedupe(evidence), dropped=dropped, windows=len(windows), cached_windows=cached
-        )
+        """One document on its own (all its windows)."""
+        return self.extract_documents([doc])[doc.doc_id]
 
-    def extract_window(
-        self, doc: SourceDocument, window: Window
-    ) -> tuple[list[Evidence], int, bool]:
-        """Grounded evidence of one window, the number of quotes dropped, and whether it was cached."""
-        key = self._key(doc, window)
+    def extract_documents(self, docs: list[SourceDocument]) -> dict[str, DocResult]:
+        results = {d.doc_id: DocResult([], 0, 0, 0) for d in docs}
+        for pack in self.plan(docs):
+            outcome = self.extract_pack(pack)
+            for part in pack:
+                result = results[part.doc.doc_id]
+                result.evidence.extend(outcome.evidence.get(part.doc.doc_id, []))
+                result.dropped += outcome.dropped.get(part.doc.doc_id, 0)
+                result.windows += 1
+                result.cached_windows += outcome.cached
+        for result in results.values():
+            result.evidence = dedupe(result.evidence)
+        return results
+
+    def extract_pack(self, pack: list[Part]) -> PackResult:
+        key = self._key(pack)
         cached = self._cached(key)
         if cached is not None:
             self.usage.hit()
-            stored = CachedWindow.model_validate_json(cached)
-            evidence, _ = self._ground(doc, window, ExtractionOutput(items=stored.items))
-            return evidence, stored.dropped, True
+            stored = CachedPack.model_validate_json(cached)
+            evidence, _ = self._ground(pack, ExtractionOutput(items=stored.items))
+            return PackResult(
+                evidence,
+                {p.doc.doc_id: n for p, n in zip(pack, stored.dropped, strict=False) if n},
+                True,
+            )
         spent = {"calls": 0, "input_tokens": 0, "output_tokens": 0}
-        output, conversation = self._ask(doc, window, spent)
-        evidence, ungrounded = self._ground(doc, window, output)
-        dropped = 0
+        output, conversation = self._ask(pack, spent)
+        evidence, ungrounded = self._ground(pack, output)
+        dropped = [0] * len(pack)
         if ungrounded:
-            retried = self._reask_ungrounded(doc, output, ungrounded, conversation, spent)
-            again, still = self._ground(doc, window, retried)
-            repaired = max(0, len(again) - len(evidence))
-            dropped = len(ungrounded) - min(repaired, len(ungrounded))
+            retried = self._reask_ungrounded(pack, output, ungrounded, conversation, spent)
+            again, still = self._ground(pack, retried)
+            before = {doc_id: len(items) for doc_id, items in evidence.items()}
+            for item in ungrounded:  # count per document what the re-ask did not repair
+                index = self._part_index(pack, item)
+                doc_id = pack[index].doc.doc_id
+                if len(again.get(doc_id, [])) > before.get(doc_id, 0):
+                    before[doc_id] = before.get(doc_id, 0) + 1
+                else:
+                    dropped[index] += 1
             output = ExtractionOutput(items=[i for i in retried.items if i not in still])
             evidence = again
         if self.catalog is not None:
-            value = CachedWindow(items=output.items, dropped=dropped).model_dump_json()
-            self.catalog.cache_response(
-                key, self.settings.model, self.prompt.key, value, self.usage.as_dict()
-            )
-        return evidence, dropped, False
+            value = CachedPack(items=output.items, dropped=dropped).model_dump_json()
+            self.catalog.cache_response(key, self.settings.model, self.prompt.key, value, spent)
+        return PackResult(
+            evidence, {p.doc.doc_id: n for p, n in zip(pack, dropped, strict=True) if n}, False
+        )
 
-    def _ask(
-        self, doc: SourceDocument, window: Window, spent: dict[str, int]
-    ) -> tuple[ExtractionOutput, list[Any]]:
+    @staticmethod
+    def _part_index(pack: list[Part], item: ExtractedItem) -> int:
+        return item.document - 1 if 1 <= item.document <= len(pack) else 0
+
+    def _source(self, pack: list[Part]) -> str:
+        names = sorted({p.doc.source for p in pack})
+        return names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1} more)"
+
+    def _ask(self, pack: list[Part], spent: dict[str, int]) -> tuple[ExtractionOutput, list[Any]]:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-        system, user = self.messages(doc, window)
+        system, user = self.messages(pack)
         conversation: list[Any] = [SystemMessage(system), HumanMessage(user)]
         estimated = message_tokens(self.settings.model, system, user)
         last_output = ""
+        problem = ""
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            reply = self._call(conversation, estimated, doc.source, spent)
+            reply = self._call(conversation, estimated, self._source(pack), spent)
             last_output = reply.text
             if reply.finish_reason == "length":
-                if len(window.spans) > 1:
-                    return self._split(doc, window, spent), conversation
+                halves = _halves(pack)
+                if halves is not None:
+                    items: list[ExtractedItem] = []
+                    for offset, half in halves:
+                        output, _ = self._ask(half, spent)
+                        items.extend(
+                            i.model_copy(update={"document": i.document + offset})
+                            for i in output.items
+                        )
+                    return ExtractionOutput(items=items), conversation
                 raise ModelError(
-                    f"{doc.source}: the model's answer was cut off (finish_reason=length) even for a single turn; raise the model's output limit or lower ICP_WINDOW_TOKENS",
+                    f"{self._source(pack)}: the model's answer was cut off (finish_reason=length) even for a single turn; raise the model's output limit or lower ICP_WINDOW_TOKENS",
                     attempts=attempt,
                     last_output=last_output,
                 )
-            problem = reply.error
+            problem = reply.error or ""
             if reply.data is not None:
                 try:
                     output = ExtractionOutput.model_validate(reply.data)
@@ -215,44 +300,19 @@ class LLMExtractor:
                 ),
             ]
         raise ModelError(
-            f"{doc.source}: the model returned invalid output {MAX_ATTEMPTS} times (last problem: {problem})",
+            f"{self._source(pack)}: the model returned invalid output {MAX_ATTEMPTS} times (last problem: {problem})",
             attempts=MAX_ATTEMPTS,
             last_output=last_output,
         )
 
-    def _split(
-        self, doc: SourceDocument, window: Window, spent: dict[str, int]
-    ) -> ExtractionOutput:
-        """Truncated output: ask for each half of the window separately."""
-        middle = len(window.spans) // 2
-        items: list[ExtractedItem] = []
-        for spans, texts in (
-            (window.spans[:middle], window.pieces[:middle]),
-            (window.spans[middle:], window.pieces[middle:]),
-        ):
-            half = Window(
-                doc.doc_id,
-                window.index,
-                "\n\n".join(texts),
-                spans,
-                window.tokens // 2,
-                window.removed,
-                texts,
-            )
-            output, _ = self._ask(doc, half, spent)
-            items.extend(output.items)
-        return ExtractionOutput(items=items)
-
     def _call(
         self, conversation: list[Any], estimated: int, source: str, spent: dict[str, int]
-    ) -> Any:
+    ) -> Reply:
         import openai
 
         try:
             reply = structured_call(self.llm, self.settings, conversation, self.schema, "evidence")
         except openai.LengthFinishReasonError as exc:
-            from agent.llm import Reply
-
             usage = getattr(exc.completion, "usage", None)
             reply = Reply(
                 None,
@@ -277,11 +337,14 @@ class LLMExtractor:
         self.usage.add(
             self.settings.model, reply.input_tokens or estimated, reply.output_tokens, estimated
         )
+        spent["calls"] += 1
+        spent["input_tokens"] += reply.input_tokens or estimated
+        spent["output_tokens"] += reply.output_tokens
         return reply
 
     def _reask_ungrounded(
         self,
-        doc: SourceDocument,
+        pack: list[Part],
         output: ExtractionOutput,
         ungrounded: list[ExtractedItem],
         conversation: list[Any],
@@ -290,12 +353,14 @@ class LLMExtractor:
         from langchain_core.messages import HumanMessage
 
         _system, user = self.reask.render(
-            quotes="\n".join(f"- {item.quote}" for item in ungrounded)
+            quotes="\n".join(f"- (D{item.document}) {item.quote}" for item in ungrounded)
         )
         estimated = sum(
             message_tokens(self.settings.model, str(m.content), "") for m in conversation
         )
-        reply = self._call([*conversation, HumanMessage(user)], estimated, doc.source, spent)
+        reply = self._call(
+            [*conversation, HumanMessage(user)], estimated, self._source(pack), spent
+        )
         kept = [item for item in output.items if item not in ungrounded]
         if reply.data is None:
             return ExtractionOutput(items=kept)
@@ -303,58 +368,104 @@ class LLMExtractor:
             again = ExtractionOutput.model_validate(reply.data)
         except ValidationError:
             return ExtractionOutput(items=kept)
-        known = {(i.kind, i.quote) for i in kept}
+        known = {(i.document, i.kind, i.quote) for i in kept}
         return ExtractionOutput(
-            items=kept + [i for i in again.items if (i.kind, i.quote) not in known]
+            items=kept + [i for i in again.items if (i.document, i.kind, i.quote) not in known]
         )
 
     def _ground(
-        self, doc: SourceDocument, window: Window, output: ExtractionOutput
-    ) -> tuple[list[Evidence], list[ExtractedItem]]:
-        evidence: list[Evidence] = []
+        self, pack: list[Part], output: ExtractionOutput
+    ) -> tuple[dict[str, list[Evidence]], list[ExtractedItem]]:
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
         ungrounded: list[ExtractedItem] = []
         for item in output.items:
-            span = locate_quote(doc.text, window.spans, item.quote, window.removed)
-            if span is None:
+            first = self._part_index(pack, item)
+            located = None
+            for part in [pack[first]] + [p for i, p in enumerate(pack) if i != first]:
+                span = locate_quote(
+                    part.doc.text, part.window.spans, item.quote, part.window.removed
+                )
+                if span is not None:
+                    located = (part.doc, span)
+                    break
+            if located is None:
                 ungrounded.append(item)
                 continue
-            start, end = span
-            turn = next((t for t in doc.turns if t.start <= start < t.end), None)
-            quantity = None
-            if item.impact_amount is not None and item.impact_unit:
-                quantity = Quantity(
-                    amount=item.impact_amount,
-                    unit=item.impact_unit,
-                    period=item.impact_period,
-                    text=doc.text[start:end],
-                )
-            evidence.append(
-                Evidence(
-                    kind=item.kind,
-                    job_type=item.job_type if item.kind == EvidenceKind.job else None,
-                    role=item.role if item.kind == EvidenceKind.buying_role else None,
-                    summary=item.summary.strip()[:300],
-                    quote=doc.text[start:end],
-                    doc_id=doc.doc_id,
-                    source=doc.source,
-                    source_kind=doc.kind,
-                    start=start,
-                    end=end,
-                    account=doc.account,
-                    speaker=turn.speaker if turn else None,
-                    speaker_role=turn.role if turn else SpeakerRole.unknown,
-                    quantity=quantity,
-                    negated=item.negated,
-                    hypothetical=item.hypothetical,
-                    reported=item.reported,
-                    confidence=max(0.0, min(1.0, item.confidence)),
-                    engine=self.engine,
-                )
-            )
+            doc, (start, end) = located
+            evidence[doc.doc_id].append(self._evidence(doc, item, start, end))
         return evidence, ungrounded
 
+    def _evidence(self, doc: SourceDocument, item: ExtractedItem, start: int, end: int) -> Evidence:
+        turn = next((t for t in doc.turns if t.start <= start < t.end), None)
+        quantity = None
+        if item.impact_amount is not None and item.impact_unit:
+            quantity = Quantity(
+                amount=item.impact_amount,
+                unit=item.impact_unit,
+                period=item.impact_period,
+                text=doc.text[start:end],
+            )
+        return Evidence(
+            kind=item.kind,
+            job_type=item.job_type if item.kind == EvidenceKind.job else None,
+            role=item.role if item.kind == EvidenceKind.buying_role else None,
+            summary=item.summary.strip()[:300],
+            quote=doc.text[start:end],
+            doc_id=doc.doc_id,
+            source=doc.source,
+            source_kind=doc.kind,
+            start=start,
+            end=end,
+            account=doc.account,
+            speaker=turn.speaker if turn else None,
+            speaker_role=turn.role if turn else SpeakerRole.unknown,
+            quantity=quantity,
+            negated=item.negated,
+            hypothetical=item.hypothetical,
+            reported=item.reported,
+            confidence=max(0.0, min(1.0, item.confidence)),
+            engine=self.engine,
+        )
 
-def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+
+def _halves(pack: list[Part]) -> list[tuple[int, list[Part]]] | None:
+    """Two smaller packs (with the document-number offset of the second), or None if the pack
+    is a single turn that cannot be split."""
+    if len(pack) > 1:
+        middle = len(pack) // 2
+        return [(0, pack[:middle]), (middle, pack[middle:])]
+    window = pack[0].window
+    if len(window.spans) < 2:
+        return None
+    middle = len(window.spans) // 2
+    halves = []
+    for spans, texts in (
+        (window.spans[:middle], window.pieces[:middle]),
+        (window.spans[middle:], window.pieces[middle:]),
+    ):
+        halves.append(
+            (
+                0,
+                [
+                    Part(
+                        pack[0].doc,
+                        Window(
+                            window.doc_id,
+                            window.index,
+                            "\n\n".join(texts),
+                            spans,
+                            window.tokens // 2,
+                            window.removed,
+                            texts,
+                        ),
+                    )
+                ],
+            )
+        )
+    return halves
+
+
+def dedupe(evidence: list[Evidence]) -> list[Evidence]:
     seen: dict[str, Evidence] = {}
     for item in evidence:
         seen.setdefault(item.id, item)

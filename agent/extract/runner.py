@@ -125,49 +125,106 @@ def run_extraction(
     if dry_run:
         return _plan(report, extractor, pending, settings, is_llm, on_doc)
 
-    def work(doc: SourceDocument, fingerprint: str) -> DocOutcome:
-        try:
-            if is_llm:
-                result = extractor.extract(doc)
-                evidence, dropped, windows, cached = (
-                    result.evidence,
-                    result.dropped,
-                    result.windows,
-                    result.cached_windows,
-                )
-            else:
-                evidence, dropped, windows, cached = extractor.extract(doc), 0, 0, 0
-            evidence = drop_injected(doc, evidence)
-            vectors = embedder.embed([e.quote for e in evidence])
-            file_id = workspace.file_id_of(doc.doc_id) or ""
-            workspace.store_evidence(
-                doc, file_id, extractor.engine, fingerprint, evidence, dropped, vectors
-            )
-            return DocOutcome(
-                doc.doc_id,
-                doc.source,
-                doc.account,
-                "extracted",
-                len(evidence),
-                sum(e.is_claim for e in evidence),
-                dropped,
-                windows=windows,
-                cached_windows=cached,
-            )
-        except ICPError as exc:
-            return DocOutcome(doc.doc_id, doc.source, doc.account, "failed", error=str(exc))
+    def store(
+        doc: SourceDocument,
+        fingerprint: str,
+        evidence: list[Evidence],
+        dropped: int,
+        windows: int,
+        cached: int,
+    ) -> DocOutcome:
+        evidence = drop_injected(doc, evidence)
+        vectors = embedder.embed([e.quote for e in evidence])
+        file_id = workspace.file_id_of(doc.doc_id) or ""
+        workspace.store_evidence(
+            doc, file_id, extractor.engine, fingerprint, evidence, dropped, vectors
+        )
+        return DocOutcome(
+            doc.doc_id,
+            doc.source,
+            doc.account,
+            "extracted",
+            len(evidence),
+            sum(e.is_claim for e in evidence),
+            dropped,
+            windows=windows,
+            cached_windows=cached,
+        )
 
-    workers = settings.concurrency if is_llm else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(work, doc, fp) for doc, fp in pending]
-        for future in as_completed(futures):
-            outcome = future.result()
-            report.documents.append(outcome)
-            if on_doc:
-                on_doc(outcome)
+    def finish(outcome: DocOutcome) -> None:
+        report.documents.append(outcome)
+        if on_doc:
+            on_doc(outcome)
+
+    if not is_llm:
+        for doc, fingerprint in pending:
+            finish(store(doc, fingerprint, extractor.extract(doc), 0, 0, 0))
+    else:
+        _run_packs(extractor, pending, settings.concurrency, store, finish)
     report.usage = extractor.usage.as_dict() if is_llm else Usage().as_dict()
     report.by_kind = dict(Counter(e.kind.value for e in workspace.catalog.evidence() if e.is_claim))
     return report
+
+
+def _run_packs(
+    extractor: Any, pending: list[tuple[SourceDocument, str]], workers: int, store: Any, finish: Any
+) -> None:
+    """LLM calls run concurrently pack by pack; a document is stored when all its packs are in,
+    and fails as a whole when one of its packs fails."""
+    from agent.extract.llm_engine import dedupe
+
+    packs = extractor.plan([doc for doc, _ in pending])
+    remaining: Counter[str] = Counter(part.doc.doc_id for pack in packs for part in pack)
+    collected: dict[str, list[Evidence]] = {doc.doc_id: [] for doc, _ in pending}
+    dropped: Counter[str] = Counter()
+    cached: Counter[str] = Counter()
+    errors: dict[str, str] = {}
+    by_id = {doc.doc_id: (doc, fingerprint) for doc, fingerprint in pending}
+    for doc, fingerprint in pending:
+        if doc.doc_id not in remaining:  # nothing to send (no customer text)
+            finish(store(doc, fingerprint, [], 0, 0, 0))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(extractor.extract_pack, pack): pack for pack in packs}
+        for future in as_completed(futures):
+            pack = futures[future]
+            try:
+                result = future.result()
+            except ICPError as exc:
+                result = None
+                for part in pack:
+                    errors.setdefault(part.doc.doc_id, str(exc))
+            for part in pack:
+                doc_id = part.doc.doc_id
+                if result is not None:
+                    collected[doc_id].extend(result.evidence.get(doc_id, []))
+                    dropped[doc_id] += result.dropped.get(doc_id, 0)
+                    cached[doc_id] += result.cached
+                remaining[doc_id] -= 1
+                if remaining[doc_id] == 0:
+                    doc, fingerprint = by_id[doc_id]
+                    if doc_id in errors:
+                        finish(
+                            DocOutcome(
+                                doc_id, doc.source, doc.account, "failed", error=errors[doc_id]
+                            )
+                        )
+                        continue
+                    windows = sum(1 for p in packs for q in p if q.doc.doc_id == doc_id)
+                    try:
+                        finish(
+                            store(
+                                doc,
+                                fingerprint,
+                                dedupe(collected[doc_id]),
+                                dropped[doc_id],
+                                windows,
+                                cached[doc_id],
+                            )
+                        )
+                    except ICPError as exc:
+                        finish(
+                            DocOutcome(doc_id, doc.source, doc.account, "failed", error=str(exc))
+                        )
 
 
 def _plan(
@@ -178,16 +235,10 @@ def _plan(
     is_llm: bool,
     on_doc: Callable[[DocOutcome], None] | None,
 ) -> ExtractReport:
-    tokens = 0
-    calls = 0
-    for doc, _ in pending:
-        if is_llm:
-            doc_tokens, doc_calls = extractor.estimate(doc)
-        else:
-            doc_tokens, doc_calls = 0, 0
-        tokens += doc_tokens
-        calls += doc_calls
-        outcome = DocOutcome(doc.doc_id, doc.source, doc.account, "planned", windows=doc_calls)
+    docs = [doc for doc, _ in pending]
+    tokens, calls = extractor.estimate(docs) if is_llm else (0, 0)
+    for doc in docs:
+        outcome = DocOutcome(doc.doc_id, doc.source, doc.account, "planned")
         report.documents.append(outcome)
         if on_doc:
             on_doc(outcome)

@@ -183,6 +183,35 @@ def _citation(number: int, passage: Passage, text: str, a: int, b: int, score: f
     )
 
 
+def _not_enough(
+    question: str,
+    resolved: str,
+    text: str,
+    closest: list[Citation],
+    passages: list[Passage],
+    mode: str,
+    engine: str,
+) -> Answer:
+    """An honest refusal: what is missing, and the closest passages found."""
+    return Answer(
+        question=question,
+        resolved_question=resolved,
+        answered=False,
+        text=text,
+        closest=closest,
+        mode=mode,
+        engine=engine,
+        retrieval=passages,
+    )
+
+
+def _passage_citations(passages: list[Passage], texts: dict[str, str]) -> list[Citation]:
+    return [
+        _citation(i, p, texts[p.doc_id], p.start, p.end, p.fused)
+        for i, p in enumerate(passages[:3], start=1)
+    ]
+
+
 def _closest(
     scored: list[tuple[float, Passage, int, int]], texts: dict[str, str]
 ) -> list[Citation]:
@@ -214,15 +243,9 @@ def extractive(
         or scored[0][0] < MIN_SENTENCE_SIMILARITY
         or best_passage < MIN_PASSAGE_SIMILARITY
     ):
-        return Answer(
-            question=question,
-            resolved_question=resolved,
-            answered=False,
-            mode="extractive",
-            engine="offline",
-            text="Not enough evidence in the research to answer this. The closest passages are listed below.",
-            closest=_closest(scored, texts),
-            retrieval=passages,
+        text = "Not enough evidence in the research to answer this. The closest passages are listed below."
+        return _not_enough(
+            question, resolved, text, _closest(scored, texts), passages, "extractive", "offline"
         )
     chosen: list[tuple[float, Passage, int, int]] = []
     for item in scored:  # one quote per account first, for breadth
@@ -335,21 +358,11 @@ def with_llm(
         reason = "Not enough evidence in the research to answer this."
         if parsed.answered and not citations:
             reason += " (The model's citations could not be verified against the retrieved passages, so its answer is not shown.)"
-        closest = [
-            _citation(i, p, texts[p.doc_id], p.start, p.end, p.fused)
-            for i, p in enumerate(passages[:3], start=1)
-        ]
-        return Answer(
-            question=question,
-            resolved_question=resolved,
-            answered=False,
-            text=reason,
-            closest=closest,
-            mode="llm",
-            engine=engine,
-            retrieval=passages,
-            rejected_citations=rejected,
+        refusal = _not_enough(
+            question, resolved, reason, _passage_citations(passages, texts), passages, "llm", engine
         )
+        refusal.rejected_citations = rejected
+        return refusal
     return Answer(
         question=question,
         resolved_question=resolved,
@@ -389,20 +402,15 @@ def answer_question(
         and passages
         and not any(term in p.text.lower() for p in passages for term in unknown)
     ):
-        texts = _texts(workspace, passages)
-        closest = [
-            _citation(i, p, texts[p.doc_id], p.start, p.end, p.fused)
-            for i, p in enumerate(passages[:3], start=1)
-        ]
-        return Answer(
-            question=question,
-            resolved_question=resolved,
-            answered=False,
-            mode="extractive",
-            engine="offline",
-            text=f"Not enough evidence: nothing in the research mentions {', '.join(sorted(unknown))}. The closest passages are listed below.",
-            closest=closest,
-            retrieval=passages,
+        text = f"Not enough evidence: nothing in the research mentions {', '.join(sorted(unknown))}. The closest passages are listed below."
+        return _not_enough(
+            question,
+            resolved,
+            text,
+            _passage_citations(passages, _texts(workspace, passages)),
+            passages,
+            "extractive",
+            "offline",
         )
     if settings.effective_engine == "openai" and passages:
         return with_llm(question, resolved, passages, workspace, settings, embedder, llm, history)

@@ -15,13 +15,14 @@ from agent.schema.icp import (
     BuyingCommittee,
     Claim,
     Criterion,
+    EvidenceRef,
     Firmographics,
     Role,
     Technographics,
 )
 from agent.synthesize.accounts import AccountProfile
 from agent.synthesize.survey import nps
-from agent.synthesize.themes import ref
+from agent.synthesize.themes import by_confidence, one_per_account, ref
 
 
 def titles_in(sentence: str, role: BuyingRole) -> list[str]:
@@ -44,12 +45,7 @@ def buying_committee(items: list[Evidence]) -> BuyingCommittee:
             continue
         titles = Counter(t for e in members for t in titles_in(e.quote, role))
         accounts = {e.account for e in members if e.account}
-        chosen: list[Evidence] = []
-        for item in sorted(members, key=lambda e: -e.confidence):
-            if all(c.account != item.account for c in chosen):
-                chosen.append(item)
-            if len(chosen) == 3:
-                break
+        chosen = one_per_account(by_confidence(members), 3)
         setattr(
             committee,
             role.value,
@@ -86,16 +82,8 @@ def _status(accounts: int) -> Status:
     return "strong" if accounts >= 3 else "partial" if accounts >= 1 else "unknown"
 
 
-def _first(items: list[Evidence], limit: int = 2) -> list:
-    seen: set[str | None] = set()
-    picked = []
-    for item in sorted(items, key=lambda e: -e.confidence):
-        if item.account not in seen:
-            picked.append(ref(item))
-            seen.add(item.account)
-        if len(picked) == limit:
-            break
-    return picked
+def _first(items: list[Evidence], limit: int = 2) -> list[EvidenceRef]:
+    return [ref(e) for e in one_per_account(by_confidence(items), limit)]
 
 
 def murphy(

@@ -9,7 +9,7 @@ from agent.ingest.normalize import industry_label
 from agent.schema import EvidenceKind
 from agent.schema.icp import IdealOfIdeal, NegativeTrait, Segment
 from agent.synthesize.accounts import AccountProfile
-from agent.synthesize.themes import ref
+from agent.synthesize.themes import one_per_account, ref
 
 MIN_BAD = 2
 MIN_LIFT = 2.0
@@ -82,14 +82,7 @@ def negative_traits(
                 -e.confidence,
             )
         )
-        seen_accounts: set[str | None] = set()
-        picked = []
-        for item in reasons:
-            if item.account not in seen_accounts:
-                picked.append(item)
-                seen_accounts.add(item.account)
-            if len(picked) == 3:
-                break
+        picked = one_per_account(reasons, 3)
         lost = sum(1 for a in holders[trait] if a.outcome == "lost")
         churned = sum(1 for a in holders[trait] if a.outcome == "churned")
         label = _label(dimension, value)

@@ -33,7 +33,7 @@ from agent.synthesize.accounts import AccountBook, AccountProfile, build_account
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import features, segment_accounts
 from agent.synthesize.survey import pmf, survey_cuts
-from agent.synthesize.themes import claims, ref
+from agent.synthesize.themes import by_confidence, claims, one_per_account, ref
 
 SYNTHESIS_VERSION = "synthesis-1"
 THEME_KINDS = (
@@ -183,7 +183,7 @@ def _segment(
         countries=_counts([a.country for a in members]),
         evidence=[
             ref(e)
-            for e in _one_per_account(
+            for e in _top_per_account(
                 [e for e in evidence if e.kind == EvidenceKind.firmographic], 3
             )
         ],
@@ -205,7 +205,7 @@ def _segment(
         categories=_counts(categories)[:8],
         evidence=[
             ref(e)
-            for e in _one_per_account(
+            for e in _top_per_account(
                 [e for e in evidence if e.kind == EvidenceKind.technographic], 3
             )
         ],
@@ -269,14 +269,8 @@ def _segment(
     return segment
 
 
-def _one_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
-    picked: list[Evidence] = []
-    for item in sorted(items, key=lambda e: -e.confidence):
-        if all(p.account != item.account for p in picked):
-            picked.append(item)
-        if len(picked) == limit:
-            break
-    return picked
+def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
+    return one_per_account(by_confidence(items), limit)
 
 
 def _unique_names(segments: list[Segment]) -> None:

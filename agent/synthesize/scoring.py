@@ -124,33 +124,21 @@ def _keywords(text: str) -> list[str]:
 def scorecard(model: ScoringModel) -> Scorecard:
     blocks = _blocks()
     criteria: list[ScoreCriterion] = []
-    for industry, points in sorted(model.industry.items(), key=lambda kv: -kv[1]):
-        criteria.append(
-            ScoreCriterion(
-                block="firmographic",
-                criterion=f"Industry: {industry_label(industry)}",
-                points=round(points, 1),
-                rule=f"industry is {industry}",
+    firmographic = (
+        (model.industry, lambda v: f"Industry: {industry_label(v)}", "industry is {}"),
+        (model.size, lambda v: f"Size: {v} employees", "size band is {}"),
+        (model.country, lambda v: f"Country: {v}", "country is {}"),
+    )
+    for points_by_value, name, rule in firmographic:
+        for value, points in sorted(points_by_value.items(), key=lambda kv: -kv[1]):
+            criteria.append(
+                ScoreCriterion(
+                    block="firmographic",
+                    criterion=name(value),
+                    points=round(points, 1),
+                    rule=rule.format(value),
+                )
             )
-        )
-    for band, points in sorted(model.size.items(), key=lambda kv: -kv[1]):
-        criteria.append(
-            ScoreCriterion(
-                block="firmographic",
-                criterion=f"Size: {band} employees",
-                points=round(points, 1),
-                rule=f"size band is {band}",
-            )
-        )
-    for country, points in sorted(model.country.items(), key=lambda kv: -kv[1]):
-        criteria.append(
-            ScoreCriterion(
-                block="firmographic",
-                criterion=f"Country: {country}",
-                points=round(points, 1),
-                rule=f"country is {country}",
-            )
-        )
     for tool, points in model.tools.items():
         criteria.append(
             ScoreCriterion(

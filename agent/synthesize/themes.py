@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,26 @@ def ref(item: Evidence) -> EvidenceRef:
     )
 
 
-def cluster(items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY) -> list[Theme]:
+def one_per_account(ordered: Iterable[Evidence], limit: int) -> list[Evidence]:
+    """The first item of each account, in the given order, up to `limit`: breadth over repetition."""
+    picked: list[Evidence] = []
+    seen: set[str | None] = set()
+    for item in ordered:
+        if item.account not in seen:
+            picked.append(item)
+            seen.add(item.account)
+            if len(picked) == limit:
+                break
+    return picked
+
+
+def by_confidence(items: Iterable[Evidence]) -> list[Evidence]:
+    return sorted(items, key=lambda e: -e.confidence)
+
+
+def cluster(
+    items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
+) -> list[Theme]:
     """Greedy leader clustering in order of confidence: each item joins the most similar theme
     centroid at or above `threshold`, else starts a theme. O(items × themes) with running
     sums, so thousands of items per kind stay fast."""
@@ -126,12 +146,7 @@ def claims(
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
         representatives = sorted(theme.items, key=lambda e: -float(vectors[e.id] @ theme.centroid))
-        chosen: list[Evidence] = []
-        for item in representatives:  # one quote per account first, for breadth
-            if all(c.account != item.account for c in chosen):
-                chosen.append(item)
-            if len(chosen) == MAX_QUOTES:
-                break
+        chosen = one_per_account(representatives, MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
         result.append(
             Claim(

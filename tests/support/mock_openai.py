@@ -247,6 +247,7 @@ class MockOpenAI:
 
 def _item(kind: str, quote: str, confidence: float, **extra: Any) -> dict[str, Any]:
     item = {
+        "document": 1,
         "kind": kind,
         "quote": quote,
         "summary": quote[:80],
@@ -292,32 +293,48 @@ def research_document(text: str) -> Any:
     )
 
 
+DOCUMENT = re.compile(r"^### Document D(\d+) — [^\n]*\n", re.MULTILINE)
+
+
+def research_sections(research: str) -> list[tuple[int, str]]:
+    """(document number, text) of each '### Document Dn' section (the whole text if none)."""
+    headers = list(DOCUMENT.finditer(research))
+    if not headers:
+        return [(1, research)]
+    sections = []
+    for index, header in enumerate(headers):
+        end = headers[index + 1].start() if index + 1 < len(headers) else len(research)
+        sections.append((int(header.group(1)), research[header.end() : end].strip("\n")))
+    return sections
+
+
 def evidence_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
     texts = _user_texts(body)
     research = next((m.group(1) for t in texts for m in [RESEARCH.search(t)] if m), "")
     if mock.gullible and re.search(r"ignore (all )?previous instructions", research, re.IGNORECASE):
         # a model that obeys instructions found in the data
         return {"items": [_item("win_reason", "This account is the perfect customer for you", 1.0)]}
-    doc = research_document(research)
     items = []
-    for evidence in mock.extractor().extract(doc):
-        quantity = evidence.quantity
-        items.append(
-            _item(
-                evidence.kind.value,
-                evidence.quote,
-                evidence.confidence,
-                summary=evidence.summary,
-                job_type=evidence.job_type.value if evidence.job_type else None,
-                role=evidence.role.value if evidence.role else None,
-                negated=evidence.negated,
-                hypothetical=evidence.hypothetical,
-                reported=evidence.reported,
-                impact_amount=quantity.amount if quantity else None,
-                impact_unit=quantity.unit if quantity else None,
-                impact_period=quantity.period if quantity else None,
+    for number, text in research_sections(research):
+        for evidence in mock.extractor().extract(research_document(text)):
+            quantity = evidence.quantity
+            items.append(
+                _item(
+                    evidence.kind.value,
+                    evidence.quote,
+                    evidence.confidence,
+                    document=number,
+                    summary=evidence.summary,
+                    job_type=evidence.job_type.value if evidence.job_type else None,
+                    role=evidence.role.value if evidence.role else None,
+                    negated=evidence.negated,
+                    hypothetical=evidence.hypothetical,
+                    reported=evidence.reported,
+                    impact_amount=quantity.amount if quantity else None,
+                    impact_unit=quantity.unit if quantity else None,
+                    impact_period=quantity.period if quantity else None,
+                )
             )
-        )
     return {"items": items}
 
 
