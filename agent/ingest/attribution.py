@@ -66,6 +66,10 @@ class AccountDirectory:
         self.names: dict[str, str] = {}  # company key -> display name
         self.domains: dict[str, str] = {}  # domain -> display name
         self.short: dict[str, str] = {}  # distinctive first word -> display name
+        self.compact: dict[str, str] = {}  # key without spaces -> display name
+        self.by_first_word: dict[str, set[str]] = {}  # first word of a key -> keys
+        self._pattern: re.Pattern[str] | None = None
+        self._pattern_for = -1
 
     def add(self, name: str | None, domain: str | None = None) -> None:
         if not name or not name.strip():
@@ -74,6 +78,8 @@ class AccountDirectory:
         if not key:
             return
         display = self.names.setdefault(key, name.strip())
+        self.compact.setdefault(key.replace(" ", ""), display)
+        self.by_first_word.setdefault(key.split(" ")[0], set()).add(key)
         clean_domain = domain_of(domain)
         if clean_domain and clean_domain not in FREE_MAIL:
             self.domains.setdefault(clean_domain, display)
@@ -97,15 +103,15 @@ class AccountDirectory:
         key = company_key(name)
         if key in self.names:
             return self.names[key]
-        compact = key.replace(" ", "")
-        for known_key, display in self.names.items():
-            if known_key.replace(" ", "") == compact:
-                return display
+        compact = self.compact.get(key.replace(" ", ""))
+        if compact:
+            return compact
         # 'Gulfline' or 'Dutch Creek Machine Works' for 'Gulfline Industrial Supply' / 'Dutch Creek Machine'
-        if len(key) >= 5 and key.split(" ")[0] not in _COMMON_FIRST_WORDS:
+        first = key.split(" ")[0]
+        if len(key) >= 5 and first not in _COMMON_FIRST_WORDS:
             partial = {
-                display
-                for known_key, display in self.names.items()
+                self.names[known_key]
+                for known_key in self.by_first_word.get(first, ())
                 if known_key.startswith(key + " ") or key.startswith(known_key + " ")
             }
             if len(partial) == 1:
@@ -141,15 +147,26 @@ class AccountDirectory:
                 best = (len(plain), display)
         return best[1] if best else None
 
+    def _names_pattern(self) -> re.Pattern[str] | None:
+        """One alternation of every known name (longest first), rebuilt when names change."""
+        if self._pattern_for != len(self.names):
+            keys = sorted(self.names, key=len, reverse=True)
+            self._pattern = (
+                re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+                if keys
+                else None
+            )
+            self._pattern_for = len(self.names)
+        return self._pattern
+
     def mentioned(self, text: str) -> Counter[str]:
-        """Known accounts named in `text`, with counts."""
+        """Known accounts named in `text`, with counts (one pass over the text, whatever the
+        number of accounts: names and text are compared in the same folded form)."""
         found: Counter[str] = Counter()
-        lowered = text.lower()
-        for key, display in self.names.items():
-            words = re.escape(key).replace(r"\ ", r"[\s\-]+")
-            hits = len(re.findall(rf"(?<![\w]){words}(?![\w])", lowered))
-            if hits:
-                found[display] += hits
+        pattern = self._names_pattern()
+        if pattern is not None:
+            for match in pattern.finditer(company_key(text)):
+                found[self.names[match.group(0)]] += 1
         if not found:
             for first, display in self.short.items():
                 if display and re.search(rf"\b{re.escape(first.capitalize())}\b", text):
