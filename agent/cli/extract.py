@@ -13,6 +13,8 @@ from rich.table import Table
 from agent.cli.app import app
 from agent.cli.options import (
     BaseUrl,
+    ChromaUrl,
+    Embeddings,
     Engine,
     Json,
     Model,
@@ -28,6 +30,8 @@ err = Console(stderr=True)
 @app.command()
 def extract(
     workspace: Workspace_ = None,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
@@ -43,7 +47,14 @@ def extract(
     from agent.embeddings import make_embedder
     from agent.extract.runner import run_extraction
 
-    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    settings = settings_from(
+        chroma_url=chroma_url,
+        embeddings=embeddings,
+        workspace=workspace,
+        engine=engine,
+        model=model,
+        base_url=base_url,
+    )
     ws = open_workspace(settings, must_exist=True)
     progress = Progress(
         TextColumn("[bold]Extracting"),

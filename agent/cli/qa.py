@@ -12,6 +12,8 @@ from rich.console import Console
 from agent.cli.app import app
 from agent.cli.options import (
     BaseUrl,
+    ChromaUrl,
+    Embeddings,
     Engine,
     Json,
     Model,
@@ -81,6 +83,8 @@ def print_answer(answer) -> None:
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     workspace: Workspace_ = None,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
     segment: Segment = None,
     account: Account = None,
     kind: Kind = None,
@@ -96,7 +100,14 @@ def ask(
     from agent.embeddings import make_embedder
     from agent.qa.answer import answer_question
 
-    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    settings = settings_from(
+        chroma_url=chroma_url,
+        embeddings=embeddings,
+        workspace=workspace,
+        engine=engine,
+        model=model,
+        base_url=base_url,
+    )
     ws = open_workspace(settings, must_exist=True)
     try:
         answer = answer_question(
@@ -117,6 +128,8 @@ def ask(
 @app.command()
 def chat(
     workspace: Workspace_ = None,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
     segment: Segment = None,
     account: Account = None,
     kind: Kind = None,
@@ -132,7 +145,14 @@ def chat(
 
     with contextlib.suppress(ImportError):  # line editing and history for input()
         import readline  # noqa: F401
-    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    settings = settings_from(
+        chroma_url=chroma_url,
+        embeddings=embeddings,
+        workspace=workspace,
+        engine=engine,
+        model=model,
+        base_url=base_url,
+    )
     ws = open_workspace(settings, must_exist=True)
     embedder = make_embedder(settings)
     filters = _filters(segment, account, kind, outcome, None, None)

@@ -187,10 +187,12 @@ def forget(
         list[str], typer.Argument(help="Source names, paths or globs as shown by `icp sources`.")
     ],
     workspace: Workspace_ = None,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
     json_out: Json = False,
 ) -> None:
     """Remove sources (their documents, chunks, vectors and evidence) from the workspace."""
-    settings = settings_from(workspace=workspace)
+    settings = settings_from(chroma_url=chroma_url, embeddings=embeddings, workspace=workspace)
     ws = open_workspace(settings, must_exist=True)
     entries = ws.catalog.files()
     removed: list[str] = []

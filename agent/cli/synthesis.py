@@ -15,6 +15,8 @@ from rich.table import Table
 from agent.cli.app import app
 from agent.cli.options import (
     BaseUrl,
+    ChromaUrl,
+    Embeddings,
     Engine,
     Json,
     Model,
@@ -69,6 +71,8 @@ def _emit(text: str, out_path: Path | None) -> None:
 @app.command()
 def synthesize(
     workspace: Workspace_ = None,
+    chroma_url: ChromaUrl = None,
+    embeddings: Embeddings = None,
     out_path: Out = None,
     fmt: Format = None,
     engine: Engine = None,
@@ -83,7 +87,14 @@ def synthesize(
     from agent.synthesize.runs import synthesize_workspace
 
     chosen = _format(fmt, out_path)
-    settings = settings_from(workspace=workspace, engine=engine, model=model, base_url=base_url)
+    settings = settings_from(
+        chroma_url=chroma_url,
+        embeddings=embeddings,
+        workspace=workspace,
+        engine=engine,
+        model=model,
+        base_url=base_url,
+    )
     ws = open_workspace(settings, must_exist=True)
     with err.status("Extracting evidence and synthesizing…"):
         draft, created, report = synthesize_workspace(
