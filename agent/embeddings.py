@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import SecretStr
 from langchain_core.embeddings import Embeddings
+from pydantic import SecretStr
 
 from agent.errors import ICPError
 
@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 _TOKENIZER = Path(__file__).resolve().parent / "models" / "minilm" / "tokenizer.json"
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length in sentence-transformers
-_BATCH = 8  # measured: small length-sorted batches are fastest on 2 cores (142 vs 113 chunks/s at 32)
+_BATCH = (
+    8  # measured: small length-sorted batches are fastest on 2 cores (142 vs 113 chunks/s at 32)
+)
 
 
 class LocalEmbedder(Embeddings):
@@ -110,7 +112,8 @@ class OpenAIEmbedder(Embeddings):
         self._client = OpenAIEmbeddings(
             model=settings.embedding_model,
             openai_api_base=settings.base_url,
-            openai_api_key=settings.api_key or SecretStr("not-needed"),  # local endpoints need no key
+            openai_api_key=settings.api_key
+            or SecretStr("not-needed"),  # local endpoints need no key
             request_timeout=settings.timeout,
             max_retries=settings.max_retries,
             check_embedding_ctx_length=False,

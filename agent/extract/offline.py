@@ -104,8 +104,14 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_STAGE = re.compile(
+    r"[(\[](?:laughs?|laughter|laughing|inaudible|crosstalk|pause|sighs?|chuckles?|coughs?|unintelligible)[)\]]\s*",
+    re.IGNORECASE,
+)
+
+
 def summarise(sentence: str, limit: int = 160) -> str:
-    cleaned = _INNER_FILLER.sub("", _FILLER.sub("", sentence)).strip(" -–—…,")
+    cleaned = _INNER_FILLER.sub("", _FILLER.sub("", _STAGE.sub("", sentence))).strip(" -–—…,")
     cleaned = re.sub(r"\s+", " ", cleaned)
     if cleaned:
         cleaned = cleaned[0].upper() + cleaned[1:]
@@ -156,7 +162,38 @@ class Prototypes:
                     self.distractor[row] = 1.0
             self.job_types.append(example.get("job_type"))
             self.roles.append(example.get("role"))
-        self.vectors = embedder.embed(self.texts)
+        self.vectors = _cached_vectors(embedder, self.texts)
+
+
+def _cached_vectors(embedder, texts: list[str]) -> np.ndarray:
+    """Example-sentence vectors, cached on disk per embedder and text set: computing them takes
+    seconds locally (and costs tokens with OpenAI embeddings), so each CLI run should not."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    digest = hashlib.sha256(("\n".join(texts) + "|" + embedder.name).encode()).hexdigest()[:20]
+    base = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "icp-agent"
+        / "prototypes"
+    )
+    path = base / f"{embedder.name}-{digest}.npy"
+    try:
+        vectors = np.load(path)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = embedder.embed(texts)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(temporary, vectors)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only home: compute again next time
+    return vectors
 
 
 _PROTOTYPES: dict[str, Prototypes] = {}
