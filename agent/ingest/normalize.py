@@ -123,7 +123,8 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _industry_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _industry_patterns() -> list[tuple[int, str, re.Pattern[str]]]:
+    """(synonym length, industry id, pattern), longest synonym first."""
     data = knowledge("industries")
     patterns = []
     for industry_id, spec in data["industries"].items():
@@ -136,11 +137,12 @@ def _industry_patterns() -> list[tuple[str, re.Pattern[str]]]:
                 )
             )
     patterns.sort(key=lambda item: -item[0])
-    return [(industry_id, pattern) for _, industry_id, pattern in patterns]
+    return patterns
 
 
-def industry_id(value: object) -> str | None:
-    """Map a free-text industry label to the internal schema (longest synonym wins)."""
+def industry_id(value: object, min_synonym: int = 0) -> str | None:
+    """Map a free-text industry label to the internal schema (longest synonym wins).
+    `min_synonym` ignores short synonyms ('it', 'ai') when reading prose or company names."""
     if value is None or not str(value).strip():
         return None
     folded = _fold(str(value))
@@ -149,8 +151,8 @@ def industry_id(value: object) -> str | None:
         return "other"
     if folded in data["industries"]:
         return folded
-    for industry, pattern in _industry_patterns():
-        if pattern.search(folded):
+    for length, industry, pattern in _industry_patterns():
+        if length >= min_synonym and pattern.search(folded):
             return industry
     return "other"
 

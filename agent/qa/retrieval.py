@@ -152,8 +152,8 @@ def accounts_in_question(question: str, workspace: Workspace) -> set[str]:
     folded = _fold(question)
     industries = {
         industry
-        for industry, pattern in _industry_patterns()
-        if len(pattern.pattern) > 30 and pattern.search(folded)
+        for length, industry, pattern in _industry_patterns()
+        if length >= 4 and pattern.search(folded)
     }
     industries.discard("other")
     if not industries:

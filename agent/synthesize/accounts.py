@@ -183,6 +183,11 @@ def _fill_from_research(account: AccountProfile) -> None:
         bands = Counter(r.size_band for r in account.responses if r.size_band)
         if bands:
             account.size_band = bands.most_common(1)[0][0]
+    if account.industry is None:
+        # 'Keller Mechanical', 'Sunridge Solar', 'Brookfield Tooling': the name often says it
+        guess = industry_id(account.name, min_synonym=5)
+        if guess and guess != "other" and not account.name.startswith("Unnamed account"):
+            account.industry = guess
     lexicon = load_lexicon()
     for item in account.evidence:
         if not item.is_claim:
@@ -214,7 +219,7 @@ def industry_from_sentence(sentence: str) -> str | None:
     if not match:
         return None
     phrase = match.group(0)
-    guess = industry_id(phrase)
+    guess = industry_id(phrase, min_synonym=4)
     return guess if guess and guess != "other" else None
 
 
