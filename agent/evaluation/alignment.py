@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from agent.evaluation.gold import Corpus, GoldEvidence
 from agent.ingest.loader import load_file
@@ -147,7 +146,3 @@ def distractors_extracted(
 
 def unlocated(located: list[LocatedGold]) -> list[GoldEvidence]:
     return [item.gold for item in located if item.doc_id is None]
-
-
-def relative_files(corpus: Corpus) -> list[Path]:
-    return [p for p in corpus.sources.rglob("*") if p.is_file()]

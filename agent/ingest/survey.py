@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from agent.ingest.normalize import industry_id, parse_date, parse_employees, size_band
+from agent.ingest.normalize import industry_id, parse_date, parse_employees
 from agent.ingest.tables import Table
 from agent.schema import SurveyResponse
 
@@ -287,9 +286,3 @@ def _sortable_time(value: str) -> str:
     if meridiem:
         hour_number = hour_number % 12 + (12 if meridiem.lower() == "pm" else 0)
     return f"{year_number:04d}-{int(month):02d}-{int(day):02d} {hour_number:02d}:{int(minute or 0):02d}:{int(second or 0):02d}"
-
-
-def segment_value_band(value: Any) -> str | None:
-    """Survey size answers such as '51-200' or '200+ employees' → standard band."""
-    count, band = parse_employees(value)
-    return band or (size_band(count) if count else None)

@@ -74,6 +74,21 @@ def _describe(segment: Segment, metric: str) -> str:
     return f"{len(segment.accounts)} accounts"
 
 
+def _table_answer(
+    question: str, text: str, answered: bool = True, citations: list[Citation] | None = None
+) -> Answer:
+    """An answer counted from the ICP and evidence tables (no text retrieval)."""
+    return Answer(
+        question=question,
+        resolved_question=question,
+        answered=answered,
+        text=text,
+        citations=citations or [],
+        mode="aggregate",
+        engine="tables",
+    )
+
+
 def which_segment(question: str, draft: ICPDraft) -> Answer:
     metric, lowest = _segment_metric(question)
     ranked = [(s, _value(s, metric)) for s in draft.segments]
@@ -81,14 +96,7 @@ def which_segment(question: str, draft: ICPDraft) -> Answer:
     skipped = [s for s, v in ranked if v is None]
     if not measured:
         text = f"Not enough evidence: no segment has enough data for {metric.replace('_', ' ')} (PMF needs at least {MIN_PMF_N} answers)."
-        return Answer(
-            question=question,
-            resolved_question=question,
-            answered=False,
-            text=text,
-            mode="aggregate",
-            engine="tables",
-        )
+        return _table_answer(question, text, answered=False)
     measured.sort(key=lambda item: item[1], reverse=not lowest)
     best, _ = measured[0]
     lines = [
@@ -107,14 +115,7 @@ def which_segment(question: str, draft: ICPDraft) -> Answer:
             "Not ranked (too little data): " + ", ".join(f"“{s.name}”" for s in skipped) + "."
         )
     lines.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=True,
-        text=" ".join(lines),
-        mode="aggregate",
-        engine="tables",
-    )
+    return _table_answer(question, " ".join(lines))
 
 
 def count_accounts(question: str, topic: str, workspace: Workspace, embedder: Any) -> Answer:
@@ -122,22 +123,15 @@ def count_accounts(question: str, topic: str, workspace: Workspace, embedder: An
     evidence = [e for e in workspace.catalog.evidence() if e.is_claim and e.account]
     if not topic:
         accounts = sorted({d.account for d in workspace.catalog.documents() if d.account})
-        return Answer(
-            question=question,
-            resolved_question=question,
-            answered=True,
-            text=f"{len(accounts)} accounts are in the research: {', '.join(accounts[:20])}{'…' if len(accounts) > 20 else ''}.",
-            mode="aggregate",
-            engine="tables",
+        return _table_answer(
+            question,
+            f"{len(accounts)} accounts are in the research: {', '.join(accounts[:20])}{'…' if len(accounts) > 20 else ''}.",
         )
     if not evidence:
-        return Answer(
-            question=question,
-            resolved_question=question,
+        return _table_answer(
+            question,
+            "Not enough evidence: no evidence has been extracted yet (run `icp extract`).",
             answered=False,
-            text="Not enough evidence: no evidence has been extracted yet (run `icp extract`).",
-            mode="aggregate",
-            engine="tables",
         )
     query = embedder.embed([topic])[0]
     vectors = workspace.vectors.vectors("evidence", [e.id for e in evidence])
@@ -158,13 +152,10 @@ def count_accounts(question: str, topic: str, workspace: Workspace, embedder: An
     for score, item in matched:
         by_account.setdefault(item.account, (score, item))
     if not by_account:
-        return Answer(
-            question=question,
-            resolved_question=question,
+        return _table_answer(
+            question,
+            f"Not enough evidence: no account mentions {topic} in the extracted evidence (0 accounts).",
             answered=False,
-            text=f"Not enough evidence: no account mentions {topic} in the extracted evidence (0 accounts).",
-            mode="aggregate",
-            engine="tables",
         )
     citations = [
         Citation(
@@ -183,15 +174,7 @@ def count_accounts(question: str, topic: str, workspace: Workspace, embedder: An
     names = sorted(a for a in by_account if a)
     markers = "".join(f"[{c.number}]" for c in citations)
     text = f"{len(names)} account{'s' if len(names) != 1 else ''} mention {topic}: {', '.join(names)} {markers}."
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=True,
-        text=text,
-        citations=citations,
-        mode="aggregate",
-        engine="tables",
-    )
+    return _table_answer(question, text, citations=citations)
 
 
 def try_aggregate(question: str, workspace: Workspace, embedder: Any) -> Answer | None:
@@ -203,13 +186,10 @@ def try_aggregate(question: str, workspace: Workspace, embedder: Any) -> Answer 
 
         draft = versions.latest(workspace)
         if draft is None:
-            return Answer(
-                question=question,
-                resolved_question=question,
+            return _table_answer(
+                question,
+                "Not enough evidence: segment questions need an ICP version — run `icp synthesize` first.",
                 answered=False,
-                text="Not enough evidence: segment questions need an ICP version — run `icp synthesize` first.",
-                mode="aggregate",
-                engine="tables",
             )
         return which_segment(question, draft)
     return None

@@ -228,11 +228,7 @@ def extractive(
     query = embedder.embed([resolved])[0]
     kinds = intent_kinds(resolved)
     boosted = (
-        [
-            (e.doc_id, e.start, e.end)
-            for e in workspace.catalog.evidence()
-            if e.is_claim and e.kind.value in kinds
-        ]
+        [(e.doc_id, e.start, e.end) for e in workspace.catalog.evidence(kinds=kinds) if e.is_claim]
         if kinds
         else []
     )

@@ -202,7 +202,11 @@ def retrieve(
         if scope.doc_ids is not None:
             clauses.append({"doc_id": {"$in": sorted(scope.doc_ids) or ["-"]}})
         hits = workspace.vectors.query("evidence", query, CANDIDATES, {"$and": clauses})
-        items = {e.id: e for e in workspace.catalog.evidence()} if hits else {}
+        items = (
+            {e.id: e for e in workspace.catalog.evidence(ids=[eid for eid, _, _ in hits])}
+            if hits
+            else {}
+        )
         chunk_rows = workspace.catalog.chunks_covering(
             [(items[eid].doc_id, items[eid].start) for eid, _, _ in hits if eid in items]
         )
@@ -260,7 +264,7 @@ def _retrieve_evidence(
     if scope.doc_ids is not None:
         clauses.append({"doc_id": {"$in": sorted(scope.doc_ids) or ["-"]}})
     hits = workspace.vectors.query("evidence", query, CANDIDATES, {"$and": clauses})
-    evidence = {e.id: e for e in workspace.catalog.evidence()}
+    evidence = {e.id: e for e in workspace.catalog.evidence(ids=[eid for eid, _, _ in hits])}
     passages = []
     vectors = {}
     for rank, (eid, similarity, vector) in enumerate(hits):

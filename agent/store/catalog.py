@@ -314,10 +314,22 @@ class Catalog:
         ).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
-    def evidence(self) -> list[Evidence]:
+    def evidence(
+        self, kinds: Iterable[str] | None = None, ids: Iterable[str] | None = None
+    ) -> list[Evidence]:
+        """Stored evidence, optionally only of some kinds or some ids (parsed only when asked for)."""
+        query, params = "SELECT data FROM evidence", []
+        clauses = []
+        for column, values in (("kind", kinds), ("id", ids)):
+            if values is not None:
+                chosen = list(values)
+                clauses.append(f"{column} IN ({','.join('?' * len(chosen)) or 'NULL'})")
+                params.extend(chosen)
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
         return [
             Evidence.model_validate_json(r[0])
-            for r in self.db.execute("SELECT data FROM evidence ORDER BY rowid")
+            for r in self.db.execute(query + " ORDER BY rowid", params)
         ]
 
     def dropped_quotes(self) -> int:

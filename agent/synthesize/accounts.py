@@ -4,14 +4,14 @@ outcomes merged. Accounts without a CRM row get firmographics from what customer
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.extract.lexicon import load_lexicon
 from agent.extract.quantities import find_quantities
 from agent.ingest.attribution import AccountDirectory, attribute
-from agent.ingest.normalize import company_key, industry_id, size_band
+from agent.ingest.normalize import industry_id, size_band
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
 
 EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
@@ -153,7 +153,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
             item.account = name
             accounts[name].evidence.append(item)
     for account in accounts.values():
-        _fill_from_research(account)
+        fill_from_research(account)
     return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
 
 
@@ -171,7 +171,7 @@ def _linked(
 _EMPLOYEES = re.compile(r"\b(people|employees|staff|folks|headcount)\b", re.IGNORECASE)
 
 
-def _fill_from_research(account: AccountProfile) -> None:
+def fill_from_research(account: AccountProfile) -> None:
     """Accounts without CRM data: firmographics and stack from survey answers and evidence."""
     if account.industry is None:
         answers = Counter(
@@ -221,16 +221,3 @@ def industry_from_sentence(sentence: str) -> str | None:
     phrase = match.group(0)
     guess = industry_id(phrase, min_synonym=4)
     return guess if guess and guess != "other" else None
-
-
-def account_key(name: str) -> str:
-    return company_key(name)
-
-
-def documents_by_account(book: AccountBook) -> dict[str, list[SourceDocument]]:
-    grouped: dict[str, list[SourceDocument]] = defaultdict(list)
-    ids = {doc_id: name for name, account in book.accounts.items() for doc_id in account.documents}
-    for doc in book.documents:
-        if doc.doc_id in ids:
-            grouped[ids[doc.doc_id]].append(doc)
-    return grouped

@@ -29,7 +29,12 @@ from agent.schema.icp import (
     Technographics,
 )
 from agent.synthesize import criteria, gtm, negative, scoring
-from agent.synthesize.accounts import AccountBook, AccountProfile, build_accounts
+from agent.synthesize.accounts import (
+    AccountBook,
+    AccountProfile,
+    build_accounts,
+    fill_from_research,
+)
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import features, segment_accounts
 from agent.synthesize.survey import pmf, survey_cuts
@@ -368,9 +373,7 @@ def _name_unattributed(book: AccountBook, inputs: SynthesisInputs) -> None:
         for item in claims_by_doc.get(doc.doc_id, []):
             item.account = name
             account.evidence.append(item)
-        from agent.synthesize.accounts import _fill_from_research
-
-        _fill_from_research(account)
+        fill_from_research(account)
 
 
 def _accounts(n: int) -> str:
