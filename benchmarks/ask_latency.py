@@ -14,12 +14,12 @@ from scale import REPO, SAMPLE, peak_rss_mb
 
 sys.path.insert(0, str(REPO))
 
-from agent.config import load_settings  # noqa: E402
-from agent.embeddings import LocalEmbedder  # noqa: E402
-from agent.ingest.batch import ingest_paths  # noqa: E402
-from agent.qa.answer import answer_question  # noqa: E402
-from agent.store import Workspace  # noqa: E402
-from agent.synthesize.runs import synthesize_workspace  # noqa: E402
+from agent.config import load_settings
+from agent.embeddings import LocalEmbedder
+from agent.ingest.batch import ingest_paths
+from agent.qa.answer import answer_question
+from agent.store import Workspace
+from agent.synthesize.runs import synthesize_workspace
 
 QUESTIONS = [
     "Why did customers start looking for a quoting tool?",
@@ -64,16 +64,47 @@ def replicate(workspace: Workspace, target_chunks: int) -> int:
             clone.doc_id = f"{chunk.doc_id}-{copy}"
             new_chunks.append(clone)
         with catalog.transaction() as db:
-            db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?)", [(d.doc_id, f"bench-{copy}", d.kind.value, d.account, d.content_hash, d.model_dump_json()) for d in new_docs])
-            db.executemany("INSERT INTO chunks VALUES (?,?,?,?)", [(c.chunk_id, c.doc_id, f"bench-{copy}", c.model_dump_json()) for c in new_chunks])
-            db.executemany("INSERT INTO chunks_fts(text, chunk_id) VALUES (?,?)", [(c.text, c.chunk_id) for c in new_chunks])
+            db.executemany(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?)",
+                [
+                    (
+                        d.doc_id,
+                        f"bench-{copy}",
+                        d.kind.value,
+                        d.account,
+                        d.content_hash,
+                        d.model_dump_json(),
+                    )
+                    for d in new_docs
+                ],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?)",
+                [(c.chunk_id, c.doc_id, f"bench-{copy}", c.model_dump_json()) for c in new_chunks],
+            )
+            db.executemany(
+                "INSERT INTO chunks_fts(text, chunk_id) VALUES (?,?)",
+                [(c.text, c.chunk_id) for c in new_chunks],
+            )
         import numpy as np
 
         workspace.vectors.upsert(
             "chunks",
             [c.chunk_id for c in new_chunks],
             np.vstack([vectors[c.chunk_id[: c.chunk_id.rindex("-")]] for c in new_chunks]),
-            [{"file_id": f"bench-{copy}", "doc_id": c.doc_id, "source": c.source, "kind": c.kind.value, "account": c.account, "role": c.role.value, "start": c.start, "end": c.end} for c in new_chunks],
+            [
+                {
+                    "file_id": f"bench-{copy}",
+                    "doc_id": c.doc_id,
+                    "source": c.source,
+                    "kind": c.kind.value,
+                    "account": c.account,
+                    "role": c.role.value,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in new_chunks
+            ],
             [c.text for c in new_chunks],
         )
     return catalog.chunk_count()
@@ -110,10 +141,19 @@ def main() -> None:
         workspace.close()
     print("icp ask latency, offline engine (20 questions, warm process)")
     print(f"{'workspace':24s} {'chunks':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
-    for name, chunks, values in (("sample (baseline)", small_chunks, small), ("replicated", big_chunks, big)):
-        print(f"{name:24s} {chunks:8d} {statistics.median(values) * 1000:8.0f} {p95(values) * 1000:8.0f} {max(values) * 1000:8.0f}")
-    print(f"p50 ratio: {statistics.median(big) / statistics.median(small):.2f}; p95 ratio: {p95(big) / p95(small):.2f} for {big_chunks / small_chunks:.0f}x the chunks")
-    print(f"(building the replicated workspace took {build:.0f}s; peak memory {peak_rss_mb():.0f} MB)")
+    for name, chunks, values in (
+        ("sample (baseline)", small_chunks, small),
+        ("replicated", big_chunks, big),
+    ):
+        print(
+            f"{name:24s} {chunks:8d} {statistics.median(values) * 1000:8.0f} {p95(values) * 1000:8.0f} {max(values) * 1000:8.0f}"
+        )
+    print(
+        f"p50 ratio: {statistics.median(big) / statistics.median(small):.2f}; p95 ratio: {p95(big) / p95(small):.2f} for {big_chunks / small_chunks:.0f}x the chunks"
+    )
+    print(
+        f"(building the replicated workspace took {build:.0f}s; peak memory {peak_rss_mb():.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

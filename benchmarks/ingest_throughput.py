@@ -8,10 +8,9 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from scale import REPO, SAMPLE, peak_rss_mb, scaled_sprint
+from scale import REPO, SAMPLE, scaled_sprint
 
 CHILD = """
 import json, sys, time
@@ -37,8 +36,12 @@ print(json.dumps({{"seconds": seconds, "files": files, "documents": documents, "
 
 
 def run(source: Path, workspace: Path) -> dict:
-    code = CHILD.format(repo=str(REPO), bench=str(Path(__file__).parent), ws=str(workspace), src=str(source))
-    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    code = CHILD.format(
+        repo=str(REPO), bench=str(Path(__file__).parent), ws=str(workspace), src=str(source)
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -50,15 +53,25 @@ def main() -> None:
         scaled = run(big, base / "ws-200")
         again = run(big, base / "ws-200")  # unchanged: nothing to do
     print("Ingest throughput (local MiniLM embeddings, 2 cores)")
-    print(f"{'run':28s} {'files':>6s} {'docs':>6s} {'chunks':>7s} {'seconds':>8s} {'docs/s':>8s} {'chunks/s':>9s} {'peak MB':>8s}")
-    for name, row in (("sample sprint (baseline)", baseline), ("200 transcripts + sample", scaled), ("re-ingest, unchanged", again)):
+    print(
+        f"{'run':28s} {'files':>6s} {'docs':>6s} {'chunks':>7s} {'seconds':>8s} {'docs/s':>8s} {'chunks/s':>9s} {'peak MB':>8s}"
+    )
+    for name, row in (
+        ("sample sprint (baseline)", baseline),
+        ("200 transcripts + sample", scaled),
+        ("re-ingest, unchanged", again),
+    ):
         print(
             f"{name:28s} {row['files']:6d} {row['documents']:6d} {row['chunks']:7d} {row['seconds']:8.1f} "
             f"{row['documents'] / row['seconds']:8.1f} {row['chunks'] / row['seconds']:9.1f} {row['peak_mb']:8.0f}"
         )
-    print(f"chunks/s ratio 200-transcript / baseline: {(scaled['chunks'] / scaled['seconds']) / (baseline['chunks'] / baseline['seconds']):.2f}")
+    print(
+        f"chunks/s ratio 200-transcript / baseline: {(scaled['chunks'] / scaled['seconds']) / (baseline['chunks'] / baseline['seconds']):.2f}"
+    )
     print(f"peak memory ratio: {scaled['peak_mb'] / baseline['peak_mb']:.2f}")
-    print(f"unchanged re-ingest time / first ingest time: {again['seconds'] / scaled['seconds']:.3f}")
+    print(
+        f"unchanged re-ingest time / first ingest time: {again['seconds'] / scaled['seconds']:.3f}"
+    )
     assert scaled["failed"] == 0 and again["chunks"] == 0
 
 

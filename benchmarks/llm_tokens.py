@@ -13,14 +13,14 @@ from scale import REPO, SAMPLE
 
 sys.path.insert(0, str(REPO / "tests"))
 
-from support.mock_openai import MockOpenAI  # noqa: E402
+from support.mock_openai import MockOpenAI
 
-from agent.config import load_settings  # noqa: E402
-from agent.embeddings import LocalEmbedder  # noqa: E402
-from agent.extract.runner import extractable, run_extraction  # noqa: E402
-from agent.ingest.batch import ingest_paths  # noqa: E402
-from agent.store import Workspace  # noqa: E402
-from agent.tokens import count_tokens  # noqa: E402
+from agent.config import load_settings
+from agent.embeddings import LocalEmbedder
+from agent.extract.runner import extractable, run_extraction
+from agent.ingest.batch import ingest_paths
+from agent.store import Workspace
+from agent.tokens import count_tokens
 
 MODEL = "gpt-4o-mini"
 
@@ -30,20 +30,36 @@ def sent_tokens(requests: list[dict]) -> int:
     for request in requests:
         for message in request["body"].get("messages", []):
             content = message.get("content") or ""
-            total += count_tokens(content if isinstance(content, str) else json.dumps(content), MODEL) + 4
+            total += (
+                count_tokens(content if isinstance(content, str) else json.dumps(content), MODEL)
+                + 4
+            )
     return total
 
 
 def main() -> None:
     embedder = LocalEmbedder()
-    corpora = {"sample sprint": SAMPLE, "relaypoint": REPO / "evals" / "datasets" / "relaypoint" / "sources"}
+    corpora = {
+        "sample sprint": SAMPLE,
+        "relaypoint": REPO / "evals" / "datasets" / "relaypoint" / "sources",
+    }
     print("LLM tokens sent per corpus token (mock OpenAI server, real client; tiktoken o200k)")
-    print(f"{'corpus':14s} {'window':>7s} {'corpus tok':>11s} {'sent tok':>9s} {'ratio':>6s} {'calls':>6s} {'re-run calls':>13s} {'re-run ratio':>13s}")
+    print(
+        f"{'corpus':14s} {'window':>7s} {'corpus tok':>11s} {'sent tok':>9s} {'ratio':>6s} {'calls':>6s} {'re-run calls':>13s} {'re-run ratio':>13s}"
+    )
     with MockOpenAI(embedder) as mock:
         for name, source in corpora.items():
             for window in (1500, 3000, 6000):
                 with tempfile.TemporaryDirectory() as folder:
-                    settings = load_settings(flags={"workspace": folder, "base_url": mock.base_url, "model": MODEL, "window_tokens": window}, environ={})
+                    settings = load_settings(
+                        flags={
+                            "workspace": folder,
+                            "base_url": mock.base_url,
+                            "model": MODEL,
+                            "window_tokens": window,
+                        },
+                        environ={},
+                    )
                     workspace = Workspace(Path(folder), embedder.name)
                     ingest_paths([str(source)], workspace, embedder, settings)
                     corpus = sum(count_tokens(d.text, MODEL) for d in extractable(workspace))
@@ -56,7 +72,9 @@ def main() -> None:
                     workspace.close()
                 assert not report.failed
                 ratio = sent_tokens(first) / corpus
-                print(f"{name:14s} {window:7d} {corpus:11d} {sent_tokens(first):9d} {ratio:6.2f} {len(first):6d} {len(rerun):13d} {sent_tokens(rerun) / corpus:13.2f}")
+                print(
+                    f"{name:14s} {window:7d} {corpus:11d} {sent_tokens(first):9d} {ratio:6.2f} {len(first):6d} {len(rerun):13d} {sent_tokens(rerun) / corpus:13.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def scaled_sprint(target: Path, transcripts: int) -> Path:
         shutil.rmtree(target)
     for folder in ("deals", "survey", "crm"):
         shutil.copytree(SAMPLE / folder, target / folder)
-    originals = sorted(p for p in (SAMPLE / "transcripts").iterdir() if p.suffix in {".txt", ".md", ".vtt", ".srt"})
+    originals = sorted(
+        p for p in (SAMPLE / "transcripts").iterdir() if p.suffix in {".txt", ".md", ".vtt", ".srt"}
+    )
     (target / "transcripts").mkdir(parents=True)
     written = 0
     copy = 0
@@ -32,8 +34,10 @@ def scaled_sprint(target: Path, transcripts: int) -> Path:
             text = path.read_text(encoding="utf-8")
             if copy:
                 # unique content per copy (so nothing is a duplicate) without touching the structure
-                text = text.replace("Brookfield Tooling", f"Brookfield Tooling {copy}").replace("Quoteflow", f"Quoteflow{copy}")
-                text += f"\n" if path.suffix in {".vtt", ".srt"} else f"\n\n(copy {copy})\n"
+                text = text.replace("Brookfield Tooling", f"Brookfield Tooling {copy}").replace(
+                    "Quoteflow", f"Quoteflow{copy}"
+                )
+                text += "\n" if path.suffix in {".vtt", ".srt"} else f"\n\n(copy {copy})\n"
             name = f"{path.stem}-{copy}{path.suffix}"
             (target / "transcripts" / name).write_text(text, encoding="utf-8")
             written += 1

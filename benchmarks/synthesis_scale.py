@@ -85,18 +85,26 @@ def main() -> None:
         rows = []
         for n in (200, 1000):
             code = CHILD.format(repo=str(REPO), bench=str(Path(__file__).parent), ws=folder, n=n)
-            output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+            output = subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
             rows.append(json.loads(output.strip().splitlines()[-1]))
     print("Synthesis time and peak memory (offline engine evidence, replicated)")
-    print(f"{'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s} {'synthesis peak MB':>18s}")
+    print(
+        f"{'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s} {'synthesis peak MB':>18s}"
+    )
     for row in rows:
         print(
             f"{row['transcripts']:11d} {row['accounts']:9d} {row['evidence']:9d} {row['segments']:9d} {row['seconds']:8.1f} "
             f"{row['peak_mb']:8.0f} {row['synthesis_mb']:18.0f}"
         )
     small, large = rows
-    print(f"time ratio 1000/200: {large['seconds'] / small['seconds']:.2f} for {large['evidence'] / small['evidence']:.1f}x the evidence")
-    print(f"synthesis peak memory ratio 1000/200 (tracemalloc): {large['synthesis_mb'] / small['synthesis_mb']:.2f}")
+    print(
+        f"time ratio 1000/200: {large['seconds'] / small['seconds']:.2f} for {large['evidence'] / small['evidence']:.1f}x the evidence"
+    )
+    print(
+        f"synthesis peak memory ratio 1000/200 (tracemalloc): {large['synthesis_mb'] / small['synthesis_mb']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def test_openai_compatible_embeddings_and_redacted_outgoing_text(
     with MockOpenAI(embedder) as mock:
         monkeypatch.setenv("ICP_BASE_URL", mock.base_url)
         monkeypatch.setenv("ICP_EMBEDDINGS", "openai")
-        code, out, err = icp("ingest", tmp_path / "r", "-w", tmp_path / "ws", "--json")
+        code, _out, err = icp("ingest", tmp_path / "r", "-w", tmp_path / "ws", "--json")
         assert code == 0, err
         sent = json.dumps([r["body"] for r in mock.requests if r["path"].endswith("/embeddings")])
     assert "dana.w@brookfieldtooling.com" not in sent and "[EMAIL]" in sent
