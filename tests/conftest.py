@@ -9,8 +9,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample-sprint" / "sources"
-SHARED = REPO.parent / "shared"
-REALDATA = SHARED / "realdata"
+# Public real data copied into the repo with its licence (CC0), so a fresh clone tests it.
+REALDATA = REPO / "tests" / "data" / "realdata"
 JUPYTER_SURVEY = REALDATA / "jupyter-2015-ux" / "20160115235816-SurveyExport.csv"
 
 

@@ -19,6 +19,9 @@ class GoldSegment(BaseModel):
     accounts: list[str]
     hypothesis: bool = False
     negative: bool = False
+    thin: bool = Field(
+        False, description="A small distinct group that must stay a hypothesis, never merged."
+    )
 
 
 class GoldTrait(BaseModel):
@@ -63,9 +66,43 @@ class GoldPMF(BaseModel):
 
 
 class GoldQA(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
     question: str
     answerable: bool = True
     files: list[str] = Field(default_factory=list)
+    gist: str | None = Field(None, description="What a correct answer says, in short.")
+    count: int | None = Field(None, description="For 'how many … mention X': the exact count.")
+    count_unit: str | None = Field(None, description="accounts or participants")
+
+
+class GoldDocument(BaseModel):
+    """Who a research file belongs to and who speaks in it, as a human reads it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    file: str
+    account: str | None = None
+    participant: str | None = None
+    interviewer_labels: list[str] = Field(default_factory=list)
+    customer_labels: list[str] = Field(default_factory=list)
+
+
+class GoldThemeQuote(BaseModel):
+    file: str
+    quote: str
+
+
+class GoldTheme(BaseModel):
+    """A finding a senior researcher would present: a short label and its supporting quotes."""
+
+    model_config = ConfigDict(extra="allow")
+
+    segment: str
+    kind: EvidenceKind
+    label: str
+    accounts: int | None = None
+    quotes: list[GoldThemeQuote] = Field(default_factory=list)
 
 
 class GoldDataset(BaseModel):
@@ -81,6 +118,9 @@ class GoldDataset(BaseModel):
     distractors: list[GoldDistractor] = Field(default_factory=list)
     pmf: GoldPMF | None = None
     qa: list[GoldQA] = Field(default_factory=list)
+    documents: list[GoldDocument] = Field(default_factory=list)
+    stack: dict[str, list[str]] = Field(default_factory=dict)
+    themes: list[GoldTheme] = Field(default_factory=list)
 
     def segment_of(self) -> dict[str, str]:
         return {account: segment.id for segment in self.segments for account in segment.accounts}

@@ -23,7 +23,9 @@ from agent.evaluation.alignment import (
     locate,
     score_evidence,
 )
+from agent.evaluation.displayed import reader_metrics
 from agent.evaluation.gold import Corpus
+from agent.evaluation.metric import Metric, rounded, unit_key
 from agent.evaluation.segments import adjusted_rand_index
 from agent.extract.runner import run_extraction
 from agent.ingest.batch import ingest_paths
@@ -34,12 +36,6 @@ from agent.synthesize.accounts import build_accounts
 from agent.synthesize.inputs import inputs_from_workspace
 from agent.synthesize.pipeline import synthesize
 from agent.synthesize.survey import pmf
-
-
-class Metric(BaseModel):
-    name: str
-    value: float | None
-    detail: str = ""
 
 
 class KindRow(BaseModel):
@@ -68,10 +64,6 @@ class EvalReport(BaseModel):
     def value(self, name: str) -> float | None:
         metric = self.metrics.get(name)
         return metric.value if metric else None
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
 
 
 def evaluate(
@@ -126,7 +118,7 @@ def evaluate(
     total_quotes = len(evidence) + dropped
     metrics["quote_grounding"] = Metric(
         name="quote grounding rate",
-        value=_round(grounded / len(evidence)) if evidence else None,
+        value=rounded(grounded / len(evidence)) if evidence else None,
         detail=f"{grounded} of {len(evidence)} stored quotes are exact source spans; {dropped} of {total_quotes} model quotes were ungrounded and dropped",
     )
 
@@ -143,9 +135,9 @@ def evaluate(
             kind=k,
             gold=s.gold,
             predicted=s.predicted,
-            precision=_round(s.precision),
-            recall=_round(s.recall),
-            f1=_round(s.f1),
+            precision=rounded(s.precision),
+            recall=rounded(s.recall),
+            f1=rounded(s.f1),
         )
         for k, s in scores.items()
     ]
@@ -157,31 +149,31 @@ def evaluate(
     recall = recalled / gold_total if gold_total else None
     metrics["evidence_precision"] = Metric(
         name="evidence precision (micro)",
-        value=_round(precision),
+        value=rounded(precision),
         detail=f"{tp} of {predicted} predicted claims overlap a gold label of the same kind (span overlap ≥ {OVERLAP:.0%} of the shorter)",
     )
     metrics["evidence_recall"] = Metric(
         name="evidence recall (micro)",
-        value=_round(recall),
+        value=rounded(recall),
         detail=f"{recalled} of {gold_total} gold labels found",
     )
     f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
     metrics["evidence_f1"] = Metric(
         name="evidence F1 (micro)",
-        value=_round(f1),
+        value=rounded(f1),
         detail="harmonic mean of micro precision and recall",
     )
     macro = [s.f1 for s in scores.values() if s.f1 is not None and s.gold]
     metrics["evidence_f1_macro"] = Metric(
         name="evidence F1 (macro over kinds)",
-        value=_round(sum(macro) / len(macro)) if macro else None,
+        value=rounded(sum(macro) / len(macro)) if macro else None,
         detail=f"mean F1 over {len(macro)} kinds",
     )
 
     leaked, total, quotes = distractors_extracted(corpus, docs_by_file, evidence, {"pain"})
     metrics["distractor_pain_rate"] = Metric(
         name="distractors extracted as pains",
-        value=_round(leaked / total) if total else None,
+        value=rounded(leaked / total) if total else None,
         detail=f"{leaked} of {total} negated/hypothetical/reported statements became pain claims"
         + (f": {quotes[:3]}" if quotes else ""),
     )
@@ -193,7 +185,7 @@ def evaluate(
     )
     metrics["distractor_claim_rate"] = Metric(
         name="distractors extracted as any claim",
-        value=_round(leaked_any / total) if total else None,
+        value=rounded(leaked_any / total) if total else None,
         detail=f"{leaked_any} of {total} became a pain, job, trigger, outcome, workaround or objection claim",
     )
 
@@ -203,6 +195,7 @@ def evaluate(
     segment_metrics, segment_rows = _segment_metrics(corpus, draft)
     metrics.update(segment_metrics)
     metrics.update(_pmf_metrics(corpus, inputs))
+    metrics.update(reader_metrics(corpus, docs_by_file, draft, embedder.embed))
     metrics.update(qa_metrics)
     return EvalReport(
         dataset=corpus.name,
@@ -243,21 +236,14 @@ def _quantity_accuracy(located, evidence) -> Metric:
         if any(
             e.quantity
             and abs(e.quantity.amount - gold.amount) <= max(0.01, 0.05 * abs(gold.amount))
-            and _unit(e.quantity.unit) == _unit(gold.unit)
+            and unit_key(e.quantity.unit) == unit_key(gold.unit)
             for e in matches
         ):
             correct += 1
     return Metric(
         name="quantified impact accuracy",
-        value=_round(correct / checked) if checked else None,
+        value=rounded(correct / checked) if checked else None,
         detail=f"{correct} of {checked} found gold impacts have the same amount and unit",
-    )
-
-
-def _unit(unit: str) -> str:
-    unit = unit.lower().rstrip("s")
-    return {"dollar": "usd", "$": "usd", "hr": "hour", "min": "minute", "point": "percent"}.get(
-        unit, unit
     )
 
 
@@ -281,7 +267,7 @@ def _segment_metrics(
     metrics = {
         "segment_ari": Metric(
             name="segment recovery (adjusted Rand index)",
-            value=_round(ari),
+            value=rounded(ari),
             detail=f"over {len(shared)} of {len(gold_of)} gold accounts; {len(draft.segments)} predicted vs {len(corpus.gold.segments)} gold segments",
         ),
     }
@@ -313,7 +299,7 @@ def _segment_metrics(
         rows.append(row)
     metrics["hypothesis_accuracy"] = Metric(
         name="hypothesis-tag accuracy",
-        value=_round(hypothesis_hits / len(corpus.gold.segments)),
+        value=rounded(hypothesis_hits / len(corpus.gold.segments)),
         detail=f"{hypothesis_hits} of {len(corpus.gold.segments)} gold segments whose best-matching predicted segment has the same hypothesis tag",
     )
     gold_traits = {(t.dimension, t.value) for t in corpus.gold.negative_icp}
@@ -321,12 +307,12 @@ def _segment_metrics(
     hit = gold_traits & found_traits
     metrics["negative_icp_recall"] = Metric(
         name="negative-ICP recall",
-        value=_round(len(hit) / len(gold_traits)) if gold_traits else None,
+        value=rounded(len(hit) / len(gold_traits)) if gold_traits else None,
         detail=f"{len(hit)} of {len(gold_traits)} gold traits found: {sorted(hit)}; missed {sorted(gold_traits - hit)}",
     )
     metrics["losing_segment_not_recommended"] = Metric(
         name="losing segment tiered defer/selective",
-        value=_round(negative_ok / negative_total) if negative_total else None,
+        value=rounded(negative_ok / negative_total) if negative_total else None,
         detail=f"{negative_ok} of {negative_total} gold losing segments are not core/adjacent",
     )
     return metrics, rows
@@ -361,7 +347,7 @@ def _pmf_metrics(corpus: Corpus, inputs) -> dict[str, Metric]:
     return {
         "pmf_exact": Metric(
             name="PMF exactness",
-            value=_round(len(exact) / len(checks)),
+            value=rounded(len(exact) / len(checks)),
             detail=f"{len(exact)} of {len(checks)} shares exact — {detail}",
         )
     }
@@ -399,7 +385,7 @@ def _qa_metrics(
     metrics = {
         "qa_hit_at_5": Metric(
             name="Q&A citation hit rate at 5",
-            value=_round(hits / answerable) if answerable else None,
+            value=rounded(hits / answerable) if answerable else None,
             detail=f"{hits} of {answerable} answerable questions cite a supporting file in the first 5 citations",
         ),
     }
@@ -407,13 +393,13 @@ def _qa_metrics(
         mean = sum(getattr(j, field) for j in judgements) / len(judgements)
         metrics[f"judge_{field}"] = Metric(
             name=f"LLM judge: {field} (1–5)",
-            value=_round(mean),
+            value=rounded(mean),
             detail=f"mean over {len(judgements)} answered questions (opt-in rubric, prompts/judge_answer.md)",
         )
     if unanswerable:
         metrics["qa_refusal"] = Metric(
             name="unanswerable questions refused",
-            value=_round(refused / unanswerable),
+            value=rounded(refused / unanswerable),
             detail=f"{refused} of {unanswerable} unanswerable questions got 'not enough evidence'",
         )
     return metrics
