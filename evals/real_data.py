@@ -109,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     if not folder.exists():
         print(f"{folder}: no such folder", file=sys.stderr)
         return 2
-    out = REPORTS / f"real-{args.name}-{_commit()}"
+    commit = _commit()
+    out = REPORTS / f"real-{args.name}-{commit}"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"icp-real-{args.name}-") as temp:
         workspace = Path(temp) / "ws"
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     interviewer_quotes = [e for e in claims if in_interviewer_turn(e.doc_id, e.start)]
     auto = {
         "folder": str(folder),
-        "commit": _commit(),
+        "commit": commit,
         "date": dt.date.today().isoformat(),
         "documents": Counter(d.kind.value for d in documents.values()),
         "evidence_claims_by_kind": Counter(e.kind.value for e in claims),

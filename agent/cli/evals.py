@@ -87,6 +87,8 @@ def eval_command(
     else:
         for result in reports:
             _print(result, previous.get(result.dataset))
+        if len(reports) > 1:
+            _print_reader_table(reports)
         err.print(f"Report written to {target}")
         for failure in failures:
             err.print(f"[bold red]Below threshold:[/] {failure}")
@@ -138,6 +140,44 @@ def _print(result, previous) -> None:
     out.print(kinds)
     for note in result.notes:
         err.print(f"[yellow]Note:[/] {note}")
+
+
+# What the reader sees, one column per corpus (agent/evaluation/displayed.py explains each).
+READER_METRICS = [
+    "displayed_precision",
+    "displayed_noise",
+    "theme_recall_pains_at_5",
+    "theme_recall_triggers_at_8",
+    "label_not_copied",
+    "label_short",
+    "label_names_gold",
+    "account_attribution",
+    "invented_accounts",
+    "stack_precision",
+    "displayed_cost_accuracy",
+    "thin_group_hypothesis",
+    "pmf_segment_within_3",
+    "scorecard_sum",
+    "evidence_f1",
+    "qa_hit_at_5",
+    "qa_refusal",
+]
+
+
+def _print_reader_table(reports) -> None:
+    table = Table(title="What the reader sees, per corpus", title_justify="left")
+    table.add_column("metric")
+    for result in reports:
+        table.add_column(result.dataset, justify="right")
+    for key in READER_METRICS:
+        names = [r.metrics[key].name for r in reports if key in r.metrics]
+        if not names:
+            continue
+        table.add_row(
+            names[0],
+            *[_fmt(r.metrics[key].value) if key in r.metrics else "—" for r in reports],
+        )
+    out.print(table)
 
 
 def _fmt(value: float | None) -> str:
