@@ -3,6 +3,9 @@
     python evals/real_data.py run FOLDER --name mlsss [--sample 120] [--interviewer-regex RE]
     python evals/real_data.py tally evals/reports/real-mlsss-<commit>/sheet.json
 
+Only `report.md` is committed: the JSON files quote the research, and real data whose licence
+does not allow copying must not enter the repository (`.gitignore` keeps them out).
+
 `run` ingests and synthesizes FOLDER in a temporary workspace with the `icp` CLI, as a user
 would, and writes into `evals/reports/real-<name>-<commit>/`:
 - `draft.json` (the ICP as rendered), `auto.json` (counts made without a judge: accounts shown,
