@@ -85,9 +85,7 @@ def informative(text: str, lexicon: Lexicon | None = None) -> bool:
     if len(words) >= 3:
         return True
     lexicon = lexicon or load_lexicon()
-    return bool(NUMBER_WORD.search(text) and TIME_UNIT.search(text)) or bool(
-        lexicon.tools_in(text)
-    )
+    return bool(NUMBER_WORD.search(text) and TIME_UNIT.search(text)) or bool(lexicon.tools_in(text))
 
 
 def context_text(source: str, context: str) -> str:
@@ -147,9 +145,7 @@ class Sentence:
     source: str = "interview"  # interview | notes | deal_note | survey
 
 
-def design_matrix(
-    sentences: list[Sentence], embed, lexicon: Lexicon | None = None
-) -> np.ndarray:
+def design_matrix(sentences: list[Sentence], embed, lexicon: Lexicon | None = None) -> np.ndarray:
     """Rows of [sentence vector, context vector, their product, cue features]."""
     lexicon = lexicon or load_lexicon()
     texts = [s.text for s in sentences]

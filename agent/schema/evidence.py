@@ -76,6 +76,11 @@ class Evidence(BaseModel):
         False, description="Someone else's experience, reported ('a friend at X told me…')."
     )
     confidence: float = Field(0.5, ge=0, le=1)
+    below_display_threshold: bool = Field(
+        False,
+        description="Kept with its confidence for audit and Q&A, but under the calibrated display "
+        "threshold of its kind: never counted or shown as a finding.",
+    )
     engine: str = Field(description="offline, or openai:<model>.")
 
     def model_post_init(self, __context: object) -> None:
@@ -85,5 +90,8 @@ class Evidence(BaseModel):
 
     @property
     def is_claim(self) -> bool:
-        """Negated, hypothetical and reported statements are kept for audit but never count as claims."""
-        return not (self.negated or self.hypothetical or self.reported)
+        """Negated, hypothetical and reported statements, and those under the display threshold,
+        are kept for audit but never count as claims."""
+        return not (
+            self.negated or self.hypothetical or self.reported or self.below_display_threshold
+        )

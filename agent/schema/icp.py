@@ -281,6 +281,17 @@ class Corpus(BaseModel):
     evidence: dict[str, int] = Field(default_factory=dict, description="Claims per evidence kind.")
 
 
+class Coverage(BaseModel):
+    """How much of the spoken research the document quotes (interviews, notes, deal notes)."""
+
+    customer_speech_pct: float | None = Field(None, description="Share of all speech by customers.")
+    interviewer_speech_pct: float | None = Field(None, description="Share spoken by interviewers.")
+    cited_customer_speech_pct: float | None = Field(
+        None, description="Share of customer speech that the quotes shown in this document cite."
+    )
+    line: str = Field("", description="The same, as one sentence for the reader.")
+
+
 class Provenance(BaseModel):
     engine: str
     model: str | None = None
@@ -328,4 +339,5 @@ class ICPDraft(BaseModel):
         default_factory=list, description="PMF (or response counts) by survey segment column."
     )
     warnings: list[str] = Field(default_factory=list)
+    coverage: Coverage | None = Field(None, description="How much of the research is quoted.")
     provenance: Provenance

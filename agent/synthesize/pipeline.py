@@ -35,6 +35,7 @@ from agent.synthesize.accounts import (
     build_accounts,
     fill_from_research,
 )
+from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import features, segment_accounts
 from agent.synthesize.survey import pmf, survey_cuts
@@ -351,6 +352,7 @@ def synthesize(
             fingerprint=fingerprint(inputs),
         ),
     )
+    draft.coverage = coverage(inputs.documents, draft)
     draft.summary = _summary(draft)
     draft.warnings = _warnings(draft, book)
     return draft
@@ -412,6 +414,8 @@ def _summary(draft: ICPDraft) -> list[str]:
         lines.append(
             f"Overall PMF: {draft.pmf_overall.very_disappointed_pct:.0f}% very disappointed (n={draft.pmf_overall.n}; 40% is the usual bar)."
         )
+    if draft.coverage is not None:
+        lines.append(draft.coverage.line)
     return lines
 
 

@@ -1,5 +1,6 @@
-"""Themes: evidence of one kind clustered by meaning across accounts, labelled by its most
-central statement (offline) and ranked by how many distinct accounts said it."""
+"""Themes: evidence of one kind clustered by meaning across accounts, labelled by the key phrase
+its quotes share and the other themes do not (`labels.py`), and ranked by how many distinct
+accounts said it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from agent.schema import Evidence, Quantity
 from agent.schema.icp import Claim, EvidenceRef
+from agent.synthesize.labels import theme_labels
 
 SIMILARITY = 0.55
 MAX_QUOTES = 3
@@ -94,12 +96,6 @@ def cluster(
     return themes
 
 
-def label(theme: Theme, limit: int = 12) -> str:
-    words = theme.medoid.summary.split()
-    text = " ".join(words[:limit]).rstrip(",;:—-")
-    return text + ("…" if len(words) > limit else "")
-
-
 def key_phrases(items: list[Evidence], top: int = 3) -> list[str]:
     counts: Counter[str] = Counter()
     for item in items:
@@ -142,7 +138,9 @@ def claims(
     if not items:
         return []
     result: list[Claim] = []
-    for theme in cluster(items, vectors):
+    themes = cluster(items, vectors)
+    names = theme_labels([[e.quote for e in theme.items] for theme in themes])
+    for theme, name in zip(themes, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
         representatives = sorted(theme.items, key=lambda e: -float(vectors[e.id] @ theme.centroid))
@@ -150,7 +148,7 @@ def claims(
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
         result.append(
             Claim(
-                label=label(theme),
+                label=name,
                 kind=theme.medoid.kind.value,
                 job_type=job_types.most_common(1)[0][0] if job_types else None,
                 accounts=len(accounts),

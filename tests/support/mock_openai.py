@@ -140,11 +140,11 @@ class MockOpenAI:
         return self
 
     def warm_up(self) -> None:
-        """Embed the offline engine's example sentences before serving, so the first answer is
-        as fast as the rest (tests use short client timeouts)."""
+        """Load the offline engine's classifier and embedder before serving, so the first answer
+        is as fast as the rest (tests use short client timeouts)."""
         extractor = self.extractor()
-        _ = extractor.prototypes
-        extractor._short()
+        _ = extractor.classifier
+        extractor.embedder.embed(["warm up"])
 
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
