@@ -143,7 +143,10 @@ def claims(
     for theme, name in zip(themes, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
-        representatives = sorted(theme.items, key=lambda e: -float(vectors[e.id] @ theme.centroid))
+        # the clearest statements first: close to the theme and confidently of its kind
+        representatives = sorted(
+            theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence)
+        )
         chosen = one_per_account(representatives, MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
         result.append(
