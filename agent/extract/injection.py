@@ -75,8 +75,13 @@ def as_data(value: object, limit: int = 80) -> str:
     """A short value from a source (speaker label, account, file name) as one inert line:
     no line breaks, no markup, no instructions, no chat role names, bounded length."""
     text = " ".join(str(value or "").split())
-    if is_instruction(text):
-        return REMOVED
+    cut = min(
+        (m.start() for pattern in (INSTRUCTION, DELIMITER, ROLE_LINE) for m in [pattern.search(text)] if m),
+        default=None,
+    )
+    if cut is not None:  # keep what comes before the injected part ("Acme</research>…" -> "Acme")
+        kept = text[:cut].strip()
+        text = f"{kept} {REMOVED}" if kept else REMOVED
     text = text.replace("<", "‹").replace(">", "›").replace("`", "'")
     if text.strip(" *_#:").lower() in ROLE_WORDS:
         text = f"“{text}”"
