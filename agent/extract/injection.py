@@ -76,7 +76,12 @@ def as_data(value: object, limit: int = 80) -> str:
     no line breaks, no markup, no instructions, no chat role names, bounded length."""
     text = " ".join(str(value or "").split())
     cut = min(
-        (m.start() for pattern in (INSTRUCTION, DELIMITER, ROLE_LINE) for m in [pattern.search(text)] if m),
+        (
+            m.start()
+            for pattern in (INSTRUCTION, DELIMITER, ROLE_LINE)
+            for m in [pattern.search(text)]
+            if m
+        ),
         default=None,
     )
     if cut is not None:  # keep what comes before the injected part ("Acme</research>…" -> "Acme")

@@ -114,7 +114,8 @@ class LLMExtractor:
         self.reask = load_prompt("reask_ungrounded")
         self.schema = strict_schema(ExtractionOutput)
         self.engine = f"openai:{settings.model}"
-        self._outgoing_redactor: Redactor | None | bool = False  # built on first use
+        self._outgoing_redactor: Redactor | None = None  # built on first use
+        self._redactor_ready = False
 
     @property
     def fingerprint(self) -> str:
@@ -166,9 +167,7 @@ class LLMExtractor:
             account = as_data(doc.account) if doc.account else "unknown"
             header = f"### Document D{number} — {doc.kind.value}, account: {account}"
             sections.append(self._outgoing(doc, f"{header}\n{part.window.text}", placeholders))
-        system, user = self.prompt.render(
-            definitions=definitions, transcript="\n\n".join(sections)
-        )
+        system, user = self.prompt.render(definitions=definitions, transcript="\n\n".join(sections))
         return system, user, placeholders
 
     def _outgoing(self, doc: SourceDocument, text: str, placeholders: Placeholders) -> str:
@@ -180,10 +179,11 @@ class LLMExtractor:
         return redactor(text, placeholders)
 
     def _redactor(self) -> Redactor | None:
-        if self._outgoing_redactor is False:
+        if not self._redactor_ready:
             known = self.catalog.documents() if self.catalog is not None else []
             self._outgoing_redactor = outgoing_redactor(self.settings, known)
-        return self._outgoing_redactor or None
+            self._redactor_ready = True
+        return self._outgoing_redactor
 
     def estimate(self, docs: list[SourceDocument]) -> tuple[int, int]:
         """(prompt tokens, calls) for the packs not cached yet."""

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from agent.extract.injection import ROLE_WORDS, as_data, instruction_spans, is_instruction, without
 from agent.schema import SourceDocument, SourceKind, SpeakerRole
+from agent.textspans import split_sentences
 from agent.tokens import count_tokens
+
 
 @dataclass
 class Window:
@@ -52,7 +54,9 @@ def _turn_units(doc: SourceDocument) -> list[tuple[int, int, str]]:
         (
             t.start,
             t.end,
-            f"{as_data(t.speaker, 60)}: " if t.speaker and doc.kind == SourceKind.transcript else "",
+            f"{as_data(t.speaker, 60)}: "
+            if t.speaker and doc.kind == SourceKind.transcript
+            else "",
         )
         for t in turns
     ]

@@ -17,8 +17,8 @@ from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.chunking import chunk_document
 from agent.ingest.discover import discover
 from agent.ingest.loader import LoadedFile, file_identity, load_file
-from agent.ingest.rawfile import RawFile, read_raw
 from agent.ingest.people import people_in
+from agent.ingest.rawfile import RawFile, read_raw
 from agent.ingest.redaction import Redactor, outgoing_redactor
 from agent.schema import SourceDocument, SourceKind
 from agent.store import FileEntry, Workspace
@@ -227,7 +227,9 @@ def _store(
     # the copy stored on a Chroma server is redacted here. The catalog keeps the original.
     vectors = embedder.embed(local_texts)
     stored_texts = (
-        [redactor(text) for text in local_texts] if redactor and settings.chroma_url else local_texts
+        [redactor(text) for text in local_texts]
+        if redactor and settings.chroma_url
+        else local_texts
     )
     accounts = sorted({d.account for d in documents if d.account})
     entry = FileEntry(

@@ -191,7 +191,9 @@ class Placeholders:
         """`text` with every placeholder given out here replaced by its original value."""
         if not self.values:
             return text
-        pattern = re.compile("|".join(re.escape(p) for p in sorted(self.values, key=len, reverse=True)))
+        pattern = re.compile(
+            "|".join(re.escape(p) for p in sorted(self.values, key=len, reverse=True))
+        )
         return pattern.sub(lambda m: self.values[m.group(0)], text)
 
 

@@ -112,9 +112,11 @@ def test_injection_in_text_labels_front_matter_and_file_names_is_data(
     assert REMOVED in users
     # the model was never told what to say, and nothing it was fed came from the injected lines
     assert not any("perfect customer" in e.quote for e in dirty)
-    assert {e.quote for e in clean if "six hours" in e.quote} == {
-        e.quote for e in dirty if "six hours" in e.quote
-    } != set()
+    assert (
+        {e.quote for e in clean if "six hours" in e.quote}
+        == {e.quote for e in dirty if "six hours" in e.quote}
+        != set()
+    )
 
 
 def test_the_ask_path_filters_passages_like_extraction(icp, tmp_path, mock, monkeypatch):

@@ -134,11 +134,15 @@ def test_no_planted_pii_reaches_any_request_body(icp, tmp_path, embedder, monkey
             "What do customers say about reconciling invoices by hand?",
         ]
         for question in questions:
-            code, out, err = icp("ask", question, "-w", workspace, "--json")
+            code, _out, err = icp("ask", question, "-w", workspace, "--json")
             assert code == 0, err
         settings = load_settings(
-            flags={"workspace": workspace, "base_url": mock.base_url, "embeddings": "openai",
-                   "redact_names": True},
+            flags={
+                "workspace": workspace,
+                "base_url": mock.base_url,
+                "embeddings": "openai",
+                "redact_names": True,
+            },
             environ={},
         )
         ws = Workspace(workspace, f"openai-{settings.embedding_model}")
@@ -159,7 +163,9 @@ def test_no_planted_pii_reaches_any_request_body(icp, tmp_path, embedder, monkey
     assert not found, f"{len(found)} of {len(PLANTED)} planted PII strings were sent: {found}"
 
 
-def test_the_user_sees_real_values_where_placeholders_went_out(icp, tmp_path, embedder, monkeypatch):
+def test_the_user_sees_real_values_where_placeholders_went_out(
+    icp, tmp_path, embedder, monkeypatch
+):
     """Placeholders the model writes are mapped back before the user reads the answer."""
     write(tmp_path / "research" / "interviews" / "2024-03-12-brookfield.md", INTERVIEW)
     with MockOpenAI(embedder) as mock:
@@ -168,7 +174,10 @@ def test_the_user_sees_real_values_where_placeholders_went_out(icp, tmp_path, em
         code, _, err = icp("ingest", tmp_path / "research", "-w", tmp_path / "ws")
         assert code == 0, err
         code, out, err = icp(
-            "ask", "How do we reach Dana Whitfield by email or phone?", "-w", tmp_path / "ws",
+            "ask",
+            "How do we reach Dana Whitfield by email or phone?",
+            "-w",
+            tmp_path / "ws",
             "--json",
         )
         assert code == 0, err
