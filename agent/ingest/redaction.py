@@ -42,6 +42,7 @@ SPELLED_EMAIL = re.compile(
     rf"(?<![\w.+-]){_WORD}(?:{_DOT}{_WORD}){{0,3}}{_AT}{_WORD}(?:{_DOT}{_WORD}){{0,3}}?{_DOT}{_TLD}\b",
     re.IGNORECASE,
 )
+_SPELLED_AT = re.compile(r"(?i)[\[({<]\s*at\s*[\])}>]|\sat\s+[\w-]+(?:\.|\s*[\[({<]?\s*dot\b)")
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
@@ -67,6 +68,8 @@ _US_TAIL = r"(?:,\s*(?:[A-Z][\w'’.-]*\s?){1,3},?\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"
 _UK_TAIL = rf"(?:,\s*(?:[A-Z][\w'’.-]*\s?){{1,3}}\s*{_UK_POSTCODE}|,?\s*{_UK_POSTCODE})"
 _EU_TAIL = r"(?:,?\s*\d{4,5}\s+[A-ZÀ-Ý][\w'’-]+)"
+# a full UK postcode narrows a place down to a few houses, so it goes even without a street
+UK_POSTCODE = re.compile(rf"(?:\b[A-Z][a-z]+,? )?\b{_UK_POSTCODE}\b")
 ADDRESSES = [
     # 1600 Pennsylvania Avenue NW, Washington, DC 20500 · 221B Baker Street, London NW1 6XE
     re.compile(
@@ -125,29 +128,39 @@ DETECTORS: list[tuple[re.Pattern[str], str, Callable[[str], bool]]] = [
     (ES_NIE, "ID", _checked("es.nie")),
     (IT_CODICE_FISCALE, "ID", _always),
     *((pattern, "ADDRESS", _always) for pattern in ADDRESSES),
+    (UK_POSTCODE, "ADDRESS", _always),
 ]
 
 # National numbers without a country code ("020 7946 0958", "030 901820") are read as numbers of
 # these regions; numbers with a "+" and North American ones are found whatever the region.
 PHONE_REGIONS = ("GB", "DE", "FR", "ES", "IT", "NL", "IE", "AU", "IN", "JP")
-_NATIONAL = re.compile(r"(?<![\w+])0[\d ()./-]{5,16}\d(?!\w)")
+# Stretches of digits and separators the matcher is run on (it is slow on whole transcripts,
+# where timestamps and figures are many candidates); libphonenumber decides what a number is.
+_DIGIT_RUN = re.compile(r"(?<![\w+(])[+(]{0,2}\d[\d \t().\-/]{4,24}\d(?!\d)")
 
 
 def phone_spans(text: str) -> Iterator[Span]:
     """Phone numbers in `text`, found by libphonenumber's matcher."""
     from phonenumbers import Leniency, PhoneNumberMatcher
 
-    for match in PhoneNumberMatcher(text, "US", leniency=Leniency.POSSIBLE):
-        yield match.start, match.end
-    for candidate in _NATIONAL.finditer(text):
-        for region in PHONE_REGIONS:
-            found = next(
-                iter(PhoneNumberMatcher(candidate.group(0), region, leniency=Leniency.VALID)),
-                None,
-            )
-            if found is not None:
-                yield candidate.start() + found.start, candidate.start() + found.end
-                break
+    for run in _DIGIT_RUN.finditer(text):
+        if sum(ch.isdigit() for ch in run.group(0)) < 6:
+            continue
+        offset, candidate = run.start(), run.group(0)
+        found = [
+            (m.start, m.end)
+            for m in PhoneNumberMatcher(candidate, "US", leniency=Leniency.POSSIBLE)
+        ]
+        if not found and candidate.startswith("0"):
+            for region in PHONE_REGIONS:
+                found = [
+                    (m.start, m.end)
+                    for m in PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)
+                ]
+                if found:
+                    break
+        for start, end in found:
+            yield offset + start, offset + end
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,8 @@ class Redactor:
                 hits.append((start, end, kind))
 
         for pattern, kind, check in DETECTORS:
+            if pattern is SPELLED_EMAIL and not _SPELLED_AT.search(text):
+                continue  # the full pattern is slow; most texts spell out no address
             for match in pattern.finditer(text):
                 if check(match.group(0)):
                     add(match.start(), match.end(), kind)

@@ -189,3 +189,48 @@ def test_the_user_sees_real_values_where_placeholders_went_out(
     assert any(value in answer["text"] for value in PLANTED), answer["text"]  # mapped back
     for citation in answer["citations"]:
         assert "[EMAIL" not in citation["quote"] and "[PHONE" not in citation["quote"]
+
+
+PEOPLE = [
+    "Dana Whitfield",
+    "Marcus Bell",
+    "Sam Ortiz",
+    "Priya Raman",
+    "Jonas Keller",
+    "Élodie Martin",
+]
+
+
+def test_every_planted_value_is_found_and_ordinary_figures_are_kept():
+    from agent.ingest.people import name_parts
+    from agent.ingest.redaction import Redactor
+
+    redactor = Redactor(n for person in PEOPLE for n in name_parts(person))
+    for value in PLANTED:
+        if value == "10115 Berlin":  # a postcode and city are redacted as part of an address
+            continue
+        sentence = f"Noted: {value} is on file."
+        assert value not in redactor(sentence), value
+    for source in (INTERVIEW, EU_NOTES, CRM):
+        sent = redactor(source)
+        assert not [v for v in PLANTED if any(x in sent for x in _variants(v))]
+    assert redactor("Call 1-800-555-0199 today.") == "Call [PHONE] today."  # not 1-[PHONE]
+    ordinary = (
+        "In 2023-01-15 we had 4000 orders, $250,000 ACV, 1200 employees and 25-50 people; "
+        "version 2.4.1 shipped at 09:30, order 88231123, invoice 4111111111111112, "
+        "about 15 hours per week, call at 3 pm, we met at noon. Danaher and Bellwether are companies."
+    )
+    assert redactor(ordinary) == ordinary
+
+
+def test_names_come_from_labels_front_matter_and_crm_contacts(tmp_path):
+    from helpers import load
+
+    from agent.ingest.people import people_in
+
+    interview = load(write(tmp_path / "i.md", INTERVIEW)).documents
+    crm = load(write(tmp_path / "crm.csv", CRM)).documents
+    names = people_in(interview + crm)
+    assert {"Dana Whitfield", "Whitfield", "Marcus Bell", "Marcus", "Sam Ortiz"} <= names
+    assert {"Priya Raman", "Priya", "Jonas Keller"} <= names  # CRM contacts
+    assert not names & {"Brookfield Tooling", "Manufacturing", "Closed Won", "VP"}
