@@ -16,9 +16,11 @@ from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
 
 from agent.errors import ICPError
+from agent.ingest.redaction import Redactor, outgoing_redactor
 
 if TYPE_CHECKING:
     from agent.config import Settings
+    from agent.schema import SourceDocument
 
 _TOKENIZER = Path(__file__).resolve().parent / "models" / "minilm" / "tokenizer.json"
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length in sentence-transformers
@@ -102,10 +104,14 @@ class LocalEmbedder(Embeddings):
 
 
 class OpenAIEmbedder(Embeddings):
-    """OpenAI (or compatible) embeddings through langchain-openai."""
+    """OpenAI (or compatible) embeddings through langchain-openai. Every text is redacted
+    before it is sent (`redactor`, unless redaction is off): whichever path embeds research
+    text — chunks, evidence quotes, sentences of an answer — no PII leaves with it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, redactor: Redactor | None = None) -> None:
         from langchain_openai import OpenAIEmbeddings
+
+        self.redactor = redactor if redactor is not None else outgoing_redactor(settings)
 
         self.name = f"openai-{settings.embedding_model}"
         self.dimension = 0  # known after the first call
@@ -122,7 +128,8 @@ class OpenAIEmbedder(Embeddings):
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension or 1), dtype=np.float32)
-        vectors = np.asarray(self._client.embed_documents(list(texts)), dtype=np.float32)
+        outgoing = [self.redactor(t) for t in texts] if self.redactor else list(texts)
+        vectors = np.asarray(self._client.embed_documents(outgoing), dtype=np.float32)
         self.dimension = vectors.shape[1]
         return _normalise(vectors)
 
@@ -131,6 +138,27 @@ class OpenAIEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0].tolist()
+
+
+def share_names(embedder: object, names: set[str]) -> None:
+    """Tell an embedder that sends text out about person names met during this run."""
+    redactor = getattr(embedder, "redactor", None)
+    if isinstance(redactor, Redactor) and names:
+        redactor.add_names(names)
+
+
+def known_documents(settings: Settings) -> list[SourceDocument]:
+    """The documents of the settings' workspace, when names are redacted (else none needed)."""
+    from agent.store import Catalog
+
+    path = Path(settings.workspace) / "catalog.sqlite"
+    if not (settings.redact_names and settings.effective_redact_pii and path.is_file()):
+        return []
+    catalog = Catalog(path)
+    try:
+        return catalog.documents()
+    finally:
+        catalog.close()
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -142,10 +170,11 @@ _LOCAL: LocalEmbedder | None = None
 
 
 def make_embedder(settings: Settings) -> LocalEmbedder | OpenAIEmbedder:
-    """The embedder the settings ask for; the local model is loaded once per process."""
+    """The embedder the settings ask for; the local model is loaded once per process. OpenAI
+    embeddings redact, knowing the names the workspace's research reveals."""
     global _LOCAL
     if settings.embeddings == "openai":
-        return OpenAIEmbedder(settings)
+        return OpenAIEmbedder(settings, outgoing_redactor(settings, known_documents(settings)))
     if _LOCAL is None:
         _LOCAL = LocalEmbedder()
     return _LOCAL

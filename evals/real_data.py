@@ -75,9 +75,7 @@ def _context(text: str, start: int, end: int, lines: int = 2) -> str:
     for _ in range(lines + 1):
         found = text.find("\n", after + 1)
         after = len(text) if found < 0 else found
-    return (
-        text[before + 1 : start] + "»" + text[start:end] + "«" + text[end:after]
-    ).strip()
+    return (text[before + 1 : start] + "»" + text[start:end] + "«" + text[end:after]).strip()
 
 
 def _items(draft: dict) -> list[dict]:
@@ -195,7 +193,10 @@ def run(args: argparse.Namespace) -> int:
             {
                 "item": number,
                 "section": item["section"],
-                "shown_as": SECTIONS.get(item["section"], "buying role (who decides, champions, uses, evaluates or blocks)"),
+                "shown_as": SECTIONS.get(
+                    item["section"],
+                    "buying role (who decides, champions, uses, evaluates or blocks)",
+                ),
                 "label": item["label"],
                 "count": item["count"],
                 "quotes": quotes,
@@ -205,7 +206,9 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     (out / "sheet.json").write_text(json.dumps(sheet, indent=2), encoding="utf-8")
-    print(f"{len(sheet)} items to judge in {out / 'sheet.json'}; automatic counts in {out / 'auto.json'}")
+    print(
+        f"{len(sheet)} items to judge in {out / 'sheet.json'}; automatic counts in {out / 'auto.json'}"
+    )
     print(
         f"accounts shown: {len(auto['accounts_shown'])}; evidence claims in interviewer turns: "
         f"{len(interviewer_quotes)} of {len(claims)}"
@@ -218,7 +221,10 @@ def tally(args: argparse.Namespace) -> int:
     sheet = json.loads(path.read_text(encoding="utf-8"))
     missing = [i["item"] for i in sheet if i.get("verdict") not in VERDICTS]
     if missing:
-        print(f"{path}: items without a verdict ({', '.join(VERDICTS)}): {missing[:20]}", file=sys.stderr)
+        print(
+            f"{path}: items without a verdict ({', '.join(VERDICTS)}): {missing[:20]}",
+            file=sys.stderr,
+        )
         return 1
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     labels: Counter[str] = Counter()
@@ -262,7 +268,9 @@ def tally(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run_p = sub.add_parser("run", help="ingest, synthesize, write the judging sheet")
     run_p.add_argument("folder")

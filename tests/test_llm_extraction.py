@@ -204,7 +204,7 @@ def test_dry_run_and_cli(icp, tmp_path, mock, monkeypatch):
     assert (
         code == 0
         and data["engine"] == "openai:gpt-4o-mini"
-        and data["prompt_version"] == "extract_evidence@1.1"
+        and data["prompt_version"] == "extract_evidence@1.2"
     )
     assert data["usage"]["calls"] == 1
 

@@ -116,8 +116,14 @@ def test_headings_and_label_lines_are_context_never_evidence(tmp_path, embedder)
     doc = load(write(tmp_path / "harlow-foods_notes.md", NOTES)).documents[0]
     evidence = OfflineExtractor(embedder).extract(doc)
     quotes = [e.quote for e in evidence]
-    assert not any(q.lstrip().startswith("#") or "**Date:**" in q or "Attendees" in q for q in quotes)
-    assert any("Intercompany eliminations" in e.quote and e.kind == EvidenceKind.pain for e in evidence if e.is_claim)
+    assert not any(
+        q.lstrip().startswith("#") or "**Date:**" in q or "Attendees" in q for q in quotes
+    )
+    assert any(
+        "Intercompany eliminations" in e.quote and e.kind == EvidenceKind.pain
+        for e in evidence
+        if e.is_claim
+    )
 
 
 ECHOES = """Sam: What made you start looking for something new?

@@ -3,12 +3,15 @@ completeness, 1–5, from the cited quotes only. Never part of the default test 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from agent.config import Settings
 from agent.errors import UsageError
+from agent.ingest.people import name_parts
+from agent.ingest.redaction import Placeholders, outgoing_redactor
 from agent.qa.models import Answer
 
 
@@ -19,7 +22,11 @@ class Judgement(BaseModel):
     rationale: str
 
 
-def judge(answer: Answer, settings: Settings, llm: Any = None) -> Judgement | None:
+def judge(
+    answer: Answer, settings: Settings, llm: Any = None, names: Iterable[str] = ()
+) -> Judgement | None:
+    """Grade one answer. What is sent is redacted like every other outgoing text (`names`: the
+    person names the research reveals; the answer's speakers are always included)."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from agent.llm import chat_model, strict_schema, structured_call
@@ -31,7 +38,17 @@ def judge(answer: Answer, settings: Settings, llm: Any = None) -> Judgement | No
         )
     prompt = load_prompt("judge_answer")
     citations = "\n".join(f"[{c.number}] {c.quote}" for c in answer.citations) or "(none)"
-    system, user = prompt.render(question=answer.question, answer=answer.text, citations=citations)
+    question, text = answer.question, answer.text
+    placeholders = Placeholders()
+    redactor = outgoing_redactor(settings)
+    if redactor is not None:
+        if settings.redact_names:
+            speakers = [c.speaker for c in answer.citations] + [p.speaker for p in answer.retrieval]
+            redactor.add_names([*names, *(n for s in speakers if s for n in name_parts(s))])
+        question, text, citations = (
+            redactor(value, placeholders) for value in (question, text, citations)
+        )
+    system, user = prompt.render(question=question, answer=text, citations=citations)
     reply = structured_call(
         llm if llm is not None else chat_model(settings),
         settings,
@@ -45,6 +62,7 @@ def judge(answer: Answer, settings: Settings, llm: Any = None) -> Judgement | No
         judgement = Judgement.model_validate(reply.data)
     except ValidationError:
         return None
+    judgement.rationale = placeholders.restore(judgement.rationale)
     for field in ("groundedness", "relevance", "completeness"):
         setattr(judgement, field, max(1, min(5, getattr(judgement, field))))
     return judgement

@@ -361,18 +361,20 @@ def _qa_metrics(
     llm: Any,
     judge: bool = False,
 ) -> dict[str, Metric]:
+    from agent.ingest.people import people_in
     from agent.qa.answer import answer_question
 
     prefix = corpus.sources.name + "/"
     hits = answerable = 0
     refused = unanswerable = 0
     judgements = []
+    names = people_in(workspace.catalog.documents()) if judge and settings.redact_names else set()
     for pair in corpus.gold.qa:
         result = answer_question(pair.question, workspace, settings, embedder, llm=llm)
         if judge and pair.answerable and result.answered:
             from agent.evaluation.judge import judge as grade
 
-            verdict = grade(result, settings, llm)
+            verdict = grade(result, settings, llm, names=names)
             if verdict is not None:
                 judgements.append(verdict)
         cited = [c.source.removeprefix(prefix) for c in result.citations[:5]]

@@ -20,8 +20,11 @@ from pydantic import BaseModel, ValidationError
 from agent.config import Settings
 from agent.errors import ModelError
 from agent.extract.grounding import locate_quote
+from agent.extract.injection import as_data
 from agent.extract.lexicon import load_lexicon
 from agent.extract.windows import Window, build_windows
+from agent.ingest.people import people_in
+from agent.ingest.redaction import REDACTION_VERSION, Placeholders, Redactor, outgoing_redactor
 from agent.llm import Reply, Usage, message_tokens, strict_schema, structured_call
 from agent.prompts import load_prompt
 from agent.schema import (
@@ -111,6 +114,8 @@ class LLMExtractor:
         self.reask = load_prompt("reask_ungrounded")
         self.schema = strict_schema(ExtractionOutput)
         self.engine = f"openai:{settings.model}"
+        self._outgoing_redactor: Redactor | None = None  # built on first use
+        self._redactor_ready = False
 
     @property
     def fingerprint(self) -> str:
@@ -146,31 +151,39 @@ class LLMExtractor:
         return packs
 
     def messages(self, pack: list[Part]) -> tuple[str, str]:
+        system, user, _ = self.render(pack)
+        return system, user
+
+    def render(self, pack: list[Part]) -> tuple[str, str, Placeholders]:
+        """The prompt for a pack, and the placeholders its redacted values went out as. Account
+        names and speaker labels are escaped as data inside the research delimiters."""
         definitions = "\n".join(
             f"- {kind}: {text}" for kind, text in load_lexicon().definitions.items()
         )
+        placeholders = Placeholders()
         sections = []
         for number, part in enumerate(pack, start=1):
             doc = part.doc
-            header = (
-                f"### Document D{number} — {doc.kind.value}, account: {doc.account or 'unknown'}"
-            )
-            sections.append(f"{header}\n{self._outgoing(doc, part.window.text)}")
-        kinds = {part.doc.kind.value for part in pack}
-        accounts = {part.doc.account or "unknown" for part in pack}
-        return self.prompt.render(
-            definitions=definitions,
-            source_kind=kinds.pop() if len(kinds) == 1 else "mixed (see each document)",
-            account=accounts.pop() if len(accounts) == 1 else "several (see each document)",
-            transcript="\n\n".join(sections),
-        )
+            account = as_data(doc.account) if doc.account else "unknown"
+            header = f"### Document D{number} — {doc.kind.value}, account: {account}"
+            sections.append(self._outgoing(doc, f"{header}\n{part.window.text}", placeholders))
+        system, user = self.prompt.render(definitions=definitions, transcript="\n\n".join(sections))
+        return system, user, placeholders
 
-    def _outgoing(self, doc: SourceDocument, text: str) -> str:
-        if not self.settings.effective_redact_pii:
+    def _outgoing(self, doc: SourceDocument, text: str, placeholders: Placeholders) -> str:
+        redactor = self._redactor()
+        if redactor is None:
             return text
-        from agent.ingest.redaction import person_names, redact
+        if self.settings.redact_names:
+            redactor.add_names(people_in([doc]))
+        return redactor(text, placeholders)
 
-        return redact(text, person_names(doc.speakers) if self.settings.redact_names else []).text
+    def _redactor(self) -> Redactor | None:
+        if not self._redactor_ready:
+            known = self.catalog.documents() if self.catalog is not None else []
+            self._outgoing_redactor = outgoing_redactor(self.settings, known)
+            self._redactor_ready = True
+        return self._outgoing_redactor
 
     def estimate(self, docs: list[SourceDocument]) -> tuple[int, int]:
         """(prompt tokens, calls) for the packs not cached yet."""
@@ -186,7 +199,7 @@ class LLMExtractor:
         parts = "|".join(
             f"{hashlib.sha256(p.doc.text.encode()).hexdigest()}:{p.window.digest}" for p in pack
         )
-        raw = f"{parts}|{self.prompt.key}|{self.reask.key}|{self.settings.model}|{self.settings.structured_output}|{self.settings.effective_redact_pii}"
+        raw = f"{parts}|{self.prompt.key}|{self.reask.key}|{self.settings.model}|{self.settings.structured_output}|{self.settings.effective_redact_pii}|{self.settings.redact_names}|{REDACTION_VERSION}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def _cached(self, key: str) -> str | None:
@@ -227,11 +240,13 @@ class LLMExtractor:
                 True,
             )
         spent = {"calls": 0, "input_tokens": 0, "output_tokens": 0}
-        output, conversation = self._ask(pack, spent)
+        output, conversation, placeholders = self._ask(pack, spent)
         evidence, ungrounded = self._ground(pack, output)
         dropped = [0] * len(pack)
         if ungrounded:
-            retried = self._reask_ungrounded(pack, output, ungrounded, conversation, spent)
+            retried = self._reask_ungrounded(
+                pack, output, ungrounded, conversation, spent, placeholders
+            )
             again, still = self._ground(pack, retried)
             before = {doc_id: len(items) for doc_id, items in evidence.items()}
             for item in ungrounded:  # count per document what the re-ask did not repair
@@ -258,10 +273,13 @@ class LLMExtractor:
         names = sorted({p.doc.source for p in pack})
         return names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1} more)"
 
-    def _ask(self, pack: list[Part], spent: dict[str, int]) -> tuple[ExtractionOutput, list[Any]]:
+    def _ask(
+        self, pack: list[Part], spent: dict[str, int]
+    ) -> tuple[ExtractionOutput, list[Any], Placeholders]:
+        """The model's items for a pack, with redacted values restored in quotes and summaries."""
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-        system, user = self.messages(pack)
+        system, user, placeholders = self.render(pack)
         conversation: list[Any] = [SystemMessage(system), HumanMessage(user)]
         estimated = message_tokens(self.settings.model, system, user)
         last_output = ""
@@ -274,12 +292,12 @@ class LLMExtractor:
                 if halves is not None:
                     items: list[ExtractedItem] = []
                     for offset, half in halves:
-                        output, _ = self._ask(half, spent)
+                        output, _, _ = self._ask(half, spent)
                         items.extend(
                             i.model_copy(update={"document": i.document + offset})
                             for i in output.items
                         )
-                    return ExtractionOutput(items=items), conversation
+                    return ExtractionOutput(items=items), conversation, placeholders
                 raise ModelError(
                     f"{self._source(pack)}: the model's answer was cut off (finish_reason=length) even for a single turn; raise the model's output limit or lower ICP_WINDOW_TOKENS",
                     attempts=attempt,
@@ -290,7 +308,7 @@ class LLMExtractor:
                 try:
                     output = ExtractionOutput.model_validate(reply.data)
                     conversation.append(AIMessage(reply.text))
-                    return output, conversation
+                    return _restored(output, placeholders), conversation, placeholders
                 except ValidationError as exc:
                     problem = f"the JSON does not match the schema: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
             conversation += [
@@ -349,11 +367,14 @@ class LLMExtractor:
         ungrounded: list[ExtractedItem],
         conversation: list[Any],
         spent: dict[str, int],
+        placeholders: Placeholders,
     ) -> ExtractionOutput:
         from langchain_core.messages import HumanMessage
 
+        redactor = self._redactor()
+        quotes = "\n".join(f"- (D{item.document}) {item.quote}" for item in ungrounded)
         _system, user = self.reask.render(
-            quotes="\n".join(f"- (D{item.document}) {item.quote}" for item in ungrounded)
+            quotes=redactor(quotes, placeholders) if redactor else quotes
         )
         estimated = sum(
             message_tokens(self.settings.model, str(m.content), "") for m in conversation
@@ -365,7 +386,7 @@ class LLMExtractor:
         if reply.data is None:
             return ExtractionOutput(items=kept)
         try:
-            again = ExtractionOutput.model_validate(reply.data)
+            again = _restored(ExtractionOutput.model_validate(reply.data), placeholders)
         except ValidationError:
             return ExtractionOutput(items=kept)
         known = {(i.document, i.kind, i.quote) for i in kept}
@@ -463,6 +484,24 @@ def _halves(pack: list[Part]) -> list[tuple[int, list[Part]]] | None:
             )
         )
     return halves
+
+
+def _restored(output: ExtractionOutput, placeholders: Placeholders) -> ExtractionOutput:
+    """Items with the values behind placeholders put back: quotes then match the original
+    text exactly, and summaries read as the user's own research."""
+    if not placeholders.values:
+        return output
+    return ExtractionOutput(
+        items=[
+            item.model_copy(
+                update={
+                    "quote": placeholders.restore(item.quote),
+                    "summary": placeholders.restore(item.summary),
+                }
+            )
+            for item in output.items
+        ]
+    )
 
 
 def dedupe(evidence: list[Evidence]) -> list[Evidence]:

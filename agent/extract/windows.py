@@ -1,22 +1,16 @@
 """What the LLM reads: token-bounded windows of whole customer turns, with instruction-like
-text (prompt injection) removed before it is sent."""
+text and prompt markup (prompt injection, `agent.extract.injection`) removed before it is
+sent, and speaker labels escaped as data."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
+from agent.extract.injection import ROLE_WORDS, as_data, instruction_spans, is_instruction, without
 from agent.schema import SourceDocument, SourceKind, SpeakerRole
 from agent.textspans import split_sentences
 from agent.tokens import count_tokens
-
-INJECTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.?!\n]{0,40}\b(previous|prior|above|earlier|all|your|the)\b[^.?!\n]{0,20}\b(instructions?|prompts?|rules|directions)\b"
-    r"|\b(system prompt|you are now|act as (an?|the) (ai|assistant|model)|as an ai language model|new instructions:)",
-    re.IGNORECASE,
-)
-REMOVED = "[instruction-like text removed]"
 
 
 @dataclass
@@ -35,14 +29,17 @@ class Window:
 
 
 def injection_spans(doc: SourceDocument) -> list[tuple[int, int]]:
-    """Sentences that try to instruct a model; they are data and are never sent or quoted."""
-    spans = []
+    """Text that tries to instruct a model; it is data and is never sent or quoted. A turn whose
+    speaker label is itself an instruction or a chat role ("SYSTEM") goes whole."""
+    spans: list[tuple[int, int]] = []
     for turn in doc.turns or []:
-        for a, b in split_sentences(doc.text, turn.start, turn.end):
-            if INJECTION.search(doc.text[a:b]):
-                spans.append((a, b))
+        label = (turn.speaker or "").strip(" *_#").lower()
+        if turn.speaker and (label in ROLE_WORDS or is_instruction(turn.speaker)):
+            spans.append((turn.start, turn.end))
+        else:
+            spans.extend(instruction_spans(doc.text, turn.start, turn.end))
     if not doc.turns:
-        spans = [(a, b) for a, b in split_sentences(doc.text) if INJECTION.search(doc.text[a:b])]
+        spans = instruction_spans(doc.text)
     return spans
 
 
@@ -57,22 +54,16 @@ def _turn_units(doc: SourceDocument) -> list[tuple[int, int, str]]:
         (
             t.start,
             t.end,
-            f"{t.speaker}: " if t.speaker and doc.kind == SourceKind.transcript else "",
+            f"{as_data(t.speaker, 60)}: "
+            if t.speaker and doc.kind == SourceKind.transcript
+            else "",
         )
         for t in turns
     ]
 
 
 def _render(doc: SourceDocument, start: int, end: int, removed: list[tuple[int, int]]) -> str:
-    pieces = []
-    cursor = start
-    for a, b in removed:
-        if a >= start and b <= end:
-            pieces.append(doc.text[cursor:a])
-            pieces.append(REMOVED)
-            cursor = b
-    pieces.append(doc.text[cursor:end])
-    return "".join(pieces)
+    return without(doc.text, start, end, removed)
 
 
 def build_windows(doc: SourceDocument, max_tokens: int, model: str | None = None) -> list[Window]:

@@ -17,8 +17,9 @@ from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.chunking import chunk_document
 from agent.ingest.discover import discover
 from agent.ingest.loader import LoadedFile, file_identity, load_file
+from agent.ingest.people import people_in
 from agent.ingest.rawfile import RawFile, read_raw
-from agent.ingest.redaction import person_names, redact
+from agent.ingest.redaction import Redactor, outgoing_redactor
 from agent.schema import SourceDocument, SourceKind
 from agent.store import FileEntry, Workspace
 from agent.store.catalog import now
@@ -196,12 +197,13 @@ def ingest_paths(
     directory = known_accounts(workspace)
     for item in loaded:  # CRM rows and front matter first: they name accounts for the rest
         directory.add_documents(item.documents)
+    redactor = _outgoing_redactor(loaded, workspace, embedder, settings)
     for item in loaded:
         for doc in item.documents:
             attribute(doc, directory, item.raw.path.stem)
         result = pending[item.raw.source]
         try:
-            _store(item, workspace, embedder, settings, result, on_wait)
+            _store(item, workspace, embedder, settings, result, on_wait, redactor)
         except Exception as exc:
             result.status = "failed"
             result.error = f"could not be stored ({type(exc).__name__}: {exc})"
@@ -216,19 +218,19 @@ def _store(
     settings: Settings,
     result: FileResult,
     on_wait,
+    redactor: Redactor | None = None,
 ) -> None:
     documents = item.documents
     chunks = [c for doc in documents for c in chunk_document(doc, settings.chunk_tokens)]
     local_texts = [c.text for c in chunks]
-    outgoing = local_texts
-    if settings.effective_redact_pii and settings.external_endpoint:
-        names_by_doc = {
-            d.doc_id: person_names(d.speakers) if settings.redact_names else [] for d in documents
-        }
-        outgoing = [redact(c.text, names_by_doc.get(c.doc_id, [])).text for c in chunks]
-    # Only what leaves the machine is redacted: text sent to OpenAI embeddings and the copy
-    # stored on a Chroma server. The local catalog keeps the original for exact quotes.
-    vectors = embedder.embed(outgoing if settings.embeddings == "openai" else local_texts)
+    # Only what leaves the machine is redacted: OpenAI embeddings redact what they send, and
+    # the copy stored on a Chroma server is redacted here. The catalog keeps the original.
+    vectors = embedder.embed(local_texts)
+    stored_texts = (
+        [redactor(text) for text in local_texts]
+        if redactor and settings.chroma_url
+        else local_texts
+    )
     accounts = sorted({d.account for d in documents if d.account})
     entry = FileEntry(
         file_id=file_identity(item.raw),
@@ -243,13 +245,29 @@ def _store(
         warnings=item.warnings,
         ingested_at=now(),
     )
-    workspace.store_file(
-        entry, documents, chunks, vectors, outgoing if settings.chroma_url else local_texts, on_wait
-    )
+    workspace.store_file(entry, documents, chunks, vectors, stored_texts, on_wait)
     result.kind = entry.kind
     result.documents = len(documents)
     result.chunks = len(chunks)
     result.accounts = accounts
+
+
+def _outgoing_redactor(
+    loaded: list[LoadedFile], workspace: Workspace, embedder, settings: Settings
+) -> Redactor | None:
+    """The redactor for this batch's Chroma-server copy; with names on, it and the embedder
+    know every name the workspace and this batch reveal (a name in one file is redacted in all)."""
+    if not (settings.effective_redact_pii and settings.external_endpoint):
+        return None
+    documents = [d for item in loaded for d in item.documents]
+    if settings.redact_names:
+        documents = workspace.catalog.documents() + documents
+    redactor = outgoing_redactor(settings, documents)
+    if redactor is not None and settings.redact_names:
+        from agent.embeddings import share_names
+
+        share_names(embedder, people_in(documents))
+    return redactor
 
 
 def _finish(

@@ -10,7 +10,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from agent.config import Settings
+from agent.embeddings import share_names
 from agent.extract.grounding import locate_quote
+from agent.extract.injection import as_data, instruction_spans, without
+from agent.ingest.people import people_in
+from agent.ingest.redaction import Placeholders, Redactor, outgoing_redactor
 from agent.qa.aggregates import try_aggregate
 from agent.qa.models import Answer, Citation, Filters, Passage
 from agent.qa.retrieval import retrieve
@@ -275,6 +279,11 @@ def extractive(
     )
 
 
+def _header(value: str) -> str:
+    """An account or file name in a passage header: data, and no parenthesis to end it early."""
+    return as_data(value).replace("(", "[").replace(")", "]")
+
+
 def _texts(workspace: Workspace, passages: list[Passage]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for passage in passages:
@@ -293,24 +302,33 @@ def with_llm(
     embedder: Any,
     llm: Any,
     history: list[tuple[str, str]] | None,
+    redactor: Redactor | None = None,
 ) -> Answer:
+    """An answer written by the model from the retrieved passages. What is sent is filtered for
+    instructions and redacted (`redactor`); placeholders in the answer are mapped back."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
     from agent.llm import chat_model, strict_schema, structured_call
     from agent.prompts import load_prompt
 
     prompt = load_prompt("answer_question")
+    texts = _texts(workspace, passages)
+    removed = {
+        p.chunk_id: instruction_spans(texts[p.doc_id], p.start, p.end) for p in passages
+    }  # passages get the same filter as extraction windows
     numbered = "\n\n".join(
-        f"[{i}] ({p.account or 'unknown account'}, {p.source})\n{p.text}"
+        f"[{i}] ({_header(p.account or 'unknown account')}, {_header(p.source)})\n"
+        + without(texts[p.doc_id], p.start, p.end, removed[p.chunk_id])
         for i, p in enumerate(passages, start=1)
     )
     past = "\n".join(f"Q: {q}" for q, _ in (history or [])[-4:]) or "(none)"
-    outgoing = numbered
-    if settings.effective_redact_pii:
-        from agent.ingest.redaction import redact
-
-        outgoing = redact(numbered).text
-    system, user = prompt.render(question=question, history=past, passages=outgoing)
+    placeholders = Placeholders()
+    if redactor is not None:  # one set of placeholders for the question and the passages
+        question_out = redactor(question, placeholders)
+        past, numbered = redactor(past, placeholders), redactor(numbered, placeholders)
+    else:
+        question_out = question
+    system, user = prompt.render(question=question_out, history=past, passages=numbered)
     model = llm if llm is not None else chat_model(settings)
     engine = f"openai:{settings.model}"
     reply = structured_call(
@@ -324,7 +342,6 @@ def with_llm(
         parsed = LLMAnswer.model_validate(reply.data) if reply.data is not None else None
     except ValidationError:
         parsed = None
-    texts = _texts(workspace, passages)
     if parsed is None:
         answer = extractive(question, resolved, passages, workspace, embedder)
         answer.text += "\n(The model's answer was unusable; this is the extractive answer.)"
@@ -336,7 +353,12 @@ def with_llm(
             rejected += 1  # points outside the retrieved set
             continue
         passage = passages[cited.number - 1]
-        span = locate_quote(texts[passage.doc_id], [(passage.start, passage.end)], cited.quote)
+        span = locate_quote(
+            texts[passage.doc_id],
+            [(passage.start, passage.end)],
+            placeholders.restore(cited.quote),
+            removed[passage.chunk_id],
+        )
         if span is None:
             rejected += 1
             continue
@@ -348,7 +370,9 @@ def with_llm(
             )
     valid = {c.number for c in citations}
     text = re.sub(
-        r"\[(\d+)\]", lambda m: m.group(0) if int(m.group(1)) in valid else "", parsed.answer
+        r"\[(\d+)\]",
+        lambda m: m.group(0) if int(m.group(1)) in valid else "",
+        placeholders.restore(parsed.answer),
     ).strip()
     if not parsed.answered or not citations:
         reason = "Not enough evidence in the research to answer this."
@@ -384,6 +408,9 @@ def answer_question(
 ) -> Answer:
     """Answer one question (a follow-up is resolved against `history`: (question, resolved) pairs)."""
     resolved = resolve_follow_up(question, history)
+    names_on = settings.redact_names and settings.effective_redact_pii
+    known = workspace.catalog.documents() if names_on else []
+    share_names(embedder, people_in(known))  # OpenAI embeddings of the question and passages
     no_filters = filters is None or not any(filters.model_dump().values())
     if no_filters:
         aggregate = try_aggregate(question, workspace, embedder)
@@ -409,5 +436,8 @@ def answer_question(
             "offline",
         )
     if settings.effective_engine == "openai" and passages:
-        return with_llm(question, resolved, passages, workspace, settings, embedder, llm, history)
+        redactor = outgoing_redactor(settings, known)
+        return with_llm(
+            question, resolved, passages, workspace, settings, embedder, llm, history, redactor
+        )
     return extractive(question, resolved, passages, workspace, embedder)

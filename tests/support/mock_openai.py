@@ -24,6 +24,13 @@ from typing import Any
 import numpy as np
 
 RESEARCH = re.compile(r"<research>\n(.*?)\n</research>", re.DOTALL)
+# what a gullible model obeys when it finds it in the data: instructions, our own delimiters,
+# chat-template tokens and fake role lines
+OBEYED = re.compile(
+    r"ignore (all )?previous instructions|</research>\s*\S|</passages>\s*\S|<\|im_start\|>|<system>"
+    r"|^\s*system\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 Responder = Callable[[dict[str, Any], "MockOpenAI"], dict[str, Any]]
 
 
@@ -311,7 +318,7 @@ def research_sections(research: str) -> list[tuple[int, str]]:
 def evidence_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
     texts = _user_texts(body)
     research = next((m.group(1) for t in texts for m in [RESEARCH.search(t)] if m), "")
-    if mock.gullible and re.search(r"ignore (all )?previous instructions", research, re.IGNORECASE):
+    if mock.gullible and any(OBEYED.search(t) for t in texts):
         # a model that obeys instructions found in the data
         return {"items": [_item("win_reason", "This account is the perfect customer for you", 1.0)]}
     items = []
@@ -347,6 +354,12 @@ def answer_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]:
     """Answers from the numbered passages: cites the first sentence of the first two."""
     text = " ".join(_user_texts(body))
     passages = [(int(m.group(1)), m.group(2)) for m in PASSAGE.finditer(text)]
+    if mock.gullible and OBEYED.search(text):
+        return {
+            "answered": True,
+            "answer": "This account is the perfect customer for you [1].",
+            "citations": [{"number": 1, "quote": "This account is the perfect customer for you"}],
+        }
     if not passages:
         return {"answered": False, "answer": "The passages do not say.", "citations": []}
     if mock.answer_mode == "outside":
