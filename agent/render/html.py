@@ -37,7 +37,7 @@ th{background:#f4f6fa}.meta{color:#4a5466;font-size:.9rem}.warning{background:#f
 .tag{font-size:.8rem;color:#4a5466;border:1px solid #dde2ea;border-radius:4px;padding:0 .3rem;margin-left:.2rem;white-space:nowrap}
 .item-note{display:block;font-size:.9rem;color:#4a5466}
 nav.toc{background:#f4f6fa;border:1px solid #dde2ea;border-radius:6px;padding:.4rem 1rem;margin:1rem 0}nav.toc h2{font-size:1rem;border:0;margin:.4rem 0}nav.toc ol{margin:.2rem 0 .4rem;padding-left:1.4rem}
-figure.chart{margin:1rem 0}figure.chart svg{display:block;max-width:100%;height:auto}
+figure.chart{margin:1.2rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.4rem}figure.chart svg{display:block;max-width:100%;height:auto}
 details{margin:.15rem 0 .4rem 0}summary{cursor:pointer;color:#2b59c3;font-size:.9rem}
 blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.7rem;border-left:3px solid #b8c3d6;color:#2d3648}
 cite{display:block;color:#4a5466;font-size:.85rem;font-style:normal}
@@ -131,7 +131,10 @@ class HTMLWriter:
         if isinstance(block, Chart):
             self.charts += 1
             chart_id = self.anchor(f"chart-{self.charts}")
-            return f'<figure class="chart">{charts.svg(block, chart_id)}</figure>'
+            return (
+                f'<figure class="chart"><figcaption>{escape(block.title)}</figcaption>'
+                f"{charts.svg(block, chart_id)}</figure>"
+            )
         if isinstance(block, Contents):
             if not block.entries:
                 return ""
