@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from agent.render import labels
 from agent.render.blocks import (
     Bullets,
     Chart,
@@ -26,18 +27,17 @@ _SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Bare web addresses: GitHub links them on its own, so their `:` and `.` are escaped.
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)(:|\.)")
-_EMAIL_AT = re.compile(r"(?<=\w)@(?=\w)")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)")
 
 
 def text(value: str, line_start: bool = True) -> str:
     """Plain text as inert Markdown: one line, markup characters escaped, no autolinks.
     `line_start`: the text may begin a line or follow a list marker (`1.` `-` `#` escaped)."""
-    flat = " ".join(value.split())
+    # GitHub links an e-mail address whatever is escaped in it, and it is personal: masked
+    flat = " ".join(labels.without_emails(value).split())
     flat = _SPECIAL.sub(r"\\\1", flat)
     flat = _ENTITY.sub(r"\\&", flat)
     flat = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
-    flat = _EMAIL_AT.sub(r"\\@", flat)
     if not line_start:
         return flat
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
