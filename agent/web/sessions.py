@@ -116,14 +116,15 @@ class DraftSession:
 
     def progress(self) -> dict[str, Any]:
         by_source = {r.source: r for r in self.results}
-        files = [
-            _file_row(u.name, u.source, by_source.pop(u.source, None), u.pasted)
-            for u in self.uploads
-        ]
-        files += [
-            {"name": r["name"], "source": r["name"], "status": "not research", "error": r["reason"]}
-            for r in self.rejected
-        ]
+        left_out = {r["source"]: r["reason"] for r in self.rejected}
+        files = []
+        for upload in self.uploads:
+            row = _file_row(
+                upload.name, upload.source, by_source.pop(upload.source, None), upload.pasted
+            )
+            if upload.source in left_out:
+                row.update(status="not research", error=left_out[upload.source])
+            files.append(row)
         files += [_file_row(r.source, r.source, r) for r in by_source.values()]
         return {
             "id": self.id,
@@ -241,7 +242,7 @@ class DraftStore:
         self.llm = llm
         self.root = root or drafts_root()
         self._drafts: dict[str, DraftSession] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="icp-draft")
         self._loaded = False
 
@@ -386,11 +387,15 @@ class DraftStore:
             path = session.folder / upload.path
             if upload.pasted or path.suffix.lower() in CHECKED_SUFFIXES:
                 text = path.read_bytes().decode("utf-8", errors="replace")
+                if not text.strip():  # the loader says "empty" in its own words
+                    kept.append(upload)
+                    continue
                 verdict = research_check.check(text)
                 if not verdict.ok:
                     session.rejected.append(
                         {
                             "name": upload.name,
+                            "source": upload.source,
                             "reason": verdict.message[:1].upper() + verdict.message[1:],
                         }
                     )
