@@ -320,7 +320,7 @@ def test_oversize_uploads_are_refused_with_413(embedder, tmp_path):
         assert pasted.status_code == 413 and "pasted text" in pasted.json()["detail"]
         many = [("files", (f"f{i}.txt", b"x" * 9_000, "text/plain")) for i in range(250)]
         total = client.post("/api/drafts", files=many, headers=headers)  # 2.2 MB > 1 MB + overhead
-        assert total.status_code == 413 and "1 MB per request" in total.json()["detail"]
+        assert total.status_code == 413 and "1 MB per draft" in total.json()["detail"]
 
         def unannounced():  # no Content-Length: the body is counted as it streams in
             yield b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n'
@@ -332,8 +332,9 @@ def test_oversize_uploads_are_refused_with_413(embedder, tmp_path):
             content=unannounced(),
             headers={**headers, "Content-Type": "multipart/form-data; boundary=b"},
         )
-        assert streamed.status_code == 413 and "per request" in streamed.json()["detail"]
-        assert not list(app.state.served.drafts.root.iterdir())
+        assert streamed.status_code == 413 and "per draft" in streamed.json()["detail"]
+        root = app.state.served.drafts.root
+        assert not root.exists() or not list(root.iterdir())  # nothing was stored
 
 
 def test_state_changing_requests_need_the_csrf_token_and_same_origin(embedder, tmp_path):
@@ -520,7 +521,7 @@ def test_a_paste_of_two_transcripts_is_split_shown_first_and_kept_apart(embedder
         headers = csrf(client)
         preview = client.post("/api/paste/split", json={"text": TWO}, headers=headers).json()
         assert [p["name"] for p in preview["pieces"]] == ["pasted-1.txt", "pasted-2.txt"]
-        assert "2 transcripts" in preview["html"] and "Priya Nair" in preview["html"]
+        assert "2 transcripts" in preview["html"] and "separator line" in preview["html"]
         created = client.post("/api/drafts", data={"text": TWO}, headers=headers)
         progress = wait_for(client, created.json()["id"])
         assert progress["step"] == "done", progress

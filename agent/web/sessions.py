@@ -87,6 +87,7 @@ class DraftSession:
     error: str | None = None
     created_at: float = field(default_factory=time.time)
     used_at: float = field(default_factory=time.time)
+    workspace_name: str = "ws"  # a rebuild gets a fresh folder (Chroma caches clients by path)
     restarted: bool = False  # loaded unfinished after a restart, not yet resumed
     resumed: bool = False
     _corpus: Corpus | None = None
@@ -99,10 +100,9 @@ class DraftSession:
     def corpus(self) -> Corpus:
         """The draft's workspace, opened when first read (after a restart too)."""
         if self._corpus is None:
-            settings = self.settings.model_copy(
-                update={"workspace": self.folder / "ws", "chroma_url": None}
-            )
-            self._corpus = Corpus(Workspace(self.folder / "ws", self.embedder_name), settings)
+            folder = self.folder / self.workspace_name
+            settings = self.settings.model_copy(update={"workspace": folder, "chroma_url": None})
+            self._corpus = Corpus(Workspace(folder, self.embedder_name), settings)
         return self._corpus
 
     def close(self) -> None:
@@ -165,6 +165,7 @@ class DraftSession:
             "error": self.error,
             "created_at": self.created_at,
             "used_at": self.used_at,
+            "workspace_name": self.workspace_name,
         }
         temp = self.folder / "draft.json.tmp"
         temp.write_text(json.dumps(meta), encoding="utf-8")
@@ -194,6 +195,7 @@ class DraftSession:
                 error=meta["error"],
                 created_at=meta["created_at"],
                 used_at=meta["used_at"],
+                workspace_name=meta.get("workspace_name", "ws"),
             )
             if session.step == "done":
                 session.draft = ICPDraft.model_validate_json(
@@ -369,7 +371,6 @@ class DraftStore:
         with self._lock:
             sessions = list(self._drafts.values())
         for session in sessions:
-            session.used_at = max(session.used_at, time.time() - 1)
             if session.folder.exists():
                 session.save()
             session.close()
@@ -416,7 +417,9 @@ class DraftStore:
             session.step = "synthesizing"
 
         session.close()
-        shutil.rmtree(session.folder / "ws", ignore_errors=True)  # a cut-short build starts over
+        if (session.folder / session.workspace_name).exists():  # a cut-short build starts over
+            shutil.rmtree(session.folder / session.workspace_name, ignore_errors=True)
+            session.workspace_name = f"ws-{secrets.token_hex(4)}"
         session.results, session.files_done, session.error, session.draft = [], 0, None, None
         corpus = session.corpus
         try:

@@ -303,8 +303,10 @@
   }
 
   function showNewest(element) {
+    // the newest answer's start at the top of the chat log (its end may run below)
     const log = $("chat-log");
-    log.scrollTop = log.scrollHeight;
+    const top = element.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop;
+    log.scrollTo({ top: Math.max(0, top - 8) });
     element.scrollIntoView({ block: "nearest" });
   }
 
