@@ -194,6 +194,10 @@ def test_paste_mode_single_transcript_is_all_hypothesis(icp):
     assert code == 0
     assert "Everything in this draft is a hypothesis" in out
     assert "Brookfield Tooling" in out and "## Segment 1" in out
+    # sections with nothing behind them say so in words, not with empty tables
+    assert "no deals in this research" in out
+    assert "No Sean Ellis answers in this research." in out
+    assert "| Value | Responses |" not in out
 
 
 def test_paste_mode_escapes_html(icp):

@@ -9,7 +9,7 @@ from html import escape
 
 from agent.render.blocks import Chart
 
-WIDTH = 560
+WIDTH = 480
 LABEL_HEIGHT = 22
 BAR_HEIGHT = 16
 BAR_GAP = 6
@@ -23,7 +23,7 @@ MARK = "#b42318"
 INK = "#1d2330"
 GREY = "#4a5466"
 FONT = "system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif"
-MAX_LABEL = 66
+MAX_LABEL = 56
 
 
 def _clip(text: str, limit: int) -> str:
@@ -76,16 +76,18 @@ def svg(chart: Chart, chart_id: str) -> str:
             parts.append(
                 f'<text x="{bar_room + 8:.0f}" y="{bar_top + 13}" fill="{INK}" font-size="13">{escape(cell.text)}</text>'
             )
-    if chart.marker:
+    if chart.marker:  # a reference line through the bars (not the labels), named below
         _column, fraction, label = chart.marker
         x = fraction * bar_room
+        for row_index in range(len(chart.rows)):
+            bar_top = legend + row_index * row_height + LABEL_HEIGHT
+            parts.append(
+                f'<line x1="{x:.0f}" y1="{bar_top - 3}" x2="{x:.0f}" y2="{bar_top + BAR_HEIGHT + 3}" '
+                f'stroke="{MARK}" stroke-width="2" stroke-dasharray="3 2"/>'
+            )
         bottom = legend + row_height * len(chart.rows)
         parts.append(
-            f'<line x1="{x:.0f}" y1="{legend + LABEL_HEIGHT - 2}" x2="{x:.0f}" y2="{bottom - ROW_GAP + 2}" '
-            f'stroke="{MARK}" stroke-width="2" stroke-dasharray="4 3"/>'
-        )
-        parts.append(
-            f'<text x="{x:.0f}" y="{bottom + 12}" fill="{MARK}" font-size="13" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{x:.0f}" y="{bottom + 8}" fill="{MARK}" font-size="13" text-anchor="middle">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

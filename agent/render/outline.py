@@ -360,7 +360,7 @@ class Outline:
         most = top[0][0] or 1
         rows = [
             ChartRow(
-                f"{label} — {labels.claim_kind(kind).lower()}, segment {index}",
+                f"{labels.claim_kind(kind)}, segment {index}: “{label}”",
                 [Cell(accounts / most, labels.plural(accounts, "account"))],
             )
             for accounts, _mentions, label, kind, index in top
@@ -391,15 +391,19 @@ class Outline:
                 f"{labels.plural(sum(corpus.documents.values()), 'document')}"
                 + (f" ({kinds})" if kinds else "")
                 + f" · {labels.plural(corpus.accounts, 'account')}, {corpus.accounts_with_evidence} with research evidence"
-                f" · evidence {labels.engine(draft.engine, draft.provenance.model)}"
                 f" · revisit by {labels.date(draft.revisit_on)}",
                 style="meta",
             )
         )
-        for warning in draft.warnings:
+        # what makes the whole draft a hypothesis comes first; other gaps follow the summary
+        first = [w for w in draft.warnings if "hypothesis" in w.lower()]
+        for warning in first:
             doc.add(Para(words(warning), style="warning"))
         doc.add(Heading(2, "Summary", "summary"))
         doc.add(Bullets([words(s) for s in draft.summary] or ["No segment could be formed yet."]))
+        for warning in draft.warnings:
+            if warning not in first:
+                doc.add(Para(words(warning), style="warning"))
         contents = Contents()
         doc.add(contents)
         doc.add(Heading(2, "Segments at a glance", "glance"))

@@ -215,11 +215,21 @@ def workspace_html(root: Path, files: list[FileEntry], versions: list[tuple[int,
     return f'{sources}<h3>ICP versions</h3><ul class="versions">{items}</ul>{compare}'
 
 
+def _pmf(value: object) -> str:
+    return (
+        "no answers"
+        if value is None
+        else f"{value:.0f}%"
+        if isinstance(value, float)
+        else str(value)
+    )
+
+
 def diff_html(diff: VersionDiff) -> str:
     head = (
         f"<p><strong>{escape(diff.from_version)} → {escape(diff.to_version)}</strong>: "
         f"accounts {diff.accounts[0]} → {diff.accounts[1]}, documents {diff.documents[0]} → {diff.documents[1]}, "
-        f"overall PMF {escape(str(diff.pmf_overall[0]))} → {escape(str(diff.pmf_overall[1]))}</p>"
+        f"overall PMF {escape(_pmf(diff.pmf_overall[0]))} → {escape(_pmf(diff.pmf_overall[1]))}</p>"
     )
     items = []
     for change in diff.segments:
