@@ -123,11 +123,17 @@ def test_markdown_and_html(sample_workspace, icp, tmp_path):
     ):
         assert heading in out
     assert (
-        "**FIRE criteria**" in out
-        and "**Lincoln Murphy's 7 criteria**" in out
-        and "**Messaging**" in out
+        "### FIRE criteria" in out
+        and "### Lincoln Murphy's 7 criteria" in out
+        and "### Messaging" in out
     )
     assert re.search(r"> “.+” — \*.+ · sources/", out)
+    # a contents list of links to the headings (GitHub's anchors), charts kept as tables
+    assert "**Contents**" in out and "1. [Segments at a glance](#segments-at-a-glance)" in out
+    assert "**Accounts and win rate per segment**" in out
+    # words for people, not internal names
+    for internal in ("win_loss", "wholesale_distribution", "buying_likelihood", "account(s)"):
+        assert internal not in out
     code, _, _ = icp(
         "synthesize", "-w", sample_workspace, "--no-extract", "-o", tmp_path / "icp.html"
     )
@@ -138,6 +144,10 @@ def test_markdown_and_html(sample_workspace, icp, tmp_path):
         and "<details>" in html
         and "<script" not in html
     )
+    # the same content: contents, the glance table, ideal-of-the-ideal, PMF and three charts
+    assert '<nav class="toc"' in html and 'href="#glance"' in html and 'id="glance"' in html
+    assert "The ideal of the ideal" in html and "Product-market fit survey" in html
+    assert html.count("<svg ") == 3 and "@media print" in html
 
 
 def test_new_research_makes_v2_and_diff_reports_it(copy_workspace, icp, tmp_path):
@@ -184,6 +194,10 @@ def test_paste_mode_single_transcript_is_all_hypothesis(icp):
     assert code == 0
     assert "Everything in this draft is a hypothesis" in out
     assert "Brookfield Tooling" in out and "## Segment 1" in out
+    # sections with nothing behind them say so in words, not with empty tables
+    assert "no deals in this research" in out
+    assert "No Sean Ellis answers in this research." in out
+    assert "| Value | Responses |" not in out
 
 
 def test_paste_mode_escapes_html(icp):

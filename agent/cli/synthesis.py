@@ -24,7 +24,7 @@ from agent.cli.options import (
     open_workspace,
     settings_from,
 )
-from agent.errors import SourceError, UsageError
+from agent.errors import ICPError, SourceError, UsageError
 
 out = Console()
 err = Console(stderr=True)
@@ -96,6 +96,12 @@ def synthesize(
         base_url=base_url,
     )
     ws = open_workspace(settings, must_exist=True)
+    if not ws.catalog.files():
+        ws.close()
+        raise ICPError(
+            f"the workspace {settings.workspace} has no research in it yet, so there is nothing "
+            "to synthesize: add transcripts, notes, surveys or CRM exports with `icp ingest PATH...`"
+        )
     with err.status("Extracting evidence and synthesizing…"):
         draft, created, report = synthesize_workspace(
             ws, settings, make_embedder(settings), extract_first=not no_extract
@@ -120,7 +126,10 @@ def draft(
     base_url: BaseUrl = None,
 ) -> None:
     """Paste mode: a draft ICP from one or a few transcripts, in a temporary workspace."""
+    import tempfile
+
     from agent.embeddings import make_embedder
+    from agent.ingest.paste_split import draft_inputs
     from agent.synthesize.runs import draft_from_inputs
 
     chosen = _format(fmt, out_path)
@@ -131,8 +140,20 @@ def draft(
         if not stdin_text.strip():
             raise UsageError("nothing on stdin: paste a transcript, e.g. `pbpaste | icp draft -`")
     settings = settings_from(engine=engine, model=model, base_url=base_url)
-    with err.status("Drafting…"):
-        result, ingest = draft_from_inputs(paths, stdin_text, settings, make_embedder(settings))
+    with tempfile.TemporaryDirectory(prefix="icp-paste-") as folder:
+        # several transcripts piped at once stay separate documents; non-research is left out
+        inputs = draft_inputs(paths, stdin_text, Path(folder))
+        paths, stdin_text, rejected = inputs.paths, inputs.stdin_text, inputs.rejected
+        if inputs.split:
+            err.print(
+                f"Read {len(inputs.split)} transcripts from stdin: " + ", ".join(inputs.split)
+            )
+        for line in rejected:
+            err.print(f"[bold red]Left out[/] {line}")
+        if not paths and stdin_text is None:
+            raise ICPError("this does not look like customer research, so no ICP was drafted")
+        with err.status("Drafting…"):
+            result, ingest = draft_from_inputs(paths, stdin_text, settings, make_embedder(settings))
     for failed in ingest.failed:
         err.print(f"[bold red]Skipped {failed.source}:[/] {failed.error}")
     for missing in ingest.missing:
@@ -142,7 +163,7 @@ def draft(
             ", ".join(paths) or "stdin", "nothing could be read, so there is nothing to draft from"
         )
     _emit(render(result, chosen), out_path)
-    if not ingest.ok:
+    if not ingest.ok or rejected:
         raise typer.Exit(1)
 
 

@@ -1,214 +1,484 @@
-"""The ICP document as an outline of blocks: the order and wording a PM would circulate."""
+"""The ICP document as an outline of blocks: the order and wording a PM would circulate.
+
+The Markdown, the standalone HTML and the web page all write this one outline, so they carry
+the same content; a new `ICPDraft` field is rendered by adding it here once. Sections with
+nothing behind them say so in words instead of showing an empty table."""
 
 from __future__ import annotations
 
-from agent.ingest.normalize import industry_label
-from agent.render.blocks import Bullets, Heading, Para, Quote, Section, Table
+import re
+
+from agent.render import labels
+from agent.render.blocks import (
+    Bullets,
+    Cell,
+    Chart,
+    ChartRow,
+    Contents,
+    Heading,
+    Item,
+    Para,
+    Quote,
+    Section,
+    Table,
+)
 from agent.schema.icp import Claim, EvidenceRef, ICPDraft, Role, Segment
 from agent.synthesize.hypotheses import hypothesis_label
 
-
-def _quote(ref: EvidenceRef) -> Quote:
-    who = ref.account or "unattributed"
-    return Quote(
-        text=ref.quote,
-        cite=f"{who} · {ref.source}",
-        doc_id=ref.doc_id,
-        start=ref.start,
-        end=ref.end,
-    )
-
-
-def _money(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value >= 1e6:
-        return f"${value / 1e6:.1f}M"
-    if value >= 1e3:
-        return f"${value / 1e3:.0f}k"
-    return f"${value:,.0f}"
+CLAIM_GROUPS = (
+    ("triggers", "Trigger events", "No trigger event named yet."),
+    ("pains", "Pains, ranked by how many accounts feel them", "No pain named yet."),
+    ("jobs", "Jobs to be done", None),
+    ("workarounds", "Current workarounds", None),
+    ("objections", "Objections", None),
+    ("why_they_buy", "Why they buy", None),
+)
+ROLES = ("economic_buyer", "champion", "end_user", "technical_evaluator", "blocker")
+PMF_BAR = 40.0  # Sean Ellis: 40% "very disappointed" is the usual bar
+TOP_THEMES = 8
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_ENGINE_WORDS = {
+    "engine: offline": "read offline (no language model)",
+    "engine: openai": "read by a language model",
+}
 
 
-def _pct(value: float | None, n: int | None = None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f}%" + (f" (n={n})" if n is not None else "")
+def words(text: str) -> str:
+    """Generated (not quoted) text in words for people: plurals and internal names fixed."""
+
+    def name(match: re.Match[str]) -> str:
+        code = match.group(0)
+        shown = labels.industry(code)
+        if shown != labels.humanize(code):
+            return shown  # an industry keeps its proper name
+        if code in labels.SOURCE_KINDS:
+            shown = labels.source_kind(code)
+        else:
+            shown = {**labels.ROLES, **labels.SCORE_BLOCKS}.get(code, shown)
+        return shown.lower() if match.start() > 0 else shown
+
+    for internal, shown in _ENGINE_WORDS.items():
+        text = text.replace(internal, shown)
+    return labels.fix_plurals(_SNAKE.sub(name, text))
 
 
-def _claim_line(claim: Claim) -> str:
-    parts = [f"{claim.label}", f"{claim.accounts} account{'s' if claim.accounts != 1 else ''}"]
-    if claim.cost:
-        unit = (
-            claim.cost.unit if not claim.cost.period else f"{claim.cost.unit}/{claim.cost.period}"
+class Outline:
+    """Builds the outline of one draft (quotes are numbered per draft for anonymous people)."""
+
+    def __init__(self, draft: ICPDraft) -> None:
+        self.draft = draft
+        self.citer = labels.Citer()
+
+    def quote(self, ref: EvidenceRef) -> Quote:
+        who = self.citer.who(ref.doc_id, ref.account, ref.speaker)
+        return Quote(
+            text=ref.quote,
+            cite=f"{who} · {ref.source}",
+            doc_id=ref.doc_id,
+            start=ref.start,
+            end=ref.end,
+            source=ref.source,
+            who=who,
         )
-        parts.append(f"typical cost {claim.cost.amount:g} {unit} (“{claim.cost.text}”)")
-    if claim.job_type:
-        parts.insert(1, claim.job_type.value)
-    line = " — ".join(parts[:1]) + " · " + " · ".join(parts[1:])
-    return line + (" · thin evidence" if claim.thin else "")
 
-
-def _claims(title: str, items: list[Claim], empty: str | None = None) -> list[object]:
-    if not items:
-        return [Para(empty, label=title, style="note")] if empty else []
-    return [
-        Para("", label=title),
-        Bullets([(_claim_line(c), [_quote(r) for r in c.evidence]) for c in items], ordered=True),
-    ]
-
-
-def _role_line(name: str, role: Role | None) -> tuple[str, list[Quote]] | None:
-    if role is None:
-        return None
-    titles = ", ".join(role.titles) if role.titles else "title not stated"
-    return (
-        f"{name}: {titles} ({role.accounts} account{'s' if role.accounts != 1 else ''})",
-        [_quote(r) for r in role.evidence],
-    )
-
-
-def segment_section(index: int, segment: Segment) -> Section:
-    section = Section()
-    tier = segment.tier.capitalize()
-    section.add(Heading(2, f"Segment {index}: {segment.name} — {tier}", anchor=segment.id))
-    if segment.hypothesis:
-        section.add(Para(f"{hypothesis_label()} {segment.hypothesis_reason}.", style="hypothesis"))
-    section.add(Para(segment.who, label="Who:"))
-    section.add(Para(segment.tier_reason, label=f"Tier — {tier}:"))
-    firmo = segment.firmographics
-    facts = []
-    if firmo.industries:
-        facts.append(
-            "industries "
-            + ", ".join(f"{industry_label(c.value)} ({c.accounts})" for c in firmo.industries[:4])
+    # -- segments ---------------------------------------------------------------------
+    def claim(self, claim: Claim) -> Item:
+        tags = [labels.plural(claim.accounts, "account")]
+        if claim.job_type:
+            tags.append(claim.job_type.value)
+        if claim.thin:
+            tags.append("thin evidence")
+        note = None
+        if claim.cost:
+            unit = claim.cost.unit + (f"/{claim.cost.period}" if claim.cost.period else "")
+            note = f"typical cost {claim.cost.amount:g} {unit} (“{claim.cost.text}”)"
+        return Item(
+            claim.label,
+            tags=tags,
+            note=note,
+            quotes=[self.quote(r) for r in claim.evidence],
+            css="claim",
         )
-    if firmo.size_bands:
-        facts.append("size " + ", ".join(f"{c.value} ({c.accounts})" for c in firmo.size_bands[:4]))
-    if firmo.employees_min is not None:
-        facts.append(f"{firmo.employees_min:,}–{firmo.employees_max:,} employees")
-    if firmo.revenue_min_usd is not None:
-        facts.append(f"revenue {_money(firmo.revenue_min_usd)}–{_money(firmo.revenue_max_usd)}")
-    if firmo.regions:
-        facts.append("regions " + ", ".join(f"{c.value} ({c.accounts})" for c in firmo.regions[:5]))
-    section.add(Para("; ".join(facts) or "not known", label="Firmographics:"))
-    tools = ", ".join(f"{c.value} ({c.accounts})" for c in segment.technographics.tools[:8])
-    section.add(Para(tools or "no stack data", label="Stack signals:"))
-    section.add(
-        Para(
-            ", ".join(segment.accounts),
-            label=f"Accounts ({len(segment.accounts)}, {segment.support.accounts} with research evidence):",
+
+    def role(self, name: str, role: Role) -> Item:
+        titles = ", ".join(labels.title(t) for t in role.titles) or "title not stated"
+        return Item(
+            f"{labels.role(name)}: {titles}",
+            tags=[labels.plural(role.accounts, "account")],
+            quotes=[self.quote(r) for r in role.evidence],
+            css="role",
         )
-    )
-    section.blocks += _claims("Trigger events", segment.triggers, "none evidenced yet")
-    section.blocks += _claims(
-        "Pains, ranked by how many accounts feel them", segment.pains, "none evidenced yet"
-    )
-    section.blocks += _claims("Jobs to be done", segment.jobs)
-    section.blocks += _claims("Current workarounds", segment.workarounds)
-    section.blocks += _claims("Objections", segment.objections)
-    section.blocks += _claims("Why they buy", segment.why_they_buy)
-    committee = segment.buying_committee
-    roles = [
-        _role_line("Economic buyer", committee.economic_buyer),
-        _role_line("Champion", committee.champion),
-        _role_line("End user", committee.end_user),
-        _role_line("Technical evaluator", committee.technical_evaluator),
-        _role_line("Blocker", committee.blocker),
-    ]
-    present = [r for r in roles if r]
-    if present:
-        section.add(Para("", label="Buying committee"), Bullets(present))  # type: ignore[arg-type]
-    outcomes = segment.outcomes
-    section.add(
-        Para(
-            f"won {outcomes.won} · expanded {outcomes.expanded} · lost {outcomes.lost} · churned {outcomes.churned} · open {outcomes.open}"
-            + (f" — win rate {segment.win_rate:.0%}" if segment.win_rate is not None else "")
-            + (
-                f"; ACV {_money(segment.acv_min)}–{_money(segment.acv_max)} (median {_money(segment.acv_median)})"
-                if segment.acv_median
-                else ""
-            ),
-            label="Deal outcomes:",
-        )
-    )
-    section.add(
-        Para(
-            f"{_pct(segment.pmf.very_disappointed_pct)} very disappointed (n={segment.pmf.n})"
-            if segment.pmf.n
-            else "no survey answers linked",
-            label="PMF (Sean Ellis):",
-        )
-    )
-    fire = segment.fire
-    section.add(
-        Para("", label="FIRE criteria"),
-        Bullets(
-            [
-                f"Fit: {'; '.join(fire.fit) or '—'}",
-                f"Intent: {'; '.join(fire.intent) or '—'}",
-                f"Recency: {fire.recency}",
-                f"Engagement: {'; '.join(fire.engagement) or '—'}",
-            ]
-        ),
-    )
-    if segment.criteria:
+
+    def segment(self, index: int, segment: Segment) -> Section:
+        section = Section(css="segment", anchor=f"segment-{index}")
+        tier = segment.tier.capitalize()
+        badges = [tier] + (["hypothesis"] if segment.hypothesis else [])
         section.add(
-            Para("", label="Lincoln Murphy's 7 criteria"),
-            Table(
-                ["Criterion", "Status", "Why"],
-                [[c.criterion, c.status, c.rationale] for c in segment.criteria],
-            ),
+            Heading(
+                2, f"Segment {index}: {segment.name} — {tier}", f"segment-{index}", badges=badges
+            )
         )
-    if segment.messaging:
-        m = segment.messaging
+        if segment.hypothesis:
+            section.add(
+                Para(
+                    f"{hypothesis_label()} {words(segment.hypothesis_reason or '')}.",
+                    style="hypothesis",
+                )
+            )
+        section.add(Para(words(segment.who), label="Who:"))
+        section.add(Para(words(segment.tier_reason), label=f"Tier — {tier}:"))
+        support = segment.support
+        kinds = ", ".join(labels.source_kind(k).lower() for k in support.source_kinds)
         section.add(
-            Para("", label="Messaging"),
+            Para(
+                f"{labels.plural(support.accounts, 'account')} with research evidence in "
+                f"{labels.plural(support.documents, 'document')}"
+                + (f" ({kinds})" if kinds else ""),
+                label="Support:",
+                style="support",
+            )
+        )
+        section.add(Para(self.firmographics(segment), label="Firmographics:"))
+        tools = ", ".join(f"{c.value} ({c.accounts})" for c in segment.technographics.tools[:8])
+        section.add(Para(tools or "no stack named in this research", label="Stack signals:"))
+        section.add(
+            Para(
+                ", ".join(segment.accounts) or "none",
+                label=f"Accounts ({len(segment.accounts)}):",
+            )
+        )
+        for attribute, title, empty in CLAIM_GROUPS:
+            claims: list[Claim] = getattr(segment, attribute)
+            if claims:
+                section.add(
+                    Heading(3, title),
+                    Bullets([self.claim(c) for c in claims], ordered=True, css="claims"),
+                )
+            elif empty:
+                section.add(Heading(3, title), Para(empty, style="empty"))
+        committee = segment.buying_committee
+        roles = [self.role(n, r) for n in ROLES if (r := getattr(committee, n)) is not None]
+        section.add(Heading(3, "Buying committee"))
+        section.add(
+            Bullets(roles, css="roles")  # type: ignore[arg-type]
+            if roles
+            else Para("No buyer, champion or user named yet.", style="empty")
+        )
+        section.add(Para(self.outcomes(segment), label="Deal outcomes:"))
+        section.add(
+            Para(
+                f"{labels.percent(segment.pmf.very_disappointed_pct)} very disappointed (n={segment.pmf.n})"
+                if segment.pmf.n
+                else "no survey answers from this segment's accounts",
+                label="Product-market fit (Sean Ellis):",
+            )
+        )
+        fire = segment.fire
+        section.add(
+            Heading(3, "FIRE criteria"),
             Bullets(
                 [
-                    f"Target: {m.target}",
-                    f"Context: {m.context}",
-                    f"Cost: {m.cost}",
-                    f"Change: {m.change}",
+                    f"Fit: {words('; '.join(fire.fit)) or 'not known yet'}",
+                    f"Intent: {'; '.join(fire.intent) or 'no trigger event named yet'}",
+                    f"Recency: {words(fire.recency) or 'not known yet'}",
+                    f"Engagement: {words('; '.join(fire.engagement)) or 'none recorded'}",
                 ]
             ),
         )
-    return section
+        if segment.criteria:
+            section.add(
+                Heading(3, "Lincoln Murphy's 7 criteria"),
+                Table(
+                    ["Criterion", "Status", "Why"],
+                    [
+                        [c.criterion, c.status.capitalize(), words(c.rationale)]
+                        for c in segment.criteria
+                    ],
+                ),
+            )
+        if segment.messaging:
+            m = segment.messaging
+            section.add(
+                Heading(3, "Messaging"),
+                Bullets(
+                    [
+                        f"Target: {words(m.target)}",
+                        f"Context: {m.context}",
+                        f"Cost: {m.cost}",
+                        f"Change: {m.change}",
+                    ]
+                ),
+            )
+        return section
 
+    @staticmethod
+    def firmographics(segment: Segment) -> str:
+        firmo = segment.firmographics
+        facts = []
+        if firmo.industries:
+            facts.append(
+                ", ".join(
+                    f"{labels.industry(c.value)} ({c.accounts})" for c in firmo.industries[:4]
+                )
+            )
+        if firmo.size_bands:
+            facts.append(
+                ", ".join(
+                    f"{labels.size_band(c.value)} ({c.accounts})" for c in firmo.size_bands[:4]
+                )
+            )
+        if firmo.employees_min is not None or firmo.employees_max is not None:
+            facts.append("headcount " + labels.employees(firmo.employees_min, firmo.employees_max))
+        if firmo.revenue_min_usd is not None:
+            facts.append(
+                "revenue " + labels.money_range(firmo.revenue_min_usd, firmo.revenue_max_usd)
+            )
+        if firmo.regions:
+            facts.append(
+                "regions " + ", ".join(f"{c.value} ({c.accounts})" for c in firmo.regions[:5])
+            )
+        return "; ".join(facts) or "not known from this research"
 
-def outline(draft: ICPDraft) -> Section:
-    doc = Section()
-    version = f" — v{draft.version}" if draft.version else ""
-    doc.add(Heading(1, f"{draft.title}{version} ({draft.status})"))
-    corpus = draft.corpus
-    doc.add(
-        Para(
-            f"Created {draft.created_at:%Y-%m-%d %H:%M} UTC · engine {draft.engine} · {corpus.files} files, "
-            f"{sum(corpus.documents.values())} documents ({', '.join(f'{k} {v}' for k, v in sorted(corpus.documents.items()))}) · "
-            f"{corpus.accounts} accounts, {corpus.accounts_with_evidence} with research evidence · revisit by {draft.revisit_on}",
-            style="meta",
+    @staticmethod
+    def outcomes(segment: Segment) -> str:
+        outcomes = segment.outcomes
+        if not outcomes.closed and not outcomes.open:
+            return "no deals in this research"
+        counts = [
+            f"{count} {name}"
+            for name, count in (
+                ("won", outcomes.won),
+                ("expanded", outcomes.expanded),
+                ("lost", outcomes.lost),
+                ("churned", outcomes.churned),
+                ("open", outcomes.open),
+            )
+            if count
+        ]
+        text = " · ".join(counts)
+        if segment.win_rate is not None:
+            text += f" — win rate {segment.win_rate:.0%} of {labels.plural(outcomes.closed, 'closed deal')}"
+        if segment.acv_median:
+            text += f"; ACV {labels.money_range(segment.acv_min, segment.acv_max)} (median {labels.money(segment.acv_median)})"
+        return text
+
+    # -- charts ------------------------------------------------------------------------
+    def charts(self) -> list[object]:
+        segments = self.draft.segments
+        if not segments:
+            return []
+        most = max(len(s.accounts) for s in segments) or 1
+        rows = []
+        for index, s in enumerate(segments, start=1):
+            closed = s.outcomes.closed
+            rate = (
+                Cell(s.win_rate, f"{s.win_rate:.0%} of {closed} closed")
+                if s.win_rate is not None
+                else Cell(None, "no closed deals")
+            )
+            rows.append(
+                ChartRow(
+                    f"{index}. {s.name}",
+                    [
+                        Cell(
+                            len(s.accounts) / most,
+                            f"{labels.plural(len(s.accounts), 'account')} ({s.support.accounts} with evidence)",
+                        ),
+                        rate,
+                    ],
+                    muted=s.hypothesis,
+                )
+            )
+        blocks: list[object] = [
+            Chart(
+                "Accounts and win rate per segment",
+                ["Accounts", "Win rate (won or expanded / closed)"],
+                rows,
+                description="; ".join(
+                    f"{r.label}: {r.cells[0].text}, win rate {r.cells[1].text}" for r in rows
+                ),
+            )
+        ]
+        pmf_rows = [
+            ChartRow(
+                f"{index}. {s.name}",
+                [
+                    Cell(
+                        s.pmf.very_disappointed_pct / 100,
+                        f"{labels.percent(s.pmf.very_disappointed_pct)} (n={s.pmf.n})",
+                    )
+                    if s.pmf.n and s.pmf.very_disappointed_pct is not None
+                    else Cell(None, "no survey answers")
+                ],
+                muted=s.hypothesis,
+            )
+            for index, s in enumerate(segments, start=1)
+        ]
+        overall = self.draft.pmf_overall
+        if overall.n and overall.very_disappointed_pct is not None:
+            pmf_rows.append(
+                ChartRow(
+                    "All respondents",
+                    [
+                        Cell(
+                            overall.very_disappointed_pct / 100,
+                            f"{labels.percent(overall.very_disappointed_pct)} (n={overall.n})",
+                        )
+                    ],
+                )
+            )
+        if any(r.cells[0].fraction is not None for r in pmf_rows):
+            blocks.append(
+                Chart(
+                    "Product-market fit by segment: “very disappointed” share",
+                    ["Very disappointed without the product"],
+                    pmf_rows,
+                    description="; ".join(f"{r.label}: {r.cells[0].text}" for r in pmf_rows)
+                    + f". {PMF_BAR:.0f}% is the usual bar.",
+                    marker=(0, PMF_BAR / 100, f"{PMF_BAR:.0f}% bar"),
+                )
+            )
+        else:
+            blocks.append(
+                Para(
+                    "No product-market-fit survey answers in this research, so no PMF chart.",
+                    style="empty",
+                )
+            )
+        return blocks
+
+    def top_themes(self) -> list[object]:
+        found: list[tuple[int, int, str, str, int]] = []
+        for index, segment in enumerate(self.draft.segments, start=1):
+            for attribute, _title, _empty in CLAIM_GROUPS:
+                for claim in getattr(segment, attribute):
+                    found.append((claim.accounts, claim.mentions, claim.label, claim.kind, index))
+        if not found:
+            return [Para("No themes yet: nothing was said by a customer.", style="empty")]
+        found.sort(key=lambda t: (-t[0], -t[1], t[4]))
+        top = found[:TOP_THEMES]
+        most = top[0][0] or 1
+        rows = [
+            ChartRow(
+                f"{labels.claim_kind(kind)}, segment {index}: “{label}”",
+                [Cell(accounts / most, labels.plural(accounts, "account"))],
+            )
+            for accounts, _mentions, label, kind, index in top
+        ]
+        return [
+            Chart(
+                "Top themes by number of accounts",
+                ["Accounts that said it"],
+                rows,
+                description="; ".join(f"{r.label}: {r.cells[0].text}" for r in rows),
+            )
+        ]
+
+    # -- the whole document -------------------------------------------------------------
+    def build(self) -> Section:
+        draft = self.draft
+        doc = Section()
+        version = f" — v{draft.version}" if draft.version else ""
+        doc.add(Heading(1, f"{draft.title}{version} ({draft.status})"))
+        corpus = draft.corpus
+        kinds = ", ".join(
+            labels.source_kind(k, v)
+            for k, v in sorted(corpus.documents.items(), key=lambda kv: -kv[1])
         )
-    )
-    for warning in draft.warnings:
-        doc.add(Para(warning, style="warning"))
-    doc.add(Heading(2, "Summary"), Bullets(list(draft.summary)))
-    rows = []
-    for index, segment in enumerate(draft.segments, start=1):
-        rows.append(
-            [
-                str(index),
-                segment.name + (" [hypothesis]" if segment.hypothesis else ""),
-                segment.tier,
-                f"{len(segment.accounts)} ({segment.support.accounts})",
-                f"{segment.win_rate:.0%}" if segment.win_rate is not None else "—",
-                _pct(segment.pmf.very_disappointed_pct, segment.pmf.n) if segment.pmf.n else "—",
-                f"{_money(segment.acv_min)}–{_money(segment.acv_max)}"
-                if segment.acv_median
-                else "—",
-            ]
+        doc.add(
+            Para(
+                f"Created {labels.date(draft.created_at)} · {labels.plural(corpus.files, 'file')}, "
+                f"{labels.plural(sum(corpus.documents.values()), 'document')}"
+                + (f" ({kinds})" if kinds else "")
+                + f" · {labels.plural(corpus.accounts, 'account')}, {corpus.accounts_with_evidence} with research evidence"
+                f" · revisit by {labels.date(draft.revisit_on)}",
+                style="meta",
+            )
         )
-    doc.add(
-        Heading(2, "Segments at a glance"),
-        Table(
+        # what makes the whole draft a hypothesis comes first; other gaps follow the summary
+        first = [w for w in draft.warnings if "hypothesis" in w.lower()]
+        for warning in first:
+            doc.add(Para(words(warning), style="warning"))
+        doc.add(Heading(2, "Summary", "summary"))
+        doc.add(Bullets([words(s) for s in draft.summary] or ["No segment could be formed yet."]))
+        for warning in draft.warnings:
+            if warning not in first:
+                doc.add(Para(words(warning), style="warning"))
+        contents = Contents()
+        doc.add(contents)
+        doc.add(Heading(2, "Segments at a glance", "glance"))
+        if draft.segments:
+            doc.blocks += self.charts()
+            doc.add(self.glance_table())
+        else:
+            doc.add(Para("No segments: there is not enough research yet.", style="empty"))
+        doc.add(Heading(2, "Top themes", "themes"))
+        doc.blocks += self.top_themes()
+        for index, segment in enumerate(draft.segments, start=1):
+            doc.add(self.segment(index, segment))
+        doc.add(Heading(2, "Negative ICP", "negative-icp"))
+        self.negative(doc)
+        doc.add(Heading(2, "The ideal of the ideal", "ideal"))
+        if draft.ideal_of_ideal:
+            ideal = draft.ideal_of_ideal
+            doc.add(
+                Para(words(ideal.description)),
+                Bullets([words(t) for t in ideal.traits]),
+                Para(", ".join(ideal.accounts), label="Accounts:"),
+            )
+        else:
+            doc.add(
+                Para(
+                    "No sub-segment stands out yet: it needs accounts that expanded or whose users would be very disappointed without the product.",
+                    style="empty",
+                )
+            )
+        self.scorecard(doc)
+        doc.add(Heading(2, "Qualification checklist (go / no-go)", "checklist"))
+        doc.add(
+            Bullets([words(c) for c in draft.qualification_checklist])
+            if draft.qualification_checklist
+            else Para(
+                "No checklist yet: there is no core segment to qualify against.", style="empty"
+            )
+        )
+        doc.add(Heading(2, "Validation plan: the next 10 customers", "validation-plan"))
+        doc.add(
+            Bullets(
+                [words(v) for v in draft.validation_plan]
+                or ["Nothing flagged: keep interviewing to watch for drift."]
+            )
+        )
+        self.survey(doc)
+        self.provenance(doc)
+        contents.entries = [
+            (h.level, h.text, h.anchor)
+            for h in doc.headings()
+            if h.level == 2 and h.anchor and h.anchor != "summary"
+        ]
+        return doc
+
+    def glance_table(self) -> Table:
+        rows = []
+        for index, segment in enumerate(self.draft.segments, start=1):
+            rows.append(
+                [
+                    str(index),
+                    segment.name + (" (hypothesis)" if segment.hypothesis else ""),
+                    segment.tier.capitalize(),
+                    f"{len(segment.accounts)} ({segment.support.accounts})",
+                    f"{segment.win_rate:.0%}"
+                    if segment.win_rate is not None
+                    else "no closed deals",
+                    labels.percent(segment.pmf.very_disappointed_pct, segment.pmf.n)
+                    if segment.pmf.n
+                    else "no answers",
+                    labels.money_range(segment.acv_min, segment.acv_max)
+                    if segment.acv_median
+                    else "—",
+                ]
+            )
+        return Table(
             [
                 "#",
                 "Segment",
@@ -219,132 +489,184 @@ def outline(draft: ICPDraft) -> Section:
                 "ACV",
             ],
             rows,
-        ),
-    )
-    for index, segment in enumerate(draft.segments, start=1):
-        doc.blocks += segment_section(index, segment).blocks
-    doc.add(Heading(2, "Negative ICP"))
-    if draft.negative_icp:
-        doc.add(
-            Bullets(
-                [
-                    (
-                        f"{t.trait} — {t.lost_or_churned} lost/churned vs {t.won_or_expanded} won/expanded, lift {t.lift:.1f}×. {t.why}.",
-                        [_quote(r) for r in t.evidence],
-                    )
-                    for t in draft.negative_icp
-                ]
-            )
         )
-    else:
+
+    def negative(self, doc: Section) -> None:
+        draft = self.draft
+        if draft.negative_icp:
+            doc.add(
+                Bullets(
+                    [
+                        Item(
+                            words(t.trait),
+                            tags=[
+                                f"{t.lost_or_churned} lost or churned vs {t.won_or_expanded} won or expanded",
+                                f"lift {t.lift:.1f}×",
+                            ],
+                            note=words(t.why),
+                            quotes=[self.quote(r) for r in t.evidence],
+                        )
+                        for t in draft.negative_icp
+                    ]
+                )
+            )
+        else:
+            doc.add(
+                Para(
+                    "No trait is over-represented among lost and churned accounts (or there are too few of them).",
+                    style="empty",
+                )
+            )
+        if draft.disqualifiers:
+            doc.add(Heading(3, "Disqualifiers"), Bullets([words(d) for d in draft.disqualifiers]))
+
+    def scorecard(self, doc: Section) -> None:
+        card = self.draft.scorecard
+        doc.add(Heading(2, f"Scorecard ({card.total} points)", "scorecard"))
         doc.add(
             Para(
-                "No trait is over-represented among lost and churned accounts (or there are too few of them).",
+                "Firmographic fit 30 · technographic fit 25 · triggers 25 · buying likelihood 20. "
+                "Score a prospect list with the command: icp score ACCOUNTS.csv",
                 style="note",
             )
         )
-    if draft.disqualifiers:
-        doc.add(Para("", label="Disqualifiers"), Bullets(list(draft.disqualifiers)))
-    if draft.ideal_of_ideal:
-        ideal = draft.ideal_of_ideal
-        doc.add(
-            Heading(2, "The ideal of the ideal"),
-            Para(ideal.description),
-            Bullets(list(ideal.traits)),
-            Para(", ".join(ideal.accounts), label="Accounts:"),
-        )
-    card = draft.scorecard
-    doc.add(Heading(2, "Scorecard (100 points)"))
-    doc.add(
-        Para(
-            "Firmographic fit 30 · technographic fit 25 · triggers 25 · buying likelihood 20. Score prospects with `icp score ACCOUNTS.csv`.",
-            style="note",
-        )
-    )
-    doc.add(
-        Table(
-            ["Block", "Criterion", "Points", "Rule"],
-            [[c.block, c.criterion, f"{c.points:g}", c.rule] for c in card.criteria],
-        )
-    )
-    doc.add(
-        Para(
-            " · ".join(f"{b['name']} ≥ {b['min']}: {b['action']}" for b in card.bands),
-            label="Bands:",
-        )
-    )
-    if draft.score_validation:
-        doc.add(
-            Para(
-                "Does the score predict success? Win and churn rate by score band on the CRM accounts (in-sample: these accounts shaped the scorecard).",
-                label="Validation:",
-            ),
-            Table(
-                ["Score", "Accounts", "Won/expanded", "Lost", "Churned", "Win rate", "Churn rate"],
-                [
-                    [
-                        b.band,
-                        str(b.accounts),
-                        str(b.won),
-                        str(b.lost),
-                        str(b.churned),
-                        f"{b.win_rate:.0%}" if b.win_rate is not None else "—",
-                        f"{b.churn_rate:.0%}" if b.churn_rate is not None else "—",
-                    ]
-                    for b in draft.score_validation
-                ],
-            ),
-        )
-    doc.add(
-        Heading(2, "Qualification checklist (go / no-go)"),
-        Bullets(list(draft.qualification_checklist)),
-    )
-    doc.add(
-        Heading(2, "Validation plan: the next 10 customers"),
-        Bullets(
-            list(draft.validation_plan)
-            or ["Nothing flagged: keep interviewing to watch for drift."]
-        ),
-    )
-    doc.add(Heading(2, "Product-market fit survey"))
-    overall = draft.pmf_overall
-    doc.add(
-        Para(
-            f"{_pct(overall.very_disappointed_pct)} very disappointed (n={overall.n}). Method: {overall.method}."
-            if overall.n
-            else "No Sean Ellis answers in the research.",
-            label="Overall:",
-        )
-    )
-    for cut in draft.survey_cuts[:6]:
-        if cut.metric == "pmf":
-            rows = [
-                [v.value, str(v.responses), _pct(v.very_disappointed_pct, v.n)] for v in cut.values
-            ]
+        if card.criteria:
             doc.add(
-                Para("", label=f"By {cut.column}"),
-                Table(["Value", "Responses", "Very disappointed"], rows),
+                Table(
+                    ["Block", "Criterion", "Points", "Rule"],
+                    [
+                        [
+                            labels.score_block(c.block),
+                            words(c.criterion),
+                            f"{c.points:g}",
+                            words(c.rule),
+                        ]
+                        for c in card.criteria
+                    ],
+                )
             )
         else:
-            rows = [[v.value, str(v.responses)] for v in cut.values]
-            doc.add(Para("", label=f"By {cut.column}"), Table(["Value", "Responses"], rows))
-    provenance = draft.provenance
-    doc.add(Heading(2, "Provenance"))
-    tokens = provenance.tokens or {}
-    doc.add(
-        Bullets(
-            [
-                f"Engine: {provenance.engine}"
-                + (f" (model {provenance.model})" if provenance.model else ""),
-                f"Prompts: {', '.join(provenance.prompt_versions) or 'none (offline)'}; knowledge {provenance.knowledge_fingerprint}",
-                f"Segmentation: {provenance.segmentation}",
-                f"LLM usage: {tokens.get('input_tokens', 0)} input / {tokens.get('output_tokens', 0)} output tokens, cost ${tokens.get('cost_usd') or 0}"
-                if tokens
-                else "LLM usage: none",
-                f"Quotes dropped because they were not found in any source: {provenance.dropped_quotes}",
-                f"Input fingerprint: {provenance.fingerprint}",
-                "Every quote above is a verbatim span of an ingested source.",
-            ]
+            doc.add(Para("No criteria yet: the research names no fit signals.", style="empty"))
+        if card.bands:
+            doc.add(
+                Para(
+                    " · ".join(
+                        f"{b.get('name')} ≥ {b.get('min')}: {b.get('action')}" for b in card.bands
+                    ),
+                    label="Bands:",
+                )
+            )
+        if self.draft.score_validation:
+            doc.add(
+                Para(
+                    "Does the score predict success? Win and churn rate by score band on the CRM accounts (in-sample: these accounts shaped the scorecard).",
+                    label="Validation:",
+                ),
+                Table(
+                    [
+                        "Score",
+                        "Accounts",
+                        "Won or expanded",
+                        "Lost",
+                        "Churned",
+                        "Win rate",
+                        "Churn rate",
+                    ],
+                    [
+                        [
+                            b.band,
+                            str(b.accounts),
+                            str(b.won),
+                            str(b.lost),
+                            str(b.churned),
+                            f"{b.win_rate:.0%}" if b.win_rate is not None else "—",
+                            f"{b.churn_rate:.0%}" if b.churn_rate is not None else "—",
+                        ]
+                        for b in self.draft.score_validation
+                    ],
+                ),
+            )
+        else:
+            doc.add(
+                Para(
+                    "No CRM deal outcomes in this research, so the score is not checked against wins and churn yet.",
+                    label="Validation:",
+                    style="empty",
+                )
+            )
+
+    def survey(self, doc: Section) -> None:
+        draft = self.draft
+        doc.add(Heading(2, "Product-market fit survey", "pmf"))
+        overall = draft.pmf_overall
+        if not overall.n:
+            doc.add(Para("No Sean Ellis answers in this research.", style="empty"))
+            return
+        doc.add(
+            Para(
+                f"{labels.percent(overall.very_disappointed_pct)} very disappointed (n={overall.n}; "
+                f"{PMF_BAR:.0f}% is the usual bar). Method: {overall.method}.",
+                label="Overall:",
+            )
         )
-    )
-    return doc
+        for cut in draft.survey_cuts[:6]:
+            values = [v for v in cut.values if v.responses]
+            title = f"By {labels.humanize(cut.column).lower()}"
+            if not values:
+                doc.add(Para("no answers", label=title, style="empty"))
+                continue
+
+            def shown(value: str, column: str = cut.column) -> str:
+                if column.lower() == "industry":
+                    return labels.industry(value)
+                if column.lower() in ("size", "company size", "size_band"):
+                    return labels.size_band(value)
+                return value[:1].upper() + value[1:] if value.islower() else value
+
+            if cut.metric == "pmf":
+                doc.add(
+                    Heading(3, title),
+                    Table(
+                        ["Answer", "Responses", "Very disappointed"],
+                        [
+                            [
+                                shown(v.value),
+                                str(v.responses),
+                                labels.percent(v.very_disappointed_pct, v.n),
+                            ]
+                            for v in values
+                        ],
+                    ),
+                )
+            else:
+                doc.add(
+                    Heading(3, title),
+                    Table(
+                        ["Answer", "Responses"],
+                        [[shown(v.value), str(v.responses)] for v in values],
+                    ),
+                )
+
+    def provenance(self, doc: Section) -> None:
+        provenance = self.draft.provenance
+        tokens = provenance.tokens or {}
+        doc.add(Heading(2, "Provenance", "provenance"))
+        doc.add(
+            Bullets(
+                [
+                    "Evidence " + labels.engine(provenance.engine, provenance.model) + ".",
+                    f"Prompts: {', '.join(provenance.prompt_versions) or 'none (no language model)'}; knowledge {provenance.knowledge_fingerprint}",
+                    f"Segmentation: {provenance.segmentation or 'not recorded'}",
+                    f"Language model usage: {tokens.get('input_tokens', 0)} input / {tokens.get('output_tokens', 0)} output tokens, cost ${tokens.get('cost_usd') or 0}"
+                    if tokens
+                    else "Language model usage: none",
+                    f"Quotes dropped because they were not found in any source: {provenance.dropped_quotes}",
+                    f"Input fingerprint: {provenance.fingerprint}",
+                    "Every quote above is a verbatim span of an ingested source.",
+                ]
+            )
+        )
+
+
+def outline(draft: ICPDraft) -> Section:
+    return Outline(draft).build()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +20,7 @@ from starlette.datastructures import UploadFile
 
 from agent.config import Settings
 from agent.errors import ICPError, ModelError, UsageError, WorkspaceError
+from agent.ingest.paste_split import piece_names, split_paste
 from agent.qa.models import Filters
 from agent.render import to_html, to_markdown
 from agent.schema.icp import ICPDraft
@@ -26,7 +28,7 @@ from agent.store import Workspace
 from agent.synthesize import versions
 from agent.web import evidence, icp_view, pages
 from agent.web.security import Guard, check_bind
-from agent.web.sessions import Corpus, DraftSession, DraftStore
+from agent.web.sessions import KEEP_DAYS, Corpus, DraftSession, DraftStore
 
 MAX_FILES = 200
 DocId = Annotated[str, Query(alias="doc", pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -39,6 +41,16 @@ STATUS = {UsageError: 400, WorkspaceError: 409, ModelError: 502}
 class Question(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
     filters: Filters | None = None
+
+
+class Pasted(BaseModel):
+    text: str = Field(max_length=50_000_000)
+
+
+DRAFT_GONE = (
+    "This draft is no longer here: it was discarded, or not opened for "
+    f"{KEEP_DAYS} days. Paste your research again to make a new one."
+)
 
 
 @dataclass
@@ -60,8 +72,10 @@ def create_app(
     token: str | None = None,
     max_upload_mb: float = 200.0,
     llm: Any = None,
+    drafts_dir: Path | None = None,
 ) -> FastAPI:
-    """The page's app. `workspace`: an existing workspace folder to serve (read-only), or None."""
+    """The page's app. `workspace`: an existing workspace folder to serve (read-only), or None.
+    `drafts_dir`: where paste drafts are kept (default: the user's cache folder)."""
     check_bind(host, token)
     corpus = None
     if workspace is not None:
@@ -73,7 +87,7 @@ def create_app(
         settings=settings,
         embedder=embedder,
         llm=llm,
-        drafts=DraftStore(settings, embedder, llm),
+        drafts=DraftStore(settings, embedder, llm, root=drafts_dir),
         workspace=corpus,
         max_file_bytes=int(settings.max_file_mb * 1e6),
         max_total_bytes=int(max_upload_mb * 1e6),
@@ -100,7 +114,20 @@ def create_app(
     @app.exception_handler(ICPError)
     async def icp_error(_request: Request, exc: ICPError) -> JSONResponse:
         status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        message = str(exc)
+        return JSONResponse({"detail": message[:1].upper() + message[1:]}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """In words, not a list of pydantic errors."""
+        problems = []
+        for error in exc.errors():
+            where = str(error.get("loc", ["", "input"])[-1]).replace("_", " ")
+            problems.append(f"{where}: {str(error.get('msg', 'not valid')).lower()}")
+        return JSONResponse(
+            {"detail": "The request was not understood (" + "; ".join(problems) + ")."},
+            status_code=422,
+        )
 
     _page_routes(app, served)
     _draft_routes(app, served)
@@ -131,9 +158,9 @@ def _passage(corpus: Corpus, doc_id: str, start: int, end: int) -> HTMLResponse:
     with corpus.lock:
         doc = corpus.workspace.catalog.document(doc_id)
     if doc is None:
-        raise HTTPException(404, "no such source document in this workspace")
+        raise HTTPException(404, "This source is not in the workspace any more.")
     if not start < end <= len(doc.text):
-        raise HTTPException(400, f"span {start}:{end} is outside the document")
+        raise HTTPException(400, f"Characters {start} to {end} are outside this source.")
     return HTMLResponse(evidence.passage_html(doc, start, end))
 
 
@@ -165,6 +192,7 @@ def _page_routes(app: FastAPI, served: Served) -> None:
             max_total_mb=served.max_total_bytes / 1e6,
             engine=settings.effective_engine,
             external=settings.external_endpoint,
+            keep_days=KEEP_DAYS,
         )
 
     @app.get("/static/{name}")
@@ -185,6 +213,7 @@ def _page_routes(app: FastAPI, served: Served) -> None:
             "engine": served.settings.effective_engine,
             "max_file_mb": served.settings.max_file_mb,
             "max_upload_mb": served.max_total_bytes / 1e6,
+            "keep_days": KEEP_DAYS,
         }
 
 
@@ -192,20 +221,31 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
     def find(request: Request, draft_id: str, ready: bool = False) -> DraftSession:
         session = served.drafts.get(draft_id, _owner(request))
         if session is None:
-            raise HTTPException(404, "no such draft (it may have expired): start a new one")
+            raise HTTPException(404, DRAFT_GONE)
         if ready and session.draft is None:
-            raise HTTPException(409, f"the draft is not ready ({session.step})")
+            raise HTTPException(
+                409,
+                "This draft could not be built: " + (session.error or "see the list of files.")
+                if session.finished
+                else f"This draft is still being built ({pages.STEPS.get(session.step, session.step).lower()}).",
+            )
         return session
 
     @app.post("/api/drafts", status_code=202)
     async def create_draft(request: Request) -> JSONResponse:
         form = await request.form(
-            max_files=MAX_FILES, max_fields=10, max_part_size=served.max_total_bytes
+            max_files=MAX_FILES, max_fields=60, max_part_size=served.max_total_bytes
         )
-        text = form.get("text")
-        pasted = text if isinstance(text, str) and text.strip() else None
-        if pasted is not None and len(pasted.encode()) > served.max_file_bytes:
-            raise HTTPException(413, _over("pasted text", len(pasted.encode()), served))
+        pasted: list[str] = []
+        whole: list[int] = []
+        for box, text in enumerate(form.getlist("text")):
+            if not isinstance(text, str) or not text.strip():
+                continue
+            if len(text.encode()) > served.max_file_bytes:
+                raise HTTPException(413, _over("pasted text", len(text.encode()), served))
+            if str(box) in form.getlist("whole"):
+                whole.append(len(pasted))
+            pasted.append(text)
         files: list[tuple[str, Any]] = []
         for upload in form.getlist("files"):
             if not isinstance(upload, UploadFile):
@@ -215,9 +255,11 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
                 raise HTTPException(413, _over(upload.filename or "a file", size, served))
             await upload.seek(0)
             files.append((upload.filename or "", upload.file))
-        if pasted is None and not files:
-            raise HTTPException(400, "paste a transcript or choose at least one file")
-        session = await run_in_threadpool(served.drafts.create, _owner(request), pasted, files)
+        if not pasted and not files:
+            raise HTTPException(400, "Paste a transcript or choose at least one file.")
+        session = await run_in_threadpool(
+            served.drafts.create, _owner(request), pasted, files, whole
+        )
         return JSONResponse(
             {
                 "id": session.id,
@@ -231,6 +273,33 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
     def progress(request: Request, draft_id: str) -> dict[str, Any]:
         state = find(request, draft_id).progress()
         return {**state, "html": pages.progress_html(state)}
+
+    @app.get("/api/drafts/{draft_id}/inputs")
+    def inputs(request: Request, draft_id: str) -> dict[str, Any]:
+        """What the user pasted and dropped, to refill the page after a reload."""
+        return find(request, draft_id).inputs()
+
+    @app.post("/api/paste/split")
+    def split(body: Pasted) -> dict[str, Any]:
+        """How a paste would be split into transcripts, for the user to confirm."""
+        pieces = split_paste(body.text)
+        names = piece_names(pieces)
+        return {
+            "pieces": [
+                {
+                    "name": name,
+                    "title": piece.title,
+                    "reason": piece.reason,
+                    "speakers": piece.speakers[:6],
+                    "words": piece.words,
+                    "first_line": next(
+                        (line.strip() for line in piece.text.splitlines() if line.strip()), ""
+                    )[:120],
+                }
+                for piece, name in zip(pieces, names, strict=True)
+            ],
+            "html": pages.split_html(pieces, names),
+        }
 
     @app.get("/api/drafts/{draft_id}/view", response_class=HTMLResponse)
     def view(request: Request, draft_id: str) -> str:
@@ -258,21 +327,23 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
     @app.delete("/api/drafts/{draft_id}", status_code=204)
     def discard(request: Request, draft_id: str) -> Response:
         if not served.drafts.discard(draft_id, _owner(request)):
-            raise HTTPException(409, "no such finished draft")
+            raise HTTPException(409, "This draft is still being built or is already gone.")
         return Response(status_code=204)
 
 
 def _over(name: str, size: int, served: Served) -> str:
     return (
-        f"{name}: {size / 1e6:.1f} MB, over the {served.max_file_bytes / 1e6:g} MB limit per file "
-        "(ICP_MAX_FILE_MB)"
+        f"{name} is {size / 1e6:.1f} MB, over the {served.max_file_bytes / 1e6:g} MB limit per file "
+        "(ICP_MAX_FILE_MB sets it)."
     )
 
 
 def _workspace_routes(app: FastAPI, served: Served) -> None:
     def corpus() -> Corpus:
         if served.workspace is None:
-            raise HTTPException(404, "no workspace is served: start `icp serve --workspace DIR`")
+            raise HTTPException(
+                404, "No workspace is open here: start the page with icp serve --workspace DIR."
+            )
         return served.workspace
 
     def version(number: int) -> ICPDraft:

@@ -8,6 +8,7 @@ import secrets
 from html import escape
 
 from agent.qa.models import Answer, Citation
+from agent.render import labels
 from agent.schema import SourceDocument
 from agent.schema.icp import EvidenceRef
 from agent.web.icp_view import quote_item
@@ -31,14 +32,15 @@ def passage_html(doc: SourceDocument, start: int, end: int) -> str:
     text = doc.text
     left, right = _widen(text, start, end)
     where = " · ".join(p for p in (doc.source, doc.part, doc.account, doc.title) if p)
+    shown = labels.without_emails  # personal e-mail addresses are never shown
     return (
         '<div class="passage-view">'
-        f'<p class="passage-source">{escape(where)}</p>'
+        f'<p class="passage-source">{escape(shown(where))}</p>'
         '<p class="passage-text">'
         + ("…" if left > 0 else "")
-        + escape(text[left:start])
-        + f"<mark>{escape(text[start:end])}</mark>"
-        + escape(text[end:right])
+        + escape(shown(text[left:start]))
+        + f"<mark>{escape(shown(text[start:end]))}</mark>"
+        + escape(shown(text[end:right]))
         + ("…" if right < len(text) else "")
         + "</p></div>"
     )
@@ -57,9 +59,10 @@ def _ref(citation: Citation) -> EvidenceRef:
 
 
 def _citations(base: str, anchor: str, citations: list[Citation]) -> str:
+    citer = labels.Citer()
     return "".join(
         f'<li id="{anchor}-{c.number}" data-n="{c.number}">'
-        + quote_item(base, _ref(c), lead=f'<span class="n">[{c.number}]</span> ')
+        + quote_item(base, _ref(c), lead=f'<span class="n">[{c.number}]</span> ', citer=citer)
         + "</li>"
         for c in citations
     )
@@ -88,5 +91,10 @@ def answer_html(answer: Answer, base: str) -> str:
             '<p class="note">Closest passages found:</p>'
             f'<ol class="citations closest">{_citations(base, anchor + "-c", answer.closest)}</ol>'
         )
-    parts.append(f'<p class="meta">{escape(answer.mode)} · {escape(answer.engine)}</p></div>')
+    how = {
+        "aggregate": "Counted from the ICP's tables.",
+        "extractive": "Quoted from the passages found (no language model).",
+        "llm": "Written by a language model from the passages found; every citation checked.",
+    }.get(answer.mode, "")
+    parts.append(f'<p class="meta">{escape(how)}</p></div>')
     return "".join(parts)

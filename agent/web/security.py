@@ -27,6 +27,11 @@ TOKEN_ENV = "ICP_SERVE_TOKEN"
 MIN_TOKEN_LENGTH = 16
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_OVERHEAD = 1_000_000  # multipart boundaries and headers on top of the file bytes
+SESSION_DAYS = 30  # the browser keeps its drafts across reloads, restarts and browser restarts
+STALE_PAGE = (
+    "This page was opened before the server restarted. Reload the page to go on: "
+    "your drafts are kept."
+)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -149,7 +154,8 @@ class Guard:
         if method in UNSAFE_METHODS:
             problem = self._unsafe_problem(headers, host, session, fresh)
             if problem:
-                await _reply(send, 403, problem)
+                code = "stale_page" if problem == STALE_PAGE else "refused"
+                await _reply(send, 403, problem, code=code)
                 return
             length = headers.get("content-length")
             limit = self.max_upload + FORM_OVERHEAD
@@ -181,10 +187,10 @@ class Guard:
     ) -> str | None:
         origin = headers.get("origin") or headers.get("referer")
         if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
-            return "cross-site request refused (Origin does not match this page)"
+            return "Refused: this request came from another web site."
         sent = headers.get(CSRF_HEADER, "")
         if fresh or not sent or not _same(sent, csrf_token(self.secret, session)):
-            return "missing or stale CSRF token: reload the page and try again"
+            return STALE_PAGE  # the page asks for a fresh token once and retries by itself
         return None
 
 
@@ -199,11 +205,11 @@ def _digest(token: str) -> str:
 
 
 def _cookie(name: str, value: str) -> str:
-    return f"{name}={value}; Path=/; HttpOnly; SameSite=Strict"
+    return f"{name}={value}; Path=/; Max-Age={SESSION_DAYS * 86400}; HttpOnly; SameSite=Strict"
 
 
 def _too_large(limit: int) -> str:
-    return f"upload too large: at most {limit / 1e6:.0f} MB per request (--max-upload-mb)"
+    return f"Too much at once: at most {limit / 1e6:.0f} MB per draft (icp serve --max-upload-mb sets it)."
 
 
 def _capped(receive: Receive, limit: int, shown: int) -> Receive:
@@ -223,9 +229,16 @@ def _capped(receive: Receive, limit: int, shown: int) -> Receive:
 
 
 async def _reply(
-    send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    status: int,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    code: str | None = None,
 ) -> None:
-    body = json.dumps({"detail": detail}).encode() if detail else b""
+    payload: dict[str, str] = {"detail": detail}
+    if code:
+        payload["code"] = code
+    body = json.dumps(payload).encode() if detail else b""
     await send(
         {
             "type": "http.response.start",

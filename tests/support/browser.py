@@ -24,13 +24,14 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def running_server(app: Any) -> Iterator[str]:
-    """Serve `app` with uvicorn in a thread on 127.0.0.1:<free port>; yields the base URL."""
+def running_server(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread on 127.0.0.1:<port, default a free one>; yields
+    the base URL (a second server on the same port is the same origin: a restart)."""
     import uvicorn
 
     from agent.web.server import open_socket, url_of
 
-    sock = open_socket("127.0.0.1", 0)
+    sock = open_socket("127.0.0.1", port)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -48,7 +49,7 @@ def running_server(app: Any) -> Iterator[str]:
 
 
 @contextmanager
-def chromium(user_data: Path) -> Iterator[Any]:
+def chromium(user_data: Path, width: int = 1400, height: int = 1000) -> Iterator[Any]:
     """A Playwright browser context on /usr/bin/chromium with a fresh profile folder."""
     from playwright.sync_api import sync_playwright
 
@@ -58,7 +59,7 @@ def chromium(user_data: Path) -> Iterator[Any]:
             executable_path=str(CHROMIUM),
             args=CHROMIUM_ARGS,
             headless=True,
-            viewport={"width": 1400, "height": 1000},
+            viewport={"width": width, "height": height},
         )
         try:
             yield context

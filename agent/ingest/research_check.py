@@ -1,0 +1,121 @@
+"""Is this text customer research at all? A small, measured check run on pasted text and on
+dropped text files before a draft is built, so gibberish, source code or a README gets "this
+does not look like customer research" instead of a confident ICP.
+
+Four measures, each cheap and explainable (the thresholds are checked in
+tests/test_research_check.py against the bundled sample, both eval corpora and negatives):
+- known words: the share of words found in an English word list (the bundled MiniLM
+  tokenizer's whole-word vocabulary, ~22,000 words): gibberish scores low;
+- code lines: the share of lines that read as program text;
+- documentation markers: install commands, code fences, badges, "## Usage", web links;
+- people: speaker turns, or first- and third-person words (I, we, they, she…) per word —
+  research is about what people do and say.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from agent.ingest.speakers import find_label_turns, find_otter_turns
+
+MIN_WORDS = 8
+MIN_KNOWN = 0.6
+MAX_CODE_LINES = 0.3
+MIN_DOC_MARKERS = 3
+MIN_PEOPLE_RATE = 0.012
+VOCABULARY = Path(__file__).resolve().parent.parent / "models" / "minilm" / "tokenizer.json"
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
+_PEOPLE = {
+    "i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "we", "we're", "we've", "we'd",
+    "we'll", "us", "our", "ours", "they", "they're", "they've", "them", "their", "he", "he's",
+    "him", "his", "she", "she's", "her", "hers", "customer", "customers", "team", "people",
+}  # fmt: skip
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import |return\b|function\b|const |let |var |"
+    r"public |private |#include|package |func |fn |if\s*\(|for\s*\(|while\s*\(|"
+    r"@\w+|</?[a-z][\w-]*[\s>]|\}|\{)|[;{]\s*$|=>|\)\s*:\s*$|^\s*#!/"
+)
+_DOC_MARKERS = {
+    "code fence": re.compile(r"^\s*(```|~~~)", re.M),
+    "shell prompt": re.compile(r"^\s*\$ \w", re.M),
+    "install command": re.compile(r"\b(pip|npm|yarn|brew|apt(-get)?|cargo|go) (install|add|get)\b"),
+    "badge": re.compile(r"\[!\[|shields\.io"),
+    "docs heading": re.compile(
+        r"(?im)^#{1,3}\s*(installation|install|usage|getting started|license|contributing|"
+        r"requirements|api|configuration|quick ?start|development|changelog|features)\b"
+    ),
+    "web link": re.compile(r"https?://\S+"),
+    "inline code": re.compile(r"`[^`\n]{2,60}`"),
+}
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    data = json.loads(VOCABULARY.read_text(encoding="utf-8"))
+    return frozenset(w for w in data["model"]["vocab"] if w.isalpha() and w.islower())
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    reason: str | None = None
+    measures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return (
+            f"this does not look like customer research ({self.reason}): paste interview "
+            "transcripts, call or win/loss notes, or drop a survey or CRM export"
+        )
+
+
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    word = word.lower().replace("’", "'")
+    for form in (word, word.split("'")[0], word.removesuffix("s"), word.removesuffix("ed"),
+                 word.removesuffix("ing"), word.removesuffix("ly"), word.removesuffix("es")):  # fmt: skip
+        if form in vocabulary:
+            return True
+    return False
+
+
+def measure(text: str) -> dict[str, float]:
+    words = _WORD.findall(text)
+    vocabulary = _vocabulary()
+    long_words = [w for w in words if len(w) >= 2]
+    lines = [line for line in text.splitlines() if line.strip()]
+    turns = find_otter_turns(text) or find_label_turns(text)
+    return {
+        "words": len(words),
+        "known": sum(_known(w, vocabulary) for w in long_words) / len(long_words)
+        if long_words
+        else 0.0,
+        "code_lines": sum(bool(_CODE_LINE.search(line)) for line in lines) / len(lines)
+        if lines
+        else 0.0,
+        "doc_markers": sum(bool(p.search(text)) for p in _DOC_MARKERS.values()),
+        "people": sum(w.lower().replace("’", "'") in _PEOPLE for w in words) / len(words)
+        if words
+        else 0.0,
+        "turns": len(turns),
+    }
+
+
+def check(text: str) -> Verdict:
+    """Whether `text` reads as customer research, with the reason when it does not."""
+    m = measure(text)
+    if m["words"] < MIN_WORDS:
+        return Verdict(False, f"only {int(m['words'])} words", m)
+    if m["known"] < MIN_KNOWN:
+        return Verdict(False, f"only {m['known']:.0%} of its words are English words", m)
+    if m["code_lines"] >= MAX_CODE_LINES and m["turns"] < 3:
+        return Verdict(False, f"{m['code_lines']:.0%} of its lines read as program code", m)
+    if m["doc_markers"] >= MIN_DOC_MARKERS and m["turns"] < 3 and m["people"] < 2 * MIN_PEOPLE_RATE:
+        return Verdict(False, "it reads as software documentation (install steps, code, links)", m)
+    if m["turns"] < 3 and m["people"] < MIN_PEOPLE_RATE:
+        return Verdict(False, "no one speaks in it and no one's work is described", m)
+    return Verdict(True, None, m)

@@ -1,0 +1,55 @@
+"""Words for people (agent/render/labels.py): what the Markdown, the HTML and the page say
+instead of internal names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from agent.render import labels
+from agent.render.outline import words
+
+
+def test_plurals_ranges_and_names():
+    assert labels.plural(1, "account") == "1 account"
+    assert labels.plural(2, "segment") == "2 segments"
+    assert labels.plural(0, "account") == "0 accounts"
+    assert labels.fix_plurals("only 1 account(s) with evidence, 3 source(s)") == (
+        "only 1 account with evidence, 3 sources"
+    )
+    assert labels.employees(80, 80) == "80 employees"
+    assert labels.employees(80, 1200) == "80–1,200 employees"
+    assert labels.size_band("201-500") == "201–500 employees"
+    assert labels.size_band("5000+") == "5,000+ employees"
+    assert labels.role("end_user") == "End user"
+    assert labels.title("REPS") == "Reps" and labels.title("VP Sales") == "VP Sales"
+    assert labels.industry("wholesale_distribution") == "Wholesale & Distribution"
+    assert labels.industry("underwater_basket_weaving") == "Underwater basket weaving"
+    assert labels.source_kind("win_loss") == "Win/loss notes"
+    assert labels.source_kind("win_loss", 1) == "1 win/loss note"
+    assert labels.source_kind("crm", 19) == "19 CRM accounts"
+    assert labels.score_block("buying_likelihood") == "Buying likelihood"
+    assert labels.money_range(33_000, 33_000) == "$33k"
+
+
+def test_dates_and_engine_in_words():
+    assert labels.date(dt.datetime(2026, 12, 4, 17, 27)) == "4 Dec 2026, 17:27 UTC"
+    assert labels.date(dt.date(2027, 3, 4)) == "4 Mar 2027"
+    assert labels.date("2026-12-04T17:27:00+00:00") == "4 Dec 2026, 17:27 UTC"
+    assert "offline" not in labels.engine("offline").split()[0]
+    assert "no language model" in labels.engine("offline")
+
+
+def test_generated_sentences_lose_internal_names():
+    assert words("industry is wholesale_distribution") == "industry is Wholesale & Distribution"
+    assert words("3 segment(s), engine: offline") == "3 segments, read offline (no language model)"
+    assert words("only win_loss evidence") == "only win/loss notes evidence"
+
+
+def test_citations_never_show_an_email_address():
+    citer = labels.Citer()
+    assert citer.who("d1", "Brookfield Tooling", "dana@brookfield.com") == "Brookfield Tooling"
+    assert citer.who("d2", None, "dana@brookfield.com") == "respondent 1"
+    assert citer.who("d3", None, None) == "respondent 2"
+    assert citer.who("d2", None, "dana@brookfield.com") == "respondent 1"  # stable per document
+    assert citer.who("d4", None, "Priya Nair") == "Priya Nair"
+    assert labels.without_emails("write to a.b@c.io now") == "write to [e-mail] now"
