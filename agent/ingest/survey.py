@@ -243,13 +243,8 @@ def detect_columns(table: Table) -> SurveyColumns:
         if header in used:
             continue
         named = bool(ID_HEADER.match(header) or hint("id", header))
-        if (
-            named
-            and (
-                not column_values[header]
-                or len(set(column_values[header])) >= 0.9 * len(column_values[header])
-            )
-        ) or (
+        # a named id may repeat (a resubmission); values alone must be unique to be ids
+        if named or (
             opaque(header) and column_values[header] and values.is_ids(column_values[header], rows)
         ):
             columns.ids.append(take(header, "header" if named else "values"))
