@@ -29,7 +29,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b"
 )
 _FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|kind of|sort of|yeah|okay|gonna)\b", re.I)
-_SPOKEN_NAME = re.compile(r"transcri|whisper|recording|audio|otter|zoom|teams|call", re.I)
+_SPOKEN_NAME = re.compile(r"transcri|whisper|recording|audio|otter|zoom", re.I)
 NO_SPEAKERS = (
     "no speaker names: a speakerless transcript, so the interviewer's questions cannot be told "
     "apart from the answers and every turn is read as the customer's"
@@ -65,11 +65,13 @@ def _looks_spoken(raw: RawFile, text: str, start: int) -> bool:
     """A speakerless transcript (Whisper's .txt, a pasted caption dump) rather than notes:
     no Markdown structure and speech fillers, or a file name that says it is a recording."""
     body = text[start:]
-    if re.search(r"(?m)^[ \t]*(?:#{1,6}[ \t]|[-*+•][ \t]|\*\*)", body):
+    if re.search(r"(?m)^[ \t]*(?:#{1,6}[ \t]|[-*+•][ \t]|\*\*)", body) or re.search(
+        r"(?i)notes?\b", raw.path.stem
+    ):
         return False
     words = max(1, len(body.split()))
     fillers = len(_FILLERS.findall(body))
-    return fillers * 100 / words >= 1.0 or bool(_SPOKEN_NAME.search(raw.path.stem))
+    return fillers * 100 / words >= 2.0 or bool(_SPOKEN_NAME.search(raw.path.stem))
 
 
 def _line_turns(text: str, start: int) -> list[Turn]:

@@ -216,3 +216,15 @@ def test_clear_interviews_are_not_marked_uncertain(tmp_path):
     text = "".join(f"Sam: {q}\nDana: {a}\n" for q, a in zip(QUESTIONS, ANSWERS, strict=True))
     loaded = load(write(tmp_path / "t.txt", text))
     assert loaded.documents[0].metadata["speaker_roles"] == "questions" and not loaded.warnings
+
+
+def test_prose_call_notes_stay_notes_and_a_speakerless_recording_says_so(tmp_path):
+    prose = (
+        "Spoke with the owner for half an hour. They quote everything in Excel.\n\n"
+        "Pricing was the main concern; they pay about ninety dollars a month today.\n"
+    )
+    assert load(write(tmp_path / "call-notes.txt", prose)).documents[0].kind == SourceKind.notes
+    loaded = load(write(tmp_path / "zoom-recording.txt", prose))
+    assert loaded.documents[0].kind == SourceKind.transcript
+    assert loaded.documents[0].metadata["speaker_roles"] == "none"
+    assert any("speakerless transcript" in w for w in loaded.warnings)
