@@ -14,6 +14,7 @@ from agent.ingest.speakers import (
     assign_roles,
     find_label_turns,
     find_otter_turns,
+    line_turns,
     unify_speaker_names,
 )
 from agent.ingest.subtitles import parse_srt, parse_vtt, render_cues
@@ -72,19 +73,6 @@ def _looks_spoken(raw: RawFile, text: str, start: int) -> bool:
     words = max(1, len(body.split()))
     fillers = len(_FILLERS.findall(body))
     return fillers * 100 / words >= 2.0 or bool(_SPOKEN_NAME.search(raw.path.stem))
-
-
-def _line_turns(text: str, start: int) -> list[Turn]:
-    turns = []
-    for match in re.finditer(r"[^\n]+", text[start:]):
-        a, b = start + match.start(), start + match.end()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            turns.append(Turn(start=a, end=b))
-    return turns
 
 
 def build_conversation(
@@ -157,7 +145,7 @@ def build_conversation(
                     "or name them in front matter (interviewer: NAME)"
                 )
         elif found or _looks_spoken(raw, text, body_start):
-            turns = [t for t, _ in found] or _line_turns(text, body_start)
+            turns = [t for t, _ in found] or line_turns(text, body_start)
             notes["speaker_roles"] = "none"
             warnings.append(NO_SPEAKERS)
         else:

@@ -250,13 +250,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def paragraph_turns(text: str, start: int = 0) -> list[Turn]:
-    """Speakerless notes: one pseudo-turn per paragraph, role unknown."""
+def line_turns(text: str, start: int = 0) -> list[Turn]:
+    """A transcript without speaker labels (Whisper's .txt): one turn per line, role unknown."""
     turns = []
-    for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text[start:]):
+    for match in re.finditer(r"[^\n]+", text[start:]):
         a, b = _trim(text, start + match.start(), start + match.end())
         if b > a:
-            turns.append(Turn(speaker=None, role=SpeakerRole.unknown, start=a, end=b))
+            turns.append(Turn(start=a, end=b))
     return turns
 
 
