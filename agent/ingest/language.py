@@ -84,13 +84,10 @@ def mark_languages(documents: list[SourceDocument]) -> list[str]:
     """Set `metadata["language"]` on each document and return one line per file when some of
     it is not English. Survey answers are short: a response too short to tell takes the
     language of the file's answers together."""
+    documents = [d for d in documents if d.kind != SourceKind.crm]  # field values, not prose
     detected = {doc.doc_id: detect(_content(doc)) for doc in documents}
-    tables = any(doc.kind in (SourceKind.survey, SourceKind.crm) for doc in documents)
-    overall = (
-        detect("\n".join(_content(d) for d in documents if d.kind == SourceKind.survey)[:20000])
-        if tables
-        else None
-    )
+    surveys = [_content(d) for d in documents if d.kind == SourceKind.survey]
+    overall = detect("\n".join(surveys)[:20000]) if surveys else None
     for doc in documents:
         doc.metadata["language"] = detected[doc.doc_id] or overall or ENGLISH
     other = Counter(d.metadata["language"] for d in documents if d.metadata["language"] != ENGLISH)

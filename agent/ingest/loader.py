@@ -92,7 +92,12 @@ def _load(raw: RawFile) -> LoadedFile:
 def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
     table = read_table(raw, json_data)
     columns = survey.detect_columns(table)
-    if survey.is_survey(table, columns) or (columns.free_text and not crm.is_crm(table)):
+    # Survey question headers first; then a CRM export's columns; only then a survey known
+    # by its values alone (a CRM's 0-10 'branches' column is no NPS).
+    is_crm = crm.is_crm(table)
+    if survey.is_survey_by_headers(table) or (
+        not is_crm and (columns.found_metric or columns.free_text)
+    ):
         rows, empty, duplicates = survey.build_rows(table, columns)
         documents = []
         for row in rows:
@@ -134,7 +139,7 @@ def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
             duplicate_rows=duplicates,
             columns=columns.readings,
         )
-    if crm.is_crm(table):
+    if is_crm:
         mapping = crm.map_columns(table)
         accounts: list[SourceDocument | None] = []
         seen: dict[str, int] = {}

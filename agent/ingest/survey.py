@@ -127,15 +127,13 @@ def _looks_like_question(header: str) -> bool:
     )
 
 
-def is_survey(table: Table, columns: SurveyColumns | None = None) -> bool:
-    """By the headers (the PMF or NPS question, two question-like headers) or, failing that,
-    by what the columns hold (a PMF, NPS or recommend column read from its values)."""
+def is_survey_by_headers(table: Table) -> bool:
+    """The PMF or NPS question, or two question-like headers. (A survey can also be known by
+    its values alone: `SurveyColumns.found_metric`.)"""
     headers = table.header
     if any(PMF_HEADER.search(h) or NPS_HEADER.search(h) for h in headers):
         return True
-    if sum(1 for h in headers if _looks_like_question(h)) >= 2:
-        return True
-    return (columns or detect_columns(table)).found_metric
+    return sum(1 for h in headers if _looks_like_question(h)) >= 2
 
 
 def detect_columns(table: Table) -> SurveyColumns:

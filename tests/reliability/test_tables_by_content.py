@@ -69,6 +69,21 @@ def test_opaque_headers_pmf_and_nps_from_values_alone(tmp_path):
     assert loaded.columns["q2"] == "NPS (0-10) (from values)"
 
 
+def test_crm_export_with_a_0_to_10_column_stays_a_crm_export(tmp_path):
+    records = [
+        {
+            "name": f"Account {i}",
+            "industry": "Machinery",
+            "employees": 50 + i,
+            "stage": "won",
+            "branches": i,
+        }
+        for i in range(11)
+    ]
+    loaded = load(write(tmp_path / "accounts.json", json.dumps(records)))
+    assert {d.kind for d in loaded.documents} == {SourceKind.crm}
+
+
 def test_yes_no_column_is_never_pmf_and_yes_maybe_no_about_something_else_is_no_metric(tmp_path):
     text = (
         "Do you use it at work?,What would you change?\n"
