@@ -340,7 +340,7 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
     return kept, empty, len(rows) - len(kept)
 
 
-DOUBLE_SUBMIT = dt.timedelta(minutes=2)
+DOUBLE_SUBMIT = dt.timedelta(minutes=10)
 
 
 def _moment(row: SurveyRow) -> dt.datetime | str | None:
@@ -353,7 +353,7 @@ def _moment(row: SurveyRow) -> dt.datetime | str | None:
 
 def _split_sessions(rows: list[SurveyRow]) -> None:
     """Rows without id or e-mail that are identical in every cell but the timestamps are one
-    double submission only when sent within two minutes of each other (or at the same moment);
+    double submission only when sent within ten minutes of each other (or at the same moment);
     the same answers weeks apart are two people."""
     previous: dict[str, tuple[dt.datetime | str | None, int]] = {}
     for row in sorted(rows, key=lambda r: (r.response.submitted_at or "", r.line)):

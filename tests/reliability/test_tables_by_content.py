@@ -113,9 +113,9 @@ def test_different_people_with_identical_answers_are_kept(tmp_path):
         "2020/01/30 10:36:20 am CET,Yes,Loading time,Demos and talks\n"
         "2020/02/26 8:18:46 pm CET,Yes,loading time,Demos and talks\n"
         "2020/02/27 8:18:46 pm CET,Yes,loading time,Demos and talks\n"
-        # a double click: the very same answers 15 seconds apart count once
+        # a double submission: the very same row minutes apart counts once
         "2020/02/07 9:47:35 am CET,Yes,Persistent storage for classes,University teaching\n"
-        "2020/02/07 9:47:50 am CET,Yes,Persistent storage for classes,University teaching\n"
+        "2020/02/07 9:51:35 am CET,Yes,Persistent storage for classes,University teaching\n"
     )
     loaded = load(write(tmp_path / "binder.csv", text))
     assert loaded.duplicate_rows == 1 and len(loaded.documents) == 4
