@@ -87,7 +87,7 @@ def build_conversation(
     kind = SourceKind.transcript
     deal: DealNote | None = None
     speakers = []
-    notes: dict[str, Any] = {}
+    derived: dict[str, Any] = {}  # from label lines and the role decision, not front matter
     header: str = ""
     if _DEAL_KEYS & set(meta) or str(meta.get("type", "")).lower() in {
         "win_loss",
@@ -108,7 +108,7 @@ def build_conversation(
                 f"unknown outcome {meta.get('outcome')!r} (expected won, lost, churned or expanded)"
             )
         turns = note_turns(text, body_start)
-        notes = header_labels(text, turns)
+        derived = header_labels(text, turns)
     else:
         found: list[tuple[Turn, str | None]]
         if turns_hint is not None:
@@ -138,7 +138,7 @@ def build_conversation(
                 vendor_names=_names(meta.get("vendor")),
             )
             speakers = decision.speakers
-            notes["speaker_roles"] = decision.basis
+            derived["speaker_roles"] = decision.basis
             if decision.doubt:
                 warnings.append(
                     f"speaker roles uncertain ({decision.doubt}): check who the interviewer is, "
@@ -146,23 +146,23 @@ def build_conversation(
                 )
         elif found or _looks_spoken(raw, text, body_start):
             turns = [t for t, _ in found] or line_turns(text, body_start)
-            notes["speaker_roles"] = "none"
+            derived["speaker_roles"] = "none"
             warnings.append(NO_SPEAKERS)
         else:
             kind = SourceKind.notes
             turns = note_turns(text, body_start)
-            notes = header_labels(text, turns)
+            derived = header_labels(text, turns)
     account = (
         meta.get("account")
         or meta.get("company")
         or meta.get("customer_account")
-        or notes.get("account")
+        or derived.get("account")
     )
     heading = _HEADING.search(text, body_start)
     header_title = next((line.strip("# *_\t") for line in header.split("\n") if line.strip()), "")
     document_date = (
         parse_date(meta.get("date"))
-        or parse_date(notes.get("date"))
+        or parse_date(derived.get("date"))
         or (_header_date(header) if header else None)
         or date_from_name(raw.path.stem)
     )
@@ -170,8 +170,8 @@ def build_conversation(
         k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
         for k, v in meta.items()
     }
-    if "speaker_roles" in notes:
-        metadata["speaker_roles"] = notes["speaker_roles"]
+    if "speaker_roles" in derived:
+        metadata["speaker_roles"] = derived["speaker_roles"]
     return {
         "kind": kind,
         "turns": turns,

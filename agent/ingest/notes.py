@@ -283,7 +283,7 @@ def note_turns(text: str, start: int = 0) -> list[Turn]:
 
 
 def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, str]:
-    """`Account:`, `Date:`, `Interviewer:` labels near the top, as front-matter keys."""
+    """`Account:` (or Company/Customer/Client) and `Date:` labels near the top, as front-matter keys."""
     found: dict[str, str] = {}
     for turn in turns[:limit]:
         if turn.form != TurnForm.label:
@@ -297,6 +297,6 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
             continue
         key = match.group("label").strip().lower()
         key = {"company": "account", "customer": "account", "client": "account"}.get(key, key)
-        if key in {"account", "date", "interviewer", "interviewers", "participants", "attendees"}:
+        if key in {"account", "date"}:
             found.setdefault(key, match.group("value").strip().strip("*_").strip())
     return found
