@@ -62,12 +62,15 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect(text: str) -> str | None:
-    """ISO 639-1 code of `text`, or None when there is too little text to tell."""
+def detect(text: str, among_english: bool = False) -> str | None:
+    """ISO 639-1 code of `text`, or None when there is too little text to tell.
+    `among_english`: a terse answer in an English survey ('Price lookups, inside reps, slow
+    to load') needs only one English function word to count as English."""
     words = _WORD.findall(text.lower())
     if len(words) < _MIN_WORDS:
         return None
-    if sum(1 for w in words if w in _ENGLISH_WORDS) >= 0.2 * len(words):
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    if english >= (1 if among_english else 0.2 * len(words)):
         return ENGLISH
     code, confidence = _identifier().classify(text[:20000])
     return str(code) if confidence >= _CONFIDENT else ENGLISH
@@ -85,9 +88,11 @@ def mark_languages(documents: list[SourceDocument]) -> list[str]:
     it is not English. Survey answers are short: a response too short to tell takes the
     language of the file's answers together."""
     documents = [d for d in documents if d.kind != SourceKind.crm]  # field values, not prose
-    detected = {doc.doc_id: detect(_content(doc)) for doc in documents}
     surveys = [_content(d) for d in documents if d.kind == SourceKind.survey]
     overall = detect("\n".join(surveys)[:20000]) if surveys else None
+    detected = {
+        doc.doc_id: detect(_content(doc), among_english=overall == ENGLISH) for doc in documents
+    }
     for doc in documents:
         doc.metadata["language"] = detected[doc.doc_id] or overall or ENGLISH
     other = Counter(d.metadata["language"] for d in documents if d.metadata["language"] != ENGLISH)
