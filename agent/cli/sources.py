@@ -120,6 +120,10 @@ def _print_report(report, workspace) -> None:
             note,
         )
     out.print(files)
+    for result in report.results:
+        if result.columns and result.status in ("ingested", "replaced"):
+            read = "; ".join(f"{header} → {role}" for header, role in result.columns.items())
+            out.print(f"[bold]{result.source}[/] columns read as: {read}", highlight=False)
     by_kind = report.by_kind()
     if by_kind:
         kinds = Table(title="New or changed, by kind", title_justify="left")

@@ -109,6 +109,8 @@ def run_extraction(
         dry_run=dry_run,
     )
     documents = extractable(workspace)
+    if not is_llm:  # the offline engine reads English only; other languages are never mixed in
+        documents = [d for d in documents if d.language == "en"]
     pending: list[tuple[SourceDocument, str]] = []
     for doc in documents:
         fingerprint = _fingerprint(extractor, doc)

@@ -40,6 +40,7 @@ class FileResult:
     rows: int = 0
     empty_rows: int = 0
     duplicate_rows: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # table header -> what it was read as
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -192,6 +193,7 @@ def ingest_paths(
             rows=loaded_file.rows,
             empty_rows=loaded_file.empty_rows,
             duplicate_rows=loaded_file.duplicate_rows,
+            columns=loaded_file.columns,
         )
 
     directory = known_accounts(workspace)

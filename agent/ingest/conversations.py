@@ -8,20 +8,33 @@ from typing import Any
 
 from agent.ingest.frontmatter import split_front_matter
 from agent.ingest.normalize import outcome, parse_date, parse_money
+from agent.ingest.notes import header_labels, note_turns
 from agent.ingest.rawfile import RawFile, decode_text
 from agent.ingest.speakers import (
     assign_roles,
     find_label_turns,
     find_otter_turns,
-    paragraph_turns,
+    line_turns,
     unify_speaker_names,
 )
 from agent.ingest.subtitles import parse_srt, parse_vtt, render_cues
+from agent.ingest.transcription import SpeechExport
 from agent.schema import DealNote, SourceKind, Turn
 
 _DEAL_KEYS = {"outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to"}
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+_DATE_IN_TEXT = re.compile(
+    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"
+    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b"
+)
+_FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|i mean|kind of|sort of|yeah|okay|gonna)\b", re.I)
+_SPOKEN_NAME = re.compile(r"transcri|whisper|recording|audio|otter|zoom", re.I)
+NO_SPEAKERS = (
+    "no speaker names: a speakerless transcript, so the interviewer's questions cannot be told "
+    "apart from the answers and every turn is read as the customer's"
+)
 
 
 def _names(value: Any) -> list[str]:
@@ -37,6 +50,31 @@ def date_from_name(stem: str):
     return parse_date("-".join(match.groups())) if match else None
 
 
+def _header_date(header: str):
+    match = _DATE_IN_TEXT.search(header)
+    if not match:
+        return None
+    value = (
+        re.sub(r"^(\w{3})\w*\.?", r"\1", match.group(0))
+        if match.group(0)[0].isalpha()
+        else match.group(0)
+    )
+    return parse_date(value)
+
+
+def _looks_spoken(raw: RawFile, text: str, start: int) -> bool:
+    """A speakerless transcript (Whisper's .txt, a pasted caption dump) rather than notes:
+    no Markdown structure and speech fillers, or a file name that says it is a recording."""
+    body = text[start:]
+    if re.search(r"(?m)^[ \t]*(?:#{1,6}[ \t]|[-*+•][ \t]|\*\*)", body) or re.search(
+        r"(?i)notes?\b", raw.path.stem
+    ):
+        return False
+    words = max(1, len(body.split()))
+    fillers = len(_FILLERS.findall(body))
+    return fillers * 100 / words >= 2.0 or bool(_SPOKEN_NAME.search(raw.path.stem))
+
+
 def build_conversation(
     raw: RawFile,
     text: str,
@@ -49,6 +87,8 @@ def build_conversation(
     kind = SourceKind.transcript
     deal: DealNote | None = None
     speakers = []
+    derived: dict[str, Any] = {}  # from label lines and the role decision, not front matter
+    header: str = ""
     if _DEAL_KEYS & set(meta) or str(meta.get("type", "")).lower() in {
         "win_loss",
         "win-loss",
@@ -67,14 +107,19 @@ def build_conversation(
             warnings.append(
                 f"unknown outcome {meta.get('outcome')!r} (expected won, lost, churned or expanded)"
             )
-        turns = paragraph_turns(text, body_start)
+        turns = note_turns(text, body_start)
+        derived = header_labels(text, turns)
     else:
         found: list[tuple[Turn, str | None]]
         if turns_hint is not None:
             found = [(t, None) for t in turns_hint]
         else:
-            found = find_otter_turns(text, body_start) or find_label_turns(text, body_start)
-        if found:
+            found = find_otter_turns(text, body_start)
+            if found:
+                header = text[body_start : min(t.start for t, _ in found)]
+            else:
+                found = find_label_turns(text, body_start)
+        if found and any(t.speaker for t, _ in found):
             unify_speaker_names(found)
             titles: dict[str, str | None] = {}
             for turn, title in found:
@@ -82,7 +127,7 @@ def build_conversation(
                     titles[turn.speaker] = title
                 titles.setdefault(turn.speaker or "", None)
             turns = [t for t, _ in found]
-            speakers = assign_roles(
+            decision = assign_roles(
                 text,
                 turns,
                 titles,
@@ -92,12 +137,41 @@ def build_conversation(
                 ),
                 vendor_names=_names(meta.get("vendor")),
             )
+            speakers = decision.speakers
+            derived["speaker_roles"] = decision.basis
+            if decision.doubt:
+                warnings.append(
+                    f"speaker roles uncertain ({decision.doubt}): check who the interviewer is, "
+                    "or name them in front matter (interviewer: NAME)"
+                )
+        elif found or _looks_spoken(raw, text, body_start):
+            turns = [t for t, _ in found] or line_turns(text, body_start)
+            derived["speaker_roles"] = "none"
+            warnings.append(NO_SPEAKERS)
         else:
             kind = SourceKind.notes
-            turns = paragraph_turns(text, body_start)
-    account = meta.get("account") or meta.get("company") or meta.get("customer_account")
+            turns = note_turns(text, body_start)
+            derived = header_labels(text, turns)
+    account = (
+        meta.get("account")
+        or meta.get("company")
+        or meta.get("customer_account")
+        or derived.get("account")
+    )
     heading = _HEADING.search(text, body_start)
-    document_date = parse_date(meta.get("date")) or date_from_name(raw.path.stem)
+    header_title = next((line.strip("# *_\t") for line in header.split("\n") if line.strip()), "")
+    document_date = (
+        parse_date(meta.get("date"))
+        or parse_date(derived.get("date"))
+        or (_header_date(header) if header else None)
+        or date_from_name(raw.path.stem)
+    )
+    metadata = {
+        k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in meta.items()
+    }
+    if "speaker_roles" in derived:
+        metadata["speaker_roles"] = derived["speaker_roles"]
     return {
         "kind": kind,
         "turns": turns,
@@ -106,11 +180,11 @@ def build_conversation(
         "account": str(account).strip() if account else None,
         "account_attribution": "front_matter" if account else None,
         "date": document_date,
-        "title": str(meta.get("title") or (heading.group(1) if heading else "")).strip() or None,
-        "metadata": {
-            k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
-            for k, v in meta.items()
-        },
+        "title": str(
+            meta.get("title") or (heading.group(1) if heading else "") or header_title
+        ).strip()
+        or None,
+        "metadata": metadata,
     }
 
 
@@ -133,10 +207,22 @@ def load_subtitles(raw: RawFile, warnings: list[str]) -> list[dict[str, Any]]:
         else parse_srt(source_text, raw.source)
     )
     text, turns = render_cues(cues)
-    if not any(t.speaker for t in turns):
-        warnings.append("captions carry no speaker names; every turn is treated as the customer's")
     fields = build_conversation(raw, text, 0, {}, warnings, turns_hint=turns)
     fields["metadata"]["cues"] = len(cues)
+    return [{"text": text, **fields}]
+
+
+def load_speech_export(
+    raw: RawFile, export: SpeechExport, warnings: list[str]
+) -> list[dict[str, Any]]:
+    """Whisper / WhisperX / AssemblyAI / Deepgram exports, already parsed into cues."""
+    if not export.cues:
+        raise raw.fail(f"{export.tool} transcript has no words")
+    text, turns = render_cues(export.cues)
+    fields = build_conversation(raw, text, 0, {}, warnings, turns_hint=turns)
+    fields["metadata"].update({"cues": len(export.cues), "format": export.tool})
+    if export.language:
+        fields["metadata"]["language_reported"] = export.language
     return [{"text": text, **fields}]
 
 

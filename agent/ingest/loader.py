@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.errors import SourceError
 from agent.ingest import crm, survey
-from agent.ingest.conversations import load_docx, load_subtitles, load_text
-from agent.ingest.rawfile import RawFile
-from agent.ingest.tables import read_table
+from agent.ingest.conversations import load_docx, load_speech_export, load_subtitles, load_text
+from agent.ingest.language import mark_languages
+from agent.ingest.rawfile import RawFile, decode_text
+from agent.ingest.tables import parse_json, read_table
+from agent.ingest.transcription import speech_export, whisper_tsv
 from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
 
 CONVERSATION_SUFFIXES = {".txt", ".md", ".markdown", ".vtt", ".srt", ".docx"}
@@ -25,6 +28,7 @@ class LoadedFile:
     rows: int = 0
     empty_rows: int = 0
     duplicate_rows: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # table header -> what it was read as
 
 
 def file_identity(raw: RawFile) -> str:
@@ -49,6 +53,13 @@ def _document(raw: RawFile, part: str | None, **fields) -> SourceDocument:
 
 
 def load_file(raw: RawFile) -> LoadedFile:
+    """The file's documents, each with its language (`metadata["language"]`)."""
+    loaded = _load(raw)
+    loaded.warnings.extend(mark_languages(loaded.documents))
+    return loaded
+
+
+def _load(raw: RawFile) -> LoadedFile:
     suffix = raw.suffix
     warnings: list[str] = []
     if suffix in {".txt", ".md", ".markdown"} or raw.path.name == "-":
@@ -58,7 +69,17 @@ def load_file(raw: RawFile) -> LoadedFile:
     elif suffix == ".docx":
         parts = load_docx(raw, warnings)
     elif suffix in TABLE_SUFFIXES:
-        return _load_table(raw)
+        data = parse_json(raw) if suffix == ".json" else None
+        export = (
+            speech_export(data)
+            if suffix == ".json"
+            else whisper_tsv(decode_text(raw))
+            if suffix == ".tsv"
+            else None
+        )
+        if export is None:
+            return _load_table(raw, data)
+        parts = load_speech_export(raw, export, warnings)
     else:
         raise SourceError(
             raw.source,
@@ -68,10 +89,15 @@ def load_file(raw: RawFile) -> LoadedFile:
     return LoadedFile(raw=raw, documents=documents, warnings=warnings)
 
 
-def _load_table(raw: RawFile) -> LoadedFile:
-    table = read_table(raw)
-    if survey.is_survey(table):
-        columns = survey.detect_columns(table)
+def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
+    table = read_table(raw, json_data)
+    columns = survey.detect_columns(table)
+    # Survey question headers first; then a CRM export's columns; only then a survey known
+    # by its values alone (a CRM's 0-10 'branches' column is no NPS).
+    is_crm = crm.is_crm(table)
+    if survey.is_survey_by_headers(table) or (
+        not is_crm and (columns.found_metric or columns.free_text)
+    ):
         rows, empty, duplicates = survey.build_rows(table, columns)
         documents = []
         for row in rows:
@@ -90,16 +116,18 @@ def _load_table(raw: RawFile) -> LoadedFile:
                         for a, b in row.answer_spans
                     ],
                     survey=response,
-                    metadata={"pmf_column": columns.pmf, "nps_column": columns.nps},
+                    metadata={
+                        "pmf_column": columns.pmf,
+                        "nps_column": columns.nps,
+                        "recommend_column": columns.recommend,
+                    },
                 )
             )
-        warnings = (
-            []
-            if columns.pmf
-            else [
+        warnings = list(table.notes)
+        if not columns.pmf:
+            warnings.append(
                 'no product-market-fit question found ("How would you feel if you could no longer use…")'
-            ]
-        )
+            )
         if not documents:
             raise raw.fail("survey has no non-empty responses")
         return LoadedFile(
@@ -109,8 +137,9 @@ def _load_table(raw: RawFile) -> LoadedFile:
             rows=len(table.rows),
             empty_rows=empty,
             duplicate_rows=duplicates,
+            columns=columns.readings,
         )
-    if crm.is_crm(table):
+    if is_crm:
         mapping = crm.map_columns(table)
         accounts: list[SourceDocument | None] = []
         seen: dict[str, int] = {}
@@ -141,8 +170,17 @@ def _load_table(raw: RawFile) -> LoadedFile:
         kept = [d for d in accounts if d is not None]
         if not kept:
             raise raw.fail("CRM export has no rows with an account name")
-        return LoadedFile(raw=raw, documents=kept, rows=len(table.rows), duplicate_rows=duplicates)
+        return LoadedFile(
+            raw=raw,
+            documents=kept,
+            warnings=list(table.notes),
+            rows=len(table.rows),
+            duplicate_rows=duplicates,
+            columns={header: f"CRM {field}" for field, header in mapping.items()},
+        )
+    read = "; ".join(f"{h}: {r}" for h, r in columns.readings.items()) or "nothing recognised"
     raise raw.fail(
-        "table is neither a survey (no question columns, PMF or NPS question) nor a CRM export "
-        "(needs an account/company name column and two of industry, employees, stage, domain, revenue, stack)"
+        "table is neither a survey (no question or free-text columns, no PMF, NPS or recommend "
+        "question by header or values) nor a CRM export (needs an account/company name column and "
+        f"two of industry, employees, stage, domain, revenue, stack). Columns read as: {read}"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,14 @@ from pathlib import Path
 from agent.errors import SourceError
 
 _TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
+# Byte-order marks of the wide encodings (Windows tools save "Unicode" text as UTF-16 LE);
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,35 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16/32 by its byte-order mark, or UTF-16 without one when every other byte of a
+    mostly-ASCII text is zero."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    sample = data[:4096]
+    if len(sample) >= 8 and len(sample) % 2 == 0:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def _normal_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def decode_text(raw: RawFile) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; newlines normalised to \\n."""
+    """UTF-8 (with or without BOM), UTF-16/32 (BOM, or UTF-16 without one), else Windows-1252;
+    newlines normalised to \\n."""
+    wide = _wide_encoding(raw.data)
+    if wide:
+        try:
+            return _normal_newlines(raw.data.decode(wide).lstrip("\ufeff"))
+        except UnicodeDecodeError as exc:
+            raise raw.fail(f"cannot decode text: it starts like {wide.upper()} but is not") from exc
     if looks_binary(raw.data):
         raise raw.fail("binary content where text was expected (is this really a text file?)")
     for encoding in _TEXT_ENCODINGS:
@@ -65,5 +101,5 @@ def decode_text(raw: RawFile) -> str:
             text = raw.data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise raw.fail("cannot decode text: not UTF-8 and not Windows-1252")
+        return _normal_newlines(text)
+    raise raw.fail("cannot decode text: not UTF-8, UTF-16 or Windows-1252")

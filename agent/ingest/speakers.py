@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from agent.schema import Speaker, SpeakerRole, Turn
 
@@ -16,8 +17,8 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _NAME_WORD = r"[A-Z][\w.'’\-]*|de|da|van|von|del|la|le|di|du|[0-9]{1,2}"
 _NAME = rf"(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,4}}"
 _GENERIC = (
-    r"interviewer|interviewee|moderator|participant|respondent|researcher|customer|host|guest|"
-    r"client|speaker[ \t]*\d{1,2}|q|a|question|answer|int|resp"
+    r"(?:interviewer|interviewee|moderator|participant|respondent|researcher|customer|host|guest|"
+    r"client|speaker|q|a|question|answer|int|resp)(?:[ \t_]*\d{1,2})*"
 )
 LABEL_LINE = re.compile(
     rf"^[ \t]*(?:\[?(?P<ts>{_TS})\]?[ \t]*(?:[-–—][ \t]*)?)?"
@@ -27,7 +28,9 @@ LABEL_LINE = re.compile(
     re.MULTILINE,
 )
 OTTER_HEADER = re.compile(
-    rf"^(?P<name>{_NAME}|(?i:{_GENERIC}))[ \t]+(?P<ts>{_TS})[ \t]*$", re.MULTILINE
+    rf"^(?:\*\*|__)?(?P<name>{_NAME}|(?i:{_GENERIC}))(?:\*\*|__)?[ \t]+(?:\|[ \t]*)?"
+    rf"\[?(?P<ts>{_TS})\]?[ \t]*$",
+    re.MULTILINE,
 )
 
 # Labels that start metadata lines in notes, never speakers.
@@ -112,7 +115,18 @@ NOT_SPEAKERS = {
     "primary reason",
     "open questions",
 }
-INTERVIEWER_LABELS = {"interviewer", "moderator", "researcher", "host", "q", "question", "int"}
+INTERVIEWER_LABELS = {
+    "interviewer",
+    "moderator",
+    "researcher",
+    "facilitator",
+    "host",
+    "q",
+    "question",
+    "int",
+    "ux researcher",
+    "user researcher",
+}
 CUSTOMER_LABELS = {
     "interviewee",
     "participant",
@@ -123,7 +137,10 @@ CUSTOMER_LABELS = {
     "a",
     "answer",
     "resp",
+    "user",
+    "p",
 }
+_NUMBERED = re.compile(r"[ \t_\-]*\d{1,2}$")
 INTERVIEWER_TITLE = re.compile(
     r"\b(interviewer|moderator|ux research|user research|researcher|customer research|research lead|facilitator|host)\b",
     re.IGNORECASE,
@@ -138,6 +155,24 @@ def _label_key(name: str) -> str:
     return _clean_name(name).lower()
 
 
+def _generic_key(name: str) -> str:
+    """'Interviewer 2', 'Interviewer2', 'interviewer2 2', 'P1' → 'interviewer' / 'p'."""
+    key = _label_key(name)
+    while _NUMBERED.search(key) and _NUMBERED.sub("", key):
+        key = _NUMBERED.sub("", key)
+    return key
+
+
+def label_role(name: str) -> SpeakerRole | None:
+    """The role a generic label says (numbered and respelled variants too), or None for names."""
+    key = _generic_key(name)
+    if key in INTERVIEWER_LABELS:
+        return SpeakerRole.interviewer
+    if key in CUSTOMER_LABELS:
+        return SpeakerRole.customer
+    return None
+
+
 def find_label_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
     """Turns from `Name: text` style labels (with optional timestamps and titles)."""
     matches = [
@@ -148,8 +183,9 @@ def find_label_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
     if not matches:
         return []
     names = Counter(_label_key(m.group("name")) for m in matches)
-    # A real transcript repeats its speakers; one-off "Label:" lines are prose, not turns.
-    speakers = {n for n, c in names.items() if c >= 2}
+    # A real transcript repeats its speakers; one-off "Label:" lines are prose, not turns,
+    # unless the label says a role ("Interviewer2:" speaking once).
+    speakers = {n for n, c in names.items() if c >= 2 or label_role(n) is not None}
     matches = [m for m in matches if _label_key(m.group("name")) in speakers]
     if len(matches) < 3 or (
         len(speakers) < 2 and not speakers & (INTERVIEWER_LABELS | CUSTOMER_LABELS)
@@ -177,7 +213,8 @@ def find_label_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
 
 
 def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
-    """Otter exports: `Name  0:42` on its own line, the words on the following lines."""
+    """Otter exports: `Name  0:42` (or `**Name**  0:42` in Markdown) on its own line, the
+    words on the following lines; what comes before the first one is the details header."""
     headers = [
         m
         for m in OTTER_HEADER.finditer(text, start)
@@ -213,24 +250,59 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def paragraph_turns(text: str, start: int = 0) -> list[Turn]:
-    """Speakerless notes: one pseudo-turn per paragraph, role unknown."""
+def line_turns(text: str, start: int = 0) -> list[Turn]:
+    """A transcript without speaker labels (Whisper's .txt): one turn per line, role unknown."""
     turns = []
-    for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text[start:]):
+    for match in re.finditer(r"[^\n]+", text[start:]):
         a, b = _trim(text, start + match.start(), start + match.end())
         if b > a:
-            turns.append(Turn(speaker=None, role=SpeakerRole.unknown, start=a, end=b))
+            turns.append(Turn(start=a, end=b))
     return turns
 
 
 def unify_speaker_names(turns: list[tuple[Turn, str | None]]) -> None:
-    """'Dana' and 'Dana Whitfield' in one transcript are one person."""
+    """'Dana' and 'Dana Whitfield' in one transcript are one person; so are 'Interviewer1'
+    and 'Interviewer 1' (the spelling used most is kept)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for turn, _ in turns:
+        if turn.speaker:
+            spellings[re.sub(r"[\s_]+", "", turn.speaker.lower())][turn.speaker] += 1
+    for turn, _ in turns:
+        if turn.speaker:
+            turn.speaker = spellings[re.sub(r"[\s_]+", "", turn.speaker.lower())].most_common(1)[0][
+                0
+            ]
     full = {t.speaker for t, _ in turns if t.speaker and " " in t.speaker}
     for turn, _ in turns:
         if turn.speaker and " " not in turn.speaker:
             candidates = [f for f in full if f.split(" ")[0].lower() == turn.speaker.lower()]
             if len(candidates) == 1:
                 turn.speaker = candidates[0]
+
+
+_QUESTION_START = re.compile(
+    r"^\W*(?:so|and|okay|ok|right|great|and then|um|uh)?[ ,]*"
+    r"(?:how|what|why|when|where|which|who|could you|can you|would you|do you|did you|does|"
+    r"is there|are there|have you|tell me|walk me through|talk me through|describe)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(spoken: str) -> bool:
+    """A turn that asks: it ends in (or near) a question mark, or a short turn that opens
+    like a question ('how do you handle…' without the mark, as speech-to-text writes it)."""
+    return "?" in spoken[-160:] or (
+        len(spoken.split()) < 40 and bool(_QUESTION_START.match(spoken))
+    )
+
+
+@dataclass
+class RoleDecision:
+    """Who is who in one transcript, and on what basis."""
+
+    speakers: list[Speaker]
+    basis: str  # labels | front_matter | titles | questions | uncertain
+    doubt: str | None = None  # why the roles are uncertain, for the ingest summary
 
 
 def assign_roles(
@@ -240,9 +312,10 @@ def assign_roles(
     interviewers: Iterable[str] = (),
     customers: Iterable[str] = (),
     vendor_names: Iterable[str] = (),
-) -> list[Speaker]:
-    """Decide interviewer vs customer per speaker: explicit labels and front matter first,
-    then titles, then conversational behaviour (who asks the questions)."""
+) -> RoleDecision:
+    """Decide interviewer vs customer per speaker: front matter and role labels first
+    ('Interviewer 2:', 'Moderator:', 'Q:'), then titles, then conversational behaviour (who
+    asks the questions). Behaviour with a weak or split signal marks the roles uncertain."""
     named_interviewers = {n.lower() for n in interviewers}
     named_customers = {n.lower() for n in customers}
     vendors = [v.lower() for v in vendor_names if v]
@@ -256,27 +329,32 @@ def assign_roles(
         by_speaker[turn.speaker].append(turn)
 
     roles: dict[str, SpeakerRole] = {}
+    bases: set[str] = set()
     for name in order:
         key = name.lower()
         title = (titles.get(name) or "").lower()
         first_word = key.split(" ")[0]
-        if (
-            key in named_interviewers
-            or first_word in named_interviewers
-            or key in INTERVIEWER_LABELS
-        ):
+        by_label = label_role(name)
+        if key in named_interviewers or first_word in named_interviewers:
             roles[name] = SpeakerRole.interviewer
-        elif key in named_customers or first_word in named_customers or key in CUSTOMER_LABELS:
+            bases.add("front_matter")
+        elif key in named_customers or first_word in named_customers:
             roles[name] = SpeakerRole.customer
+            bases.add("front_matter")
+        elif by_label is not None:
+            roles[name] = by_label
+            bases.add("labels")
         elif title and (INTERVIEWER_TITLE.search(title) or any(v in title for v in vendors)):
             roles[name] = SpeakerRole.interviewer
+            bases.add("titles")
 
     def stats(name: str) -> tuple[float, float]:
         spoken = by_speaker[name]
-        questions = sum(1 for t in spoken if "?" in text[t.start : t.end][-160:])
+        questions = sum(1 for t in spoken if asks(text[t.start : t.end]))
         words = sum(len(text[t.start : t.end].split()) for t in spoken)
         return questions / len(spoken), words / len(spoken)
 
+    doubt: str | None = None
     unknown = [n for n in order if n not in roles]
     if unknown and SpeakerRole.interviewer not in roles.values() and len(order) > 1:
 
@@ -284,9 +362,19 @@ def assign_roles(
             ratio, avg_words = stats(name)
             return ratio - min(avg_words, 120) / 400 + (0.1 if name == order[0] else 0.0)
 
-        best = max(unknown, key=score)
-        if stats(best)[0] >= 0.25:
+        ranked = sorted(unknown, key=score, reverse=True)
+        best = ranked[0]
+        ratio = stats(best)[0]
+        if ratio >= 0.25:
             roles[best] = SpeakerRole.interviewer
+            bases.add("questions")
+            runner_up = stats(ranked[1])[0] if len(ranked) > 1 else 0.0
+            if ratio < 0.4:
+                doubt = f"{best} asks in only {ratio:.0%} of their turns"
+            elif runner_up >= 0.4 and runner_up > ratio - 0.15:
+                doubt = f"{best} and {ranked[1]} ask questions about as often"
+        else:
+            doubt = "nobody asks questions, so no one could be told apart as the interviewer"
     for name in order:
         if name in roles:
             continue
@@ -296,8 +384,16 @@ def assign_roles(
             ratio >= 0.6 and avg_words < 25 and has_customer and len(by_speaker[name]) >= 3
         )
         roles[name] = SpeakerRole.interviewer if second_interviewer else SpeakerRole.customer
+        if second_interviewer:
+            bases.add("questions")
 
     for turn in turns:
         if turn.speaker is not None:
             turn.role = roles[turn.speaker]
-    return [Speaker(name=n, title=titles.get(n), role=roles[n]) for n in order]
+    speakers = [Speaker(name=n, title=titles.get(n), role=roles[n]) for n in order]
+    if doubt:
+        return RoleDecision(speakers, "uncertain", doubt)
+    for basis in ("questions", "titles", "labels", "front_matter"):
+        if basis in bases:
+            return RoleDecision(speakers, basis)
+    return RoleDecision(speakers, "single_speaker" if len(order) == 1 else "none")

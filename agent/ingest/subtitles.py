@@ -1,4 +1,4 @@
-"""WebVTT (Zoom, Teams) and SRT captions → speaker turns.
+"""WebVTT (Zoom, Teams `<v Name>` voices) and SRT captions → speaker turns.
 
 The document text is the conversation without cue numbers and timings: one paragraph per
 speaker turn, `Name: words`, consecutive cues of one speaker joined with spaces. Quotes and
@@ -65,6 +65,26 @@ def _payload(lines: list[str]) -> tuple[str | None, str]:
     return speaker, re.sub(r"[ \t]+", " ", joined).strip()
 
 
+def _cues(start: str, lines: list[str]) -> list[Cue]:
+    """One cue per voice: Teams puts two speakers' `<v Name>` spans in one cue at times."""
+    joined = " ".join(line.strip() for line in lines)
+    voices = list(_VOICE.finditer(joined))
+    pieces = (
+        [
+            joined[v.start() : w.start() if w else len(joined)]
+            for v, w in zip(voices, [*voices[1:], None], strict=True)
+        ]
+        if len(voices) > 1
+        else [joined]
+    )
+    cues = []
+    for piece in pieces:
+        speaker, words = _payload([piece])
+        if words:
+            cues.append(Cue(start=start, speaker=speaker, text=words))
+    return cues
+
+
 def parse_vtt(text: str, source: str) -> list[Cue]:
     body = text.lstrip("\ufeff")
     if not body.startswith("WEBVTT"):
@@ -84,9 +104,7 @@ def parse_vtt(text: str, source: str) -> list[Cue]:
             )
         match = _VTT_TIMING.match(lines[timing_at])
         assert match is not None
-        speaker, words = _payload(lines[timing_at + 1 :])
-        if words:
-            cues.append(Cue(start=match.group("start"), speaker=speaker, text=words))
+        cues.extend(_cues(match.group("start"), lines[timing_at + 1 :]))
     if not cues:
         raise SourceError(source, "WebVTT file has no cues with text")
     return cues
@@ -103,16 +121,15 @@ def parse_srt(text: str, source: str) -> list[Cue]:
             )
         match = _SRT_TIMING.match(lines[timing_at].strip())
         assert match is not None
-        speaker, words = _payload(lines[timing_at + 1 :])
-        if words:
-            cues.append(Cue(start=match.group("start"), speaker=speaker, text=words))
+        cues.extend(_cues(match.group("start"), lines[timing_at + 1 :]))
     if not cues:
         raise SourceError(source, "SRT file has no cues with text")
     return cues
 
 
 def render_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
-    """Join cues into speaker turns; returns the document text and the turns in it."""
+    """Join cues into speaker turns; returns the document text and the turns in it.
+    Also used for speech-to-text exports (Whisper, WhisperX, AssemblyAI, Deepgram)."""
     parts: list[str] = []
     turns: list[Turn] = []
     length = 0
@@ -136,7 +153,9 @@ def render_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
 
     for cue in cues:
         speaker = cue.speaker or current_speaker
-        if speaker != current_speaker or not current_words:
+        # Without speaker names every cue stays its own turn (a question is not merged
+        # into the answer that follows it).
+        if speaker is None or speaker != current_speaker or not current_words:
             flush()
             current_speaker, current_words, current_ts = speaker, [], cue.start
         current_words.append(cue.text)

@@ -1,13 +1,18 @@
-"""Survey exports (CSV/XLSX): the Sean Ellis PMF question, NPS, segment columns and free text.
+"""Survey exports (CSV/XLSX/JSON): the Sean Ellis PMF question, NPS, a yes/maybe/no "would
+you recommend", segment columns and free text, each column read from its header and values.
 
-One document per response, linked to its company; duplicate submissions and empty sessions
-are dropped (counted in the load result)."""
+One document per response, linked to its company. Duplicates are dropped only when they are
+the same person (respondent id or e-mail: the latest submission wins) or the very same row;
+different people with identical answers are kept. Empty sessions are dropped. Both are
+counted in the load result."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from agent.ingest import columns as values
 from agent.ingest.normalize import industry_id, parse_date, parse_employees
 from agent.ingest.tables import Table
 from agent.schema import SurveyResponse
@@ -36,6 +41,41 @@ TIME_HEADER = re.compile(
 )
 STATUS_HEADER = re.compile(r"^(status|response status|completion)$", re.I)
 ID_HEADER = re.compile(r"^(response ?id|respondent ?id|id|#)$", re.I)
+# Short machine names, matched on header_words(header): 'pmf_q' → 'pmf q'.
+SHORT_HINTS: dict[str, re.Pattern[str]] = {
+    "pmf": re.compile(r"\b(pmf|sean ellis|ellis|disappoint\w*)\b"),
+    "nps": re.compile(r"\b(nps|ltr|likelihood to recommend|promoter)\b"),
+    "recommend": re.compile(r"\b(recommend\w*|refer\w*|rec|wom|tell a friend)\b"),
+    "email": re.compile(r"\be ?mail\b"),
+    "id": re.compile(
+        r"^(resp|respondent|response|participant|user|submission|record|row)? ?(id|uuid|no|number|#)$"
+    ),
+    "company": re.compile(
+        r"^(co|org|company|company name|employer|firm|business|account|organi[sz]ation)$"
+    ),
+    "role": re.compile(r"^(role|title|job|job title|position|persona|function)$"),
+    "size": re.compile(r"^(size|co size|company size|emp|employees|headcount|team size|org size)$"),
+    "industry": re.compile(r"^(ind|industry|sector|vertical)$"),
+    "time": re.compile(
+        r"^(submitted|submitted at|ts|timestamp|created|created at|date|start date|end date|completed at)$"
+    ),
+}
+ROLE_NAMES = {
+    "pmf": "PMF (Sean Ellis)",
+    "nps": "NPS (0-10)",
+    "recommend": "would recommend (yes/maybe/no)",
+    "email": "e-mail (respondent)",
+    "ids": "respondent id",
+    "company": "company",
+    "role": "role",
+    "size": "company size",
+    "industry": "industry",
+    "timestamp": "submitted at",
+    "times": "date (metadata)",
+    "status": "status (metadata)",
+    "choice": "segment (choice)",
+    "free_text": "free text",
+}
 _MULTI_PART = re.compile(r"^(?P<label>[^:?]{1,60}?)\s*#\s*(?P<n>\d+)\s*:\s*(?P<question>.+)$")
 
 
@@ -43,6 +83,7 @@ _MULTI_PART = re.compile(r"^(?P<label>[^:?]{1,60}?)\s*#\s*(?P<n>\d+)\s*:\s*(?P<q
 class SurveyColumns:
     pmf: str | None = None
     nps: str | None = None
+    recommend: str | None = None
     email: str | None = None
     company: str | None = None
     role: str | None = None
@@ -54,6 +95,9 @@ class SurveyColumns:
     ids: list[str] = field(default_factory=list)
     choice: list[str] = field(default_factory=list)
     free_text: dict[str, list[str]] = field(default_factory=dict)  # question -> columns
+    readings: dict[str, str] = field(
+        default_factory=dict
+    )  # header -> what it was read as, and from what
 
     @property
     def metadata_columns(self) -> set[str]:
@@ -62,6 +106,10 @@ class SurveyColumns:
             | set(self.ids)
             | set(self.times)
         )
+
+    @property
+    def found_metric(self) -> bool:
+        return bool(self.pmf or self.nps or self.recommend)
 
 
 def _question(header: str) -> str:
@@ -79,7 +127,9 @@ def _looks_like_question(header: str) -> bool:
     )
 
 
-def is_survey(table: Table) -> bool:
+def is_survey_by_headers(table: Table) -> bool:
+    """The PMF or NPS question, or two question-like headers. (A survey can also be known by
+    its values alone: `SurveyColumns.found_metric`.)"""
     headers = table.header
     if any(PMF_HEADER.search(h) or NPS_HEADER.search(h) for h in headers):
         return True
@@ -87,46 +137,153 @@ def is_survey(table: Table) -> bool:
 
 
 def detect_columns(table: Table) -> SurveyColumns:
+    """Each column's role from its header and its values; `readings` says which for the user."""
     columns = SurveyColumns()
     used: set[str] = set()
+    basis: dict[str, str] = {}
+    column_values = {h: [row[h] for row in table.rows if row[h].strip()] for h in table.header}
+    short = {h: values.header_words(h) for h in table.header}
 
-    def pick(pattern: re.Pattern[str], prefer: re.Pattern[str] | None = None) -> str | None:
-        candidates = [h for h in table.header if h not in used and pattern.search(h)]
+    def hint(kind: str, header: str) -> bool:
+        return bool(SHORT_HINTS[kind].search(short[header]))
+
+    def take(header: str, why: str) -> str:
+        used.add(header)
+        basis[header] = why
+        return header
+
+    def pick(
+        pattern: re.Pattern[str],
+        prefer: re.Pattern[str] | None = None,
+        short_hint: str | None = None,
+        check=None,
+    ) -> str | None:
+        candidates = [
+            h
+            for h in table.header
+            if h not in used
+            and (pattern.search(h) or (short_hint and hint(short_hint, h)))
+            and (check is None or not column_values[h] or check(column_values[h]))
+        ]
         if prefer:
             candidates.sort(key=lambda h: 0 if prefer.search(h) else 1)
         if candidates:
-            used.add(candidates[0])
-            return candidates[0]
+            return take(candidates[0], "header")
         return None
 
-    columns.pmf = pick(PMF_HEADER)
-    columns.nps = pick(NPS_HEADER)
-    columns.email = pick(EMAIL_HEADER)
-    columns.status = pick(STATUS_HEADER)
-    columns.timestamp = pick(TIME_HEADER, prefer=re.compile("submitted", re.I))
-    columns.times = [h for h in table.header if h not in used and TIME_HEADER.search(h)]
-    used.update(columns.times)
-    columns.ids = [h for h in table.header if h not in used and ID_HEADER.match(h)]
-    used.update(columns.ids)
-    columns.industry = [h for h in table.header if h not in used and INDUSTRY_HEADER.search(h)]
-    used.update(columns.industry)
-    columns.size = pick(SIZE_HEADER)
-    columns.role = pick(
-        ROLE_HEADER, prefer=re.compile(r"primary role|job title|your role|title", re.I)
+    def opaque(header: str) -> bool:
+        """A machine name ('co', 'q7', 'seg_b') says too little to overrule the values; a
+        question that names something else does ('What do you use it for?' is no industry)."""
+        return not _looks_like_question(header) and len(short[header].split()) <= 3
+
+    def by_values(test, prefer_hint: str | None = None, any_header: bool = False) -> str | None:
+        candidates = [
+            h
+            for h in table.header
+            if h not in used
+            and (any_header or opaque(h))
+            and column_values[h]
+            and test(column_values[h])
+        ]
+        if prefer_hint:
+            candidates.sort(key=lambda h: 0 if hint(prefer_hint, h) else 1)
+        if candidates:
+            return take(
+                candidates[0],
+                "header and values"
+                if prefer_hint and hint(prefer_hint, candidates[0])
+                else "values",
+            )
+        return None
+
+    # Metrics first: the header names the question, the values confirm it or name it alone.
+    # Yes/maybe/no is a recommend metric only when the header asks about recommending.
+    columns.recommend = next(
+        (
+            take(h, "header and values")
+            for h in table.header
+            if (hint("recommend", h) or NPS_HEADER.search(h))
+            and column_values[h]
+            and values.is_recommend(column_values[h])
+        ),
+        None,
     )
-    columns.company = pick(COMPANY_HEADER)
+    columns.pmf = pick(PMF_HEADER, short_hint="pmf") or by_values(
+        lambda v: values.is_pmf(v, pmf_answer, named=False), any_header=True
+    )
+    columns.nps = pick(NPS_HEADER, short_hint="nps", check=lambda v: not values.is_recommend(v))
+    if columns.nps is None:
+        scored = [
+            h
+            for h in table.header
+            if h not in used
+            and opaque(h)
+            and column_values[h]
+            and values.is_scores(column_values[h])
+        ]
+        if len(scored) == 1:  # one 0-10 column and nothing else like it: the NPS question
+            columns.nps = take(scored[0], "values")
+    columns.email = pick(
+        EMAIL_HEADER, short_hint="email", check=lambda v: values.share(v, lambda x: "@" in x) >= 0.5
+    ) or by_values(values.is_email, any_header=True)
+    columns.status = pick(STATUS_HEADER)
+    columns.timestamp = pick(
+        TIME_HEADER, prefer=re.compile("submitted", re.I), short_hint="time"
+    ) or by_values(values.is_dates, any_header=True)
+    for header in table.header:
+        if header not in used and (
+            TIME_HEADER.search(header)
+            or (column_values[header] and values.is_dates(column_values[header]))
+        ):
+            columns.times.append(take(header, "header" if TIME_HEADER.search(header) else "values"))
+    rows = len(table.rows)
+    for header in table.header:
+        if header in used:
+            continue
+        named = bool(ID_HEADER.match(header) or hint("id", header))
+        # a named id may repeat (a resubmission); values alone must be unique to be ids
+        if named or (
+            opaque(header) and column_values[header] and values.is_ids(column_values[header], rows)
+        ):
+            columns.ids.append(take(header, "header" if named else "values"))
+    for header in table.header:
+        if header not in used and (INDUSTRY_HEADER.search(header) or hint("industry", header)):
+            columns.industry.append(take(header, "header"))
+    columns.size = pick(SIZE_HEADER, short_hint="size") or by_values(values.is_sizes)
+    columns.role = pick(
+        ROLE_HEADER,
+        prefer=re.compile(r"primary role|job title|your role|title", re.I),
+        short_hint="role",
+    )
+    columns.company = pick(
+        COMPANY_HEADER, short_hint="company", check=lambda v: values.average_length(v) < 80
+    )
+    if not columns.industry:
+        found = by_values(values.is_industries)
+        if found:
+            columns.industry.append(found)
+    columns.role = columns.role or by_values(values.is_roles)
+    columns.company = columns.company or by_values(values.is_companies)
     for header in table.header:
         if header in used or TIME_HEADER.search(header):
             continue
-        values = [row[header] for row in table.rows if row[header]]
-        if not values:
+        answers = column_values[header]
+        if not answers:
             continue
-        distinct = {v.lower() for v in values}
-        average = sum(len(v) for v in values) / len(values)
-        if len(distinct) <= 12 and (len(distinct) <= max(3, len(values) * 0.3)) and average < 60:
+        distinct = {v.lower() for v in answers}
+        average = sum(len(v) for v in answers) / len(answers)
+        if len(distinct) <= 12 and (len(distinct) <= max(3, len(answers) * 0.3)) and average < 60:
             columns.choice.append(header)
         else:
             columns.free_text.setdefault(_question(header), []).append(header)
+    read_as: dict[str, str] = {}
+    for role, name in ROLE_NAMES.items():
+        value = getattr(columns, role)
+        if role == "free_text":
+            value = [h for headers in value.values() for h in headers]
+        for header in value if isinstance(value, list) else [value] if value else []:
+            read_as[header] = f"{name} (from {basis.get(header, 'values')})"
+    columns.readings = {h: read_as[h] for h in table.header if h in read_as}
     return columns
 
 
@@ -173,6 +330,7 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
             empty += 1
             continue
         rows.append(_row(cells, line, columns))
+    _split_sessions(rows)
     latest: dict[str, SurveyRow] = {}
     for row in rows:
         previous = latest.get(row.dedupe_key)
@@ -180,6 +338,41 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
             latest[row.dedupe_key] = row
     kept = [r for r in rows if latest[r.dedupe_key] is r]
     return kept, empty, len(rows) - len(kept)
+
+
+DOUBLE_SUBMIT = dt.timedelta(minutes=10)
+
+
+def _moment(row: SurveyRow) -> dt.datetime | str | None:
+    value = row.response.submitted_at
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return value
+
+
+def _split_sessions(rows: list[SurveyRow]) -> None:
+    """Rows without id or e-mail that are identical in every cell but the timestamps are one
+    double submission only when sent within ten minutes of each other (or at the same moment);
+    the same answers weeks apart are two people."""
+    previous: dict[str, tuple[dt.datetime | str | None, int]] = {}
+    for row in sorted(rows, key=lambda r: (r.response.submitted_at or "", r.line)):
+        if not row.dedupe_key.startswith("row:"):
+            continue
+        moment = _moment(row)
+        last = previous.get(row.dedupe_key)
+        group = 0
+        if last is not None:
+            before, group = last
+            close = (
+                isinstance(moment, dt.datetime)
+                and isinstance(before, dt.datetime)
+                and abs(moment - before) <= DOUBLE_SUBMIT
+            )
+            if not (close or moment == before):
+                group += 1
+        previous[row.dedupe_key] = (moment, group)
+        row.dedupe_key = f"{row.dedupe_key}#{group}"
 
 
 def _later(candidate: SurveyRow, current: SurveyRow) -> bool:
@@ -191,6 +384,7 @@ def _later(candidate: SurveyRow, current: SurveyRow) -> bool:
 
 def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
     email = row.get(columns.email or "", "").strip().lower() or None
+    respondent_id = next((row[h].strip() for h in columns.ids if row[h].strip()), None)
     industry_raw = next((row[h] for h in columns.industry if row[h]), "")
     size_raw = row.get(columns.size or "", "")
     _count, band = parse_employees(size_raw) if size_raw else (None, None)
@@ -207,7 +401,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
     ):
         company = ""
     response = SurveyResponse(
-        respondent=email,
+        respondent=email or respondent_id,
         company=company or None,
         role=row.get(columns.role or "", "").strip() or None,
         size_band=band if band else (size_raw or None),
@@ -218,6 +412,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
         pmf_answer=pmf_answer(row.get(columns.pmf or "", "")) if columns.pmf else None,
         pmf_raw=row.get(columns.pmf or "", "") or None,
         nps=nps_score(row[columns.nps]) if columns.nps and row[columns.nps] else None,
+        recommend=values.recommend_answer(row[columns.recommend]) if columns.recommend else None,
         segments=segments,
         answers={},
     )
@@ -253,20 +448,23 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
         add(_question(columns.pmf), row[columns.pmf], False)
     if columns.nps and row.get(columns.nps):
         add(_question(columns.nps), row[columns.nps], False)
+    if columns.recommend and row.get(columns.recommend):
+        add(_question(columns.recommend), row[columns.recommend], False)
     for question, headers in columns.free_text.items():
         answers = [row[h].strip() for h in headers if row[h].strip()]
         if answers:
             response.answers[question] = "\n".join(answers)
             for answer in answers:
                 add(question, answer, True)
-    answered = [row[h].strip().lower() for h in sorted(row) if h not in columns.metadata_columns]
-    if email:
+    # The same person (id, then e-mail) or the very same row; never equal answers alone:
+    # two people may well both write "Loading time".
+    if respondent_id:
+        key = f"id:{respondent_id}"
+    elif email:
         key = f"email:{email}"
-    elif sum(1 for a in answered if a) >= 3 and response.answers:
-        # anonymous: identical substantive answers are one person submitting twice
-        key = "answers:" + "|".join(answered)
-    else:
-        key = f"line:{line}"
+    else:  # every cell but the timestamps; build_rows also requires minutes apart
+        times = {columns.timestamp, *columns.times}
+        key = "row:" + "\x1f".join(row[h] for h in row if h not in times)
     return SurveyRow(
         line=line, response=response, text="".join(parts), answer_spans=spans, dedupe_key=key
     )
@@ -274,13 +472,17 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
 
 def _sortable_time(value: str) -> str:
     """Timestamps compared as text must sort in time order: '3/4/2026 9:05' → '2026-03-04 09:05'."""
-    match = re.match(
-        r"^(\d{1,2})/(\d{1,2})/(\d{2,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?",
-        value,
-    )
-    if not match:
+    time = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+    match = re.match(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}}){time}", value)
+    year_first = re.match(rf"^(\d{{4}})/(\d{{1,2}})/(\d{{1,2}}){time}", value)
+    if year_first:  # '2020/01/29 3:02:25 pm CET'
+        year, month, day, *rest = year_first.groups()
+        match_groups = (month, day, year, *rest)
+    elif match:
+        match_groups = match.groups()
+    else:
         return value
-    month, day, year, hour, minute, second, meridiem = match.groups()
+    month, day, year, hour, minute, second, meridiem = match_groups
     year_number = int(year) + (2000 if len(year) == 2 else 0)
     hour_number = int(hour or 0)
     if meridiem:

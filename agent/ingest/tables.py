@@ -23,6 +23,47 @@ class Table:
         default_factory=list
     )  # line/row number in the file, for messages
     nested: list[Any] | None = None  # JSON records as they were, for CRM field lookups
+    notes: list[str] = field(default_factory=list)  # what was repaired, for the ingest summary
+
+
+EXTRA_CELLS = "extra cells"
+
+
+def _fit_rows(
+    header: list[str], records: list[tuple[list[str], int]], notes: list[str], joiner: str
+) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Rows as header → cell. A row with more cells than the header keeps them all (joined
+    into an added 'extra cells' column); a shorter row is padded with blanks. Both are said."""
+    longer = [
+        n for r, n in records if len(r) > len(header) and any(c.strip() for c in r[len(header) :])
+    ]
+    shorter = [n for r, n in records if len(r) < len(header)]
+    if longer:
+        header = [*header, EXTRA_CELLS]
+        notes.append(
+            f"{len(longer)} row(s) have more cells than the header has columns (line(s) "
+            f"{_lines(longer)}): kept, the extra cells in column '{EXTRA_CELLS}'"
+        )
+    if shorter:
+        notes.append(
+            f"{len(shorter)} row(s) have fewer cells than the header (line(s) {_lines(shorter)}): "
+            "kept, the missing cells left blank"
+        )
+    width = len(header) - (1 if longer else 0)
+    rows: list[dict[str, str]] = []
+    numbers: list[int] = []
+    for record, line in records:
+        cells = [c.strip() for c in record[:width]] + [""] * (width - len(record))
+        if longer:
+            cells.append(joiner.join(c.strip() for c in record[width:] if c.strip()))
+        rows.append(dict(zip(header, cells, strict=True)))
+        numbers.append(line)
+    return header, rows, numbers
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
 def _clean_header(cells: list[str]) -> list[str]:
@@ -74,25 +115,22 @@ def read_csv(raw: RawFile) -> Table:
         raise raw.fail(
             "CSV has a single column: expected a header row with several columns (wrong delimiter?)"
         )
-    rows: list[dict[str, str]] = []
-    numbers: list[int] = []
-    ragged = 0
-    for record, line in records_with_lines[1:]:
-        extra = record[len(header) :]
-        if len(record) != len(header) and any(c.strip() for c in extra):
-            ragged += 1
-            continue
-        padded = record[: len(header)] + [""] * (len(header) - len(record))
-        rows.append({h: v.strip() for h, v in zip(header, padded, strict=True)})
-        numbers.append(line)
-    total = len(records_with_lines) - 1
-    if ragged and ragged > max(2, total // 10):
+    data = records_with_lines[1:]
+    longer = sum(
+        1 for r, _ in data if len(r) > len(header) and any(c.strip() for c in r[len(header) :])
+    )
+    if data and longer > len(data) / 2:
         raise raw.fail(
-            f"malformed CSV: {ragged} of {total} rows have more cells than the header has columns"
+            f"malformed CSV: {longer} of {len(data)} rows have more cells than the header has "
+            f"columns (is the delimiter '{delimiter}' right?)"
         )
+    notes: list[str] = []
+    header, rows, numbers = _fit_rows(
+        header, data, notes, f"{delimiter} " if delimiter != "\t" else " "
+    )
     if not rows:
         raise raw.fail("CSV has a header but no data rows")
-    return Table(header=header, rows=rows, row_numbers=numbers)
+    return Table(header=header, rows=rows, row_numbers=numbers, notes=notes)
 
 
 def _cell(value: Any) -> str:
@@ -125,14 +163,13 @@ def read_xlsx(raw: RawFile) -> Table:
             values = [(n, r) for n, r in values if any(r)]
             if len(values) < 2:
                 continue
-            header = _clean_header(values[0][1])
-            rows = []
-            numbers = []
-            for number, record in values[1:]:
-                padded = record[: len(header)] + [""] * (len(header) - len(record))
-                rows.append(dict(zip(header, padded, strict=True)))
-                numbers.append(number)
-            return Table(header=header, rows=rows, row_numbers=numbers)
+            cells = values[0][1]
+            while cells and not cells[-1]:  # openpyxl pads rows to the sheet's widest row
+                cells = cells[:-1]
+            header = _clean_header(cells)
+            notes: list[str] = []
+            header, rows, numbers = _fit_rows(header, [(r, n) for n, r in values[1:]], notes, "; ")
+            return Table(header=header, rows=rows, row_numbers=numbers, notes=notes)
     finally:
         workbook.close()
     raise raw.fail("the workbook has no sheet with a header and data rows")
@@ -153,13 +190,17 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def read_json(raw: RawFile) -> Table:
+def parse_json(raw: RawFile) -> Any:
     try:
-        data = json.loads(decode_text(raw))
+        return json.loads(decode_text(raw))
     except json.JSONDecodeError as exc:
         raise raw.fail(
             f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+
+
+def read_json(raw: RawFile, data: Any = None) -> Table:
+    data = parse_json(raw) if data is None else data
     if isinstance(data, dict):
         for key in ("accounts", "companies", "records", "data", "results", "items", "rows"):
             if isinstance(data.get(key), list):
@@ -181,9 +222,10 @@ def read_json(raw: RawFile) -> Table:
     return Table(header=header, rows=rows, row_numbers=list(range(1, len(rows) + 1)), nested=data)
 
 
-def read_table(raw: RawFile) -> Table:
+def read_table(raw: RawFile, json_data: Any = None) -> Table:
+    """The table in a CSV/TSV/XLSX/JSON file (`json_data`: the file's JSON, already parsed)."""
     if raw.suffix == ".xlsx":
         return read_xlsx(raw)
     if raw.suffix == ".json":
-        return read_json(raw)
+        return read_json(raw, json_data)
     return read_csv(raw)

@@ -13,6 +13,7 @@ from agent.schema.sources import (
     SpeakerRole,
     SurveyResponse,
     Turn,
+    TurnForm,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "SpeakerRole",
     "SurveyResponse",
     "Turn",
+    "TurnForm",
 ]

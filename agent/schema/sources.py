@@ -25,8 +25,20 @@ class SpeakerRole(StrEnum):
     unknown = "unknown"
 
 
+class TurnForm(StrEnum):
+    """What a turn is on the page; extraction reads `speech`, `paragraph` and `bullet` turns and
+    skips `heading` and `label` turns (they name things, they are never evidence)."""
+
+    speech = "speech"  # a spoken turn of a transcript
+    paragraph = "paragraph"  # prose in notes or deal write-ups
+    bullet = "bullet"  # one list item (with its continuation lines)
+    heading = "heading"  # a Markdown heading, a bold title line or a `Title:` line alone
+    label = "label"  # a `**Date:** …`, `Attendees:`, `Account:` style label line
+
+
 Outcome = Literal["won", "lost", "churned", "expanded", "open"]
 PMFAnswer = Literal["very", "somewhat", "not", "na"]
+RecommendAnswer = Literal["yes", "maybe", "no"]
 Attribution = Literal[
     "front_matter", "file_name", "conversation", "crm", "column", "email_domain", "folder"
 ]
@@ -41,13 +53,26 @@ class Speaker(BaseModel):
 
 
 class Turn(BaseModel):
-    """One speaker turn; `start`/`end` are character offsets of the spoken text in `SourceDocument.text`."""
+    """One speaker turn, or one block of notes; `start`/`end` are character offsets of its text
+    in `SourceDocument.text` (labels, list markers and heading marks excluded)."""
 
     speaker: str | None = None
     role: SpeakerRole = SpeakerRole.unknown
     start: int
     end: int
     timestamp: str | None = None
+    form: TurnForm = Field(
+        TurnForm.speech, description="speech, paragraph, bullet, heading, label."
+    )
+    section: str | None = Field(
+        None,
+        description="Text of the nearest heading above (notes and deal write-ups), e.g. 'Why they churned'.",
+    )
+
+    @property
+    def is_content(self) -> bool:
+        """Speech, prose or a bullet: what extraction reads (headings and labels never are)."""
+        return self.form not in (TurnForm.heading, TurnForm.label)
 
 
 class CRMRecord(BaseModel):
@@ -95,6 +120,9 @@ class SurveyResponse(BaseModel):
     pmf_answer: PMFAnswer | None = Field(None, description="Sean Ellis answer, normalised.")
     pmf_raw: str | None = None
     nps: int | None = Field(None, ge=0, le=10)
+    recommend: RecommendAnswer | None = Field(
+        None, description='"Would you recommend …?" answered yes / maybe / no (normalised).'
+    )
     segments: dict[str, str] = Field(
         default_factory=dict, description="Segment columns as answered."
     )
@@ -128,8 +156,14 @@ class SourceDocument(BaseModel):
     deal: DealNote | None = None
     survey: SurveyResponse | None = None
 
+    @property
+    def language(self) -> str:
+        """ISO 639-1 code detected at ingest (`metadata["language"]`); 'en' when not recorded."""
+        return str(self.metadata.get("language") or "en")
+
     def customer_turns(self) -> list[Turn]:
-        return [t for t in self.turns if t.role != SpeakerRole.interviewer]
+        """Turns that can be evidence: not the interviewer's, not headings or labels."""
+        return [t for t in self.turns if t.role != SpeakerRole.interviewer and t.is_content]
 
 
 class Chunk(BaseModel):

@@ -1,0 +1,302 @@
+"""Researcher notes and deal write-ups → turns that keep the page's structure.
+
+Every heading and label line is its own turn (`heading`, `label`: never evidence); bullets and
+paragraphs are turns with the section (nearest heading above) they sit in. What the vendor
+side wrote about itself is `role=interviewer`: whole sections such as "My take" or "Next
+steps", a bullet in the note-taker's own voice ("I asked about pricing", "we demoed the
+scheduler") and such sentences inside a paragraph (split off into their own turn). A customer
+quotation never leaves its bullet or sentence. Offsets are exact spans of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.schema import SpeakerRole, Turn, TurnForm
+from agent.textspans import split_sentences
+
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")
+_BOLD_TITLE = re.compile(r"^[ \t]*(\*\*|__)(?P<text>[^*_\n]{1,80}?)[ \t]*:?[ \t]*\1[ \t]*:?[ \t]*$")
+_LABEL = re.compile(
+    r"^[ \t]*(?:[-*+•][ \t]+)?(?P<open>\*\*|__)?(?P<label>[A-Za-z][\w ./&'’()-]{0,30}?)[ \t]*"
+    r"(?::[ \t]*(?P=open)|(?P=open)[ \t]*:|:)(?P<value>.*)$"
+)
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•▪‣◦]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)$")
+_RULE = re.compile(r"^[ \t]*(?:[=]{3,}|[-]{3,}|[*]{3,}|_{3,})[ \t]*$")
+_CAPS_TITLE = re.compile(r"^[ \t]*(?=[^a-z]*[A-Z]{2})[A-Z0-9][A-Z0-9 &/'’,()-]{1,60}$")
+
+# Label lines that carry facts about the document, not what anyone said.
+LABEL_WORDS = {
+    "date",
+    "time",
+    "when",
+    "duration",
+    "length",
+    "location",
+    "where",
+    "call type",
+    "meeting",
+    "meeting type",
+    "format",
+    "medium",
+    "channel",
+    "attendees",
+    "participants",
+    "present",
+    "people",
+    "interviewer",
+    "interviewers",
+    "interviewee",
+    "interviewees",
+    "moderator",
+    "note taker",
+    "notes by",
+    "notetaker",
+    "author",
+    "written by",
+    "prepared by",
+    "account",
+    "accounts",
+    "company",
+    "customer",
+    "client",
+    "contact",
+    "contacts",
+    "title",
+    "role",
+    "roles",
+    "industry",
+    "segment",
+    "region",
+    "country",
+    "size",
+    "employees",
+    "headcount",
+    "plan",
+    "tier",
+    "product",
+    "stage",
+    "status",
+    "owner",
+    "rep",
+    "sales rep",
+    "ae",
+    "csm",
+    "acv",
+    "arr",
+    "mrr",
+    "deal size",
+    "amount",
+    "outcome",
+    "result",
+    "competitor",
+    "lost to",
+    "won against",
+    "close date",
+    "closed",
+    "renewal date",
+    "churn date",
+    "start date",
+    "source",
+    "recording",
+    "transcript",
+    "tags",
+    "subject",
+    "re",
+    "from",
+    "to",
+    "cc",
+    "email",
+    "phone",
+    "website",
+    "linkedin",
+}
+_LABEL_MAX_WORDS = 12
+
+# Sections whose text is the vendor's own view or plan, not the customer's.
+VENDOR_SECTION = re.compile(
+    r"^(?:(?:my|our)[ \t]+(?:own[ \t]+)?(?:take|read|reading|view|notes?|thoughts?|assessment|analysis|"
+    r"recommendations?|interpretation|impressions?|opinion|conclusions?|hypothes[ie]s|plan|response)"
+    r"|next[ \t]+steps?|action[ \t]+items?|actions|internal(?:[ \t]+notes?|[ \t]+only)?|follow[- \t]?ups?|"
+    r"to-?dos?|recommendations?|(?:ae|rep|csm|sales|pm|researcher)['’]?s?[ \t]+(?:notes?|take|comments?|view)|"
+    r"what[ \t]+we(?:['’]ll|[ \t]+will|[ \t]+should)[ \t]+do|takeaways?[ \t]+for[ \t]+us|lessons[ \t]+learned)\b",
+    re.IGNORECASE,
+)
+# The note-taker speaking for the vendor side: what they did, thought or will do.
+_PM_VOICE = re.compile(
+    r"\b(?:I|we)[ \t]+(?:(?:then|also|later|briefly)[ \t]+)?(?:asked|showed|demoed|demo['’]?d|pitched|"
+    r"explained|suggested|offered|promised|probed|pushed[ \t]+back|followed[ \t]+up|"
+    r"walked[ \t]+(?:him|her|them)[ \t]+through|told[ \t]+(?:him|her|them)|spoke[ \t]+(?:with|to)|"
+    r"talked[ \t]+(?:with|to)|met[ \t]+with|interviewed|will[ \t]+follow[ \t]+up|"
+    r"(?:should|need[ \t]+to)[ \t]+follow[ \t]+up)\b"
+    r"|\bI[ \t]+(?:think|believe|suspect|felt|feel|got[ \t]+the[ \t]+sense|would(?:n['’]t)?|'d|doubt)\b"
+    r"|\b(?:my|our)[ \t]+(?:take|read|sense|guess|impression|view|recommendation|hunch)\b"
+    r"|\bour[ \t]+(?:product|pricing|team|sales[ \t]+team|roadmap|offer|demo|integrations?|platform)\b",
+)
+_QUOTE = re.compile(r"[\"“”„«»]|(?:^|\s)['‘][^'’]{3,}['’](?:\s|[.,;:!?]|$)")
+
+
+@dataclass
+class _Block:
+    form: TurnForm
+    start: int
+    end: int
+    level: int = 7  # heading level (bold and caps titles rank below ######)
+
+
+def _label_form(label: str, value: str) -> bool:
+    words = value.strip().strip("*_").split()
+    return label.strip().lower() in LABEL_WORDS and len(words) <= _LABEL_MAX_WORDS
+
+
+def _lines(text: str, start: int) -> list[tuple[int, str]]:
+    out = []
+    position = start
+    for line in text[start:].split("\n"):
+        out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\n*_>":
+        a += 1
+    while b > a and text[b - 1] in " \t\n*_:":
+        b -= 1
+    return a, b
+
+
+def _blocks(text: str, start: int) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    current_lines = 0
+
+    def close() -> None:
+        nonlocal current, current_lines
+        if current is not None:
+            blocks.append(current)
+        current, current_lines = None, 0
+
+    for offset, line in _lines(text, start):
+        end = offset + len(line)
+        if not line.strip():
+            close()
+            continue
+        if _RULE.match(line):
+            if current is not None and current.form == TurnForm.paragraph and current_lines == 1:
+                current.form, current.level = TurnForm.heading, 2 if "-" in line else 1
+            close()
+            continue
+        atx = _ATX.match(line)
+        bold = _BOLD_TITLE.match(line)
+        label = _LABEL.match(line)
+        bullet = _BULLET.match(line)
+        if atx:
+            close()
+            blocks.append(
+                _Block(TurnForm.heading, offset + atx.start("text"), end, len(atx.group(1)))
+            )
+        elif bold:
+            close()
+            form = (
+                TurnForm.label
+                if bold.group("text").strip().lower() in LABEL_WORDS
+                else TurnForm.heading
+            )
+            blocks.append(_Block(form, offset + bold.start("text"), end))
+        elif label and _label_form(label.group("label"), label.group("value")):
+            close()
+            blocks.append(_Block(TurnForm.label, offset + label.start("label"), end))
+        elif label and not label.group("value").strip() and len(label.group("label").split()) <= 6:
+            close()  # "Pain points:" alone on its line introduces a section
+            blocks.append(_Block(TurnForm.heading, offset + label.start("label"), end))
+        elif bullet:
+            close()
+            current = _Block(TurnForm.bullet, offset + bullet.start("text"), end)
+            current_lines = 1
+        elif current is not None and (
+            current.form == TurnForm.bullet or not _CAPS_TITLE.match(line)
+        ):
+            current.end = end  # a continuation line of the bullet or paragraph
+            current_lines += 1
+        elif _CAPS_TITLE.match(line) and len(line.split()) <= 6:
+            close()
+            blocks.append(_Block(TurnForm.heading, offset, end))
+        else:
+            current = _Block(TurnForm.paragraph, offset, end)
+            current_lines = 1
+    close()
+    return blocks
+
+
+def _pm_voice(sentence: str) -> bool:
+    return bool(_PM_VOICE.search(sentence)) and not _QUOTE.search(sentence)
+
+
+def _split_voice(text: str, a: int, b: int) -> list[tuple[int, int, bool]]:
+    """A paragraph as runs of sentences: (start, end, written in the note-taker's voice)."""
+    runs: list[tuple[int, int, bool]] = []
+    for s, e in split_sentences(text, a, b):
+        voice = _pm_voice(text[s:e])
+        if runs and runs[-1][2] == voice:
+            runs[-1] = (runs[-1][0], e, voice)
+        else:
+            runs.append((s, e, voice))
+    return runs or [(a, b, False)]
+
+
+def note_turns(text: str, start: int = 0) -> list[Turn]:
+    """Turns of speakerless notes from `start` (after any front matter) to the end."""
+    turns: list[Turn] = []
+    section: str | None = None
+    vendor_level: int | None = None  # heading level of the vendor section we are in
+    for block in _blocks(text, start):
+        a, b = _trimmed(text, block.start, block.end)
+        if b <= a:
+            continue
+        if block.form == TurnForm.heading:
+            if vendor_level is not None and block.level <= vendor_level:
+                vendor_level = None
+            title = text[a:b].strip().rstrip(":").strip()
+            turns.append(Turn(start=a, end=b, form=TurnForm.heading, section=section))
+            section = title
+            if vendor_level is None and VENDOR_SECTION.match(title):
+                vendor_level = block.level
+            continue
+        if block.form == TurnForm.label:
+            turns.append(Turn(start=a, end=b, form=TurnForm.label, section=section))
+            continue
+        if vendor_level is not None:
+            turns.append(
+                Turn(start=a, end=b, role=SpeakerRole.interviewer, form=block.form, section=section)
+            )
+            continue
+        if block.form == TurnForm.bullet:
+            role = SpeakerRole.interviewer if _pm_voice(text[a:b]) else SpeakerRole.unknown
+            turns.append(Turn(start=a, end=b, role=role, form=TurnForm.bullet, section=section))
+            continue
+        for s, e, voice in _split_voice(text, a, b):
+            role = SpeakerRole.interviewer if voice else SpeakerRole.unknown
+            turns.append(Turn(start=s, end=e, role=role, form=TurnForm.paragraph, section=section))
+    return turns
+
+
+def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, str]:
+    """`Account:` (or Company/Customer/Client) and `Date:` labels near the top, as front-matter keys."""
+    found: dict[str, str] = {}
+    for turn in turns[:limit]:
+        if turn.form != TurnForm.label:
+            continue
+        line = text[turn.start : turn.end]
+        match = re.match(
+            r"(?P<label>[^:*_]+?)[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<value>.+)$",
+            line,
+        )
+        if not match:
+            continue
+        key = match.group("label").strip().lower()
+        key = {"company": "account", "customer": "account", "client": "account"}.get(key, key)
+        if key in {"account", "date"}:
+            found.setdefault(key, match.group("value").strip().strip("*_").strip())
+    return found
