@@ -35,13 +35,20 @@ def _pct(value: float | None, n: int | None = None) -> str:
     return f"{value:.0f}%" + (f" (n={n})" if n is not None else "")
 
 
-def _claim_line(claim: Claim) -> str:
-    parts = [f"{claim.label}", f"{claim.accounts} account{'s' if claim.accounts != 1 else ''}"]
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit if n != 1 else unit[:-1]}"
+
+
+def _claim_line(claim: Claim, of: int | None = None) -> str:
+    counted = _count(claim.accounts, claim.unit)
+    if of is not None:
+        counted = f"{claim.accounts} of {of} answers"
+    parts = [f"{claim.label}", counted]
     if claim.cost:
         unit = (
             claim.cost.unit if not claim.cost.period else f"{claim.cost.unit}/{claim.cost.period}"
         )
-        parts.append(f"typical cost {claim.cost.amount:g} {unit} (“{claim.cost.text}”)")
+        parts.append(f"cost stated: {claim.cost.amount:g} {unit} (“{claim.cost.text}”)")
     if claim.job_type:
         parts.insert(1, claim.job_type.value)
     line = " — ".join(parts[:1]) + " · " + " · ".join(parts[1:])
@@ -62,7 +69,7 @@ def _role_line(name: str, role: Role | None) -> tuple[str, list[Quote]] | None:
         return None
     titles = ", ".join(role.titles) if role.titles else "title not stated"
     return (
-        f"{name}: {titles} ({role.accounts} account{'s' if role.accounts != 1 else ''})",
+        f"{name}: {titles} ({_count(role.accounts, role.unit)})",
         [_quote(r) for r in role.evidence],
     )
 
@@ -74,6 +81,8 @@ def segment_section(index: int, segment: Segment) -> Section:
     if segment.hypothesis:
         section.add(Para(f"{hypothesis_label()} {segment.hypothesis_reason}.", style="hypothesis"))
     section.add(Para(segment.who, label="Who:"))
+    if segment.traits:
+        section.add(Para("; ".join(segment.traits), label="What sets them apart:"))
     section.add(Para(segment.tier_reason, label=f"Tier — {tier}:"))
     firmo = segment.firmographics
     facts = []
@@ -95,13 +104,22 @@ def segment_section(index: int, segment: Segment) -> Section:
     section.add(Para(tools or "no stack data", label="Stack signals:"))
     section.add(
         Para(
-            ", ".join(segment.accounts),
+            ", ".join(segment.accounts) or "none named",
             label=f"Accounts ({len(segment.accounts)}, {segment.support.accounts} with research evidence):",
         )
     )
+    if segment.participants:
+        section.add(
+            Para(
+                ", ".join(segment.participants),
+                label=f"Participants whose company is not named ({len(segment.participants)}):",
+            )
+        )
     section.blocks += _claims("Trigger events", segment.triggers, "none evidenced yet")
     section.blocks += _claims(
-        "Pains, ranked by how many accounts feel them", segment.pains, "none evidenced yet"
+        f"Pains, ranked by how many {segment.pains[0].unit if segment.pains else 'accounts'} feel them",
+        segment.pains,
+        "none evidenced yet",
     )
     section.blocks += _claims("Jobs to be done", segment.jobs)
     section.blocks += _claims("Current workarounds", segment.workarounds)
@@ -184,7 +202,10 @@ def outline(draft: ICPDraft) -> Section:
         Para(
             f"Created {draft.created_at:%Y-%m-%d %H:%M} UTC · engine {draft.engine} · {corpus.files} files, "
             f"{sum(corpus.documents.values())} documents ({', '.join(f'{k} {v}' for k, v in sorted(corpus.documents.items()))}) · "
-            f"{corpus.accounts} accounts, {corpus.accounts_with_evidence} with research evidence · revisit by {draft.revisit_on}",
+            f"{corpus.accounts} accounts, {corpus.accounts_with_evidence} with research evidence"
+            + (f", {corpus.participants} participants" if corpus.participants else "")
+            + (f", {corpus.respondents} survey respondents" if corpus.respondents else "")
+            + f" · counts are {draft.unit} · revisit by {draft.revisit_on}",
             style="meta",
         )
     )
@@ -255,9 +276,13 @@ def outline(draft: ICPDraft) -> Section:
         )
     card = draft.scorecard
     doc.add(Heading(2, "Scorecard (100 points)"))
+    blocks: dict[str, float] = {}
+    for criterion in card.criteria:
+        blocks[criterion.block] = blocks.get(criterion.block, 0.0) + criterion.points
     doc.add(
         Para(
-            "Firmographic fit 30 · technographic fit 25 · triggers 25 · buying likelihood 20. Score prospects with `icp score ACCOUNTS.csv`.",
+            " · ".join(f"{b.replace('_', ' ')} {p:g}" for b, p in blocks.items())
+            + ". Score prospects with `icp score ACCOUNTS.csv`.",
             style="note",
         )
     )
@@ -325,9 +350,35 @@ def outline(draft: ICPDraft) -> Section:
                 Para("", label=f"By {cut.column}"),
                 Table(["Value", "Responses", "Very disappointed"], rows),
             )
+        elif cut.metric == "nps":
+            rows = [
+                [v.value, str(v.responses), f"{v.nps:g} (n={v.nps_n})" if v.nps_n else "—"]
+                for v in cut.values
+            ]
+            doc.add(Para("", label=f"By {cut.column}"), Table(["Value", "Responses", "NPS"], rows))
+        elif cut.metric == "recommend":
+            rows = [
+                [v.value, str(v.responses), _pct(v.recommend_yes_pct, v.recommend_n)]
+                for v in cut.values
+            ]
+            doc.add(
+                Para("", label=f"By {cut.column}"),
+                Table(["Value", "Responses", "Would recommend"], rows),
+            )
         else:
             rows = [[v.value, str(v.responses)] for v in cut.values]
             doc.add(Para("", label=f"By {cut.column}"), Table(["Value", "Responses"], rows))
+    for question in draft.survey_themes:
+        doc.add(Para("", label=f"“{question.question}” ({question.answers} answers)"))
+        doc.add(
+            Bullets(
+                [
+                    (_claim_line(c, of=question.answers), [_quote(r) for r in c.evidence])
+                    for c in question.themes
+                ],
+                ordered=True,
+            )
+        )
     provenance = draft.provenance
     doc.add(Heading(2, "Provenance"))
     tokens = provenance.tokens or {}

@@ -57,7 +57,7 @@ def _quotes(base: str, refs: list[EvidenceRef]) -> str:
 
 def _claim(base: str, claim: Claim) -> str:
     badges = [
-        f'<span class="count" title="distinct accounts that said it">{_plural(claim.accounts, "account")}</span>',
+        f'<span class="count" title="distinct {claim.unit} that said it">{_plural(claim.accounts, claim.unit[:-1])}</span>',
         f'<span class="count" title="evidence items">{_plural(claim.mentions, "mention")}</span>',
     ]
     if claim.job_type:
@@ -67,7 +67,7 @@ def _claim(base: str, claim: Claim) -> str:
     cost = ""
     if claim.cost:
         unit = claim.cost.unit + (f"/{claim.cost.period}" if claim.cost.period else "")
-        cost = f'<span class="cost">typical cost {claim.cost.amount:g} {escape(unit)} (“{escape(claim.cost.text)}”)</span>'
+        cost = f'<span class="cost">cost stated: {claim.cost.amount:g} {escape(unit)} (“{escape(claim.cost.text)}”)</span>'
     return (
         f'<li class="claim"><span class="label">{escape(claim.label)}</span> {" ".join(badges)}'
         f"{cost}{_quotes(base, claim.evidence)}</li>"
