@@ -35,7 +35,11 @@ _COMMON_FIRST_WORDS = {
 }
 _NAME = r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z0-9][\w&'’.\-]*){0,4})"
 # Words between "I'm" and "at" that make it something else than a job ("I'm gonna answer for X").
-_NOT_A_JOB = r"(?!(?:gonna|going|trying|talking|speaking|answering|thinking|looking|not|never|also\s+doing)\b)"
+_NOT_A_JOB = (
+    r"(?!(?:gonna|going|trying|talking|speaking|answering|thinking|looking|waiting|asking|"
+    r"calling|paying|not|never|also\s+doing|responsible|happy|glad|sorry|grateful|thankful|"
+    r"ready|sure|excited|worried|afraid|known|here|there)\b)"
+)
 # The speaker's current employer, stated: "I'm a data scientist at X", "I work for X",
 # "I run revenue ops at X", "here at X", "our company, X". Not "with X" (a tool, a partner, a
 # data source) and not the past ("I was at X", "I worked for X": a former employer).

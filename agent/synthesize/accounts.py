@@ -14,7 +14,7 @@ from agent.extract.lexicon import load_lexicon
 from agent.extract.quantities import find_quantities
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.normalize import industry_id, size_band
-from agent.schema import Evidence, SourceDocument, SourceKind, SurveyResponse
+from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
 
 EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
 
@@ -35,6 +35,9 @@ class AccountProfile:
     region: str | None = None
     country: str | None = None
     stack: list[str] = field(default_factory=list)
+    # tools named once in the research: too thin to show as the account's stack, still a hint
+    # of who it resembles when accounts are clustered
+    stack_hints: list[str] = field(default_factory=list)
     outcome: str | None = None
     acv: float | None = None
     expansion_arr: float | None = None
@@ -184,7 +187,8 @@ _HEADCOUNT = re.compile(
 _COMPANY_SIZE_UNITS = re.compile(r"\b(?:people|employees|staff|folks|headcount)\b", re.IGNORECASE)
 # a tool named but not in use: evaluated, left, compared, a competitor's
 _NOT_IN_USE = re.compile(
-    r"\b(?:looked at|look at|evaluat\w*|considered|demo\w*|trial\w*|tried|switched from|switching from|"
+    r"\b(?:looked at|look at|looking at|talked to|evaluat\w*|consider\w*|demo\w*|trial\w*|tried|"
+    r"alternative\w*|other vendors?|switched from|switching from|"
     r"moved off|moved away from|migrated off|migrating off|replac\w*|ripped out|used to|instead of|"
     r"compared|versus|vs\.?|competitor\w*|pitched|shortlist\w*|went with|chose|picked|quote from)\b",
     re.IGNORECASE,
@@ -240,9 +244,11 @@ def fill_from_research(account: AccountProfile) -> None:
             if count >= MIN_MENTIONS and band:
                 account.size_band = band
                 account.employees = int(statistics.median(n for n in sizes if size_band(n) == band))
-    for tool in stack_from_research(sentences):
-        if tool not in account.stack:
+    for tool, count in stack_from_research(sentences).items():
+        if count >= MIN_MENTIONS and tool not in account.stack:
             account.stack.append(tool)
+        elif tool not in account.stack and tool not in account.stack_hints:
+            account.stack_hints.append(tool)
 
 
 def headcount(sentence: str) -> int | None:
@@ -257,18 +263,19 @@ def headcount(sentence: str) -> int | None:
     return int(people[0].amount) if len(people) == 1 else None
 
 
-def stack_from_research(sentences: list[Evidence]) -> list[str]:
-    """Tools named as in use in at least MIN_MENTIONS distinct sentences, most mentioned first;
-    generic ways of working (spreadsheets, whiteboards) are no stack."""
+def stack_from_research(sentences: list[Evidence]) -> Counter[str]:
+    """Tools named as in use, with the number of distinct technographic statements naming
+    them; generic ways of working (spreadsheets, whiteboards) are no stack, and a workaround or
+    an evaluated competitor is not the stack either."""
     lexicon = load_lexicon()
     mentions: Counter[str] = Counter()
     for item in sentences:
-        if _NOT_IN_USE.search(item.quote):
+        if item.kind != EvidenceKind.technographic or _NOT_IN_USE.search(item.quote):
             continue
         for tool, category in lexicon.tools_in(item.quote):
             if category != "other" and tool not in lexicon.generic_tools:
                 mentions[tool] += 1
-    return [tool for tool, count in mentions.most_common() if count >= MIN_MENTIONS]
+    return mentions
 
 
 _SELF_DESCRIPTION = re.compile(

@@ -21,7 +21,7 @@ from agent.schema.icp import (
     Technographics,
 )
 from agent.synthesize.accounts import AccountProfile
-from agent.synthesize.survey import nps
+from agent.synthesize.survey import nps, recommend_answer
 from agent.synthesize.themes import by_confidence, one_per_account, ref
 
 
@@ -198,8 +198,7 @@ def _advocacy(label: str, responses: list) -> Criterion:
     """From the survey only: Sean Ellis share, NPS or the yes/maybe/no recommend question."""
     answers = [r.pmf_answer for r in responses if r.pmf_answer in ("very", "somewhat", "not")]
     promoters = nps(responses)
-    recommend = [getattr(r, "recommend", None) for r in responses]
-    said = [a for a in recommend if a in ("yes", "maybe", "no")]
+    said = [a for r in responses if (a := recommend_answer(r))]
     facts = []
     strong = weak = False
     if answers:

@@ -339,8 +339,18 @@ def _segment(
     return segment
 
 
+COST_KINDS = {EvidenceKind.pain.value, EvidenceKind.outcome.value}
+
+
 def _with_costs(items: list[Claim]) -> list[Claim]:
-    return [show_stated_cost(claim) for claim in items]
+    """A cost is what a problem costs or what a result is worth: pains and outcomes show the
+    one a quote states; other kinds show none ('$50k' in an objection is a price, not a cost)."""
+    for claim in items:
+        if claim.kind in COST_KINDS:
+            show_stated_cost(claim)
+        else:
+            claim.cost, claim.cost_mentions = None, 0
+    return items
 
 
 def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
@@ -366,7 +376,7 @@ def synthesize(
     book = build_accounts(inputs.documents, claims_only)
     _add_participants(book, inputs)
     accounts = sorted(book.accounts.values(), key=lambda a: a.name)
-    unit = unit_of_analysis(accounts)
+    unit = unit_of_analysis(accounts, len(book.unlinked_responses))
     theme_vectors = _theme_vectors(book, inputs.vectors)
     matrix = features(accounts, embed, theme_vectors) if accounts else np.zeros((0, 1))
     segmentation = separate_distinct_groups(segment_accounts(accounts, matrix), accounts)
@@ -464,11 +474,12 @@ def participant_name(source: str, taken: dict[str, AccountProfile]) -> str:
     return name if name not in taken else f"Participant ({source})"
 
 
-def unit_of_analysis(accounts: list[AccountProfile]) -> Unit:
-    """Accounts when the research names at least one company with evidence; else participants."""
+def unit_of_analysis(accounts: list[AccountProfile], respondents: int = 0) -> Unit:
+    """Accounts when the research names at least one company with evidence; else participants
+    (interviews whose company is not named, survey respondents)."""
     if any(a.has_evidence and not a.participant for a in accounts):
         return "accounts"
-    return "participants" if any(a.participant for a in accounts) else "accounts"
+    return "participants" if respondents or any(a.participant for a in accounts) else "accounts"
 
 
 def label_units(segment: Segment, unit: Unit) -> None:
@@ -549,10 +560,15 @@ def _summary(draft: ICPDraft) -> list[str]:
 def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
     warnings = []
     participants = draft.corpus.participants
-    if draft.unit == "participants" and participants:
+    if draft.unit == "participants":
+        who = [
+            f"{participants} interview(s) or notes" if participants else "",
+            f"{draft.corpus.respondents} survey respondent(s)" if draft.corpus.respondents else "",
+        ]
         warnings.append(
-            f"The research names no company: counts are participants ({participants}, one per "
-            "interview or notes file), not accounts."
+            "The research names no company: counts are participants ("
+            + " and ".join(w for w in who if w)
+            + ", one participant each), not accounts."
         )
     elif participants:
         warnings.append(

@@ -53,7 +53,7 @@ def features(
             strict=True,
         )
     )
-    tools = sorted({t for a in accounts for t in a.stack})
+    tools = sorted({t for a in accounts for t in [*a.stack, *a.stack_hints]})
     tool_index = {t: i for i, t in enumerate(tools)}
     countries = sorted({a.country or "?" for a in accounts})
     country_index = {c: i for i, c in enumerate(countries)}
@@ -65,7 +65,7 @@ def features(
     for account, size in zip(accounts, sizes, strict=True):
         industry = industry_vectors[account.industry or "unknown"] * WEIGHTS["industry"]
         stack = np.zeros(max(1, len(tools)), dtype=np.float32)
-        for tool in account.stack:
+        for tool in [*account.stack, *account.stack_hints]:
             stack[tool_index[tool]] = 1.0
         if stack.any():
             stack = stack / np.linalg.norm(stack)

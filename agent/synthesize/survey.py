@@ -60,15 +60,30 @@ def role_family(role: str | None) -> str | None:
     return "other"
 
 
+_RECOMMEND = ("yes", "maybe", "no")
+_RECOMMEND_QUESTION = re.compile(r"\brecommend\b", re.IGNORECASE)
+
+
+def recommend_answer(response: SurveyResponse) -> str | None:
+    """yes / maybe / no to 'would you recommend …?': the survey field when ingest read one,
+    else a choice column asking it."""
+    answer = getattr(response, "recommend", None)
+    if answer in _RECOMMEND:
+        return str(answer)
+    for question, value in response.segments.items():
+        if _RECOMMEND_QUESTION.search(question):
+            folded = value.strip().lower()
+            if folded in _RECOMMEND:
+                return folded
+    return None
+
+
 def recommend_yes(responses: Iterable[SurveyResponse]) -> tuple[float | None, int]:
     """Share of 'yes' among yes / maybe / no answers to 'would you recommend …?', and n."""
-    answers = [a for r in responses if (a := getattr(r, "recommend", None)) in _RECOMMEND]
+    answers = [a for r in responses if (a := recommend_answer(r))]
     if not answers:
         return None, 0
     return round(100 * answers.count("yes") / len(answers), 1), len(answers)
-
-
-_RECOMMEND = ("yes", "maybe", "no")
 
 
 def _metric(responses: list[SurveyResponse]) -> str:
@@ -76,7 +91,7 @@ def _metric(responses: list[SurveyResponse]) -> str:
         return "pmf"
     if any(r.nps is not None for r in responses):
         return "nps"
-    if any(getattr(r, "recommend", None) in _RECOMMEND for r in responses):
+    if any(recommend_answer(r) for r in responses):
         return "recommend"
     return "responses"
 
@@ -115,6 +130,8 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
         for question, value in response.segments.items():
             if question in ("industry", "role") or len(value) > 60:
                 continue
+            if metric == "recommend" and _RECOMMEND_QUESTION.search(question):
+                continue  # the question the cut compares is no segment
             columns[question][value.strip()].append(response)
     cuts: list[SurveyCut] = []
     for column, values in columns.items():
