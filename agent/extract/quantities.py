@@ -323,11 +323,24 @@ _EFFORT = re.compile(
 )
 
 
+# How long buying takes ('a formal RFP takes about ninety days', 'our security review took four
+# and a half months') is a hurdle of the purchase, not what the customer's problem costs.
+_BUYING = re.compile(
+    r"\b(?:RFPs?|procurement|security review|legal review|vendor (?:review|assessment)|"
+    r"contract|sign-?off|purchase order|budget cycle|approval process)\b",
+    re.I,
+)
+# The speaker does not stand by the number ('three percent or whatever it is').
+_UNSURE = re.compile(r"\b(?:or whatever|or something|who knows|no idea|not sure)\b", re.I)
+
+
 def stated_cost(sentence: str) -> Quantity | None:
     """The cost or result a reader may be shown for this sentence, exactly as stated; None when
     the sentence states none, or states it in a way a single number would misread."""
-    if _CHANGE.search(sentence):
+    if _CHANGE.search(sentence) or _BUYING.search(sentence) or _UNSURE.search(sentence):
         return None
+    if sentence.lstrip().startswith(("(", "[")):
+        return None  # an aside or stage direction, not the customer's words
     candidates: list[Quantity] = []
     for match, quantity in _quantities(sentence):
         if _is_range(match) or _is_vague(match):
