@@ -45,6 +45,9 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "A couple of times a week someone complains.",  # 'a week' is the rate's period
         "We have three branches and ten techs.",  # head counts are not costs
         "It takes a few hours, sometimes a day.",  # vague, and two different numbers
+        "Anything big goes through a formal RFP, and that takes about ninety days.",  # buying
+        "Three percent or whatever it is.",  # the speaker does not stand by it
+        "(Side note: two sites lost power for a day.)",  # an aside, not the customer
     ],
 )
 def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):

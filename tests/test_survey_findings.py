@@ -91,3 +91,30 @@ def test_nps_by_segment_column_when_the_survey_asks_nps():
     rows = {v.value: v for v in cut.values}
     assert (rows["Team"].nps, rows["Team"].nps_n) == (40.0, 5)  # 3 promoters, 1 detractor
     assert rows["Solo"].nps == -40.0 and rows["Team"].very_disappointed_pct is None
+
+
+def test_a_free_text_question_that_is_a_choice_with_other_is_a_segment_column():
+    options = ["Teaching"] * 6 + ["Demos"] * 5 + ["my own diet log", "just trying it"]
+    answers = [
+        "Yes",
+        "Yes",
+        "Yes",
+        "No",
+        "Yes",
+        "Maybe",
+        "No",
+        "No",
+        "Yes",
+        "No",
+        "Yes",
+        "Yes",
+        "No",
+    ]
+    responses = [
+        SurveyResponse(answers={USE: option}, segments={RECOMMEND: answer})
+        for option, answer in zip(options, answers, strict=True)
+    ]
+    cut = next(c for c in survey_cuts(responses) if c.column == USE)
+    rows = {v.value: v for v in cut.values}
+    assert cut.metric == "recommend" and set(rows) == {"Teaching", "Demos"}  # 'other' has 2 < 5
+    assert (rows["Teaching"].recommend_yes_pct, rows["Demos"].recommend_yes_pct) == (66.7, 40.0)

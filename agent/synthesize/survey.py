@@ -133,6 +133,9 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
             if metric == "recommend" and _RECOMMEND_QUESTION.search(question):
                 continue  # the question the cut compares is no segment
             columns[question][value.strip()].append(response)
+    for question, chosen in _choices_with_other(responses, min_n).items():
+        for response, value in chosen:
+            columns[question][value].append(response)
     cuts: list[SurveyCut] = []
     for column, values in columns.items():
         rows = [
@@ -143,6 +146,30 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
         if len(rows) >= 2:
             cuts.append(SurveyCut(column=column, metric=metric, values=rows[:12]))
     return cuts
+
+
+OTHER = "other (own words)"
+CHOICE_COVER = 0.7  # share of answers that must be one of a few repeated values
+
+
+def _choices_with_other(
+    responses: list[SurveyResponse], min_n: int
+) -> dict[str, list[tuple[SurveyResponse, str]]]:
+    """Free-text questions that are really a choice with an 'other' box ('What do you mainly use
+    it for?': 90% pick one of seven options): each answer as its option, or OTHER."""
+    by_question: dict[str, list[tuple[SurveyResponse, str]]] = defaultdict(list)
+    for response in responses:
+        for question, answer in response.answers.items():
+            if answer.strip():
+                by_question[question].append((response, answer.strip()))
+    found = {}
+    for question, answers in by_question.items():
+        counts = Counter(value for _, value in answers)
+        options = {value for value, n in counts.items() if n >= min_n}
+        covered = sum(counts[value] for value in options)
+        if 2 <= len(options) <= 12 and covered >= CHOICE_COVER * len(answers):
+            found[question] = [(r, v if v in options else OTHER) for r, v in answers]
+    return found
 
 
 MIN_ANSWERS = 5  # a question answered fewer times gets no themes
@@ -185,10 +212,13 @@ def answer_themes(
                     )
                 )
     result = []
+    choices = _choices_with_other(
+        [d.survey for d in documents if d.survey is not None], MIN_ANSWERS
+    )
     for question, items in by_question.items():
         respondents = len({e.account for e in items})
-        if respondents < MIN_ANSWERS:
-            continue
+        if respondents < MIN_ANSWERS or question in choices:
+            continue  # too few answers, or a choice question: its cut counts the options
         vectors = dict(
             zip([e.id for e in items], np.asarray(embed([e.quote for e in items])), strict=True)
         )
