@@ -30,6 +30,7 @@ class Lexicon:
     tools_folded: re.Pattern[str] | None
     tools_exact: re.Pattern[str] | None
     tool_lookup: dict[str, tuple[str, str]]
+    generic_tools: frozenset[str] = frozenset()  # status-quo ways of working, not vendors
     prototypes: dict[str, list[str]] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
@@ -64,12 +65,14 @@ def _tool_patterns() -> tuple[
     exact: list[str] = []
     lookup: dict[str, tuple[str, str]] = {}
     for tool in knowledge("technologies")["tools"]:
-        names = [tool["name"], *tool.get("aliases", [])]
+        # `exact_aliases`: spellings that are also English words ('Dynamics' vs 'group dynamics')
+        exact_aliases = {str(a) for a in tool.get("exact_aliases", [])}
+        names = [tool["name"], *tool.get("aliases", []), *exact_aliases]
         for name in names:
             name = str(name)
             if len(name) < 2:
                 continue
-            if tool.get("case_sensitive"):
+            if tool.get("case_sensitive") or name in exact_aliases:
                 exact.append(name)
                 lookup.setdefault("=" + name, (tool["name"], tool["category"]))
             else:
@@ -80,7 +83,9 @@ def _tool_patterns() -> tuple[
         if not names:
             return None
         alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        return re.compile(rf"(?<![\w.]){alternatives}(?![\w])", flags)
+        # the group matters: without it the guards bind to the first and last alternative only
+        # ("information" read as Infor, "SageMaker" as Sage)
+        return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", flags)
 
     return build(folded, re.IGNORECASE), build(exact, 0), lookup
 
@@ -122,6 +127,9 @@ def load_lexicon() -> Lexicon:
         tools_folded=tools_folded,
         tools_exact=tools_exact,
         tool_lookup=lookup,
+        generic_tools=frozenset(
+            t["name"] for t in knowledge("technologies")["tools"] if t.get("generic")
+        ),
         prototypes=prototypes,
         definitions={
             k: " ".join(str(spec.get("definition", "")).split())

@@ -1,59 +1,51 @@
-"""Quantified impact in plain speech: 'about six hours a week', '$40k a year', 'three weeks', '2%'."""
+"""Quantified impact in plain speech: 'about six hours a week', '$40k a year', 'three weeks', '2%',
+'three hundred hours', 'a week and a half', 'thirty patients a week'.
+
+`find_quantities` reads every quantity of a sentence; `impact` picks the one most likely to be
+the stated cost or result; `stated_cost` is stricter: the quantity a reader may be shown as the
+cost of a problem, or None when the sentence does not state one unambiguously (a range, a change
+'from 71 to 80', a date 'three weeks ago', a vague 'a few hours', a head count)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from text_to_num import text2num
 
 from agent.schema import Quantity
 
-_WORDS = {
+_VAGUE = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "a hundred": 100,
-    "a couple": 2,
+    "half a": 0.5,
+    "half an": 0.5,
+    "a couple": 2,  # 'a couple of days' is two days as people use it
     "a couple of": 2,
     "couple": 2,
+    "couple of": 2,
     "a few": 3,
     "few": 3,
     "several": 3,
-    "half a": 0.5,
-    "half an": 0.5,
     "a dozen": 12,
     "dozen": 12,
-    "a thousand": 1000,
+    "half a dozen": 6,
 }
-_NUMBER_WORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
-_COMPOUND = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|seven|eight|nine)"
-_AMOUNT = rf"(?P<amount>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_COMPOUND}|{_NUMBER_WORD})"
-_RANGE = rf"(?:{_AMOUNT}(?:\s*(?:-|–|to|or)\s*(?P<high>\d+(?:\.\d+)?|{_NUMBER_WORD}))?)"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_BELOW_100 = rf"(?:(?:{_TENS})(?:[- ](?:{_ONES}))?|{_TEENS}|{_ONES})"
+# 'three hundred', 'a hundred and eighty', 'four hundred and fifty', 'twelve hundred', 'sixty-something'
+_SPOKEN = (
+    rf"(?:(?:{_BELOW_100}|a|one)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+    r"(?:-(?:something|odd|ish))?"
+)
+_VAGUE_WORDS = "|".join(sorted((re.escape(w) for w in _VAGUE), key=len, reverse=True))
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_HALF = r"(?:\s+and\s+a\s+half)"
+_AMOUNT = rf"(?P<amount>{_DIGITS}|{_SPOKEN}|{_VAGUE_WORDS})(?P<half>{_HALF})?"
+_HIGH = rf"(?P<high>{_DIGITS}|{_SPOKEN})"
+_RANGE = rf"(?:~\s*)?{_AMOUNT}(?:\s*(?:-|–|to|or)\s*(?:~\s*)?{_HIGH})?"
 _SCALE = r"(?P<scale>k|K|grand|thousand|m|M|mm|million|billion|bn)?"
 _UNITS = {
     "minute": "minutes",
@@ -62,6 +54,9 @@ _UNITS = {
     "hr": "hours",
     "day": "days",
     "business day": "days",
+    "person-day": "days",
+    "crew-day": "days",
+    "man-day": "days",
     "week": "weeks",
     "month": "months",
     "year": "years",
@@ -98,6 +93,8 @@ _UNITS = {
     "license": "seats",
     "site": "sites",
 }
+DURATIONS = {"minutes", "hours", "days", "weeks", "months", "years", "quarters"}
+COST_UNITS = DURATIONS | {"usd", "percent", "points"}
 _UNIT_WORDS = "|".join(sorted((re.escape(u) for u in _UNITS if u != "%"), key=len, reverse=True))
 _PERIOD = (
     r"(?P<period>(?:a|an|per|every|each|a single|the)\s+(?:day|week|month|quarter|year|shift)"
@@ -120,35 +117,57 @@ _PERIODS = {
 }
 
 MONEY = re.compile(
-    rf"(?P<currency>\$|usd\s?|€|£)\s?{_RANGE}\s*{_SCALE}\b(?:\s*(?:dollars|bucks))?(?:[^.;!?]{{0,30}}?\b{_PERIOD})?",
+    rf"(?P<currency>\$|usd\s?|€|£)\s?{_RANGE}\s*{_SCALE}\b(?:\s*(?:dollars|bucks))?(?:[^.;!?,]{{0,30}}?\b{_PERIOD})?",
     re.IGNORECASE,
 )
+# 'forty grand', 'five hundred dollars a month', 'two hundred bucks'
 MONEY_WORDS = re.compile(
-    rf"\b{_RANGE}\s*{_SCALE}\s+(?:dollars|bucks|grand)\b(?:[^.;!?]{{0,30}}?\b{_PERIOD})?",
+    rf"\b{_RANGE}\s*(?:(?P<scale>k|thousand|million)\s+)?(?P<currency>dollars|bucks|grand)\b(?:[^.;!?,]{{0,30}}?\b{_PERIOD})?",
     re.IGNORECASE,
 )
+# 'four thousand a month', 'a couple thousand a month': a sum of money over a period, unit unsaid
+MONEY_RATE = re.compile(rf"\b{_RANGE}\s+(?P<scale>thousand|grand|k)\s+(?:{_PERIOD})", re.IGNORECASE)
 PERCENT = re.compile(
     rf"\b{_RANGE}\s*(?P<unit>%|percent|per cent|percentage points|points)", re.IGNORECASE
 )
 COUNT = re.compile(
     rf"\b(?:about|around|roughly|maybe|like|nearly|almost|over|under|at least|easily|probably|close to|upwards of)?\s*"
     rf"{_RANGE}\s*{_SCALE}\s+(?:(?:full|extra|whole|solid|business|working|new|more|of|our|the)\s+)*(?P<unit>{_UNIT_WORDS})(?:e?s)?\b"
-    rf"(?:[^.;!?]{{0,40}}?\b{_PERIOD})?",
+    rf"(?P<after>{_HALF})?(?:[^.;!?,]{{0,40}}?\b{_PERIOD})?",
     re.IGNORECASE,
 )
+# 'thirty patients a week', 'sixty no-heat calls a day': a count of anything over a period
+RATE = re.compile(
+    rf"\b{_RANGE}\s+(?P<noun>(?:[a-z-]+\s+){{0,2}}?[a-z-]+s)\s+(?:{_PERIOD})", re.IGNORECASE
+)
+_COUNTED_BEFORE = re.compile(
+    rf"\b(?:times|{_DIGITS}|{_SPOKEN}|couple|few|several|dozen)\b(?:\s+[\w-]+){{0,3}}\s*$", re.I
+)
+_NOT_NOUNS = {
+    "times",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "minutes",
+    "others",
+    "ones",
+    "of",
+}
 
 
 def _number(text: str) -> float | None:
-    text = text.lower().strip()
-    if text in _WORDS:
-        return float(_WORDS[text])
-    compound = re.fullmatch(
-        r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](\w+)", text
-    )
-    if compound:
-        return float(_WORDS[compound.group(1)] + _WORDS.get(compound.group(2), 0))
+    text = re.sub(r"\s+", " ", text.lower().strip()).lstrip("~ ")
+    text = re.sub(r"-(?:something|odd|ish)$", "", text)
+    if text in _VAGUE:
+        return float(_VAGUE[text])
     try:
         return float(text.replace(",", ""))
+    except ValueError:
+        pass
+    try:
+        return float(text2num(re.sub(r"^an? ", "one ", text), "en"))
     except ValueError:
         return None
 
@@ -176,72 +195,93 @@ def _period(match: re.Match[str]) -> str | None:
 
 def _amount(match: re.Match[str]) -> float | None:
     low = _number(match.group("amount"))
-    high = _number(match.group("high")) if match.groupdict().get("high") else None
+    groups = match.groupdict()
+    high = _number(groups["high"]) if groups.get("high") else None
     if low is None:
         return None
+    if groups.get("half") or groups.get("after"):
+        low += 0.5
     return (low + high) / 2 if high is not None else low
 
 
-def find_quantities(sentence: str) -> list[Quantity]:
-    """Quantities stated in a sentence, money first, then percentages, then counts/durations."""
-    found: list[tuple[int, int, Quantity]] = []
+def _is_range(match: re.Match[str]) -> bool:
+    return bool(match.groupdict().get("high"))
+
+
+def _is_vague(match: re.Match[str]) -> bool:
+    amount = match.group("amount").lower()
+    return re.sub(r"\s+", " ", amount) in {"a few", "few", "several", "half a", "half an"}
+
+
+def _scan(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
+    """Matches that may overlap: the next search starts after the unit, not after the period
+    ('a ticket with IT, and that takes a week' holds 'a week')."""
+    position = 0
+    while match := pattern.search(sentence, position):
+        yield match
+        position = max(match.end("unit"), match.start() + 1)
+
+
+def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
+    """Every quantity with the match that stated it, in order of position."""
+    found: list[tuple[re.Match[str], Quantity]] = []
 
     def overlaps(a: int, b: int) -> bool:
-        return any(a < e and s < b for s, e, _ in found)
+        return any(a < m.end() and m.start() < b for m, _ in found)
 
-    for pattern in (MONEY, MONEY_WORDS):
+    def add(match: re.Match[str], amount: float, unit: str) -> None:
+        found.append(
+            (
+                match,
+                Quantity(
+                    amount=amount, unit=unit, period=_period(match), text=match.group(0).strip()
+                ),
+            )
+        )
+
+    for pattern in (MONEY, MONEY_WORDS, MONEY_RATE):
         for match in pattern.finditer(sentence):
             amount = _amount(match)
             if amount is None or overlaps(*match.span()):
                 continue
-            found.append(
-                (
-                    *match.span(),
-                    Quantity(
-                        amount=_scaled(amount, match.group("scale")),
-                        unit="usd",
-                        period=_period(match),
-                        text=match.group(0).strip(),
-                    ),
-                )
-            )
+            scale = match.groupdict().get("scale")
+            if pattern is MONEY_WORDS and match.group("currency").lower() == "grand":
+                scale = "grand"
+            add(match, _scaled(amount, scale), "usd")
     for match in PERCENT.finditer(sentence):
         amount = _amount(match)
         if amount is None or overlaps(*match.span()):
             continue
-        unit = "points" if "point" in match.group("unit").lower() else "percent"
-        found.append(
-            (
-                *match.span(),
-                Quantity(amount=amount, unit=unit, period=None, text=match.group(0).strip()),
-            )
-        )
-    for match in COUNT.finditer(sentence):
+        add(match, amount, "points" if "point" in match.group("unit").lower() else "percent")
+    for match in _scan(COUNT, sentence):
         amount = _amount(match)
         if amount is None or overlaps(*match.span()):
             continue
         word = match.group("unit").lower()
         unit = _UNITS.get(word) or _UNITS.get(word.rstrip("s"), word)
-        # 'one person' style noise: a bare 'a'/'an' is only a quantity with a period ('an hour a day')
-        if (
-            match.group("amount").lower() in {"a", "an"}
-            and not _period(match)
-            and unit not in {"hours", "days", "weeks", "months", "minutes"}
-        ):
+        bare = match.group("amount").lower() in {"a", "an"}
+        # 'one person' style noise: a bare 'a'/'an' is a quantity of time only ('takes a week')
+        if bare and unit not in DURATIONS:
             continue
-        found.append(
-            (
-                *match.span(),
-                Quantity(
-                    amount=_scaled(amount, match.group("scale")),
-                    unit=unit,
-                    period=_period(match),
-                    text=match.group(0).strip(),
-                ),
-            )
-        )
-    found.sort(key=lambda item: item[0])
-    return [q for _, _, q in found]
+        # 'a couple of times a week', 'eight bookings a week': the duration is the rate's period
+        if bare and _COUNTED_BEFORE.search(sentence[: match.start()]):
+            continue
+        add(match, _scaled(amount, match.group("scale")), unit)
+    for match in RATE.finditer(sentence):
+        amount = _amount(match)
+        noun = match.group("noun").lower().split()[-1]
+        if amount is None or noun in _NOT_NOUNS or overlaps(*match.span()):
+            continue
+        if match.group("amount").lower() in {"a", "an"}:
+            continue
+        add(match, amount, _UNITS.get(noun.rstrip("s"), noun))
+    found.sort(key=lambda item: item[0].start())
+    return found
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Quantities stated in a sentence, in order: money, percentages, counts and durations."""
+    return [quantity for _, quantity in _quantities(sentence)]
 
 
 def impact(sentence: str) -> Quantity | None:
@@ -258,3 +298,65 @@ def impact(sentence: str) -> Quantity | None:
         ),
     )
     return ranked[0]
+
+
+# A change 'from seventy-one to eighty percent' or 'from eight business days to five': the
+# difference is the result, and neither number alone is.
+_CHANGE = re.compile(r"\bfrom\b[^.;!?]{0,60}?\bto\b|\bdown\s+to\b|\bup\s+to\b|\binstead of\b", re.I)
+# A point or stretch in time, not an amount of effort: 'three weeks ago', 'in six months',
+# 'for two years', 'every two weeks', 'two years old', 'last month'.
+_WHEN_BEFORE = re.compile(
+    r"\b(?:in|within|after|since|every|each|last|next|past|first|once|until|by|per|ago|for|over)"
+    r"(?:\s+(?:the|a|about|around|maybe|like|roughly|almost|nearly|over|under|first|last|past|next))*\s*$",
+    re.I,
+)
+_WHEN_AFTER = re.compile(
+    r"^\s*(?:ago|old|later|from now|out|off|early|late|behind|ahead|before)\b", re.I
+)
+# Durations count as a cost only as effort or waiting: 'takes us three weeks', 'we lose six hours'.
+_EFFORT = re.compile(
+    r"\b(?:take|takes|took|taking|spend|spends|spent|spending|lose|loses|lost|losing|waste|wastes|"
+    r"wasted|wasting|wait|waits|waited|waiting|burn|burns|burned|burning|cost|costs|costing|eat|eats|"
+    r"ate|eating|sink|sank|sunk|chase|chasing|need|needs|needed|back|save|saves|saved|saving|"
+    r"cut|cuts|down)\b",
+    re.I,
+)
+
+
+# How long buying takes ('a formal RFP takes about ninety days', 'our security review took four
+# and a half months') is a hurdle of the purchase, not what the customer's problem costs.
+_BUYING = re.compile(
+    r"\b(?:RFPs?|procurement|security review|legal review|vendor (?:review|assessment)|"
+    r"contract|sign-?off|purchase order|budget cycle|approval process)\b",
+    re.I,
+)
+# The speaker does not stand by the number ('three percent or whatever it is').
+_UNSURE = re.compile(r"\b(?:or whatever|or something|who knows|no idea|not sure)\b", re.I)
+
+
+def stated_cost(sentence: str) -> Quantity | None:
+    """The cost or result a reader may be shown for this sentence, exactly as stated; None when
+    the sentence states none, or states it in a way a single number would misread."""
+    if _CHANGE.search(sentence) or _BUYING.search(sentence) or _UNSURE.search(sentence):
+        return None
+    if sentence.lstrip().startswith(("(", "[")):
+        return None  # an aside or stage direction, not the customer's words
+    candidates: list[Quantity] = []
+    for match, quantity in _quantities(sentence):
+        if _is_range(match) or _is_vague(match):
+            continue
+        if quantity.unit not in COST_UNITS and quantity.period is None:
+            continue  # 'three branches', 'ten tickets': a count, not a cost
+        if quantity.unit in DURATIONS and quantity.period is None:
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            clause = re.split(r"[,;:—–]|\band\b|\bbut\b", before)[-1]
+            effort = _EFFORT.search(clause)
+            when = _WHEN_BEFORE.search(before)
+            if _WHEN_AFTER.search(after) or not effort:
+                continue
+            if when and when.group(0).split()[0].lower() not in {"for", "over"}:
+                continue  # 'takes a while in the first two weeks'
+        candidates.append(quantity)
+    if len({(q.amount, q.unit, q.period) for q in candidates}) != 1:
+        return None  # none, or several different numbers: the quote stands alone
+    return candidates[0]

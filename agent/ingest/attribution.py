@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from agent.extract.lexicon import load_lexicon
 from agent.ingest.normalize import FREE_MAIL, company_key, domain_of, tool_name
 from agent.schema import SourceDocument, SpeakerRole
 
@@ -32,14 +33,74 @@ _COMMON_FIRST_WORDS = {
     "pacific",
     "atlantic",
 }
-_SELF_INTRO = re.compile(
-    r"\b(?:I|I'm|I am|we|we're|we are|our team|my team)\b[^.?!\n]{0,60}?\b(?:at|for|here at|over at|with)\s+"
-    r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+)?[A-Z][\w&'’.\-]*){0,4})"
+_NAME = r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z0-9][\w&'’.\-]*){0,4})"
+# Words between "I'm" and "at" that make it something else than a job ("I'm gonna answer for X").
+_NOT_A_JOB = (
+    r"(?!(?:gonna|going|trying|talking|speaking|answering|thinking|looking|waiting|asking|"
+    r"calling|paying|not|never|also\s+doing|responsible|happy|glad|sorry|grateful|thankful|"
+    r"ready|sure|excited|worried|afraid|known|here|there)\b)"
 )
-_COMPANY_IS = re.compile(
-    r"\b(?P<name>[A-Z][\w&'’.\-]*(?:\s+[A-Z][\w&'’.\-]*){0,4})\s+is\s+(?:a|an)\s+[^.?!\n]{0,50}?\b"
-    r"(?:company|manufacturer|distributor|firm|contractor|shop|agency|startup|business|provider|group|clinic|lender)\b"
+# The speaker's current employer, stated: "I'm a data scientist at X", "I work for X",
+# "I run revenue ops at X", "here at X", "our company, X". Not "with X" (a tool, a partner, a
+# data source) and not the past ("I was at X", "I worked for X": a former employer).
+_EMPLOYER = [
+    re.compile(p)
+    for p in (
+        rf"\bI(?:'m|’m| am)\s+(?:{_NOT_A_JOB}[\w'’/&.-]+,?\s+){{0,6}}?(?:at|for)\s+{_NAME}",
+        rf"\bI(?:'m|’m| am)\s+(?:currently\s+|now\s+)?with\s+{_NAME}",
+        rf"\bI\s+(?:currently\s+|now\s+|still\s+)?(?:work|consult)\s+(?:as\s+[^.,;!?\n]{{1,50}}?\s+|in\s+[^.,;!?\n]{{1,40}}?\s+)?(?:at|for)\s+{_NAME}",
+        rf"\bI(?:'ve|’ve| have)\s+been\s+(?:working\s+)?(?:at|for|with)\s+{_NAME}",
+        rf"\b(?:I|we)\s+(?:run|lead|head|manage|own|oversee)\s+[^.,;!?\n]{{1,40}}?\s+(?:at|for)\s+{_NAME}",
+        rf"\b(?:[Hh]ere|[Ww]e|[Uu]s)\s+at\s+{_NAME}",
+        rf"\bI\s+(?:just\s+|recently\s+)?joined\s+{_NAME}",
+        rf"\b(?:[Mm]y|[Oo]ur)\s+(?:company|employer|firm|organi[sz]ation|business)(?:,|\s+is|\s+is\s+called|\s+called)?\s+{_NAME}",
+    )
+]
+# The clause before a statement that puts it in the past or elsewhere ("when I was at X, …").
+_FORMER = re.compile(
+    r"\b(?:was|were|used\s+to|previously|formerly|before|prior|old|last|former|back\s+when|had\s+been|worked|left)\b",
+    re.IGNORECASE,
 )
+# "Company X", "Copmany X", "Client 3", "University X": research anonymised the name.
+_PLACEHOLDER = re.compile(
+    r"^(?:\S+\s+(?:[A-Z]|\d{1,3})|[A-Z]|X+|XYZ|ABC|N/?A|\[.*\]|<.*>|\*+)$|"
+    r"^(?:the\s+)?(?:company|client|customer|org|organi[sz]ation|firm|employer|business|startup|"
+    r"university|school|college|city|country|bank|team|vendor|partner|agency|redacted|anonymi[sz]ed)$",
+    re.IGNORECASE,
+)
+_SCHOOL = re.compile(
+    r"\b(?:universit\w*|college|polytechnic\w*|politecnico|polytechnique|institute|school|academy|"
+    r"hochschule|[ée]cole|campus)\b",
+    re.IGNORECASE,
+)
+# Proper nouns that follow "at"/"for" without being anyone's employer here: languages,
+# libraries, fields and data sources (tools come from knowledge/technologies.yaml).
+_NOT_EMPLOYERS = {
+    "python",
+    "java",
+    "javascript",
+    "scala",
+    "julia",
+    "matlab",
+    "pytorch",
+    "tensorflow",
+    "keras",
+    "scikit-learn",
+    "sklearn",
+    "pandas",
+    "numpy",
+    "spark",
+    "kaggle",
+    "wikipedia",
+    "nlp",
+    "ml",
+    "ai",
+    "llm",
+    "api",
+    "erp",
+    "crm",
+    "saas",
+}
 _NOT_NAMES = {
     "I",
     "We",
@@ -145,6 +206,12 @@ class AccountDirectory:
             )
             if named and (best is None or len(plain) > best[0]):
                 best = (len(plain), display)
+        if best is None:
+            # '2026-03-03_ardent_otter' for Ardent Engineering Partners: a distinctive first
+            # word that only one known account starts with
+            for token in folded.split():
+                if self.short.get(token):
+                    return self.short[token]
         return best[1] if best else None
 
     def _names_pattern(self) -> re.Pattern[str] | None:
@@ -177,18 +244,45 @@ class AccountDirectory:
 def _clean_candidate(name: str) -> str | None:
     name = re.split(r"[.!?]\s", name)[0]  # 'Brookfield Tooling. Honestly' ends at the sentence
     words = name.split()
-    while words and words[-1].rstrip(".,") in _NOT_NAMES | {"and", "&"}:
+    while words and words[-1].rstrip(".,") in _NOT_NAMES | {"and", "&", "of"}:
         words.pop()
     if not words or words[0] in _NOT_NAMES:
         return None
     candidate = " ".join(words).rstrip(".,;:'’")
-    if tool_name(candidate)[1] is not None:  # 'with Zendesk' names a tool, not the employer
-        return None
-    return candidate if len(candidate) >= 3 else None
+    return candidate if len(candidate) >= 2 else None
+
+
+def employer_name(candidate: str) -> bool:
+    """Whether a name stated as an employer can be an account: not a placeholder ('Company X'),
+    a school, a tool or product, a language or a data source."""
+    if _PLACEHOLDER.match(candidate) or _SCHOOL.search(candidate):
+        return False
+    if candidate.lower() in _NOT_EMPLOYERS or tool_name(candidate)[1] is not None:
+        return False
+    return not load_lexicon().tools_in(candidate.split()[0])
+
+
+def stated_employers(text: str) -> Counter[str]:
+    """Company names the speaker states as their current employer, with counts."""
+    found: Counter[str] = Counter()
+    for pattern in _EMPLOYER:
+        for match in pattern.finditer(text):
+            clause_start = max(
+                text.rfind(".", 0, match.start()) + 1,
+                text.rfind("\n", 0, match.start()) + 1,
+                match.start() - 40,
+            )
+            if _FORMER.search(text, clause_start, match.start("name")):
+                continue  # 'when I was at Google', 'my old job at …'
+            candidate = _clean_candidate(match.group("name"))
+            if candidate and employer_name(candidate):
+                found[candidate] += 1
+    return found
 
 
 def account_from_conversation(doc: SourceDocument, directory: AccountDirectory) -> str | None:
-    """The account the customer talks about being at: known names first, then self-introductions."""
+    """The account the customer works at: a known account (CRM, front matter) they name, else
+    a company they state as their current employer. Nothing else: a name in passing is no account."""
     customer_text = (
         "\n".join(doc.text[t.start : t.end] for t in doc.turns if t.role != SpeakerRole.interviewer)
         or doc.text
@@ -197,11 +291,8 @@ def account_from_conversation(doc: SourceDocument, directory: AccountDirectory) 
     if known:
         return known.most_common(1)[0][0]
     candidates: Counter[str] = Counter()
-    for pattern in (_SELF_INTRO, _COMPANY_IS):
-        for match in pattern.finditer(customer_text):
-            candidate = _clean_candidate(match.group("name"))
-            if candidate:
-                candidates[directory.canonical(candidate) or candidate] += 1
+    for candidate, count in stated_employers(customer_text).items():
+        candidates[directory.canonical(candidate) or candidate] += count
     if candidates:
         return candidates.most_common(1)[0][0]
     return None

@@ -10,6 +10,12 @@ from pydantic import BaseModel, Field
 from agent.schema.evidence import BuyingRole, JobType, Quantity
 
 Tier = Literal["core", "adjacent", "selective", "defer"]
+Unit = Literal["accounts", "participants"]
+UNIT_DESCRIPTION = (
+    "What the counts count: 'accounts' (companies named by the CRM, front matter, the file name or "
+    "the speaker's stated employer) or 'participants' (one per interview or survey respondent, when "
+    "the research names no companies)."
+)
 PMF_METHOD = (
     "sean-ellis: dedupe by respondent keeping the latest; drop blank and N/A; pct = 100 * very / n"
 )
@@ -35,15 +41,20 @@ class Claim(BaseModel):
         description="Evidence kind: pain, job, trigger, outcome, workaround, objection, …"
     )
     job_type: JobType | None = Field(None, description="For jobs: functional, emotional or social.")
-    accounts: int = Field(description="Distinct accounts that said it.")
+    accounts: int = Field(
+        description="Distinct accounts (or participants: see `unit`) that said it."
+    )
+    unit: Unit = Field("accounts", description=UNIT_DESCRIPTION)
     mentions: int = Field(description="Evidence items in the theme.")
     share: float = Field(
         description="Accounts that said it / accounts with evidence in the segment."
     )
     cost: Quantity | None = Field(
-        None, description="Typical quantified cost or result (median of what was stated)."
+        None,
+        description="A cost or result exactly as one of the shown quotes states it (amount, unit and "
+        "words); None when no shown quote states one unambiguously. Never a median across statements.",
     )
-    cost_mentions: int = Field(0, description="How many items stated a quantity of that unit.")
+    cost_mentions: int = Field(0, description="How many of the shown quotes state a cost.")
     thin: bool = Field(
         False, description="Supported by too few accounts (knowledge/hypotheses.yaml)."
     )
@@ -58,6 +69,7 @@ class Role(BaseModel):
     role: BuyingRole
     titles: list[str] = Field(default_factory=list, description="Job titles named for this role.")
     accounts: int = 0
+    unit: Unit = Field("accounts", description=UNIT_DESCRIPTION)
     evidence: list[EvidenceRef] = Field(default_factory=list)
 
 
@@ -71,7 +83,8 @@ class BuyingCommittee(BaseModel):
 
 class Count(BaseModel):
     value: str
-    accounts: int
+    accounts: int = Field(description="Accounts (or participants: see `unit`) with this value.")
+    unit: Unit = Field("accounts", description=UNIT_DESCRIPTION)
 
 
 class Firmographics(BaseModel):
@@ -143,6 +156,9 @@ class Support(BaseModel):
     accounts: int = Field(
         description="Distinct accounts with evidence (interviews, notes, survey)."
     )
+    participants: int = Field(
+        0, description="Participants with evidence whose company is not named (one per interview)."
+    )
     crm_accounts: int = Field(0, description="Accounts in the segment, evidence or not.")
     documents: int = 0
     source_kinds: list[str] = Field(default_factory=list)
@@ -162,7 +178,18 @@ class Segment(BaseModel):
     id: str
     name: str
     who: str = Field(description="One or two sentences: who these customers are.")
-    accounts: list[str] = Field(description="Account names in the segment.")
+    traits: list[str] = Field(
+        default_factory=list,
+        description="What sets the segment apart from the others, with counts "
+        "('Healthcare: 2 of 2 accounts, 0 of 26 elsewhere').",
+    )
+    accounts: list[str] = Field(
+        description="Account names in the segment: only companies the research names."
+    )
+    participants: list[str] = Field(
+        default_factory=list,
+        description="Participants whose company is not named (one per interview), by source.",
+    )
     firmographics: Firmographics
     technographics: Technographics
     pains: list[Claim] = Field(
@@ -229,7 +256,8 @@ class Scorecard(BaseModel):
         default_factory=list, description="A/B/C/D bands and the action for each."
     )
     points: dict[str, dict[str, float]] = Field(
-        default_factory=dict, description="Points per industry, size band, country and tool."
+        default_factory=dict,
+        description="Points per industry, size band, country and tool; `weights`: each part's maximum (they add up to 100).",
     )
     trigger_keywords: dict[str, list[str]] = Field(
         default_factory=dict, description="Trigger themes and the words that signal them."
@@ -254,15 +282,36 @@ class SurveyCutValue(BaseModel):
     value: str
     responses: int
     very_disappointed_pct: float | None = None
-    n: int | None = None
+    n: int | None = Field(None, description="Sean Ellis answers behind the PMF share.")
+    nps: float | None = Field(None, description="Net Promoter Score (% promoters − % detractors).")
+    nps_n: int | None = None
+    recommend_yes_pct: float | None = Field(
+        None, description="Share answering yes to 'would you recommend …?' (yes / maybe / no)."
+    )
+    recommend_n: int | None = None
 
 
 class SurveyCut(BaseModel):
     """Survey responses split by one segment column (industry, size, role family, a choice question)."""
 
     column: str
-    metric: Literal["pmf", "responses"]
+    metric: Literal["pmf", "nps", "recommend", "responses"] = Field(
+        description="The question the cut compares: the Sean Ellis PMF question, NPS, the "
+        "yes/maybe/no recommend question, or only response counts when the survey has none."
+    )
     values: list[SurveyCutValue]
+
+
+class SurveyQuestionThemes(BaseModel):
+    """Themes over the free-text answers to one survey question, counted in respondents
+    ('launch or loading speed: 82 of 240 answers')."""
+
+    question: str
+    answers: int = Field(description="Respondents who answered the question.")
+    themes: list[Claim] = Field(
+        default_factory=list,
+        description="Themes ranked by respondents (`accounts`, unit participants) out of `answers`.",
+    )
 
 
 class IdealOfIdeal(BaseModel):
@@ -278,6 +327,10 @@ class Corpus(BaseModel):
     )
     accounts: int = 0
     accounts_with_evidence: int = 0
+    participants: int = Field(
+        0, description="Interviews or notes whose company is not named: one participant each."
+    )
+    respondents: int = Field(0, description="Survey responses (after dedupe).")
     evidence: dict[str, int] = Field(default_factory=dict, description="Claims per evidence kind.")
 
 
@@ -318,6 +371,7 @@ class ICPDraft(BaseModel):
     title: str = "Ideal Customer Profile"
     engine: str
     corpus: Corpus
+    unit: Unit = Field("accounts", description=UNIT_DESCRIPTION)
     summary: list[str] = Field(default_factory=list, description="The headline findings.")
     segments: list[Segment]
     negative_icp: list[NegativeTrait] = Field(default_factory=list)
@@ -336,7 +390,11 @@ class ICPDraft(BaseModel):
     revisit_on: dt.date
     pmf_overall: PMF = Field(default_factory=PMF)
     survey_cuts: list[SurveyCut] = Field(
-        default_factory=list, description="PMF (or response counts) by survey segment column."
+        default_factory=list,
+        description="PMF, NPS or would-recommend (else response counts) by survey segment column.",
+    )
+    survey_themes: list[SurveyQuestionThemes] = Field(
+        default_factory=list, description="Themes over the free-text answers, per question."
     )
     warnings: list[str] = Field(default_factory=list)
     coverage: Coverage | None = Field(None, description="How much of the research is quoted.")

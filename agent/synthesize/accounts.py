@@ -1,9 +1,11 @@
 """One profile per account: CRM rows, interview attribution, survey responses and win/loss
-outcomes merged. Accounts without a CRM row get firmographics from what customers said."""
+outcomes merged. Accounts without a CRM row get firmographics and stack from what customers
+said, when it was said at least twice (a CRM or survey field counts at once)."""
 
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,11 @@ EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, 
 
 @dataclass
 class AccountProfile:
+    """A unit of analysis: an account, or a participant (one interview or notes file whose
+    company the research does not name; `participant` is then True)."""
+
     name: str
+    participant: bool = False
     in_crm: bool = False
     domain: str | None = None
     industry: str | None = None
@@ -29,6 +35,9 @@ class AccountProfile:
     region: str | None = None
     country: str | None = None
     stack: list[str] = field(default_factory=list)
+    # tools named once in the research: too thin to show as the account's stack, still a hint
+    # of who it resembles when accounts are clustered
+    stack_hints: list[str] = field(default_factory=list)
     outcome: str | None = None
     acv: float | None = None
     expansion_arr: float | None = None
@@ -168,11 +177,40 @@ def _linked(
     return known is not None
 
 
-_EMPLOYEES = re.compile(r"\b(people|employees|staff|folks|headcount)\b", re.IGNORECASE)
+# 'we're about 420 people', 'a company of 200 employees', 'headcount is 85': the company's size
+_HEADCOUNT = re.compile(
+    r"\b(?:we(?:'re|’re| are)|we have|we've got|we employ|company of|business of|firm of|"
+    r"headcount(?: is| of)?|in total|all in|across the company|company-wide)\b[^.;!?]{0,40}?"
+    r"\b(?:people|employees|staff|folks|headcount)\b",
+    re.IGNORECASE,
+)
+_COMPANY_SIZE_UNITS = re.compile(r"\b(?:people|employees|staff|folks|headcount)\b", re.IGNORECASE)
+# a tool named but not in use: evaluated, left, compared, a competitor's
+_NOT_IN_USE = re.compile(
+    r"\b(?:looked at|look at|looking at|talked to|evaluat\w*|consider\w*|demo\w*|trial\w*|tried|"
+    r"alternative\w*|other vendors?|switched from|switching from|"
+    r"moved off|moved away from|migrated off|migrating off|replac\w*|ripped out|used to|instead of|"
+    r"compared|versus|vs\.?|competitor\w*|pitched|shortlist\w*|went with|chose|picked|quote from)\b",
+    re.IGNORECASE,
+)
+MIN_MENTIONS = 2  # a firmographic or stack claim from speech needs two independent statements
+
+
+def _sentences(account: AccountProfile) -> list[Evidence]:
+    """The account's claims, one per distinct sentence (an item can be several kinds)."""
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for item in account.evidence:
+        if item.is_claim and (item.doc_id, item.start) not in seen:
+            seen.add((item.doc_id, item.start))
+            unique.append(item)
+    return unique
 
 
 def fill_from_research(account: AccountProfile) -> None:
-    """Accounts without CRM data: firmographics and stack from survey answers and evidence."""
+    """Firmographics and stack the CRM does not give: a survey field counts at once; what
+    customers said counts from MIN_MENTIONS independent statements that agree ('nine models'
+    or one passing mention never makes a size band, an industry or a stack)."""
     if account.industry is None:
         answers = Counter(
             r.industry for r in account.responses if r.industry and r.industry != "other"
@@ -183,27 +221,61 @@ def fill_from_research(account: AccountProfile) -> None:
         bands = Counter(r.size_band for r in account.responses if r.size_band)
         if bands:
             account.size_band = bands.most_common(1)[0][0]
+    sentences = _sentences(account)
     if account.industry is None:
-        # 'Keller Mechanical', 'Sunridge Solar', 'Brookfield Tooling': the name often says it
-        guess = industry_id(account.name, min_synonym=5)
-        if guess and guess != "other" and not account.name.startswith("Unnamed account"):
-            account.industry = guess
+        votes: Counter[str] = Counter()
+        # 'Keller Mechanical', 'Sunridge Solar': the name is one statement of the industry
+        guess = industry_id(account.name, min_synonym=5) if not account.participant else None
+        if guess and guess != "other":
+            votes[guess] += 1
+        for item in sentences:
+            said = industry_from_sentence(item.quote)
+            if said:
+                votes[said] += 1
+        if votes:
+            industry, count = votes.most_common(1)[0]
+            if count >= MIN_MENTIONS:
+                account.industry = industry
+    if account.size_band is None and account.employees is None:
+        sizes = [n for item in sentences if (n := headcount(item.quote)) is not None]
+        bands = Counter(band for n in sizes if (band := size_band(n)))
+        if bands:
+            band, count = bands.most_common(1)[0]
+            if count >= MIN_MENTIONS and band:
+                account.size_band = band
+                account.employees = int(statistics.median(n for n in sizes if size_band(n) == band))
+    for tool, count in stack_from_research(sentences).items():
+        if count >= MIN_MENTIONS and tool not in account.stack:
+            account.stack.append(tool)
+        elif tool not in account.stack and tool not in account.stack_hints:
+            account.stack_hints.append(tool)
+
+
+def headcount(sentence: str) -> int | None:
+    """The company's head count when the sentence states it ('we're about 420 people')."""
+    if not _HEADCOUNT.search(sentence):
+        return None
+    people = [
+        q
+        for q in find_quantities(sentence)
+        if q.unit == "people" and _COMPANY_SIZE_UNITS.search(q.text) and q.amount >= 1
+    ]
+    return int(people[0].amount) if len(people) == 1 else None
+
+
+def stack_from_research(sentences: list[Evidence]) -> Counter[str]:
+    """Tools named as in use, with the number of distinct technographic statements naming
+    them; generic ways of working (spreadsheets, whiteboards) are no stack, and a workaround or
+    an evaluated competitor is not the stack either."""
     lexicon = load_lexicon()
-    for item in account.evidence:
-        if not item.is_claim:
+    mentions: Counter[str] = Counter()
+    for item in sentences:
+        if item.kind != EvidenceKind.technographic or _NOT_IN_USE.search(item.quote):
             continue
-        if item.kind == EvidenceKind.technographic:
-            for tool, category in lexicon.tools_in(item.quote):
-                if category not in ("other",) and tool not in account.stack:
-                    account.stack.append(tool)
-        if item.kind == EvidenceKind.firmographic:
-            if account.employees is None and _EMPLOYEES.search(item.quote):
-                people = [q for q in find_quantities(item.quote) if q.unit == "people"]
-                if people:
-                    account.employees = int(people[0].amount)
-                    account.size_band = account.size_band or size_band(people[0].amount)
-            if account.industry is None:
-                account.industry = industry_from_sentence(item.quote)
+        for tool, category in lexicon.tools_in(item.quote):
+            if category != "other" and tool not in lexicon.generic_tools:
+                mentions[tool] += 1
+    return mentions
 
 
 _SELF_DESCRIPTION = re.compile(

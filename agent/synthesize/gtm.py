@@ -3,6 +3,7 @@ and the validation plan for what is still a hypothesis."""
 
 from __future__ import annotations
 
+from agent.ingest.normalize import industry_label
 from agent.schema import Quantity
 from agent.schema.icp import Claim, Messaging, NegativeTrait, Segment
 
@@ -10,7 +11,7 @@ from agent.schema.icp import Claim, Messaging, NegativeTrait, Segment
 def _quantity(q: Quantity | None) -> str:
     if q is None:
         return ""
-    return f" (typically “{q.text}”)"
+    return f" (as one customer put it: “{q.text}”)"
 
 
 def messaging(segment: Segment) -> Messaging:
@@ -29,13 +30,13 @@ def messaging(segment: Segment) -> Messaging:
         target=segment.who,
         context=f"When {trigger.label[0].lower() + trigger.label[1:]}"
         if trigger
-        else "Trigger not yet evidenced — ask what made them look now.",
+        else "unknown — no triggers in the research; ask what made them look now.",
         cost=(pain.label + _quantity(pain.cost))
         if pain
-        else "Cost of the status quo not yet quantified.",
+        else "unknown — no pains in the research; ask what the status quo costs.",
         change=(change.label + _quantity(change.cost))
         if change
-        else "No measured result reported yet — collect one from the first customers.",
+        else "unknown — no results reported yet; collect one from the first customers.",
         evidence=evidence,
     )
 
@@ -47,7 +48,7 @@ def checklist(segments: list[Segment], negative: list[NegativeTrait]) -> list[st
     lines: list[str] = []
     if core:
         industries = sorted(
-            {c.value.replace("_", " ") for s in core for c in s.firmographics.industries[:1]}
+            {industry_label(c.value) for s in core for c in s.firmographics.industries[:1]}
         )
         bands = sorted({c.value for s in core for c in s.firmographics.size_bands[:2]})
         tools = sorted({c.value for s in core for c in s.technographics.tools[:2]})
@@ -75,6 +76,15 @@ def checklist(segments: list[Segment], negative: list[NegativeTrait]) -> list[st
     for trait in negative[:3]:
         if trait.dimension != "segment":
             lines.append(f"No-go if {trait.trait.lower()} ({trait.why.split(';')[0]}).")
+    if not negative:
+        closed = sum(s.outcomes.closed for s in segments)
+        lines.append(
+            "No-go traits: unknown — no deals in the research."
+            if not closed
+            else f"No-go traits: none stand out among {closed} closed deals."
+        )
+    if not any(s.triggers for s in core):
+        lines.append("Trigger to qualify on: unknown — no triggers in the research.")
     return lines
 
 
@@ -89,7 +99,8 @@ def validation_plan(segments: list[Segment]) -> list[str]:
         thin: list[Claim] = [c for c in segment.pains[:5] + segment.triggers[:3] if c.thin]
         for claim in thin[:2]:
             plan.append(
-                f"In “{segment.name}”, check with more customers whether “{claim.label}” holds ({claim.accounts} account said it)."
+                f"In “{segment.name}”, check with more customers whether “{claim.label}” holds "
+                f"({claim.accounts} {claim.unit[:-1] if claim.accounts == 1 else claim.unit} said it)."
             )
         unquantified = [c for c in segment.pains[:3] if c.cost is None]
         if unquantified and not segment.hypothesis:

@@ -10,15 +10,18 @@ def rules() -> dict:
     return knowledge("hypotheses")
 
 
-def segment_hypothesis(members: list[AccountProfile]) -> tuple[bool, str | None]:
+def segment_hypothesis(
+    members: list[AccountProfile], unit: str = "accounts"
+) -> tuple[bool, str | None]:
     rule = rules()["segment"]
     evidence_kinds = set(rule["evidence_kinds"])
     with_evidence = [a for a in members if a.source_kinds & evidence_kinds]
     kinds = sorted({k for a in members for k in a.source_kinds if k in evidence_kinds})
     reasons = []
     if len(with_evidence) < rule["min_distinct_accounts"]:
+        what = "participant(s)" if unit == "participants" else "account(s)"
         reasons.append(
-            f"only {len(with_evidence)} account(s) with research evidence (at least {rule['min_distinct_accounts']} needed)"
+            f"only {len(with_evidence)} {what} with research evidence (at least {rule['min_distinct_accounts']} needed)"
         )
     if len(kinds) < rule["min_source_kinds"]:
         what = f"only {kinds[0]} evidence" if kinds else "no research evidence"

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.resources import knowledge
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind
 from agent.schema.icp import (
+    Claim,
     Corpus,
     Count,
     Firmographics,
@@ -27,6 +29,7 @@ from agent.schema.icp import (
     Segment,
     Support,
     Technographics,
+    Unit,
 )
 from agent.synthesize import criteria, gtm, negative, scoring
 from agent.synthesize.accounts import (
@@ -36,10 +39,12 @@ from agent.synthesize.accounts import (
     fill_from_research,
 )
 from agent.synthesize.coverage import coverage
+from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
-from agent.synthesize.segments import features, segment_accounts
-from agent.synthesize.survey import pmf, survey_cuts
+from agent.synthesize.segments import features, segment_accounts, separate_distinct_groups
+from agent.synthesize.survey import answer_themes, pmf, survey_cuts
 from agent.synthesize.themes import by_confidence, claims, one_per_account, ref
+from agent.synthesize.traits import distinguishing_traits, segment_name
 
 SYNTHESIS_VERSION = "synthesis-1"
 THEME_KINDS = (
@@ -123,8 +128,12 @@ def _theme_vectors(book: AccountBook, vectors: dict[str, np.ndarray]) -> dict[st
 
 
 def _tier(outcomes: Outcomes, pct: float | None, n: int, hypothesis: bool) -> tuple[str, str]:
+    """Core / adjacent / selective / defer by the rules in knowledge/tiers.yaml (first match
+    wins). The reason states the evidence behind the tier, and 'unknown — no deals / no survey'
+    for what is missing: a tier never claims a win rate or a PMF nobody measured."""
     config = knowledge("tiers")
     win_rate = outcomes.win_rate if outcomes.closed >= config["min_closed_deals"] else None
+    pmf_known = pct is not None and n >= 5
     for rule in config["rules"]:
         when = rule["when"]
         if "min_closed" in when and outcomes.closed < when["min_closed"]:
@@ -133,23 +142,57 @@ def _tier(outcomes: Outcomes, pct: float | None, n: int, hypothesis: bool) -> tu
             continue
         if "min_win_rate" in when and (win_rate is None or win_rate < when["min_win_rate"]):
             continue
-        if "min_pmf_pct" in when and n >= 5 and (pct is None or pct < when["min_pmf_pct"]):
+        if "min_pmf_pct" in when and pmf_known and (pct or 0) < when["min_pmf_pct"]:
             continue
         if when.get("not_hypothesis") and hypothesis:
             continue
         tier = rule["tier"]
         if hypothesis and tier == "core":
             tier = "adjacent"
-        why = rule["why"]
-        if win_rate is not None:
-            why += f" (win rate {win_rate:.0%} over {outcomes.closed} closed deals"
-            why += f", PMF {pct:.0f}% very disappointed, n={n})" if pct is not None and n else ")"
-        return tier, why
-    return "selective", "No rule matched"
+        return tier, _tier_reason(tier, outcomes, win_rate, pct, n, hypothesis)
+    return "selective", _tier_reason("selective", outcomes, win_rate, pct, n, hypothesis)
+
+
+def _tier_reason(
+    tier: str,
+    outcomes: Outcomes,
+    win_rate: float | None,
+    pct: float | None,
+    n: int,
+    hypothesis: bool,
+) -> str:
+    won = outcomes.won + outcomes.expanded
+    deals = (
+        f"won {won} of {outcomes.closed} closed deals ({win_rate:.0%})"
+        if win_rate is not None
+        else "win rate unknown — no deals"
+        if not outcomes.closed
+        else f"win rate unknown — only {outcomes.closed} closed deal(s)"
+    )
+    survey = (
+        f"PMF {pct:.0f}% very disappointed (n={n})"
+        if pct is not None and n >= 5
+        else "PMF unknown — no survey"
+        if not n
+        else f"PMF unknown — only {n} survey answer(s)"
+    )
+    lead = {
+        "defer": "Most closed deals were lost or churned",
+        "core": "Wins proven",
+        "adjacent": "Wins, with one or more conditions still unproven"
+        + (" (a hypothesis segment)" if hypothesis else ""),
+        "selective": "Unproven: pursue only with the strongest fit signals",
+    }[tier]
+    return f"{lead}: {deals}; {survey}."
 
 
 def _segment(
-    index: int, members: list[AccountProfile], vectors: dict[str, np.ndarray], min_claim: int
+    index: int,
+    members: list[AccountProfile],
+    others: list[AccountProfile],
+    vectors: dict[str, np.ndarray],
+    min_claim: int,
+    unit: Unit,
 ) -> Segment:
     industries = _counts([a.industry for a in members])
     bands = _counts([a.size_band for a in members])
@@ -157,24 +200,28 @@ def _segment(
     evidence = [e for a in members for e in a.evidence if e.is_claim]
     n_evidence_accounts = len(with_evidence) or 1
     themed = {
-        kind: claims(
-            [e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim
+        kind: _with_costs(
+            claims([e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim)
         )
         for kind in THEME_KINDS
     }
-    outcome_claims = claims(
-        [e for e in evidence if e.kind == EvidenceKind.outcome],
-        vectors,
-        n_evidence_accounts,
-        min_claim,
-        limit=5,
+    outcome_claims = _with_costs(
+        claims(
+            [e for e in evidence if e.kind == EvidenceKind.outcome],
+            vectors,
+            n_evidence_accounts,
+            min_claim,
+            limit=5,
+        )
     )
-    why = claims(
-        [e for e in evidence if e.kind == EvidenceKind.win_reason],
-        vectors,
-        n_evidence_accounts,
-        min_claim,
-        limit=4,
+    why = _with_costs(
+        claims(
+            [e for e in evidence if e.kind == EvidenceKind.win_reason],
+            vectors,
+            n_evidence_accounts,
+            min_claim,
+            limit=4,
+        )
     )
     employees = [a.employees for a in members if a.employees]
     revenues = [a.revenue_usd for a in members if a.revenue_usd]
@@ -220,12 +267,11 @@ def _segment(
     acvs = sorted(a.acv for a in members if a.acv)
     responses = [r for a in members for r in a.responses]
     share = pmf(responses)
-    hypothesis, reason = segment_hypothesis(members)
+    hypothesis, reason = segment_hypothesis(members, unit)
     tier, tier_reason = _tier(outcomes, share.very_disappointed_pct, share.n, hypothesis)
     size_range = _band_range(bands)
-    name = _industry_phrase(industries, len(members)) + (
-        f", {size_range} employees" if size_range else ""
-    )
+    traits = distinguishing_traits(members, others)
+    name = segment_name(traits, members)
     tools = [c.value for c in technographics.tools[:3]]
     countries = [c.value for c in firmographics.countries[:2]]
     who = f"{_industry_phrase(industries, len(members))} companies" + (
@@ -236,12 +282,27 @@ def _segment(
     if tools:
         who += f", typically running {', '.join(tools)}"
     who += "."
+    people = [a for a in members if a.participant]
+    if people and len(people) == len(members):
+        # research that names no company: the segment is a group of participants, told by
+        # what they raise most, not by firmographics nobody stated
+        top = max(
+            themed[EvidenceKind.pain] + themed[EvidenceKind.job],
+            key=lambda c: (c.accounts, c.mentions),
+            default=None,
+        )
+        name = f"Participants raising “{top.label}”" if top else "Participants"
+        who = f"{len(people)} participant(s) whose company the research does not name" + (
+            f"; most raise “{top.label}” ({top.accounts} of {len(people)})." if top else "."
+        )
     kinds = sorted({k for a in members for k in a.source_kinds if k != SourceKind.crm.value})
     segment = Segment(
         id=f"s{index + 1}-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40],
         name=name,
         who=who,
-        accounts=sorted(a.name for a in members),
+        traits=[t.describe(unit) for t in traits],
+        accounts=sorted(a.name for a in members if not a.participant),
+        participants=sorted(a.name for a in members if a.participant),
         firmographics=firmographics,
         technographics=technographics,
         pains=themed[EvidenceKind.pain],
@@ -263,16 +324,34 @@ def _segment(
         hypothesis=hypothesis,
         hypothesis_reason=reason,
         support=Support(
-            accounts=len(with_evidence),
+            accounts=sum(1 for a in with_evidence if not a.participant),
+            participants=sum(1 for a in with_evidence if a.participant),
             crm_accounts=sum(1 for a in members if a.in_crm),
             documents=len({d for a in members for d in a.documents}),
             source_kinds=kinds,
         ),
     )
+    label_units(segment, unit)
     segment.fire = criteria.fire(firmographics, technographics, segment.triggers, kinds)
-    segment.criteria = criteria.murphy(members, evidence, segment.win_rate, segment.objections)
+    segment.criteria = criteria.murphy(
+        members, evidence, segment.win_rate, segment.objections, unit
+    )
     segment.messaging = gtm.messaging(segment)
     return segment
+
+
+COST_KINDS = {EvidenceKind.pain.value, EvidenceKind.outcome.value}
+
+
+def _with_costs(items: list[Claim]) -> list[Claim]:
+    """A cost is what a problem costs or what a result is worth: pains and outcomes show the
+    one a quote states; other kinds show none ('$50k' in an objection is a price, not a cost)."""
+    for claim in items:
+        if claim.kind in COST_KINDS:
+            show_stated_cost(claim)
+        else:
+            claim.cost, claim.cost_mentions = None, 0
+    return items
 
 
 def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
@@ -296,18 +375,26 @@ def synthesize(
 ) -> ICPDraft:
     claims_only = [e for e in inputs.evidence if e.is_claim]
     book = build_accounts(inputs.documents, claims_only)
-    _name_unattributed(book, inputs)
+    _add_participants(book, inputs)
     accounts = sorted(book.accounts.values(), key=lambda a: a.name)
+    unit = unit_of_analysis(accounts, len(book.unlinked_responses))
     theme_vectors = _theme_vectors(book, inputs.vectors)
     matrix = features(accounts, embed, theme_vectors) if accounts else np.zeros((0, 1))
-    segmentation = segment_accounts(accounts, matrix)
+    segmentation = separate_distinct_groups(segment_accounts(accounts, matrix), accounts)
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
         clusters.setdefault(segmentation.labels[account.name], []).append(account)
     min_claim = min_accounts_per_claim()
     segments = [
-        _segment(i, members, inputs.vectors, min_claim)
-        for i, (_, members) in enumerate(sorted(clusters.items()))
+        _segment(
+            i,
+            members,
+            [a for a in accounts if segmentation.labels[a.name] != label],
+            inputs.vectors,
+            min_claim,
+            unit,
+        )
+        for i, (label, members) in enumerate(sorted(clusters.items()))
     ]
     segments.sort(key=lambda s: (TIER_ORDER[s.tier], s.hypothesis, -s.support.accounts, s.name))
     for index, segment in enumerate(segments):
@@ -326,10 +413,13 @@ def synthesize(
         corpus=Corpus(
             files=inputs.files,
             documents=dict(Counter(d.kind.value for d in inputs.documents)),
-            accounts=len(accounts),
-            accounts_with_evidence=len(book.with_evidence()),
+            accounts=sum(1 for a in accounts if not a.participant),
+            accounts_with_evidence=sum(1 for a in book.with_evidence() if not a.participant),
+            participants=sum(1 for a in accounts if a.participant),
+            respondents=len(all_responses),
             evidence=dict(evidence_kinds.most_common()),
         ),
+        unit=unit,
         segments=segments,
         negative_icp=traits,
         disqualifiers=negative.disqualifiers(traits, segments),
@@ -341,6 +431,7 @@ def synthesize(
         revisit_on=today + dt.timedelta(days=90),
         pmf_overall=pmf(all_responses),
         survey_cuts=survey_cuts(all_responses),
+        survey_themes=answer_themes(inputs.documents, embed, min_claim),
         provenance=Provenance(
             engine=inputs.engine,
             model=inputs.model,
@@ -358,8 +449,9 @@ def synthesize(
     return draft
 
 
-def _name_unattributed(book: AccountBook, inputs: SynthesisInputs) -> None:
-    """Research that names no account still counts: one account per such document."""
+def _add_participants(book: AccountBook, inputs: SynthesisInputs) -> None:
+    """Interviews and notes whose company is named nowhere still count: one participant each,
+    never an invented account."""
     known = {d for a in book.accounts.values() for d in a.documents}
     claims_by_doc: dict[str, list[Evidence]] = {}
     for item in inputs.evidence:
@@ -368,14 +460,64 @@ def _name_unattributed(book: AccountBook, inputs: SynthesisInputs) -> None:
     for doc in inputs.documents:
         if doc.doc_id in known or doc.kind in (SourceKind.crm, SourceKind.survey):
             continue
-        name = f"Unnamed account ({doc.source})"
-        account = book.accounts.setdefault(name, AccountProfile(name=name))
+        name = participant_name(doc.source, book.accounts)
+        account = book.accounts.setdefault(name, AccountProfile(name=name, participant=True))
         account.documents.append(doc.doc_id)
         account.source_kinds.add(doc.kind.value)
         for item in claims_by_doc.get(doc.doc_id, []):
             item.account = name
             account.evidence.append(item)
         fill_from_research(account)
+
+
+def participant_name(source: str, taken: dict[str, AccountProfile]) -> str:
+    """'Participant (Interview 11)': the file that holds the interview, readable and unique."""
+    name = f"Participant ({Path(source).stem})"
+    return name if name not in taken else f"Participant ({source})"
+
+
+def unit_of_analysis(accounts: list[AccountProfile], respondents: int = 0) -> Unit:
+    """Accounts when the research names at least one company with evidence; else participants
+    (interviews whose company is not named, survey respondents)."""
+    if any(a.has_evidence and not a.participant for a in accounts):
+        return "accounts"
+    return "participants" if respondents or any(a.participant for a in accounts) else "accounts"
+
+
+def label_units(segment: Segment, unit: Unit) -> None:
+    """Every count in the segment says what it counts."""
+    for claim_list in (
+        segment.pains,
+        segment.jobs,
+        segment.triggers,
+        segment.outcomes_said,
+        segment.workarounds,
+        segment.objections,
+        segment.why_they_buy,
+    ):
+        for claim in claim_list:
+            claim.unit = unit
+    firmo, techno = segment.firmographics, segment.technographics
+    for counts in (
+        firmo.industries,
+        firmo.size_bands,
+        firmo.regions,
+        firmo.countries,
+        techno.tools,
+        techno.categories,
+    ):
+        for count in counts:
+            count.unit = unit
+    committee = segment.buying_committee
+    for role in (
+        committee.economic_buyer,
+        committee.champion,
+        committee.end_user,
+        committee.technical_evaluator,
+        committee.blocker,
+    ):
+        if role is not None:
+            role.unit = unit
 
 
 def _accounts(n: int) -> str:
@@ -421,6 +563,22 @@ def _summary(draft: ICPDraft) -> list[str]:
 
 def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
     warnings = []
+    participants = draft.corpus.participants
+    if draft.unit == "participants":
+        who = [
+            f"{participants} interview(s) or notes" if participants else "",
+            f"{draft.corpus.respondents} survey respondent(s)" if draft.corpus.respondents else "",
+        ]
+        warnings.append(
+            "The research names no company: counts are participants ("
+            + " and ".join(w for w in who if w)
+            + ", one participant each), not accounts."
+        )
+    elif participants:
+        warnings.append(
+            f"{participants} interview(s) or notes name no company: each counts as one participant "
+            f"beside the {draft.corpus.accounts_with_evidence} named accounts."
+        )
     if all(s.hypothesis for s in draft.segments):
         warnings.append(
             f"Everything in this draft is a hypothesis: it rests on {draft.corpus.accounts_with_evidence} account(s) with research evidence. "

@@ -1,24 +1,48 @@
 """The 100-point scorecard derived from the segments (30 firmographic, 25 technographic,
-25 triggers, 20 buying likelihood), prospect scoring, and win/churn by score band."""
+25 triggers, 20 buying likelihood by default; a part the research says nothing about gives its
+points to the others, so the criteria always add up to 100), prospect scoring, and win/churn by
+score band."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.ingest.normalize import industry_label
 from agent.resources import knowledge
 from agent.schema import CRMRecord
-from agent.schema.icp import NegativeTrait, ScoreBand, Scorecard, ScoreCriterion, Segment
+from agent.schema.icp import (
+    Claim,
+    NegativeTrait,
+    ScoreBand,
+    Scorecard,
+    ScoreCriterion,
+    Segment,
+)
 from agent.synthesize.accounts import AccountProfile
 
 TIER_SHARE = {"core": 1.0, "adjacent": 0.6, "selective": 0.25, "defer": 0.0}
+TOTAL = 100.0
+# the scorecard's parts: (block, part) -> where its default points come from in scorecard.yaml
+PARTS = (
+    ("firmographic", "industry"),
+    ("firmographic", "size"),
+    ("firmographic", "region"),
+    ("technographic", "stack"),
+    ("triggers", "triggers"),
+    ("buying_likelihood", "decision_access"),
+    ("buying_likelihood", "low_friction"),
+    ("buying_likelihood", "no_negative_traits"),
+)
 
 
 @dataclass
 class ScoringModel:
-    """Points per value, derived from the draft; serialised into the draft's scorecard."""
+    """Points per value, derived from the draft; serialised into the draft's scorecard.
+    `weights` holds each part's maximum: they add up to 100 (parts the research says nothing
+    about give their points to the others)."""
 
     industry: dict[str, float] = field(default_factory=dict)
     size: dict[str, float] = field(default_factory=dict)
@@ -27,36 +51,56 @@ class ScoringModel:
     triggers: dict[str, list[str]] = field(default_factory=dict)  # trigger label -> keywords
     buyer_titles: list[str] = field(default_factory=list)
     negative: list[tuple[str, str]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)  # part -> why it has no points
+
+    def weight(self, part: str) -> float:
+        return self.weights.get(part, default_weights()[part])
 
 
 def _blocks() -> dict:
     return knowledge("scorecard")["blocks"]
 
 
+def default_weights() -> dict[str, float]:
+    blocks = _blocks()
+    weights: dict[str, float] = {}
+    for block, part in PARTS:
+        spec = blocks[block]
+        weights[part] = float(spec["parts"][part] if "parts" in spec else spec["points"])
+    return weights
+
+
+def rebalance(weights: dict[str, float], available: set[str]) -> dict[str, float]:
+    """Weights of the available parts scaled to add up to exactly 100 (one decimal)."""
+    kept = {part: w for part, w in weights.items() if part in available}
+    total = sum(kept.values())
+    if not kept or total <= 0:
+        return {part: 0.0 for part in weights}
+    scaled = {part: round(w * TOTAL / total, 1) for part, w in kept.items()}
+    largest = max(scaled, key=lambda p: scaled[p])
+    scaled[largest] = round(scaled[largest] + TOTAL - sum(scaled.values()), 1)
+    return {part: scaled.get(part, 0.0) for part in weights}
+
+
 def build_model(
     segments: list[Segment], negative: list[NegativeTrait], accounts: dict[str, AccountProfile]
 ) -> ScoringModel:
-    blocks = _blocks()
-    firmo = blocks["firmographic"]["parts"]
     model = ScoringModel()
+    shares: dict[str, dict[str, float]] = {"industry": {}, "size": {}, "country": {}}
     for segment in segments:
         share = TIER_SHARE[segment.tier] * (0.7 if segment.hypothesis else 1.0)
-        for count in segment.firmographics.industries:
-            model.industry[count.value] = max(
-                model.industry.get(count.value, 0.0), firmo["industry"] * share
-            )
-        for count in segment.firmographics.size_bands:
-            model.size[count.value] = max(model.size.get(count.value, 0.0), firmo["size"] * share)
-        for count in segment.firmographics.countries:
-            model.country[count.value] = max(
-                model.country.get(count.value, 0.0), firmo["region"] * share
-            )
+        values = {
+            "industry": [c.value for c in segment.firmographics.industries],
+            "size": [c.value for c in segment.firmographics.size_bands],
+            "country": [c.value for c in segment.firmographics.countries],
+        }
+        for dimension, found in values.items():
+            for value in found:
+                shares[dimension][value] = max(shares[dimension].get(value, 0.0), share)
         for claim in segment.triggers[:4]:
             if segment.tier in ("core", "adjacent"):
-                model.triggers.setdefault(
-                    claim.label,
-                    _keywords(claim.label + " " + " ".join(e.quote for e in claim.evidence)),
-                )
+                model.triggers.setdefault(claim.label, _keywords(claim))
         if segment.buying_committee.economic_buyer:
             model.buyer_titles.extend(segment.buying_committee.economic_buyer.titles)
         if segment.buying_committee.champion:
@@ -66,27 +110,52 @@ def build_model(
     bad = [a for a in accounts.values() if a.bad]
     good_tools = Counter(t for a in good for t in a.stack)
     bad_tools = Counter(t for a in bad for t in a.stack)
-    weights = {}
+    tool_weights = {}
     for tool, users in good_tools.items():
         lift = ((users + 0.5) / (len(good) + 1)) / ((bad_tools[tool] + 0.5) / (len(bad) + 1))
         if users >= 2 and lift > 1.2:
-            weights[tool] = users * min(lift, 4.0)
-    top = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:6])
-    total = sum(top.values())
-    points = blocks["technographic"]["points"]
-    for tool, weight in top.items():
-        model.tools[tool] = (
-            round(min(points * 0.6, points * weight / total * 1.6), 1) if total else 0.0
-        )
+            tool_weights[tool] = users * min(lift, 4.0)
     model.negative = [(t.dimension, t.value) for t in negative if t.dimension != "segment"]
     for dimension, value in model.negative:
-        if dimension == "industry":
-            model.industry[value] = 0.0
-        elif dimension == "size_band":
-            model.size[value] = 0.0
+        key = {"industry": "industry", "size_band": "size", "country": "country"}.get(dimension)
+        if key:
+            shares[key][value] = 0.0
         elif dimension == "stack":
-            model.tools.pop(value, None)
+            tool_weights.pop(value, None)
     model.buyer_titles = sorted(set(model.buyer_titles))
+    evidence = {
+        "industry": any(shares["industry"].values()),
+        "size": any(shares["size"].values()),
+        "region": any(shares["country"].values()),
+        "stack": bool(tool_weights),
+        "triggers": bool(model.triggers),
+        "decision_access": True,
+        "low_friction": True,
+        "no_negative_traits": bool(model.negative),
+    }
+    model.unknown = {
+        part: why
+        for part, why in {
+            "industry": "no industry known for the segments' accounts",
+            "size": "no company size known",
+            "region": "no country known",
+            "stack": "no tool used more often by won than by lost accounts (needs deal outcomes and stack)",
+            "triggers": "no trigger events in the research of the core or adjacent segments",
+            "no_negative_traits": "no negative-ICP trait (needs lost or churned deals)",
+        }.items()
+        if not evidence[part]
+    }
+    model.weights = rebalance(default_weights(), {p for p, known in evidence.items() if known})
+    for dimension, part in (("industry", "industry"), ("size", "size"), ("country", "region")):
+        points = {
+            v: round(model.weights[part] * share, 1) for v, share in shares[dimension].items()
+        }
+        setattr(model, dimension, points)
+    top = dict(sorted(tool_weights.items(), key=lambda kv: -kv[1])[:6])
+    total = sum(top.values())
+    stack_points = model.weights["stack"]
+    for tool, weight in top.items():
+        model.tools[tool] = round(min(stack_points * 0.6, stack_points * weight / total * 1.6), 1)
     return model
 
 
@@ -113,76 +182,141 @@ _GENERIC = {
     "when",
     "just",
     "new",
+    "this",
+    "then",
+    "there",
+    "what",
+    "were",
+    "have",
+    "been",
+    "about",
+    "like",
+    "really",
+    "going",
+    "because",
+    "which",
+    "would",
+    "could",
+    "said",
+    "basically",
+    "honestly",
+    "actually",
+    "sales",
+    "champion",
+    "their",
+    "them",
+    "from",
+    "into",
+    "over",
+    "after",
 }
 
 
-def _keywords(text: str) -> list[str]:
-    words = [w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if w not in _GENERIC]
-    return [w for w, _ in Counter(words).most_common(6)]
+def _keywords(claim: Claim) -> list[str]:
+    """Words that signal the trigger in a prospect's notes: what the quotes say, not who (names
+    and other capitalised words in the middle of a sentence are people, places or companies)."""
+    words: Counter[str] = Counter()
+    for text in [claim.label, *(e.quote for e in claim.evidence)]:
+        for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b", text):
+            words[match.group(0).lower()] -= 100  # a name: never a keyword
+        for word in re.findall(r"[a-z][a-z'-]{3,}", text):
+            if word not in _GENERIC:
+                words[word] += 1
+    return [w for w, count in words.most_common(6) if count > 0]
+
+
+def _values(points: dict[str, float], label: Callable[[str], str], rest: str) -> str:
+    ranked = sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = [f"{label(v)} {p:g}" for v, p in ranked[:6] if p > 0]
+    zero = [label(v) for v, p in ranked if p == 0]
+    text = " · ".join(shown) if shown else "none"
+    if zero:
+        text += f" · {', '.join(zero[:3])} 0 (negative ICP)"
+    return text + f" · {rest} 0"
 
 
 def scorecard(model: ScoringModel) -> Scorecard:
-    blocks = _blocks()
+    """One criterion per part, whose points are its maximum: the criteria add up to 100. Each
+    rule says how a prospect earns them, in a sales rep's words."""
+    weights = {part: model.weight(part) for _, part in PARTS}
     criteria: list[ScoreCriterion] = []
-    firmographic = (
-        (model.industry, lambda v: f"Industry: {industry_label(v)}", "industry is {}"),
-        (model.size, lambda v: f"Size: {v} employees", "size band is {}"),
-        (model.country, lambda v: f"Country: {v}", "country is {}"),
-    )
-    for points_by_value, name, rule in firmographic:
-        for value, points in sorted(points_by_value.items(), key=lambda kv: -kv[1]):
+
+    def add(block: str, part: str, name: str, rule: str) -> None:
+        if part in model.unknown:
             criteria.append(
                 ScoreCriterion(
-                    block="firmographic",
-                    criterion=name(value),
-                    points=round(points, 1),
-                    rule=rule.format(value),
+                    block=block,
+                    criterion=name,
+                    points=0.0,
+                    rule=f"unknown — {model.unknown[part]}; its points go to the other criteria",
                 )
             )
-    for tool, points in model.tools.items():
-        criteria.append(
-            ScoreCriterion(
-                block="technographic",
-                criterion=f"Uses {tool}",
-                points=points,
-                rule=f"stack includes {tool} (capped at {blocks['technographic']['points']} in total)",
+        else:
+            criteria.append(
+                ScoreCriterion(block=block, criterion=name, points=weights[part], rule=rule)
             )
-        )
-    per_trigger = blocks["triggers"]["points"] / 2
-    for trigger, words in model.triggers.items():
-        criteria.append(
-            ScoreCriterion(
-                block="triggers",
-                criterion=f"Trigger: {trigger}",
-                points=per_trigger,
-                rule=f"signals mention {', '.join(words[:4])} (two triggers max)",
-            )
-        )
-    likelihood = blocks["buying_likelihood"]["parts"]
-    titles = ", ".join(model.buyer_titles[:5]) or "an economic buyer or champion title"
-    criteria.append(
-        ScoreCriterion(
-            block="buying_likelihood",
-            criterion="Access to the decision-maker",
-            points=likelihood["decision_access"],
-            rule=f"a contact whose title matches {titles}",
-        )
+
+    add(
+        "firmographic",
+        "industry",
+        "Industry",
+        "Points by the prospect's industry: "
+        + _values(model.industry, industry_label, "other industries"),
     )
-    criteria.append(
-        ScoreCriterion(
-            block="buying_likelihood",
-            criterion="Low purchase friction",
-            points=likelihood["low_friction"],
-            rule="no security review / procurement / RFP signal",
-        )
+    add(
+        "firmographic",
+        "size",
+        "Company size",
+        "Points by employee count: "
+        + _values(model.size, lambda v: f"{v} employees", "other sizes"),
     )
-    criteria.append(
-        ScoreCriterion(
-            block="buying_likelihood",
-            criterion="No negative-ICP trait",
-            points=likelihood["no_negative_traits"],
-            rule="none of the negative-ICP traits",
-        )
+    add(
+        "firmographic",
+        "region",
+        "Country",
+        "Points by headquarters country: " + _values(model.country, str, "other countries"),
+    )
+    tools = sorted(model.tools.items(), key=lambda kv: -kv[1])
+    add(
+        "technographic",
+        "stack",
+        "Stack",
+        "Runs "
+        + " · ".join(f"{tool} {points:g}" for tool, points in tools)
+        + f" (added up, at most {weights['stack']:g})",
+    )
+    per_trigger = round(weights["triggers"] / 2, 1)
+    examples = "; ".join(f"“{label}”" for label in list(model.triggers)[:3])
+    add(
+        "triggers",
+        "triggers",
+        "A recent trigger event",
+        f"{per_trigger:g} for each event in the last 90 days like the ones that made customers buy "
+        f"(at most two): {examples}",
+    )
+    titles = ", ".join(model.buyer_titles[:5])
+    add(
+        "buying_likelihood",
+        "decision_access",
+        "Reaches the decision-maker",
+        "Our contact is "
+        + (
+            f"a {titles} or another VP, head or owner"
+            if titles
+            else "a VP, head, director or owner"
+        ),
+    )
+    add(
+        "buying_likelihood",
+        "low_friction",
+        "Low purchase friction",
+        "No security review, procurement or RFP mentioned in the notes",
+    )
+    add(
+        "buying_likelihood",
+        "no_negative_traits",
+        "None of the negative-ICP traits",
+        "Not " + "; not ".join(_negative_label(d, v) for d, v in model.negative),
     )
     bands = [dict(b) for b in knowledge("scorecard")["bands"]]
     return Scorecard(
@@ -193,11 +327,22 @@ def scorecard(model: ScoringModel) -> Scorecard:
             "size": model.size,
             "country": model.country,
             "tools": model.tools,
+            "weights": weights,
         },
         trigger_keywords=model.triggers,
         buyer_titles=model.buyer_titles,
         negative=[f"{d}={v}" for d, v in model.negative],
     )
+
+
+def _negative_label(dimension: str, value: str) -> str:
+    if dimension == "industry":
+        return industry_label(value)
+    if dimension == "size_band":
+        return f"{value} employees"
+    if dimension == "stack":
+        return f"on {value}"
+    return value
 
 
 def model_from(card: Scorecard) -> ScoringModel:
@@ -210,6 +355,7 @@ def model_from(card: Scorecard) -> ScoringModel:
         triggers={k: list(v) for k, v in card.trigger_keywords.items()},
         buyer_titles=list(card.buyer_titles),
         negative=[tuple(n.split("=", 1)) for n in card.negative],  # type: ignore[misc]
+        weights=dict(card.points.get("weights", {})),
     )
 
 
@@ -247,19 +393,17 @@ def _band(total: float) -> tuple[str, str]:
 def score_account(
     model: ScoringModel, record: CRMRecord, signals: str = "", contact_title: str = ""
 ) -> Score:
-    blocks = _blocks()
     breakdown: list[ScoreItem] = []
 
     def add(block: str, criterion: str, earned: float, maximum: float, why: str) -> None:
         breakdown.append(ScoreItem(block, criterion, round(earned, 1), maximum, why))
 
-    firmo = blocks["firmographic"]["parts"]
     industry_points = model.industry.get(record.industry or "", 0.0)
     add(
         "firmographic",
         "industry",
         industry_points,
-        firmo["industry"],
+        model.weight("industry"),
         industry_label(record.industry) if record.industry else "industry unknown",
     )
     size_points = model.size.get(record.size_band or "", 0.0)
@@ -267,7 +411,7 @@ def score_account(
         "firmographic",
         "size",
         size_points,
-        firmo["size"],
+        model.weight("size"),
         f"{record.size_band} employees" if record.size_band else "size unknown",
     )
     country_points = model.country.get(record.country or "", 0.0)
@@ -275,10 +419,10 @@ def score_account(
         "firmographic",
         "region",
         country_points,
-        firmo["region"],
+        model.weight("region"),
         record.country or "country unknown",
     )
-    tech_max = blocks["technographic"]["points"]
+    tech_max = model.weight("stack")
     matched = [t for t in record.stack if t in model.tools]
     tech_points = min(tech_max, sum(model.tools[t] for t in matched))
     add(
@@ -288,7 +432,7 @@ def score_account(
         tech_max,
         ", ".join(matched) if matched else "no ICP stack signal",
     )
-    trigger_max = blocks["triggers"]["points"]
+    trigger_max = model.weight("triggers")
     lowered = signals.lower()
     hits = [
         label
@@ -306,10 +450,9 @@ def score_account(
         trigger_max,
         "; ".join(hits) or (", ".join(generic) if generic else "no trigger signal"),
     )
-    likelihood = blocks["buying_likelihood"]["parts"]
     title = contact_title.lower()
     access = (
-        likelihood["decision_access"]
+        model.weight("decision_access")
         if title
         and (
             any(t.lower() in title for t in model.buyer_titles)
@@ -321,15 +464,15 @@ def score_account(
         "buying_likelihood",
         "decision access",
         access,
-        likelihood["decision_access"],
+        model.weight("decision_access"),
         contact_title or "no contact title",
     )
     friction = [f for f in knowledge("scorecard")["friction_signals"] if f in lowered]
     add(
         "buying_likelihood",
         "low friction",
-        0 if friction else likelihood["low_friction"],
-        likelihood["low_friction"],
+        0 if friction else model.weight("low_friction"),
+        model.weight("low_friction"),
         ", ".join(friction) if friction else "no friction signal",
     )
     negatives = [
@@ -343,8 +486,8 @@ def score_account(
     add(
         "buying_likelihood",
         "no negative trait",
-        0 if negatives else likelihood["no_negative_traits"],
-        likelihood["no_negative_traits"],
+        0 if negatives else model.weight("no_negative_traits"),
+        model.weight("no_negative_traits"),
         ", ".join(negatives) if negatives else "none",
     )
     total = round(sum(item.points for item in breakdown), 1)

@@ -5,6 +5,7 @@ and every count come from the data, never from a model."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +53,7 @@ def features(
             strict=True,
         )
     )
-    tools = sorted({t for a in accounts for t in a.stack})
+    tools = sorted({t for a in accounts for t in [*a.stack, *a.stack_hints]})
     tool_index = {t: i for i, t in enumerate(tools)}
     countries = sorted({a.country or "?" for a in accounts})
     country_index = {c: i for i, c in enumerate(countries)}
@@ -64,7 +65,7 @@ def features(
     for account, size in zip(accounts, sizes, strict=True):
         industry = industry_vectors[account.industry or "unknown"] * WEIGHTS["industry"]
         stack = np.zeros(max(1, len(tools)), dtype=np.float32)
-        for tool in account.stack:
+        for tool in [*account.stack, *account.stack_hints]:
             stack[tool_index[tool]] = 1.0
         if stack.any():
             stack = stack / np.linalg.norm(stack)
@@ -186,3 +187,56 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
     order = sorted(sizes, key=lambda label: (-sizes[label], int(np.argmax(labels == label))))
     mapping = {label: index for index, label in enumerate(order)}
     return np.array([mapping[label] for label in labels])
+
+
+MAX_DISTINCT_GROUP = 3  # accounts; a larger group is left to the clustering
+
+
+def separate_distinct_groups(
+    segmentation: Segmentation, accounts: list[AccountProfile]
+) -> Segmentation:
+    """A small group sharing an industry that leads no segment (two clinics among SaaS
+    companies) becomes its own segment instead of being absorbed into a larger one; the
+    hypothesis rules then tag it (too few accounts with evidence)."""
+    labels = dict(segmentation.labels)
+    clusters: dict[int, list[AccountProfile]] = {}
+    for account in accounts:
+        clusters.setdefault(labels[account.name], []).append(account)
+    leaders: set[str] = set()
+    for members in clusters.values():
+        known = Counter(a.industry for a in members if a.industry and a.industry != "other")
+        if known:
+            leaders.add(known.most_common(1)[0][0])
+    holders: dict[str, list[AccountProfile]] = {}
+    for account in accounts:
+        if account.industry and account.industry != "other" and account.industry not in leaders:
+            holders.setdefault(account.industry, []).append(account)
+    moved = []
+    next_label = max(labels.values(), default=-1) + 1
+    for industry, group in sorted(holders.items()):
+        if not 2 <= len(group) <= MAX_DISTINCT_GROUP:
+            continue
+        # a minority wherever it sits: no segment is made of it
+        if any(
+            sum(1 for a in group if labels[a.name] == label) * 2 >= len(members)
+            for label, members in clusters.items()
+        ):
+            continue
+        for account in group:
+            labels[account.name] = next_label
+        moved.append(f"{industry_label(industry)} ({len(group)})")
+        next_label += 1
+    if not moved:
+        return segmentation
+    # clusters emptied by the move disappear; numbers stay stable
+    order = sorted(set(labels.values()))
+    renumber = {old: new for new, old in enumerate(order)}
+    return Segmentation(
+        {name: renumber[label] for name, label in labels.items()},
+        len(order),
+        segmentation.silhouette,
+        segmentation.criterion
+        + "; kept apart as small distinct groups (an industry no segment is led by): "
+        + ", ".join(moved),
+        segmentation.scores,
+    )

@@ -1,0 +1,149 @@
+"""What sets a segment apart: its traits by contrast with the other segments (industry, size
+range, stack, country, deal outcomes), each with its counts inside and outside, and a name
+built from them ("Healthcare, 11–50 employees, on Zendesk")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.ingest.normalize import SIZE_BANDS, industry_label
+from agent.synthesize.accounts import AccountProfile
+
+MIN_SHARE = 0.5  # a trait holds for at least half of the segment
+MAX_OUTSIDE_RATIO = 0.5  # … and for at most half that share elsewhere
+SIZE_COVER = 0.7  # the size range covers 70% of the segment's known sizes
+_BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
+
+
+@dataclass
+class Trait:
+    dimension: str  # industry, size, stack, country, outcome
+    value: str
+    label: str
+    inside: int
+    members: int
+    outside: int
+    others: int
+
+    @property
+    def contrast(self) -> float:
+        outside = self.outside / self.others if self.others else 0.0
+        return self.inside / self.members - outside
+
+    def describe(self, unit: str = "accounts") -> str:
+        where = f"; {self.outside} of {self.others} elsewhere" if self.others else ""
+        return f"{self.label} ({self.inside} of {self.members} {unit}{where})"
+
+
+def size_range(bands: list[str]) -> tuple[str, str] | None:
+    """(low band, high band) covering SIZE_COVER of the given size bands, most common first."""
+    counts = Counter(b for b in bands if b in _BAND_ORDER)
+    if not counts:
+        return None
+    kept, covered, total = [], 0, sum(counts.values())
+    for band, count in counts.most_common():
+        kept.append(band)
+        covered += count
+        if covered >= SIZE_COVER * total:
+            break
+    kept.sort(key=_BAND_ORDER.index)
+    return kept[0], kept[-1]
+
+
+def range_text(low: str, high: str) -> str:
+    start = low.split("-")[0].rstrip("+")
+    end = high.split("-")[-1]
+    return f"{start}+" if end.endswith("+") else f"{start}–{end}"
+
+
+def _in_range(band: str | None, low: str, high: str) -> bool:
+    if band not in _BAND_ORDER:
+        return False
+    return _BAND_ORDER.index(low) <= _BAND_ORDER.index(band) <= _BAND_ORDER.index(high)
+
+
+def _outcome(account: AccountProfile) -> str | None:
+    return "lost or churned" if account.bad else "won or expanded" if account.good else None
+
+
+def distinguishing_traits(
+    members: list[AccountProfile], others: list[AccountProfile]
+) -> list[Trait]:
+    """Traits held by at least half of the segment and at most half as often elsewhere, most
+    distinctive first (with no other segment: what most of the members share)."""
+    n, m = len(members), len(others)
+    traits: list[Trait] = []
+
+    def add(dimension: str, value: str, label: str, has: Callable[[AccountProfile], bool]) -> None:
+        inside = sum(1 for a in members if has(a))
+        outside = sum(1 for a in others if has(a))
+        share_in = inside / n if n else 0.0
+        share_out = outside / m if m else 0.0
+        if inside < min(2, n) or share_in < MIN_SHARE:
+            return
+        if m and share_out > MAX_OUTSIDE_RATIO * share_in:
+            return
+        traits.append(Trait(dimension, value, label, inside, n, outside, m))
+
+    for industry in {a.industry for a in members if a.industry and a.industry != "other"}:
+        add(
+            "industry",
+            industry,
+            industry_label(industry),
+            lambda a, v=industry: a.industry == v,  # type: ignore[misc]
+        )
+    span = size_range([a.size_band for a in members if a.size_band])
+    if span:
+        low, high = span
+        add(
+            "size",
+            f"{low}..{high}",
+            f"{range_text(low, high)} employees",
+            lambda a: _in_range(a.size_band, low, high),
+        )
+    for tool in {t for a in members for t in a.stack}:
+        add("stack", tool, f"on {tool}", lambda a, v=tool: v in a.stack)  # type: ignore[misc]
+    for country in {a.country for a in members if a.country}:
+        add(
+            "country",
+            country,
+            f"in {country}",
+            lambda a, v=country: a.country == v,  # type: ignore[misc]
+        )
+    for outcome in {o for a in members if (o := _outcome(a))}:
+        add("outcome", outcome, f"mostly {outcome}", lambda a, v=outcome: _outcome(a) == v)  # type: ignore[misc]
+    order = {"industry": 0, "size": 1, "stack": 2, "country": 3, "outcome": 4}
+    traits.sort(key=lambda t: (-round(t.contrast, 2), order[t.dimension], t.value))
+    return traits
+
+
+def segment_name(traits: list[Trait], members: list[AccountProfile]) -> str:
+    """'Healthcare, 11–50 employees, on Zendesk': the distinguishing industry (else the most
+    common one), the size range, then up to two distinguishing tools and a losing outcome."""
+    industries = [t for t in traits if t.dimension == "industry"][:2]
+    if industries:
+        head = " / ".join(t.label for t in industries)
+    else:
+        known = Counter(a.industry for a in members if a.industry and a.industry != "other")
+        top = known.most_common(2)
+        if top and top[0][1] * 2 > len(members):
+            head = industry_label(top[0][0])
+        elif len(top) == 2 and top[0][1] + top[1][1] > len(members) * 0.6:
+            head = f"{industry_label(top[0][0])} / {industry_label(top[1][0])}"
+        else:
+            head = "Mixed-industry"
+    parts = [head]
+    size = next((t for t in traits if t.dimension == "size"), None)
+    span = size_range([a.size_band for a in members if a.size_band])
+    if size is not None or span:
+        low, high = span if span else ("", "")
+        parts.append(size.label if size else f"{range_text(low, high)} employees")
+    tools = [t.value for t in traits if t.dimension == "stack"][:2]
+    if tools:
+        parts.append("on " + " or ".join(tools))
+    name = ", ".join(parts)
+    if any(t.dimension == "outcome" and t.value == "lost or churned" for t in traits):
+        name += " (mostly lost or churned)"
+    return name

@@ -1,0 +1,89 @@
+"""Quantities (issue #13, item 7): a cost is shown only when its number and unit are read
+correctly from a quote the reader sees; otherwise the quote stands alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.extract.quantities import find_quantities, impact, stated_cost
+from agent.schema.icp import Claim, EvidenceRef
+from agent.synthesize.costs import show_stated_cost
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Rolling it out took six months, start to finish.", (6, "months", None)),
+        ("Onboarding a new agent takes us about three weeks.", (3, "weeks", None)),
+        ("We lose about six hours a week reconciling quotes.", (6, "hours", "week")),
+        ("Pulling the samples took us about three hundred hours.", (300, "hours", None)),
+        ("I bet I lose five hundred dollars a month in parts.", (500, "usd", "month")),
+        ("If that number comes down by forty grand, it pays for itself.", (40000, "usd", None)),
+        ("About four thousand a month, and that's conservative.", (4000, "usd", "month")),
+        (
+            "Four analysts get through about one and a half percent of contacts.",
+            (1.5, "percent", None),
+        ),
+        ("I'd guess thirty patients a week show up at the wrong clinic.", (30, "patients", "week")),
+        ("Putting in a ticket with IT, and that takes a week.", (1, "weeks", None)),
+    ],
+)
+def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
+    cost = stated_cost(sentence)
+    assert cost is not None and (cost.amount, cost.unit, cost.period) == expected
+    assert cost.text in sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Managers spend 6-10 hours a week on reviews.",  # a range is not one number
+        "Fix rate went up from seventy-one to eighty percent.",  # a change, not a level
+        "It's about tickets from three weeks ago.",  # a date
+        "We don't know if we'll have the client in six months.",  # a time, not an effort
+        "The time splits across two days in a weird way.",  # no effort or wait
+        "A couple of times a week someone complains.",  # 'a week' is the rate's period
+        "We have three branches and ten techs.",  # head counts are not costs
+        "It takes a few hours, sometimes a day.",  # vague, and two different numbers
+        "Anything big goes through a formal RFP, and that takes about ninety days.",  # buying
+        "Three percent or whatever it is.",  # the speaker does not stand by it
+        "(Side note: two sites lost power for a day.)",  # an aside, not the customer
+    ],
+)
+def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):
+    assert stated_cost(sentence) is None
+
+
+def test_rates_and_spoken_numbers_are_read_whole():
+    assert [(q.amount, q.unit, q.period) for q in find_quantities("six hours a week")] == [
+        (6, "hours", "week")
+    ]
+    assert impact("a hundred and eighty dollars") is not None
+    assert impact("a hundred and eighty dollars").amount == 180  # type: ignore[union-attr]
+    assert impact("sixty-something calls a day").amount == 60  # type: ignore[union-attr]
+
+
+def ref(quote: str) -> EvidenceRef:
+    return EvidenceRef(doc_id="d", source="s.txt", quote=quote, start=0, end=len(quote))
+
+
+def test_a_theme_shows_a_cost_from_a_shown_quote_never_a_median():
+    claim = Claim(
+        label="Reviews eat the leads' week",
+        kind="pain",
+        accounts=3,
+        mentions=3,
+        share=1.0,
+        evidence=[
+            ref("Reviews are a mess."),
+            ref("Each lead spends eight hours a week on reviews."),
+            ref("We lose two hours a week on it."),
+        ],
+    )
+    show_stated_cost(claim)
+    assert claim.cost is not None and claim.cost.amount == 8 and claim.cost.period == "week"
+    assert claim.cost.text == "eight hours a week" and claim.cost_mentions == 2
+    alone = Claim(
+        label="x", kind="pain", accounts=1, mentions=1, share=1.0, evidence=[ref("It was slow.")]
+    )
+    assert show_stated_cost(alone).cost is None

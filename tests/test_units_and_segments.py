@@ -1,0 +1,238 @@
+"""Units of analysis and segments (issue #13, items 2 and 3): accounts only from corroborated
+signals, participants when the research names no company, tools matched as whole words,
+firmographics and stack from two statements or a field, and segments named by what sets them
+apart, with a small distinct group kept apart as a hypothesis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from synthetic_research import anonymous_interviews, crm_row, evidence_in, inputs, transcript
+
+from agent.extract.lexicon import load_lexicon
+from agent.ingest.attribution import AccountDirectory, attribute, stated_employers
+from agent.schema import CRMRecord, Evidence, EvidenceKind, SourceDocument, SourceKind
+from agent.synthesize.accounts import AccountProfile, fill_from_research
+from agent.synthesize.pipeline import synthesize
+from agent.synthesize.segments import Segmentation, separate_distinct_groups
+from agent.synthesize.traits import distinguishing_traits, segment_name
+
+
+def attributed(doc: SourceDocument, directory: AccountDirectory | None = None) -> str | None:
+    attribute(doc, directory or AccountDirectory(), Path(doc.source).stem)
+    return doc.account
+
+
+# --- accounts only from corroborated signals -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'm a data scientist at Company X, mostly on forecasting.",
+        "I am a statistician at Company 2. We do risk models.",
+        "Honestly I'm at Copmany Y, it's a big bank.",
+        "I'm a master's student at University X and I help a lab.",
+        "I'm also doing my master at Polytechnic on the side.",
+        "We're training with Wikipedia dumps, it's a huge corpus.",
+        "We don't work with Python there, mostly R.",
+        "I enjoyed some courses with Google last year.",
+        "When I was at Google we had a whole team for this.",
+        "I worked for Initech before, then I moved on.",
+        "I'm responsible for Europe and the Middle East.",
+        "I put the model at Python level, then it went to prod.",
+    ],
+)
+def test_no_account_from_placeholders_schools_tools_or_former_employers(tmp_path, line):
+    doc = transcript(tmp_path, "interview-7.txt", [line, "The hard part is data quality."])
+    assert attributed(doc) is None, stated_employers(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "account"),
+    [
+        ("I run revenue ops at Brookfield Tooling, two plants.", "Brookfield Tooling"),
+        ("I'm a data engineer at Northwind Freight these days.", "Northwind Freight"),
+        ("I work for Harbor Analytics as a support lead.", "Harbor Analytics"),
+        ("Here at Lakeshore Fluid Power we quote everything by hand.", "Lakeshore Fluid Power"),
+    ],
+)
+def test_account_from_the_speakers_stated_employer(tmp_path, line, account):
+    doc = transcript(tmp_path, "call.txt", [line])
+    assert attributed(doc) == account
+    assert doc.account_attribution == "conversation"
+
+
+def test_file_name_with_the_first_word_of_a_known_account(tmp_path):
+    directory = AccountDirectory()
+    directory.add("Bellwether Cold Storage")
+    directory.add("Pinecrest Electrical Wholesale")
+    doc = transcript(tmp_path, "2026-01-05_bellwether_call.txt", ["We store frozen food."])
+    assert attributed(doc, directory) == "Bellwether Cold Storage"
+    assert doc.account_attribution == "file_name"
+    other = transcript(tmp_path, "2026-01-06_unrelated_call.txt", ["We store frozen food."])
+    assert attributed(other, directory) is None
+
+
+# --- participants when the research names no company -----------------------------------------
+
+
+def test_interviews_that_name_no_company_count_participants(tmp_path, embedder):
+    docs, evidence = anonymous_interviews(tmp_path)
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    assert draft.unit == "participants"
+    assert draft.corpus.accounts == 0 and draft.corpus.participants == 4
+    assert all(segment.accounts == [] for segment in draft.segments)
+    shown = {p for segment in draft.segments for p in segment.participants}
+    assert shown == {f"Participant (Interview {i})" for i in range(1, 5)}
+    pains = [claim for segment in draft.segments for claim in segment.pains]
+    assert pains and all(claim.unit == "participants" for claim in pains)
+    assert any("counts are participants" in warning for warning in draft.warnings)
+    assert "Unnamed account" not in draft.model_dump_json()
+
+
+# --- tools as whole words, firmographics and stack from two statements ------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tools"),
+    [
+        ("We need more information about the backlog.", []),
+        ("We trained it on SageMaker last spring.", []),
+        ("The group dynamics on that team are hard.", []),
+        ("Our ERP is Infor and accounting is in Sage.", ["Infor", "Sage"]),
+        ("We moved the sales team to Dynamics last year.", ["Microsoft Dynamics 365"]),
+    ],
+)
+def test_tool_names_match_as_whole_words_with_case_rules(sentence, tools):
+    assert [name for name, _ in load_lexicon().tools_in(sentence)] == tools
+
+
+def account_saying(*sentences: str, name: str = "Acme Widgets") -> AccountProfile:
+    account = AccountProfile(name=name, source_kinds={"transcript"})
+    for index, sentence in enumerate(sentences):
+        text = sentence
+        tools = load_lexicon().tools_in(text)
+        account.evidence.append(
+            Evidence(
+                kind=EvidenceKind.technographic if tools else EvidenceKind.firmographic,
+                summary=text,
+                quote=text,
+                doc_id=f"d{index}",
+                source="call.txt",
+                source_kind=SourceKind.transcript,
+                start=0,
+                end=len(text),
+                engine="offline",
+            )
+        )
+    return account
+
+
+def test_one_passing_mention_makes_no_size_band_industry_or_stack():
+    account = account_saying(
+        "We have nine models in production and three engineers on the team.",
+        "We're a small fintech company, honestly.",
+        "We use Snowflake for the warehouse.",
+    )
+    fill_from_research(account)
+    assert account.size_band is None and account.employees is None
+    assert account.industry is None and account.stack == []
+
+
+def test_two_statements_make_size_industry_and_stack():
+    account = account_saying(
+        "We're about 420 people across two plants.",
+        "All in, we're 430 people now.",
+        "We're a machining company, mostly fixtures.",
+        "Honestly we're a machining shop at heart.",
+        "Quotes live in Salesforce.",
+        "Salesforce is where the reps work all day.",
+        "We looked at ServiceTitan last year.",
+        "ServiceTitan was too expensive, we evaluated it twice.",
+        "Everything else is in a spreadsheet.",
+        "The spreadsheet is a mess.",
+    )
+    fill_from_research(account)
+    assert account.size_band == "201-500"
+    assert account.industry == "manufacturing"
+    assert account.stack == ["Salesforce"]  # not the tool they evaluated, not 'spreadsheets'
+
+
+# --- segments named by what sets them apart; a small distinct group kept apart ----------------
+
+
+def crm_account(
+    name: str, industry: str, band: str, stack: list[str], outcome: str
+) -> AccountProfile:
+    return AccountProfile(
+        name=name,
+        in_crm=True,
+        industry=industry,
+        size_band=band,
+        stack=stack,
+        outcome=outcome,
+        source_kinds={"crm", "transcript", "win_loss"},
+    )
+
+
+SAAS = [crm_account(f"Saas {i}", "software_saas", "201-500", ["Zendesk"], "won") for i in range(6)]
+CLINICS = [
+    crm_account("Clinic One", "healthcare", "11-50", ["Freshdesk"], "lost"),
+    crm_account("Clinic Two", "healthcare", "11-50", ["Freshdesk"], "won"),
+]
+
+
+def test_segment_traits_and_name_say_what_sets_it_apart():
+    traits = distinguishing_traits(CLINICS, SAAS)
+    described = [t.describe() for t in traits]
+    assert "Healthcare & Life Sciences (2 of 2 accounts; 0 of 6 elsewhere)" in described
+    assert "on Freshdesk (2 of 2 accounts; 0 of 6 elsewhere)" in described
+    assert (
+        segment_name(traits, CLINICS) == "Healthcare & Life Sciences, 11–50 employees, on Freshdesk"
+    )
+    assert segment_name(distinguishing_traits(SAAS, CLINICS), SAAS).startswith("Software")
+
+
+def test_a_small_distinct_group_is_not_absorbed_into_a_larger_segment():
+    absorbed = Segmentation({a.name: 0 for a in SAAS + CLINICS}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(absorbed, SAAS + CLINICS)
+    assert {separated.labels[a.name] for a in CLINICS} == {1}
+    assert {separated.labels[a.name] for a in SAAS} == {0}
+    assert "small distinct groups" in separated.criterion
+    # a single account of another industry is no group: left where the clustering put it
+    one = SAAS + CLINICS[:1]
+    alone = Segmentation({a.name: 0 for a in one}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(alone, one) is alone
+
+
+def test_the_thin_group_ends_as_its_own_hypothesis_segment(tmp_path, embedder):
+    docs: list[SourceDocument] = []
+    evidence: list[Evidence] = []
+    for account in SAAS + CLINICS:
+        record = CRMRecord(
+            name=account.name,
+            industry=account.industry,
+            size_band=account.size_band,
+            stack=account.stack,
+            stage=account.outcome,  # type: ignore[arg-type]
+        )
+        slug = account.name.lower().replace(" ", "-")
+        docs.append(crm_row(record))
+        interviews = 1 if account in CLINICS else 2
+        for n in range(interviews):
+            doc = transcript(tmp_path, f"{slug}-{n}.txt", ["Tickets pile up every Monday."])
+            doc.account, doc.account_attribution = account.name, "front_matter"
+            doc.kind = SourceKind.transcript if n == 0 else SourceKind.notes
+            docs.append(doc)
+            evidence.append(evidence_in(doc, "Tickets pile up every Monday.", EvidenceKind.pain))
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    holding = [s for s in draft.segments if {"Clinic One", "Clinic Two"} & set(s.accounts)]
+    assert len(holding) == 1 and set(holding[0].accounts) == {"Clinic One", "Clinic Two"}
+    assert holding[0].hypothesis and holding[0].name.startswith("Healthcare")
+    assert any("Healthcare" in trait for trait in holding[0].traits)
+    assert (
+        draft.unit == "accounts"
+        and abs(sum(c.points for c in draft.scorecard.criteria) - 100) < 0.01
+    )
