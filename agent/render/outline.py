@@ -82,8 +82,12 @@ class Outline:
         )
 
     # -- segments ---------------------------------------------------------------------
-    def claim(self, claim: Claim) -> Item:
-        tags = [labels.plural(claim.accounts, "account")]
+    def claim(self, claim: Claim, of: int | None = None) -> Item:
+        tags = [
+            f"{claim.accounts} of {of} answers"
+            if of is not None
+            else labels.plural(claim.accounts, claim.unit[:-1])
+        ]
         if claim.job_type:
             tags.append(claim.job_type.value)
         if claim.thin:
@@ -91,7 +95,7 @@ class Outline:
         note = None
         if claim.cost:
             unit = claim.cost.unit + (f"/{claim.cost.period}" if claim.cost.period else "")
-            note = f"typical cost {claim.cost.amount:g} {unit} (“{claim.cost.text}”)"
+            note = f"cost stated: {claim.cost.amount:g} {unit} (“{claim.cost.text}”)"
         return Item(
             claim.label,
             tags=tags,
@@ -104,7 +108,7 @@ class Outline:
         titles = ", ".join(labels.title(t) for t in role.titles) or "title not stated"
         return Item(
             f"{labels.role(name)}: {titles}",
-            tags=[labels.plural(role.accounts, "account")],
+            tags=[labels.plural(role.accounts, role.unit[:-1])],
             quotes=[self.quote(r) for r in role.evidence],
             css="role",
         )
@@ -138,15 +142,24 @@ class Outline:
                 style="support",
             )
         )
+        if segment.traits:
+            section.add(Para("; ".join(segment.traits), label="What sets them apart:"))
         section.add(Para(self.firmographics(segment), label="Firmographics:"))
         tools = ", ".join(f"{c.value} ({c.accounts})" for c in segment.technographics.tools[:8])
         section.add(Para(tools or "no stack named in this research", label="Stack signals:"))
         section.add(
             Para(
-                ", ".join(segment.accounts) or "none",
+                ", ".join(segment.accounts) or "none named",
                 label=f"Accounts ({len(segment.accounts)}):",
             )
         )
+        if segment.participants:
+            section.add(
+                Para(
+                    ", ".join(segment.participants),
+                    label=f"Participants whose company is not named ({len(segment.participants)}):",
+                )
+            )
         for attribute, title, empty in CLAIM_GROUPS:
             claims: list[Claim] = getattr(segment, attribute)
             if claims:
@@ -525,8 +538,11 @@ class Outline:
         doc.add(Heading(2, f"Scorecard ({card.total} points)", "scorecard"))
         doc.add(
             Para(
-                "Firmographic fit 30 · technographic fit 25 · triggers 25 · buying likelihood 20. "
-                "Score a prospect list with the command: icp score ACCOUNTS.csv",
+                " · ".join(
+                    f"{labels.score_block(block)} {points:g}"
+                    for block, points in self.score_blocks().items()
+                )
+                + ". Score a prospect list with the command: icp score ACCOUNTS.csv",
                 style="note",
             )
         )
@@ -595,20 +611,26 @@ class Outline:
                 )
             )
 
+    def score_blocks(self) -> dict[str, float]:
+        blocks: dict[str, float] = {}
+        for criterion in self.draft.scorecard.criteria:
+            blocks[criterion.block] = blocks.get(criterion.block, 0.0) + criterion.points
+        return blocks
+
     def survey(self, doc: Section) -> None:
         draft = self.draft
         doc.add(Heading(2, "Product-market fit survey", "pmf"))
         overall = draft.pmf_overall
         if not overall.n:
             doc.add(Para("No Sean Ellis answers in this research.", style="empty"))
-            return
-        doc.add(
-            Para(
-                f"{labels.percent(overall.very_disappointed_pct)} very disappointed (n={overall.n}; "
-                f"{PMF_BAR:.0f}% is the usual bar). Method: {overall.method}.",
-                label="Overall:",
+        else:
+            doc.add(
+                Para(
+                    f"{labels.percent(overall.very_disappointed_pct)} very disappointed (n={overall.n}; "
+                    f"{PMF_BAR:.0f}% is the usual bar). Method: {overall.method}.",
+                    label="Overall:",
+                )
             )
-        )
         for cut in draft.survey_cuts[:6]:
             values = [v for v in cut.values if v.responses]
             title = f"By {labels.humanize(cut.column).lower()}"
@@ -638,6 +660,38 @@ class Outline:
                         ],
                     ),
                 )
+            elif cut.metric == "nps":
+                doc.add(
+                    Heading(3, title),
+                    Table(
+                        ["Answer", "Responses", "NPS"],
+                        [
+                            [
+                                shown(v.value),
+                                str(v.responses),
+                                f"{v.nps:g} (n={v.nps_n})"
+                                if v.nps_n and v.nps is not None
+                                else "—",
+                            ]
+                            for v in values
+                        ],
+                    ),
+                )
+            elif cut.metric == "recommend":
+                doc.add(
+                    Heading(3, title),
+                    Table(
+                        ["Answer", "Responses", "Would recommend"],
+                        [
+                            [
+                                shown(v.value),
+                                str(v.responses),
+                                labels.percent(v.recommend_yes_pct, v.recommend_n),
+                            ]
+                            for v in values
+                        ],
+                    ),
+                )
             else:
                 doc.add(
                     Heading(3, title),
@@ -646,6 +700,15 @@ class Outline:
                         [[shown(v.value), str(v.responses)] for v in values],
                     ),
                 )
+        for question in draft.survey_themes:
+            doc.add(
+                Heading(3, f"“{question.question}” ({labels.plural(question.answers, 'answer')})"),
+                Bullets(
+                    [self.claim(c, of=question.answers) for c in question.themes],
+                    ordered=True,
+                    css="claims",
+                ),
+            )
 
     def provenance(self, doc: Section) -> None:
         provenance = self.draft.provenance
