@@ -286,6 +286,18 @@ def test_ingest_and_synthesize_show_progress_lines_and_next_steps(icp, tmp_path)
     assert data["extraction"]["failed"] == 0
 
 
+def test_extract_progress_counts_llm_windows(icp, tmp_path, embedder, monkeypatch):
+    from support.mock_openai import MockOpenAI
+
+    write(tmp_path / "research" / "brookfield.txt", INTERVIEW)
+    assert icp("ingest", tmp_path / "research", "-w", tmp_path / "ws")[0] == 0
+    with MockOpenAI(embedder) as mock:
+        monkeypatch.setenv("ICP_BASE_URL", mock.base_url)
+        code, _, err = icp("extract", "-w", tmp_path / "ws")
+    assert code == 0 and re.search(r"^Extracting: 1/1 documents, (\d+)/\1 windows, ", err, re.M)
+    assert "Next: icp synthesize" in err
+
+
 def test_synthesize_json_with_a_format_and_no_file_is_a_usage_error(icp, tmp_path):
     code, out, err = icp("synthesize", "-w", tmp_path, "--json", "-f", "md")
     assert code == 2 and out == "" and "--out FILE" in one_line(err)

@@ -52,6 +52,7 @@ class RunProgress:
         self._last_tenth = 0
         self._bar: Progress | None = None
         self._task: Any = None
+        self._finished = False
 
     @property
     def live(self) -> bool:
@@ -77,10 +78,17 @@ class RunProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.finish(completed=exc[0] is None)
+
+    def finish(self, completed: bool = True) -> None:
+        """Take the bar down, or print the closing line off a terminal; once."""
+        if self._finished:
+            return
+        self._finished = True
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
-        elif not self.quiet and exc[0] is None and (self.total or self.done):
+        elif not self.quiet and completed and (self.total or self.done):
             self._line()
 
     # Feeding the counts (the runners' callbacks)
@@ -98,6 +106,11 @@ class RunProgress:
         """LLM windows sent and answered so far; these drive the bar and the ETA when known."""
         self.windows_done, self.windows_total = done, total
         self._update()
+
+    def next_stage(self, message: str) -> None:
+        """This stage is over (bar down or closing line); say what the run does now."""
+        self.finish()
+        self.note(message)
 
     def note(self, message: str) -> None:
         """A message that should not tear the bar (e.g. waiting for a lock)."""
@@ -126,7 +139,7 @@ class RunProgress:
         return elapsed / done * max(total - done, 0)
 
     def _update(self) -> None:
-        if self.quiet:
+        if self.quiet or self._finished:
             return
         done, total = self._work()
         if self._bar is not None:

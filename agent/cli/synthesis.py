@@ -155,7 +155,7 @@ def synthesize(
                 make_embedder(settings),
                 extract_first=not no_extract,
                 progress=callbacks,
-                on_extract=lambda _: progress.note("Synthesizing segments…"),
+                on_extract=lambda _: progress.next_stage("Synthesizing segments…"),
             )
     finally:
         ws.close()
