@@ -16,7 +16,16 @@ from agent.errors import ICPError
 
 INTERRUPTED = "Interrupted: files already stored are kept; run the same command again to resume."
 
-app = typer.Typer(
+class ICPApp(typer.Typer):
+    """Every command gets plain help (ICPCommand), also one registered with `@app.command()`."""
+
+    def command(  # type: ignore[override]
+        self, name: str | None = None, *, cls: type[ICPCommand] | None = None, **kwargs: Any
+    ) -> Callable[[Any], Any]:
+        return super().command(name, cls=cls or ICPCommand, **kwargs)
+
+
+app = ICPApp(
     name="icp",
     cls=ICPGroup,
     help="Turn customer research into an evidence-backed Ideal Customer Profile.",
@@ -36,7 +45,7 @@ app = typer.Typer(
 
 def command(name: str | None = None, examples: Sequence[str] = ()) -> Callable[[Any], Any]:
     """Register an `icp` command with plain help; `examples` become its Examples section."""
-    return app.command(name, cls=ICPCommand, epilog="\n".join(examples) or None)
+    return app.command(name, epilog="\n".join(examples) or None)
 
 
 @app.callback(invoke_without_command=True)
