@@ -7,39 +7,49 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from agent.cli.app import app
+from agent.cli.app import command
+from agent.cli.console import err, out
 from agent.cli.options import BaseUrl, Engine, Json, Model, settings_from
 from agent.errors import UsageError
 
-out = Console()
-err = Console(stderr=True)
 
-
-@app.command("eval")
+@command(
+    "eval",
+    examples=[
+        "icp eval --check                 # the CI quality gate",
+        "icp eval -d relaypoint --compare evals/reports/offline-20260101-120000.json",
+        "icp eval --engine openai --judge --json > report.json",
+    ],
+)
 def eval_command(
     dataset: Annotated[
         list[str] | None,
-        typer.Option("--dataset", "-d", help="Dataset name (repeatable; default: all)."),
+        typer.Option(
+            "--dataset", "-d", metavar="NAME", help="Dataset name (repeatable; default: all)."
+        ),
     ] = None,
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
     datasets: Annotated[
         Path | None,
-        typer.Option("--datasets", help="Folder of datasets (default: evals/datasets)."),
+        typer.Option(
+            "--datasets", metavar="DIR", help="Folder of datasets (default: evals/datasets)."
+        ),
     ] = None,
     report: Annotated[
         Path | None,
         typer.Option(
             "--report",
+            metavar="FILE",
             help="Write the JSON report here (default: evals/reports/<engine>-<date>.json).",
         ),
     ] = None,
     compare: Annotated[
-        Path | None, typer.Option("--compare", help="A previous JSON report: show what moved.")
+        Path | None,
+        typer.Option("--compare", metavar="FILE", help="A previous JSON report: show what moved."),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a metric is below evals/thresholds.yaml.")
@@ -52,7 +62,10 @@ def eval_command(
     ] = False,
     json_out: Json = False,
 ) -> None:
-    """Measure extraction and synthesis quality on the gold-labelled corpora."""
+    """Measure quality on the gold-labelled corpora.
+
+    Extraction and synthesis metrics, each with what was counted; --check fails below the
+    thresholds in evals/thresholds.yaml."""
     from agent.embeddings import make_embedder
     from agent.evaluation.gates import check_thresholds, load_previous
     from agent.evaluation.gold import find_corpora

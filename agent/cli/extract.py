@@ -6,11 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from agent.cli.app import app
+from agent.cli.app import command
+from agent.cli.console import err, hint, out
 from agent.cli.options import (
     BaseUrl,
     ChromaUrl,
@@ -21,13 +20,18 @@ from agent.cli.options import (
     Workspace_,
     open_workspace,
     settings_from,
+    workspace_flag,
 )
-
-out = Console()
-err = Console(stderr=True)
+from agent.cli.progress import RunProgress
 
 
-@app.command()
+@command(
+    examples=[
+        "icp extract                      # new and changed documents only",
+        "icp extract --dry-run --engine openai   # tokens and cost, nothing sent",
+        "icp extract --force --json > extraction.json",
+    ]
+)
 def extract(
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
@@ -43,7 +47,10 @@ def extract(
     ] = False,
     json_out: Json = False,
 ) -> None:
-    """Extract pains, jobs, triggers, roles, firmographics… with verbatim quotes from every document."""
+    """Extract evidence with verbatim quotes.
+
+    Pains, jobs, triggers, roles, firmographics… from every new or changed document, by the
+    offline engine or an LLM. `icp synthesize` runs this first on its own."""
     from agent.embeddings import make_embedder
     from agent.extract.runner import run_extraction
 
@@ -56,26 +63,16 @@ def extract(
         base_url=base_url,
     )
     ws = open_workspace(settings, must_exist=True)
-    progress = Progress(
-        TextColumn("[bold]Extracting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=json_out or dry_run or not err.is_terminal,
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task("", total=None)
+    with RunProgress(err, "Extracting", quiet=json_out or dry_run) as progress:
         report = run_extraction(
             ws,
             settings,
             make_embedder(settings),
             dry_run=dry_run,
             force=force,
-            on_total=lambda n: progress.update(task, total=n),
-            on_doc=lambda d: progress.update(task, advance=1, description=d.source),
+            on_total=progress.set_total,
+            on_doc=lambda d: progress.advance(d.source),
+            on_windows=progress.windows,
         )
     ws.close()
     if json_out:
@@ -84,6 +81,9 @@ def extract(
         _print(report)
     if report.failed:
         raise typer.Exit(1)
+    if not json_out and not dry_run:
+        where = workspace_flag(settings)
+        hint(f"Next: icp synthesize{where} -o icp.html to build the ICP from this evidence.")
 
 
 def _print(report) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from agent.cli.app import app
+from agent.cli.app import command
+from agent.cli.console import err, out
 from agent.cli.options import (
     BaseUrl,
     ChromaUrl,
@@ -22,27 +23,32 @@ from agent.cli.options import (
     settings_from,
 )
 
-out = Console()
-err = Console(stderr=True)
-
 Segment = Annotated[
-    str | None, typer.Option("--segment", help="Segment id or name (latest ICP version).")
+    str | None,
+    typer.Option("--segment", metavar="SEGMENT", help="Segment id or name (latest ICP version)."),
 ]
-Account = Annotated[str | None, typer.Option("--account", help="Only this account.")]
+Account = Annotated[
+    str | None, typer.Option("--account", metavar="ACCOUNT", help="Only this account.")
+]
 Kind = Annotated[
     str | None,
     typer.Option(
-        "--kind", help="Source kind (transcript, survey, …) or evidence kind (pain, trigger, …)."
+        "--kind",
+        metavar="KIND",
+        help="Source kind (transcript, survey, …) or evidence kind (pain, trigger, …).",
     ),
 ]
 OutcomeOpt = Annotated[
-    str | None, typer.Option("--outcome", help="won | lost | churned | expanded | open")
+    str | None,
+    typer.Option("--outcome", metavar="OUTCOME", help="won | lost | churned | expanded | open"),
 ]
 DateFrom = Annotated[
-    str | None, typer.Option("--from", help="Documents dated on or after (YYYY-MM-DD).")
+    str | None,
+    typer.Option("--from", metavar="DATE", help="Documents dated on or after (YYYY-MM-DD)."),
 ]
 DateTo = Annotated[
-    str | None, typer.Option("--to", help="Documents dated on or before (YYYY-MM-DD).")
+    str | None,
+    typer.Option("--to", metavar="DATE", help="Documents dated on or before (YYYY-MM-DD)."),
 ]
 
 
@@ -79,9 +85,15 @@ def print_answer(answer) -> None:
         )
 
 
-@app.command()
+@command(
+    examples=[
+        'icp ask "why do trial teams stall after the first month?"',
+        'icp ask "what made enterprise buyers start looking?" --segment s2 --outcome won',
+        'icp ask "how many accounts mention lead times?" --json',
+    ]
+)
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, in quotes.")],
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
     embeddings: Embeddings = None,
@@ -96,7 +108,10 @@ def ask(
     base_url: BaseUrl = None,
     json_out: Json = False,
 ) -> None:
-    """Ask a question over the evidence; every sentence of the answer cites a source span."""
+    """Ask a question; the answer cites its sources.
+
+    Every sentence of the answer cites a source span. Counting and comparison questions are
+    answered from the evidence tables and the latest ICP."""
     from agent.embeddings import make_embedder
     from agent.qa.answer import answer_question
 
@@ -125,7 +140,12 @@ def ask(
         print_answer(answer)
 
 
-@app.command()
+@command(
+    examples=[
+        "icp chat --segment s1",
+        "printf 'why do deals stall?\\nand in the lost ones?\\n' | icp chat --json",
+    ]
+)
 def chat(
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
@@ -137,9 +157,15 @@ def chat(
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="One JSON answer per line on stdout (JSON lines).")
+    ] = False,
 ) -> None:
-    """A conversation over the evidence: follow-up questions are resolved against the history.
-    Type /clear to forget the history, /quit to leave."""
+    """A conversation over the evidence.
+
+    Follow-up questions are resolved against the history.
+    Type /clear to forget the history, /quit to leave. Questions can also be piped in, one per
+    line."""
     from agent.embeddings import make_embedder
     from agent.qa.answer import answer_question
 
@@ -157,13 +183,16 @@ def chat(
     embedder = make_embedder(settings)
     filters = _filters(segment, account, kind, outcome, None, None)
     history: list[tuple[str, str]] = []
-    out.print(
-        f"Asking the evidence in {settings.workspace} ({settings.effective_engine}). /clear forgets the conversation, /quit leaves."
-    )
+    interactive = sys.stdin.isatty()
+    if interactive and not json_out:
+        out.print(
+            f"Asking the evidence in {settings.workspace} ({settings.effective_engine}). /clear forgets the conversation, /quit leaves.",
+            highlight=False,
+        )
     try:
         while True:
             try:
-                question = input("you> ").strip()
+                question = _read_question(interactive and not json_out)
             except EOFError:
                 break
             if not question:
@@ -172,12 +201,27 @@ def chat(
                 break
             if question == "/clear":
                 history.clear()
-                out.print("[dim]Conversation cleared.")
+                if not json_out:
+                    err.print("[dim]Conversation cleared.")
                 continue
             answer = answer_question(
                 question, ws, settings, embedder, filters=filters, history=history
             )
-            print_answer(answer)
+            if json_out:
+                sys.stdout.write(json.dumps(answer.model_dump(mode="json")) + "\n")
+                sys.stdout.flush()
+            else:
+                print_answer(answer)
             history.append((question, answer.resolved_question))
     finally:
         ws.close()
+
+
+def _read_question(prompt: bool) -> str:
+    """A line from the user: with the `you>` prompt on a terminal, bare when piped."""
+    if prompt:
+        return input("you> ").strip()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip()

@@ -8,16 +8,21 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from agent.cli.app import app
-from agent.cli.options import ChromaUrl, Embeddings, Json, Workspace_, open_workspace, settings_from
+from agent.cli.app import command
+from agent.cli.console import err, hint, out
+from agent.cli.options import (
+    ChromaUrl,
+    Embeddings,
+    Json,
+    Workspace_,
+    open_workspace,
+    settings_from,
+    workspace_flag,
+)
+from agent.cli.progress import RunProgress
 from agent.errors import UsageError
-
-out = Console()
-err = Console(stderr=True)
 
 _STATUS_STYLE = {
     "ingested": "green",
@@ -29,15 +34,28 @@ _STATUS_STYLE = {
 }
 
 
-@app.command()
+@command(
+    examples=[
+        "icp ingest interviews/ win-loss/ pmf-survey.csv",
+        "icp ingest 'calls/*.vtt' -w ~/research/q3",
+        "pbpaste | icp ingest -          # a pasted transcript",
+        "icp ingest research/ --json | jq '.files[] | select(.status == \"failed\")'",
+    ]
+)
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs; '-' reads stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders or globs; '-' reads stdin."),
+    ],
     workspace: Workspace_ = None,
     json_out: Json = False,
     chroma_url: ChromaUrl = None,
     embeddings: Embeddings = None,
 ) -> None:
-    """Load research files (transcripts, notes, win/loss, surveys, CRM exports) into the workspace."""
+    """Load research files into the workspace.
+
+    Interview transcripts (txt, md, docx, VTT, SRT), notes, win/loss, PMF surveys and CRM
+    exports. Unchanged files are skipped, so running it again is safe."""
     from agent.ingest.batch import ingest_paths
 
     settings = settings_from(workspace=workspace, chroma_url=chroma_url, embeddings=embeddings)
@@ -48,31 +66,11 @@ def ingest(
         if not stdin_text.strip():
             raise UsageError("nothing on stdin to ingest")
     ws = open_workspace(settings)
-    quiet = json_out or not err.is_terminal
-    progress = Progress(
-        TextColumn("[bold]Ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task("", total=None)
-
-        def on_total(total: int) -> None:
-            progress.update(task, total=total)
+    with RunProgress(err, "Ingesting", unit="files", quiet=json_out) as progress:
 
         def on_file(result) -> None:
             if result.status != "skipped":
-                progress.update(task, advance=1, description=result.source)
-
-        def on_wait() -> None:
-            progress.console.print(
-                "[yellow]Waiting for another icp process to finish writing this workspace…"
-            )
+                progress.advance(result.source)
 
         report = ingest_paths(
             paths,
@@ -80,8 +78,10 @@ def ingest(
             _embedder(settings),
             settings,
             on_file=on_file,
-            on_total=on_total,
-            on_wait=on_wait,
+            on_total=progress.set_total,
+            on_wait=lambda: progress.note(
+                "Waiting for another icp process to finish writing this workspace…"
+            ),
             stdin_text=stdin_text,
         )
     ws.close()
@@ -89,6 +89,12 @@ def ingest(
         out.print_json(json.dumps(report.as_dict(), default=str))
     else:
         _print_report(report, settings.workspace)
+        if any(r.status in ("ingested", "replaced", "unchanged") for r in report.results):
+            where = workspace_flag(settings)
+            hint(
+                f"Next: icp synthesize{where} -o icp.html to build the ICP "
+                f"(icp sources{where} lists what is in the workspace)."
+            )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -154,9 +160,11 @@ def _print_report(report, workspace) -> None:
         )
 
 
-@app.command()
+@command(examples=["icp sources", "icp sources -w ~/research/q3 --json"])
 def sources(workspace: Workspace_ = None, json_out: Json = False) -> None:
-    """List the ingested files with their kind, documents, chunks and accounts."""
+    """List the ingested files.
+
+    Each file with its kind, documents, chunks and accounts."""
     settings = settings_from(workspace=workspace)
     ws = open_workspace(settings, must_exist=True)
     entries = ws.catalog.files()
@@ -185,17 +193,22 @@ def sources(workspace: Workspace_ = None, json_out: Json = False) -> None:
     )
 
 
-@app.command()
+@command(examples=["icp forget interviews/acme-2024-03.txt", "icp forget 'crm/*.csv'"])
 def forget(
     names: Annotated[
-        list[str], typer.Argument(help="Source names, paths or globs as shown by `icp sources`.")
+        list[str],
+        typer.Argument(
+            metavar="NAME", help="Source names, paths or globs as shown by `icp sources`."
+        ),
     ],
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
     embeddings: Embeddings = None,
     json_out: Json = False,
 ) -> None:
-    """Remove sources (their documents, chunks, vectors and evidence) from the workspace."""
+    """Remove sources from the workspace.
+
+    Their documents, chunks, vectors and evidence go too."""
     settings = settings_from(chroma_url=chroma_url, embeddings=embeddings, workspace=workspace)
     ws = open_workspace(settings, must_exist=True)
     entries = ws.catalog.files()
@@ -228,12 +241,14 @@ def forget(
         raise typer.Exit(1)
 
 
-@app.command()
+@command(examples=["icp config", "ICP_ENGINE=openai icp config --json"])
 def config(
     workspace: Workspace_ = None,
     json_out: Json = False,
 ) -> None:
-    """Show the effective settings (flags > env > .env > workspace config.yaml), keys masked."""
+    """Show the effective settings.
+
+    Flags > environment > .env > the workspace's config.yaml; keys masked."""
     settings = settings_from(workspace=workspace)
     data = settings.masked()
     if json_out:

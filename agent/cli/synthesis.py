@@ -6,13 +6,13 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from agent.cli.app import app
+from agent.cli.app import command
+from agent.cli.console import err, error, hint, out
 from agent.cli.options import (
     BaseUrl,
     ChromaUrl,
@@ -23,17 +23,21 @@ from agent.cli.options import (
     Workspace_,
     open_workspace,
     settings_from,
+    workspace_flag,
 )
-from agent.errors import ICPError, SourceError, UsageError
-
-out = Console()
-err = Console(stderr=True)
+from agent.cli.progress import RunProgress
+from agent.errors import ICPError, SourceError, UsageError, WorkspaceError
 
 Format = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="md | json | html (default: from --out, else md)"),
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="md | json | html (default: from --out, else md)"
+    ),
 ]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write the document to this file.")]
+Out = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", metavar="FILE", help="Write the document to this file."),
+]
 
 
 def _format(fmt: str | None, out_path: Path | None) -> str:
@@ -58,17 +62,46 @@ def render(draft, fmt: str) -> str:
     return to_markdown(draft)
 
 
-def _emit(text: str, out_path: Path | None) -> None:
+def _emit(text: str, out_path: Path | None, quiet: bool = False) -> None:
     if out_path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(text, encoding="utf-8")
-    err.print(f"Wrote {out_path}")
+    if not quiet:
+        err.print(f"Wrote {out_path}", highlight=False, soft_wrap=True)
 
 
-@app.command()
+def _print_json(data: Any) -> None:
+    """One JSON document on stdout, never coloured or wrapped."""
+    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _require_research(ws: Any, folder: Path) -> None:
+    """Synthesis needs research documents: CRM exports alone describe accounts, not customers."""
+    files = ws.catalog.files()
+    if not any(f.documents for f in files):
+        raise WorkspaceError(
+            f"no research in the workspace {folder}: add interviews, notes, win/loss or survey "
+            f"files with `icp ingest PATH...`, then run `icp synthesize` again"
+        )
+    if all((f.kind or "") == "crm" for f in files if f.documents):
+        raise WorkspaceError(
+            f"the workspace {folder} holds only CRM exports (accounts, no customer voice): add "
+            f"interviews, notes, win/loss or survey files with `icp ingest PATH...` first"
+        )
+
+
+@command(
+    examples=[
+        "icp synthesize -o icp.html          # extract new documents, save v1, v2, …",
+        "icp synthesize -o icp.md --no-extract",
+        "icp synthesize -f json > icp.json",
+        "icp synthesize --json -o icp.html | jq .version",
+    ]
+)
 def synthesize(
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
@@ -81,11 +114,23 @@ def synthesize(
     no_extract: Annotated[
         bool, typer.Option("--no-extract", help="Use the evidence already extracted.")
     ] = False,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='A JSON summary on stdout (version, counts, extraction, the ICP under "icp").',
+        ),
+    ] = False,
 ) -> None:
-    """Build the ICP document from the workspace (extracting new documents first) and save a version."""
+    """Build the ICP and save it as the next version.
+
+    Extracts evidence from new documents first (unless --no-extract). When the inputs have not
+    changed, the version stays the same."""
     from agent.embeddings import make_embedder
     from agent.synthesize.runs import synthesize_workspace
 
+    if json_out and out_path is None and fmt is not None:
+        raise UsageError("--json prints a summary on stdout: write the document with --out FILE")
     chosen = _format(fmt, out_path)
     settings = settings_from(
         chroma_url=chroma_url,
@@ -96,42 +141,106 @@ def synthesize(
         base_url=base_url,
     )
     ws = open_workspace(settings, must_exist=True)
-    if not ws.catalog.files():
+    try:
+        _require_research(ws, settings.workspace)
+        with RunProgress(err, "Extracting", quiet=json_out) as progress:
+            callbacks = {
+                "on_total": progress.set_total,
+                "on_doc": lambda d: progress.advance(d.source),
+                "on_windows": progress.windows,
+            }
+            draft, created, report = synthesize_workspace(
+                ws,
+                settings,
+                make_embedder(settings),
+                extract_first=not no_extract,
+                progress=callbacks,
+                on_extract=lambda _: progress.next_stage("Synthesizing segments…"),
+            )
+    finally:
         ws.close()
-        raise ICPError(
-            f"the workspace {settings.workspace} has no research in it yet, so there is nothing "
-            "to synthesize: add transcripts, notes, surveys or CRM exports with `icp ingest PATH...`"
+    failed = report is not None and bool(report.failed)
+    if json_out:
+        if out_path is not None:
+            _emit(render(draft, chosen), out_path, quiet=True)
+        _print_json(
+            {
+                "version": f"v{draft.version}",
+                "created": created,
+                "engine": draft.engine,
+                "segments": len(draft.segments),
+                "accounts": draft.corpus.accounts,
+                "documents": sum(draft.corpus.documents.values()),
+                "out": str(out_path) if out_path is not None else None,
+                "format": chosen if out_path is not None else None,
+                "extraction": report.as_dict() if report is not None else None,
+                "warnings": draft.warnings,
+                "icp": draft.model_dump(mode="json"),
+            }
         )
-    with err.status("Extracting evidence and synthesizing…"):
-        draft, created, report = synthesize_workspace(
-            ws, settings, make_embedder(settings), extract_first=not no_extract
+    else:
+        _emit(render(draft, chosen), out_path)
+        status = (
+            f"Saved as v{draft.version}."
+            if created
+            else f"Inputs unchanged: still v{draft.version}."
         )
-    ws.close()
-    _emit(render(draft, chosen), out_path)
-    status = (
-        f"Saved as v{draft.version}." if created else f"Inputs unchanged: still v{draft.version}."
-    )
-    err.print(f"{status} {len(draft.segments)} segments, engine {draft.engine}.")
-    if report is not None and report.failed:
+        segments = len(draft.segments)
+        engine_words = (
+            "offline engine"
+            if draft.engine == "offline"
+            else f"LLM engine ({draft.provenance.model or draft.engine})"
+        )
+        err.print(
+            f"{status} {segments} segment{'s' if segments != 1 else ''}, {engine_words}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if not failed:
+            where = workspace_flag(settings)
+            hint(
+                f'Next: icp ask{where} "why do deals stall?" for cited answers, '
+                f"or icp serve{where} to read it in the browser."
+            )
+    if failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@command(
+    examples=[
+        "pbpaste | icp draft -                 # Markdown on stdout",
+        "icp draft interview1.txt call.vtt -o draft.html",
+        "icp draft call.txt --json | jq '.icp.segments[].name'",
+    ]
+)
 def draft(
-    paths: Annotated[list[str], typer.Argument(help="Transcript files, or '-' for stdin (paste).")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE", help="Transcript files, or '-' for stdin (paste)."),
+    ],
     out_path: Out = None,
     fmt: Format = None,
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
+    json_out: Annotated[
+        bool,
+        typer.Option(
+            "--json", help='JSON on stdout: each input\'s status and the draft under "icp".'
+        ),
+    ] = False,
 ) -> None:
-    """Paste mode: a draft ICP from one or a few transcripts, in a temporary workspace."""
+    """A quick draft ICP from one or a few transcripts.
+
+    Paste mode: the whole pipeline in a temporary workspace; nothing is kept."""
     import tempfile
 
     from agent.embeddings import make_embedder
     from agent.ingest.paste_split import draft_inputs
     from agent.synthesize.runs import draft_from_inputs
 
+    if json_out and out_path is None and fmt is not None:
+        raise UsageError("--json prints JSON on stdout: write the document with --out FILE")
     chosen = _format(fmt, out_path)
     stdin_text = None
     if "-" in paths:
@@ -155,19 +264,35 @@ def draft(
         with err.status("Drafting…"):
             result, ingest = draft_from_inputs(paths, stdin_text, settings, make_embedder(settings))
     for failed in ingest.failed:
-        err.print(f"[bold red]Skipped {failed.source}:[/] {failed.error}")
+        error(f"Skipped {failed.source}: {failed.error}")
     for missing in ingest.missing:
-        err.print(f"[bold red]Not found:[/] {missing}")
+        error(f"Not found: {missing}")
     if not any(r.status in ("ingested", "replaced") for r in ingest.results):
         raise SourceError(
             ", ".join(paths) or "stdin", "nothing could be read, so there is nothing to draft from"
         )
-    _emit(render(result, chosen), out_path)
+    if json_out:
+        if out_path is not None:
+            _emit(render(result, chosen), out_path, quiet=True)
+        _print_json(
+            {
+                "ok": ingest.ok,
+                "inputs": [
+                    {"source": r.source, "status": r.status, "kind": r.kind, "error": r.error}
+                    for r in ingest.results
+                ],
+                "missing": ingest.missing,
+                "out": str(out_path) if out_path is not None else None,
+                "icp": result.model_dump(mode="json"),
+            }
+        )
+    else:
+        _emit(render(result, chosen), out_path)
     if not ingest.ok or rejected:
         raise typer.Exit(1)
 
 
-@app.command("versions")
+@command("versions", examples=["icp versions", "icp versions --json"])
 def list_versions(workspace: Workspace_ = None, json_out: Json = False) -> None:
     """List the saved ICP versions."""
     settings = settings_from(workspace=workspace)
@@ -189,19 +314,29 @@ def list_versions(workspace: Workspace_ = None, json_out: Json = False) -> None:
     out.print(table)
 
 
-@app.command()
+@command(
+    examples=[
+        "icp diff                # the latest version against the one before",
+        "icp diff v1 v3 --json",
+    ]
+)
 def diff(
     old: Annotated[
         str | None,
-        typer.Argument(help="Older version, e.g. v1 (default: the one before the latest)."),
+        typer.Argument(
+            metavar="OLD", help="Older version, e.g. v1 (default: the one before the latest)."
+        ),
     ] = None,
     new: Annotated[
-        str | None, typer.Argument(help="Newer version, e.g. v2 (default: the latest).")
+        str | None,
+        typer.Argument(metavar="NEW", help="Newer version, e.g. v2 (default: the latest)."),
     ] = None,
     workspace: Workspace_ = None,
     json_out: Json = False,
 ) -> None:
-    """What changed between two ICP versions: segments added or removed, support and PMF changes."""
+    """Compare two ICP versions.
+
+    Segments added or removed, support and PMF changes, new top pains."""
     from agent.synthesize import versions
 
     settings = settings_from(workspace=workspace)
@@ -240,26 +375,37 @@ def diff(
         out.print(f"[red]- negative ICP[/] {trait}")
 
 
-@app.command()
+@command(examples=["icp schema > icp.schema.json"])
 def schema() -> None:
-    """Print the JSON Schema of the ICP document (ICPDraft)."""
+    """Print the JSON Schema of the ICP document."""
     from agent.schema.icp import ICPDraft
 
     sys.stdout.write(json.dumps(ICPDraft.model_json_schema(), indent=2) + "\n")
 
 
-@app.command()
+@command(
+    examples=[
+        "icp score prospects.csv",
+        "icp score hubspot-export.xlsx --version v2 --json > scores.json",
+    ]
+)
 def score(
     accounts_file: Annotated[
-        Path, typer.Argument(help="Prospects: a CSV/XLSX/JSON account export.")
+        Path,
+        typer.Argument(metavar="ACCOUNTS", help="Prospects: a CSV/XLSX/JSON account export."),
     ],
     workspace: Workspace_ = None,
     version: Annotated[
-        str | None, typer.Option("--version", help="Score with this ICP version (default: latest).")
+        str | None,
+        typer.Option(
+            "--version", metavar="VERSION", help="Score with this ICP version (default: latest)."
+        ),
     ] = None,
     json_out: Json = False,
 ) -> None:
-    """Score prospects against the ICP scorecard: per-criterion breakdown and tier (A–D)."""
+    """Score prospects against the ICP scorecard.
+
+    A per-criterion breakdown and a tier (A–D) for every account in the file."""
     from agent.ingest import crm
     from agent.ingest.rawfile import read_raw
     from agent.ingest.tables import read_table

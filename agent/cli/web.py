@@ -2,43 +2,71 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import logging
+import re
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from agent.cli.app import app
+from agent.cli.app import command
+from agent.cli.console import err
 from agent.cli.options import BaseUrl, Engine, Model, Workspace_, settings_from
 from agent.errors import UsageError
 
-err = Console(stderr=True)
 
-
-@app.command()
+@command(
+    examples=[
+        "icp serve                            # http://127.0.0.1:8765/",
+        "icp serve -w ~/research/q3 --port 9000",
+        'icp serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"',
+        "icp serve --json | jq 'select(.event == \"request\")'",
+    ]
+)
 def serve(
     workspace: Workspace_ = None,
     host: Annotated[
-        str, typer.Option("--host", help="Address to listen on (beyond loopback needs --token).")
+        str,
+        typer.Option(
+            "--host",
+            metavar="HOST",
+            help="Address to listen on (beyond loopback needs --token).",
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port.")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port.")
+    ] = 8765,
     token: Annotated[
         str | None,
         typer.Option(
             "--token",
+            metavar="TOKEN",
             envvar="ICP_SERVE_TOKEN",
             help="Access token the page asks for [env: ICP_SERVE_TOKEN; required off loopback]",
             show_envvar=False,
         ),
     ] = None,
     max_upload_mb: Annotated[
-        float, typer.Option("--max-upload-mb", min=1, help="Largest upload per request, in MB.")
+        float,
+        typer.Option(
+            "--max-upload-mb", metavar="MB", min=1, help="Largest upload per request, in MB."
+        ),
     ] = 200.0,
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
+    json_out: Annotated[
+        bool,
+        typer.Option("--json", help="Logs as JSON lines on stdout (start, requests, errors)."),
+    ] = False,
 ) -> None:
-    """Serve a local web page: paste or drop research, read the draft ICP, ask questions."""
+    """Serve the local web page.
+
+    Paste or drop research, read the draft ICP, ask questions: for people who will not open a
+    terminal."""
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
@@ -68,6 +96,76 @@ def serve(
         token=token,
         max_upload_mb=max_upload_mb,
     )
+    if json_out:
+        _log_line(
+            {
+                "event": "listening",
+                "url": url_of(sock, token),
+                "workspace": str(served) if served else None,
+            }
+        )
+        run_server(web, sock, log_config=JSON_LOGS)
+        return
     where = f"workspace {served}" if served else "paste/drop drafts only (no workspace here)"
-    err.print(f"icp-agent page on [bold]{url_of(sock, token)}[/] — {where}. Ctrl-C stops it.")
+    err.print(
+        f"icp-agent page on [bold]{url_of(sock, token)}[/] — {where}. Ctrl-C stops it.",
+        soft_wrap=True,
+    )
     run_server(web, sock)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _log_line(entry: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps({"time": _now(), "level": "info", **entry}) + "\n")
+    sys.stdout.flush()
+
+
+_TOKEN = re.compile(r"(?<=[?&]token=)[^&#]*")
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per log record; uvicorn's access records become `request` events, with
+    the access token masked in the path."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": _now(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+        }
+        args = record.args
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
+            client, method, path, _http, status = args
+            entry.update(
+                event="request",
+                method=method,
+                path=_TOKEN.sub("***", str(path)),
+                status=status,
+                client=client,
+            )
+        else:
+            entry.update(event="log", message=record.getMessage())
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+JSON_LOGS: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonLogFormatter}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "loggers": {
+        name: {"handlers": ["stdout"], "level": "INFO", "propagate": False}
+        for name in ("uvicorn", "uvicorn.access", "agent")
+    },
+}

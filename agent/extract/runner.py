@@ -99,6 +99,7 @@ def run_extraction(
     force: bool = False,
     on_doc: Callable[[DocOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    on_windows: Callable[[int, int], None] | None = None,
 ) -> ExtractReport:
     extractor = make_extractor(settings, workspace, embedder, llm)
     is_llm = settings.effective_engine == "openai"
@@ -162,17 +163,22 @@ def run_extraction(
         for doc, fingerprint in pending:
             finish(store(doc, fingerprint, extractor.extract(doc), 0, 0, 0))
     else:
-        _run_packs(extractor, pending, settings.concurrency, store, finish)
+        _run_packs(extractor, pending, settings.concurrency, store, finish, on_windows)
     report.usage = extractor.usage.as_dict() if is_llm else Usage().as_dict()
     report.by_kind = dict(Counter(e.kind.value for e in workspace.catalog.evidence() if e.is_claim))
     return report
 
 
 def _run_packs(
-    extractor: Any, pending: list[tuple[SourceDocument, str]], workers: int, store: Any, finish: Any
+    extractor: Any,
+    pending: list[tuple[SourceDocument, str]],
+    workers: int,
+    store: Any,
+    finish: Any,
+    on_windows: Callable[[int, int], None] | None = None,
 ) -> None:
     """LLM calls run concurrently pack by pack; a document is stored when all its packs are in,
-    and fails as a whole when one of its packs fails."""
+    and fails as a whole when one of its packs fails. `on_windows(done, total)` after each pack."""
     from agent.extract.llm_engine import dedupe
 
     packs = extractor.plan([doc for doc, _ in pending])
@@ -182,6 +188,10 @@ def _run_packs(
     cached: Counter[str] = Counter()
     errors: dict[str, str] = {}
     by_id = {doc.doc_id: (doc, fingerprint) for doc, fingerprint in pending}
+    windows_total = sum(len(pack) for pack in packs)
+    windows_done = 0
+    if on_windows:
+        on_windows(0, windows_total)
     for doc, fingerprint in pending:
         if doc.doc_id not in remaining:  # nothing to send (no customer text)
             finish(store(doc, fingerprint, [], 0, 0, 0))
@@ -195,6 +205,9 @@ def _run_packs(
                 result = None
                 for part in pack:
                     errors.setdefault(part.doc.doc_id, str(exc))
+            windows_done += len(pack)
+            if on_windows:
+                on_windows(windows_done, windows_total)
             for part in pack:
                 doc_id = part.doc.doc_id
                 if result is not None:

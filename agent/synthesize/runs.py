@@ -26,11 +26,13 @@ def synthesize_workspace(
     save: bool = True,
     on_extract: Callable[[ExtractReport], None] | None = None,
     llm: Any = None,
+    progress: dict[str, Any] | None = None,
 ) -> tuple[ICPDraft, bool, ExtractReport | None]:
-    """(draft, whether a new version was saved, the extraction report if one ran)."""
+    """(draft, whether a new version was saved, the extraction report if one ran).
+    `progress`: run_extraction's callbacks (on_total, on_doc, on_windows), for a progress bar."""
     report = None
     if extract_first:
-        report = run_extraction(workspace, settings, embedder, llm=llm)
+        report = run_extraction(workspace, settings, embedder, llm=llm, **(progress or {}))
         if on_extract:
             on_extract(report)
     draft = synthesize(inputs_from_workspace(workspace, embedder), embedder.embed)

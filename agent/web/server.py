@@ -30,9 +30,13 @@ def url_of(sock: socket.socket, token: str | None = None) -> str:
     return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
 
 
-def serve(app: object, sock: socket.socket) -> None:
-    """Serve until Ctrl-C; the app's shutdown removes the drafts' temp folders."""
+def serve(app: object, sock: socket.socket, log_config: dict | None = None) -> None:
+    """Serve until Ctrl-C; the app's shutdown removes the drafts' temp folders.
+    `log_config` (logging.dictConfig) replaces uvicorn's own, e.g. for `icp serve --json`."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")  # type: ignore[arg-type]
+    if log_config is None:
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")  # type: ignore[arg-type]
+    else:
+        config = uvicorn.Config(app, log_config=log_config, log_level="info", lifespan="on")  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[sock])
