@@ -17,7 +17,7 @@ from agent.synthesize.survey import survey_cuts
 
 def test_gold_labels_are_consistent_with_the_sources():
     corpora = find_corpora()
-    assert {c.name for c in corpora} >= {"relaypoint", "fieldcrew"}
+    assert {c.name for c in corpora} >= {"relaypoint", "fieldcrew", "closewise", "tidemark"}
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
         assert any(s.hypothesis for s in corpus.gold.segments) and any(
@@ -31,7 +31,7 @@ def test_adjusted_rand_index():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("dataset", ["relaypoint", "fieldcrew"])
+@pytest.mark.parametrize("dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark"])
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     report_path = tmp_path / "report.json"
     previous = tmp_path / "previous.json"
@@ -55,7 +55,9 @@ def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     assert report["engine"] == "offline" and report["dataset_version"]
     metrics = report["metrics"]
     assert metrics["quote_grounding"]["value"] == 1.0
-    assert metrics["distractor_pain_rate"]["value"] == 0.0
+    assert metrics["distractor_pain_rate"]["value"] <= 0.05
+    assert metrics["displayed_precision"]["value"] is not None
+    assert "What the reader sees" not in out  # one corpus: no cross-corpus table
     assert metrics["qa_hit_at_5"]["value"] is not None
     assert "Evidence by kind" in out and "Δ" in out
     ari = metrics["segment_ari"]["value"]

@@ -83,7 +83,12 @@ def _known(word: str, vocabulary: frozenset[str]) -> bool:
     return False
 
 
+# Caption markup is not program code: Teams voices (`<v Name>…</v>`), cue timings and settings.
+_CAPTION_MARKUP = re.compile(r"</?v(?:\s[^>]*)?>|</?[bciu]>|^\S*\s*-->\s*\S+.*$", re.M)
+
+
 def measure(text: str) -> dict[str, float]:
+    text = _CAPTION_MARKUP.sub("", text)
     words = _WORD.findall(text)
     vocabulary = _vocabulary()
     long_words = [w for w in words if len(w) >= 2]
