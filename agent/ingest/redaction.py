@@ -150,6 +150,8 @@ def phone_spans(text: str) -> Iterator[Span]:
         found = [
             (m.start, m.end)
             for m in PhoneNumberMatcher(candidate, "US", leniency=Leniency.POSSIBLE)
+            # without a country code, 7 digits are as often a size band ("501-1000") as a number
+            if "+" in m.raw_string or sum(ch.isdigit() for ch in m.raw_string) >= 10
         ]
         if not found and candidate.startswith("0"):
             for region in PHONE_REGIONS:

@@ -216,7 +216,7 @@ def test_every_planted_value_is_found_and_ordinary_figures_are_kept():
         assert not [v for v in PLANTED if any(x in sent for x in _variants(v))]
     assert redactor("Call 1-800-555-0199 today.") == "Call [PHONE] today."  # not 1-[PHONE]
     ordinary = (
-        "In 2023-01-15 we had 4000 orders, $250,000 ACV, 1200 employees and 25-50 people; "
+        "In 2023-01-15 we had 4000 orders, 501-1000 employees, $250,000 ACV, 1200 employees and 25-50 people; "
         "version 2.4.1 shipped at 09:30, order 88231123, invoice 4111111111111112, "
         "about 15 hours per week, call at 3 pm, we met at noon. Danaher and Bellwether are companies."
     )
