@@ -304,9 +304,9 @@ def test_synthesize_json_with_a_format_and_no_file_is_a_usage_error(icp, tmp_pat
 
 
 def test_draft_json(icp):
-    code, out, _ = icp("draft", "-", "--json", stdin=INTERVIEW)
+    code, out, err = icp("draft", "-", "--json", stdin=INTERVIEW)
     data = json.loads(out)
-    assert code == 0 and data["ok"] is True
+    assert code == 0 and data["ok"] is True and err == ""  # no spinner in a pipe
     assert data["inputs"][0]["status"] == "ingested" and data["icp"]["version"] is None
     assert data["icp"]["segments"] and data["out"] is None
 

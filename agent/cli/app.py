@@ -16,6 +16,7 @@ from agent.errors import ICPError
 
 INTERRUPTED = "Interrupted: files already stored are kept; run the same command again to resume."
 
+
 class ICPApp(typer.Typer):
     """Every command gets plain help (ICPCommand), also one registered with `@app.command()`."""
 

@@ -1,7 +1,7 @@
 """Progress of a long run with counts: documents (or files) done, LLM windows done, elapsed and
 ETA. A Rich bar on an interactive terminal; off a terminal a plain line at every tenth of the
-work (and at most every `every` seconds in between), so logs show the run moving; nothing in
---json mode."""
+work, and again whenever `every` seconds pass on slow work, so CI logs show the run moving;
+nothing in --json mode."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class RunProgress:
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
-                TextColumn("{task.fields[current]}"),
+                TextColumn("{task.fields[current]}", markup=False),  # file names, not markup
                 console=self.console,
                 transient=True,
             )
