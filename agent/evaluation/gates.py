@@ -11,7 +11,12 @@ import yaml
 from agent.errors import UsageError
 from agent.evaluation.gold import datasets_dir
 
-LOWER_IS_BETTER = {"distractor_pain_rate", "distractor_claim_rate"}
+LOWER_IS_BETTER = {
+    "distractor_pain_rate",
+    "distractor_claim_rate",
+    "displayed_noise",
+    "invented_accounts",
+}
 
 
 def thresholds_file() -> Path:
