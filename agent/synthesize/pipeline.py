@@ -38,8 +38,8 @@ from agent.synthesize.accounts import (
     build_accounts,
     fill_from_research,
 )
-from agent.synthesize.coverage import coverage
 from agent.synthesize.costs import show_stated_cost
+from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import features, segment_accounts, separate_distinct_groups
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
