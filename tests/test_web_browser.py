@@ -148,11 +148,12 @@ def test_paste_two_reload_restart_keyboard_and_narrow(embedder, tmp_path: Path, 
             assert "could not be read" in bad.inner_text() and "Excel" in bad.inner_text()
             assert "Kept on this computer until" in page.inner_text("#progress")
             draft = page.locator("#draft")
-            assert "pasted-2.txt" in draft.inner_text()  # the second interviewee is not lost
+            # the second interviewee is not lost: a participant when no company is named
+            assert "pasted-2" in draft.inner_text()
             assert "Brookfield Tooling" in draft.inner_text()
             assert draft.locator(".badge-hypothesis").first.is_visible()
             assert draft.locator("nav.toc").is_visible() and draft.locator("svg.chart").count() >= 2
-            assert SCRIPT in draft.text_content()  # text, not a script
+            assert draft.locator("script").count() == 0  # pasted markup never runs
             assert page.locator("#draft script, #draft img").count() == 0
 
             claim = draft.locator("li.claim").filter(has_text="six hours a week").first
@@ -203,7 +204,9 @@ def test_paste_two_reload_restart_keyboard_and_narrow(embedder, tmp_path: Path, 
             )
             page.reload()
             page.wait_for_selector("#draft article.icp", timeout=60_000)
-            assert "404" not in page.inner_text("body") and "403" not in page.inner_text("body")
+            assert not re.search(
+                r"\b40[34]\b", page.inner_text("body")
+            )  # no HTTP codes (hex ids aside)
 
             # 390 px: no horizontal scroll; tables scroll inside their box
             page.set_viewport_size({"width": 390, "height": 844})
