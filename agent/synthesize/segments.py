@@ -12,6 +12,7 @@ import numpy as np
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
+from agent.synthesize.traits import distinguishing_traits
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
@@ -196,7 +197,8 @@ def separate_distinct_groups(
     segmentation: Segmentation, accounts: list[AccountProfile]
 ) -> Segmentation:
     """A small group sharing an industry that leads no segment (two clinics among SaaS
-    companies) becomes its own segment instead of being absorbed into a larger one; the
+    companies) becomes its own segment instead of being absorbed into a larger one, when
+    something besides the industry sets it apart too (its stack, size or deal outcomes); the
     hypothesis rules then tag it (too few accounts with evidence)."""
     labels = dict(segmentation.labels)
     clusters: dict[int, list[AccountProfile]] = {}
@@ -222,6 +224,14 @@ def separate_distinct_groups(
             for label, members in clusters.items()
         ):
             continue
+        names = {a.name for a in group}
+        around = [
+            a
+            for a in accounts
+            if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
+        ]
+        if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
+            continue  # only the industry differs: the clustering's call stands
         for account in group:
             labels[account.name] = next_label
         moved.append(f"{industry_label(industry)} ({len(group)})")
