@@ -40,7 +40,12 @@ from agent.synthesize.accounts import (
 )
 from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
-from agent.synthesize.segments import features, segment_accounts, separate_distinct_groups
+from agent.synthesize.segments import (
+    Segmentation,
+    features,
+    segment_accounts,
+    separate_distinct_groups,
+)
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
 from agent.synthesize.themes import by_confidence, claims, one_per_account, ref
 from agent.synthesize.traits import distinguishing_traits, segment_name
@@ -378,8 +383,7 @@ def synthesize(
     accounts = sorted(book.accounts.values(), key=lambda a: a.name)
     unit = unit_of_analysis(accounts, len(book.unlinked_responses))
     theme_vectors = _theme_vectors(book, inputs.vectors)
-    matrix = features(accounts, embed, theme_vectors) if accounts else np.zeros((0, 1))
-    segmentation = separate_distinct_groups(segment_accounts(accounts, matrix), accounts)
+    segmentation = _segment_units(accounts, unit, embed, theme_vectors)
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
         clusters.setdefault(segmentation.labels[account.name], []).append(account)
@@ -445,6 +449,28 @@ def synthesize(
     draft.summary = _summary(draft)
     draft.warnings = _warnings(draft, book)
     return draft
+
+
+def _segment_units(
+    accounts: list[AccountProfile],
+    unit: Unit,
+    embed: Callable[[list[str]], np.ndarray],
+    theme_vectors: dict[str, np.ndarray],
+) -> Segmentation:
+    """Accounts clustered on firmographics, stack and themes. Participants whose company is not
+    named have no firmographics to place them by: beside named accounts they are one group of
+    their own; when nobody names a company they are clustered among themselves."""
+    named = [a for a in accounts if not a.participant] if unit == "accounts" else accounts
+    matrix = features(named, embed, theme_vectors) if named else np.zeros((0, 1))
+    segmentation = separate_distinct_groups(segment_accounts(named, matrix), named)
+    others = [a for a in accounts if a.name not in segmentation.labels]
+    if others:
+        group = max(segmentation.labels.values(), default=-1) + 1
+        segmentation.labels.update({a.name: group for a in others})
+        segmentation.criterion += (
+            f"; {len(others)} participant(s) whose company is not named form a group of their own"
+        )
+    return segmentation
 
 
 def _add_participants(book: AccountBook, inputs: SynthesisInputs) -> None:
