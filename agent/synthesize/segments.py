@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -250,3 +252,25 @@ def separate_distinct_groups(
         + ", ".join(moved),
         segmentation.scores,
     )
+
+
+def segment_units(
+    accounts: list[AccountProfile],
+    unit: str,
+    embed: Callable[[list[str]], Any],
+    theme_vectors: dict[str, np.ndarray],
+) -> Segmentation:
+    """Accounts clustered on firmographics, stack and themes. Participants whose company is not
+    named have no firmographics to place them by: beside named accounts they are one group of
+    their own; when nobody names a company they are clustered among themselves."""
+    named = [a for a in accounts if not a.participant] if unit == "accounts" else accounts
+    matrix = features(named, embed, theme_vectors) if named else np.zeros((0, 1))
+    segmentation = separate_distinct_groups(segment_accounts(named, matrix), named)
+    others = [a for a in accounts if a.name not in segmentation.labels]
+    if others:
+        group = max(segmentation.labels.values(), default=-1) + 1
+        segmentation.labels.update({a.name: group for a in others})
+        segmentation.criterion += (
+            f"; {len(others)} participant(s) whose company is not named form a group of their own"
+        )
+    return segmentation
