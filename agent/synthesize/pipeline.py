@@ -170,7 +170,7 @@ def _tier_reason(
     survey = (
         f"PMF {pct:.0f}% very disappointed (n={n})"
         if pct is not None and n >= 5
-        else "PMF unknown — no survey"
+        else "PMF unknown — no survey answers"
         if not n
         else f"PMF unknown — only {n} survey answer(s)"
     )
@@ -298,7 +298,7 @@ def _segment(
         id=f"s{index + 1}-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40],
         name=name,
         who=who,
-        traits=[t.describe(unit) for t in traits],
+        traits=[t.describe(unit) for t in traits[:MAX_TRAITS]],
         accounts=sorted(a.name for a in members if not a.participant),
         participants=sorted(a.name for a in members if a.participant),
         firmographics=firmographics,
@@ -338,6 +338,7 @@ def _segment(
     return segment
 
 
+MAX_TRAITS = 5
 COST_KINDS = {EvidenceKind.pain.value, EvidenceKind.outcome.value}
 
 
