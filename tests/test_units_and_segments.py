@@ -96,6 +96,7 @@ def test_interviews_that_name_no_company_count_participants(tmp_path, embedder):
     pains = [claim for segment in draft.segments for claim in segment.pains]
     assert pains and all(claim.unit == "participants" for claim in pains)
     assert any("counts are participants" in warning for warning in draft.warnings)
+    assert any("rests on 4 participant(s)" in warning for warning in draft.warnings)
     assert "Unnamed account" not in draft.model_dump_json()
 
 

@@ -505,8 +505,13 @@ def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
         )
     if all(s.hypothesis for s in draft.segments):
         warnings.append(
-            f"Everything in this draft is a hypothesis: it rests on {draft.corpus.accounts_with_evidence} account(s) with research evidence. "
-            "Validate it with the first 10 customers before acting on it."
+            "Everything in this draft is a hypothesis: it rests on "
+            + (
+                f"{draft.corpus.participants + draft.corpus.respondents} participant(s) whose company is not named. "
+                if draft.unit == "participants"
+                else f"{draft.corpus.accounts_with_evidence} account(s) with research evidence. "
+            )
+            + "Validate it with the first 10 customers before acting on it."
         )
     if not any(a.in_crm for a in book.accounts.values()):
         warnings.append(
