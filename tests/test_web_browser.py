@@ -62,7 +62,7 @@ def test_paste_draft_expand_quote_ask_and_open_citation(embedder, tmp_path: Path
         assert "ingested" in page.locator('#progress li.file[data-source="priya.vtt"]').inner_text()
         draft = page.locator("#draft")
         assert draft.locator(".badge.hypothesis").first.is_visible()
-        assert draft.get_by_text("Pains, ranked by how many accounts feel them").is_visible()
+        assert draft.get_by_text("Pains, ranked by how many accounts feel them").first.is_visible()
 
         # the pasted <script> is visible as text, and nothing ran
         assert draft.get_by_text(SCRIPT).first.is_visible()
