@@ -8,7 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from synthetic_research import anonymous_interviews, crm_row, evidence_in, inputs, transcript
+from synthetic_research import (
+    PAINS,
+    anonymous_interviews,
+    crm_row,
+    evidence_in,
+    inputs,
+    transcript,
+)
 
 from agent.extract.lexicon import load_lexicon
 from agent.ingest.attribution import AccountDirectory, attribute, stated_employers
@@ -89,6 +96,7 @@ def test_interviews_that_name_no_company_count_participants(tmp_path, embedder):
     pains = [claim for segment in draft.segments for claim in segment.pains]
     assert pains and all(claim.unit == "participants" for claim in pains)
     assert any("counts are participants" in warning for warning in draft.warnings)
+    assert any("rests on 4 participant(s)" in warning for warning in draft.warnings)
     assert "Unnamed account" not in draft.model_dump_json()
 
 
@@ -236,3 +244,19 @@ def test_the_thin_group_ends_as_its_own_hypothesis_segment(tmp_path, embedder):
         draft.unit == "accounts"
         and abs(sum(c.points for c in draft.scorecard.criteria) - 100) < 0.01
     )
+
+
+def test_participants_beside_named_accounts_form_a_group_of_their_own(tmp_path, embedder):
+    docs, evidence = anonymous_interviews(tmp_path)
+    for index in range(3):
+        name = f"Account {'ABC'[index]}ridge Works"
+        doc = transcript(
+            tmp_path, f"named-{index}.txt", [f"I run support at {name}.", PAINS[index]]
+        )
+        docs.append(doc)
+        evidence.append(evidence_in(doc, PAINS[index], EvidenceKind.pain))
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    assert draft.unit == "accounts" and draft.corpus.participants == 4
+    holding = [s for s in draft.segments if s.participants]
+    assert len(holding) == 1 and holding[0].accounts == [] and len(holding[0].participants) == 4
+    assert any("name no company" in warning for warning in draft.warnings)

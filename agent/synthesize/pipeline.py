@@ -10,7 +10,6 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -36,15 +35,15 @@ from agent.synthesize.accounts import (
     AccountBook,
     AccountProfile,
     build_accounts,
-    fill_from_research,
 )
 from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
-from agent.synthesize.segments import features, segment_accounts, separate_distinct_groups
+from agent.synthesize.segments import segment_units
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
 from agent.synthesize.themes import by_confidence, claims, one_per_account, ref
 from agent.synthesize.traits import distinguishing_traits, segment_name
+from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
 SYNTHESIS_VERSION = "synthesis-1"
 THEME_KINDS = (
@@ -172,7 +171,7 @@ def _tier_reason(
     survey = (
         f"PMF {pct:.0f}% very disappointed (n={n})"
         if pct is not None and n >= 5
-        else "PMF unknown — no survey"
+        else "PMF unknown — no survey answers"
         if not n
         else f"PMF unknown — only {n} survey answer(s)"
     )
@@ -300,7 +299,7 @@ def _segment(
         id=f"s{index + 1}-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40],
         name=name,
         who=who,
-        traits=[t.describe(unit) for t in traits],
+        traits=[t.describe(unit) for t in traits[:MAX_TRAITS]],
         accounts=sorted(a.name for a in members if not a.participant),
         participants=sorted(a.name for a in members if a.participant),
         firmographics=firmographics,
@@ -340,6 +339,7 @@ def _segment(
     return segment
 
 
+MAX_TRAITS = 5
 COST_KINDS = {EvidenceKind.pain.value, EvidenceKind.outcome.value}
 
 
@@ -375,12 +375,11 @@ def synthesize(
 ) -> ICPDraft:
     claims_only = [e for e in inputs.evidence if e.is_claim]
     book = build_accounts(inputs.documents, claims_only)
-    _add_participants(book, inputs)
+    add_participants(book, inputs.documents, inputs.evidence)
     accounts = sorted(book.accounts.values(), key=lambda a: a.name)
     unit = unit_of_analysis(accounts, len(book.unlinked_responses))
     theme_vectors = _theme_vectors(book, inputs.vectors)
-    matrix = features(accounts, embed, theme_vectors) if accounts else np.zeros((0, 1))
-    segmentation = separate_distinct_groups(segment_accounts(accounts, matrix), accounts)
+    segmentation = segment_units(accounts, unit, embed, theme_vectors)
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
         clusters.setdefault(segmentation.labels[account.name], []).append(account)
@@ -449,77 +448,6 @@ def synthesize(
     return draft
 
 
-def _add_participants(book: AccountBook, inputs: SynthesisInputs) -> None:
-    """Interviews and notes whose company is named nowhere still count: one participant each,
-    never an invented account."""
-    known = {d for a in book.accounts.values() for d in a.documents}
-    claims_by_doc: dict[str, list[Evidence]] = {}
-    for item in inputs.evidence:
-        if item.is_claim:
-            claims_by_doc.setdefault(item.doc_id, []).append(item)
-    for doc in inputs.documents:
-        if doc.doc_id in known or doc.kind in (SourceKind.crm, SourceKind.survey):
-            continue
-        name = participant_name(doc.source, book.accounts)
-        account = book.accounts.setdefault(name, AccountProfile(name=name, participant=True))
-        account.documents.append(doc.doc_id)
-        account.source_kinds.add(doc.kind.value)
-        for item in claims_by_doc.get(doc.doc_id, []):
-            item.account = name
-            account.evidence.append(item)
-        fill_from_research(account)
-
-
-def participant_name(source: str, taken: dict[str, AccountProfile]) -> str:
-    """'Participant (Interview 11)': the file that holds the interview, readable and unique."""
-    name = f"Participant ({Path(source).stem})"
-    return name if name not in taken else f"Participant ({source})"
-
-
-def unit_of_analysis(accounts: list[AccountProfile], respondents: int = 0) -> Unit:
-    """Accounts when the research names at least one company with evidence; else participants
-    (interviews whose company is not named, survey respondents)."""
-    if any(a.has_evidence and not a.participant for a in accounts):
-        return "accounts"
-    return "participants" if respondents or any(a.participant for a in accounts) else "accounts"
-
-
-def label_units(segment: Segment, unit: Unit) -> None:
-    """Every count in the segment says what it counts."""
-    for claim_list in (
-        segment.pains,
-        segment.jobs,
-        segment.triggers,
-        segment.outcomes_said,
-        segment.workarounds,
-        segment.objections,
-        segment.why_they_buy,
-    ):
-        for claim in claim_list:
-            claim.unit = unit
-    firmo, techno = segment.firmographics, segment.technographics
-    for counts in (
-        firmo.industries,
-        firmo.size_bands,
-        firmo.regions,
-        firmo.countries,
-        techno.tools,
-        techno.categories,
-    ):
-        for count in counts:
-            count.unit = unit
-    committee = segment.buying_committee
-    for role in (
-        committee.economic_buyer,
-        committee.champion,
-        committee.end_user,
-        committee.technical_evaluator,
-        committee.blocker,
-    ):
-        if role is not None:
-            role.unit = unit
-
-
 def _accounts(n: int) -> str:
     return f"{n} account{'s' if n != 1 else ''}"
 
@@ -581,8 +509,13 @@ def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
         )
     if all(s.hypothesis for s in draft.segments):
         warnings.append(
-            f"Everything in this draft is a hypothesis: it rests on {draft.corpus.accounts_with_evidence} account(s) with research evidence. "
-            "Validate it with the first 10 customers before acting on it."
+            "Everything in this draft is a hypothesis: it rests on "
+            + (
+                f"{draft.corpus.participants + draft.corpus.respondents} participant(s) whose company is not named. "
+                if draft.unit == "participants"
+                else f"{draft.corpus.accounts_with_evidence} account(s) with research evidence. "
+            )
+            + "Validate it with the first 10 customers before acting on it."
         )
     if not any(a.in_crm for a in book.accounts.values()):
         warnings.append(

@@ -99,7 +99,10 @@ def build_model(
             for value in found:
                 shares[dimension][value] = max(shares[dimension].get(value, 0.0), share)
         for claim in segment.triggers[:4]:
-            if segment.tier in ("core", "adjacent"):
+            asked = claim.label.rstrip("…. ").endswith("?") or all(
+                e.quote.rstrip().endswith("?") for e in claim.evidence
+            )
+            if segment.tier in ("core", "adjacent") and not asked:  # a question is no event
                 model.triggers.setdefault(claim.label, _keywords(claim))
         if segment.buying_committee.economic_buyer:
             model.buyer_titles.extend(segment.buying_committee.economic_buyer.titles)

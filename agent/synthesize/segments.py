@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
+from agent.synthesize.traits import distinguishing_traits
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
@@ -196,7 +199,8 @@ def separate_distinct_groups(
     segmentation: Segmentation, accounts: list[AccountProfile]
 ) -> Segmentation:
     """A small group sharing an industry that leads no segment (two clinics among SaaS
-    companies) becomes its own segment instead of being absorbed into a larger one; the
+    companies) becomes its own segment instead of being absorbed into a larger one, when
+    something besides the industry sets it apart too (its stack, size or deal outcomes); the
     hypothesis rules then tag it (too few accounts with evidence)."""
     labels = dict(segmentation.labels)
     clusters: dict[int, list[AccountProfile]] = {}
@@ -222,6 +226,14 @@ def separate_distinct_groups(
             for label, members in clusters.items()
         ):
             continue
+        names = {a.name for a in group}
+        around = [
+            a
+            for a in accounts
+            if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
+        ]
+        if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
+            continue  # only the industry differs: the clustering's call stands
         for account in group:
             labels[account.name] = next_label
         moved.append(f"{industry_label(industry)} ({len(group)})")
@@ -240,3 +252,25 @@ def separate_distinct_groups(
         + ", ".join(moved),
         segmentation.scores,
     )
+
+
+def segment_units(
+    accounts: list[AccountProfile],
+    unit: str,
+    embed: Callable[[list[str]], Any],
+    theme_vectors: dict[str, np.ndarray],
+) -> Segmentation:
+    """Accounts clustered on firmographics, stack and themes. Participants whose company is not
+    named have no firmographics to place them by: beside named accounts they are one group of
+    their own; when nobody names a company they are clustered among themselves."""
+    named = [a for a in accounts if not a.participant] if unit == "accounts" else accounts
+    matrix = features(named, embed, theme_vectors) if named else np.zeros((0, 1))
+    segmentation = separate_distinct_groups(segment_accounts(named, matrix), named)
+    others = [a for a in accounts if a.name not in segmentation.labels]
+    if others:
+        group = max(segmentation.labels.values(), default=-1) + 1
+        segmentation.labels.update({a.name: group for a in others})
+        segmentation.criterion += (
+            f"; {len(others)} participant(s) whose company is not named form a group of their own"
+        )
+    return segmentation

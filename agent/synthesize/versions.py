@@ -47,13 +47,15 @@ def latest(workspace: Workspace) -> ICPDraft | None:
 
 
 def _match(old: list[Segment], new: list[Segment]) -> list[tuple[Segment | None, Segment | None]]:
-    """Pair segments across versions by account overlap (Jaccard >= 0.5), else by name."""
+    """Pair segments across versions by account (or participant) overlap (Jaccard >= 0.5), else
+    by name."""
     pairs: list[tuple[Segment | None, Segment | None]] = []
     unmatched_new = list(new)
     for before in old:
         best, best_score = None, 0.0
         for after in unmatched_new:
-            a, b = set(before.accounts), set(after.accounts)
+            a = {*before.accounts, *before.participants}
+            b = {*after.accounts, *after.participants}
             score = len(a & b) / len(a | b) if a | b else 0.0
             if after.name == before.name:
                 score = max(score, 0.5)
