@@ -20,7 +20,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from agent.cli import evals, extract, qa, sources, synthesis, web  # noqa: F401  (commands register themselves on import)
+    from agent.cli import evals, extract, qa, sources, synthesis, upkeep, web  # noqa: F401  (commands register themselves on import)
 
 
 def _say(message: str, error: bool = False) -> None:
