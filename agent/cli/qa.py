@@ -59,6 +59,21 @@ def _filters(segment, account, kind, outcome, date_from, date_to):
     )
 
 
+def _answer(question: str, ws, settings, embedder, filters, history=None):
+    """answer_question, with an endpoint failure (429 after retries, refused connection,
+    timeout) turned into one clear line and exit 1 instead of a traceback."""
+    from agent.llm import model_error
+    from agent.qa.answer import answer_question
+
+    try:
+        return answer_question(question, ws, settings, embedder, filters=filters, history=history)
+    except Exception as exc:
+        error = model_error(exc, settings)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def print_answer(answer) -> None:
     style = "" if answer.answered else "[yellow]"
     out.print(f"{style}{answer.text}", highlight=False)
@@ -98,7 +113,6 @@ def ask(
 ) -> None:
     """Ask a question over the evidence; every sentence of the answer cites a source span."""
     from agent.embeddings import make_embedder
-    from agent.qa.answer import answer_question
 
     settings = settings_from(
         chroma_url=chroma_url,
@@ -110,12 +124,12 @@ def ask(
     )
     ws = open_workspace(settings, must_exist=True)
     try:
-        answer = answer_question(
+        answer = _answer(
             question,
             ws,
             settings,
             make_embedder(settings),
-            filters=_filters(segment, account, kind, outcome, date_from, date_to),
+            _filters(segment, account, kind, outcome, date_from, date_to),
         )
     finally:
         ws.close()
@@ -141,7 +155,6 @@ def chat(
     """A conversation over the evidence: follow-up questions are resolved against the history.
     Type /clear to forget the history, /quit to leave."""
     from agent.embeddings import make_embedder
-    from agent.qa.answer import answer_question
 
     with contextlib.suppress(ImportError):  # line editing and history for input()
         import readline  # noqa: F401
@@ -174,9 +187,7 @@ def chat(
                 history.clear()
                 out.print("[dim]Conversation cleared.")
                 continue
-            answer = answer_question(
-                question, ws, settings, embedder, filters=filters, history=history
-            )
+            answer = _answer(question, ws, settings, embedder, filters, history)
             print_answer(answer)
             history.append((question, answer.resolved_question))
     finally:
