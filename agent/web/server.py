@@ -1,5 +1,7 @@
 """Running the app: the listening socket is opened first, so a busy port or a bad address is a
-clear usage error, then uvicorn serves on it."""
+clear usage error, then uvicorn serves on it. SIGTERM or Ctrl-C stops it within seconds:
+requests still running get 2 s, then the app's shutdown stops the drafts' processes and
+removes their temp folders."""
 
 from __future__ import annotations
 
@@ -30,9 +32,21 @@ def url_of(sock: socket.socket, token: str | None = None) -> str:
     return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
 
 
+GRACE_SECONDS = 2
+
+
 def serve(app: object, sock: socket.socket) -> None:
-    """Serve until Ctrl-C; the app's shutdown removes the drafts' temp folders."""
+    """Serve until SIGTERM or Ctrl-C; the app's shutdown stops the drafts and removes their
+    temp folders."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")  # type: ignore[arg-type]
+    from agent.llm import import_clients
+
+    import_clients()  # before uvicorn's threads: no package is ever imported by two at once
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )
     uvicorn.Server(config).run(sockets=[sock])

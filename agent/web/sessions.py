@@ -1,5 +1,6 @@
 """Paste/drop drafts: each one a temp folder holding the uploads and a throwaway workspace,
-built in a background thread with progress, and kept for the passage viewer and questions
+built in a child process (agent.web.drafting: bounded in time and CPU, stopped at shutdown)
+watched by a background thread with progress, and kept for the passage viewer and questions
 until it expires or the server stops."""
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import IO, Any, Literal
 
 from agent.config import Settings
 from agent.errors import ICPError
-from agent.ingest.batch import FileResult, ingest_paths
+from agent.ingest.batch import FileResult
 from agent.schema.icp import ICPDraft
 from agent.store import Workspace
-from agent.synthesize.runs import synthesize_workspace
+from agent.web.drafting import DraftJob, DraftLimits, DraftStopped, build_in_child
 from agent.web.security import safe_filename
 
 Step = Literal["queued", "ingesting", "extracting", "synthesizing", "done", "failed"]
@@ -67,6 +68,7 @@ class DraftSession:
     draft: ICPDraft | None = None
     error: str | None = None
     used_at: float = field(default_factory=time.monotonic)
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
     @property
     def finished(self) -> bool:
@@ -113,11 +115,17 @@ class DraftStore:
     """The live drafts of one server; temp folders live under one root removed at shutdown."""
 
     def __init__(
-        self, settings: Settings, embedder: Any, llm: Any = None, workers: int = 2
+        self,
+        settings: Settings,
+        embedder: Any,
+        llm: Any = None,
+        workers: int = 2,
+        limits: DraftLimits | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.llm = llm
+        self.limits = limits or DraftLimits()
         self._root: Path | None = None
         self._drafts: dict[str, DraftSession] = {}
         self._lock = threading.Lock()
@@ -199,10 +207,13 @@ class DraftStore:
             self._remove(session)
 
     def close(self) -> None:
-        """At shutdown: let running drafts finish, then remove every temp folder."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """At shutdown: stop running drafts (their processes end at once), then remove every
+        temp folder."""
         with self._lock:
             sessions, self._drafts = list(self._drafts.values()), {}
+        for session in sessions:
+            session.cancelled.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
         for session in sessions:
             session.corpus.workspace.close()
         if self._root is not None:
@@ -216,47 +227,34 @@ class DraftStore:
     def _build(self, session: DraftSession) -> None:
         corpus = session.corpus
 
-        def on_total(total: int) -> None:
-            session.files_total = total
+        def on_event(kind: str, payload: Any) -> None:
+            if kind == "step":
+                session.step = payload
+            elif kind == "total":
+                session.files_total = payload
+            elif kind == "missing":
+                session.missing = payload
+            elif kind == "file":
+                result = FileResult(**payload)
+                session.results.append(result)
+                if result.status != "skipped":
+                    session.files_done += 1
 
-        def on_file(result: FileResult) -> None:
-            session.results.append(result)
-            if result.status != "skipped":
-                session.files_done += 1
-
-        def on_extract(_report: Any) -> None:
-            session.step = "synthesizing"
-
+        job = DraftJob(
+            folder=session.folder,
+            paths=[str(u.path) for u in session.uploads],
+            pasted=session.pasted,
+            settings=corpus.settings,
+            llm=self.llm,
+        )
         try:
-            with corpus.lock:
-                session.step = "ingesting"
-                report = ingest_paths(
-                    [str(u.path) for u in session.uploads],
-                    corpus.workspace,
-                    self.embedder,
-                    corpus.settings,
-                    on_file=on_file,
-                    on_total=on_total,
-                    stdin_text=session.pasted,
-                )
-                session.missing = report.missing
-                if not any(r.status == "ingested" for r in report.results):
-                    session.error = "nothing could be read, so there is nothing to draft from"
-                    session.step = "failed"
-                    return
-                session.step = "extracting"
-                draft, _, _ = synthesize_workspace(
-                    corpus.workspace,
-                    corpus.settings,
-                    self.embedder,
-                    save=False,
-                    on_extract=on_extract,
-                    llm=self.llm,
-                )
-            session.draft = draft
+            data = build_in_child(job, self.limits, on_event, session.cancelled)
+            session.draft = ICPDraft.model_validate_json(data)
             session.step = "done"
         except Exception as exc:  # the page shows it; the server keeps serving other drafts
             session.error = (
-                str(exc) if isinstance(exc, ICPError) else f"{type(exc).__name__}: {exc}"
+                str(exc)
+                if isinstance(exc, ICPError | DraftStopped | RuntimeError)
+                else f"{type(exc).__name__}: {exc}"
             )
             session.step = "failed"
