@@ -167,7 +167,7 @@ class VectorIndex:
                 collection.upsert(
                     ids=ids[begin:end],
                     embeddings=vectors[begin:end].tolist(),
-                    metadatas=[_clean(m) for m in metadatas[begin:end]],
+                    metadatas=[_clean(m) or None for m in metadatas[begin:end]],
                     documents=documents[begin:end],
                 )
 

@@ -103,8 +103,7 @@ def test_concurrent_writers_and_readers_leave_every_vector_readable(tmp_path):
     ranges = [(0, 25), (12, 37), (25, 50), (37, 62)]
     readers = [_python(READER, root, stop) for _ in range(2)]
     writers = [
-        _python(WRITER, root, seed, first, last, 48)
-        for seed, (first, last) in enumerate(ranges)
+        _python(WRITER, root, seed, first, last, 48) for seed, (first, last) in enumerate(ranges)
     ]
     results = [w.communicate(timeout=600) for w in writers]
     stop.touch()
@@ -140,7 +139,10 @@ def test_two_ingests_and_asks_at_once_then_doctor_reads_every_vector(tmp_path, i
             text=True,
         )
 
-    ingests = [run("ingest", tmp_path / "a", "--json"), run("ingest", tmp_path / "b", *shared, "--json")]
+    ingests = [
+        run("ingest", tmp_path / "a", "--json"),
+        run("ingest", tmp_path / "b", *shared, "--json"),
+    ]
     time.sleep(1)
     asks = [run("ask", "why do quotes take so long?", "--json") for _ in range(2)]
     done = [p.communicate(timeout=900) for p in ingests + asks]
