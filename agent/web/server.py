@@ -5,6 +5,7 @@ removes their temp folders."""
 
 from __future__ import annotations
 
+import signal
 import socket
 
 from agent.errors import UsageError
@@ -35,6 +36,10 @@ def url_of(sock: socket.socket, token: str | None = None) -> str:
 GRACE_SECONDS = 2
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(app: object, sock: socket.socket) -> None:
     """Serve until SIGTERM or Ctrl-C; the app's shutdown stops the drafts and removes their
     temp folders."""
@@ -43,6 +48,9 @@ def serve(app: object, sock: socket.socket) -> None:
     from agent.llm import import_clients
 
     import_clients()  # before uvicorn's threads: no package is ever imported by two at once
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; exiting through Python
+    # (not the default handler) runs the exit hooks that remove multiprocessing's temp folder
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         log_level="warning",

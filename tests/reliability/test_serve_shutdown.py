@@ -1,0 +1,141 @@
+"""`icp serve` under load and abuse (issue #14): it ignored SIGTERM for minutes while a draft
+was built, one 1 MB upload kept both cores busy for over 4 minutes, and a huge number in a URL
+was a 500."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import REPO, SAMPLE
+from fastapi.testclient import TestClient
+
+from agent.config import load_settings
+from agent.web.app import create_app
+from agent.web.drafting import DraftLimits
+from agent.web.sessions import DraftStore
+
+pytestmark = pytest.mark.slow
+HUGE = "99999999999999999999999"
+
+
+def big_paste(size: int) -> str:
+    """Interview transcripts from the sample, repeated up to `size` characters."""
+    text = "\n\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((SAMPLE / "transcripts").glob("*.txt"))
+    )
+    return ((text + "\n\n") * (size // len(text) + 1))[:size]
+
+
+def processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds `marker` (the server's own TMPDIR): its children."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_sigterm_during_a_draft_stops_the_server_and_removes_its_temp_files(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent", "serve", "--port", "0", "--draft-minutes", "60"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = server.stderr.readline() if server.stderr else ""
+        url = re.search(r"http://[^/\s]+/", started)
+        assert url, started
+        with httpx.Client(base_url=url.group(0), timeout=120) as client:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+            assert token
+            created = client.post(
+                "/api/drafts",
+                data={"text": big_paste(600_000)},  # minutes of work on two cores
+                headers={"X-CSRF-Token": token.group(1)},
+            )
+            assert created.status_code == 202, created.text
+            status = created.json()["status_url"]
+            for _ in range(600):
+                step = client.get(status).json()["step"]
+                if step not in ("queued",):
+                    break
+                time.sleep(0.2)
+            assert step in ("ingesting", "extracting", "synthesizing"), step
+        assert [p.name for p in temp.iterdir() if p.name.startswith("icp-web-")]
+        server.send_signal(signal.SIGTERM)
+        # the draft alone would run for minutes: stopping at all is the point, so no tight bound
+        assert server.wait(timeout=60) == 128 + signal.SIGTERM
+        assert list(temp.iterdir()) == []  # drafts' folders and multiprocessing's, all gone
+        for _ in range(100):  # the draft's process and the fork server exit with the server
+            if not processes_with(f"TMPDIR={temp}"):
+                break
+            time.sleep(0.1)
+        assert processes_with(f"TMPDIR={temp}") == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def wait_finished(store: DraftStore, draft_id: str) -> dict:
+    for _ in range(3000):
+        session = store.get(draft_id, "me")
+        assert session is not None
+        if session.finished:
+            return session.progress()
+        time.sleep(0.1)
+    raise AssertionError("the draft never finished")
+
+
+def test_a_draft_over_its_cpu_or_time_limit_is_stopped_and_the_user_told(tmp_path, embedder):
+    settings = load_settings(flags={"workspace": tmp_path / "none"}, environ={})
+    paste = big_paste(300_000)
+    cpu = DraftStore(settings, embedder, limits=DraftLimits(seconds=3600, cpu_seconds=2))
+    wall = DraftStore(settings, embedder, limits=DraftLimits(seconds=3, cpu_seconds=3600))
+    try:
+        over_cpu = wait_finished(cpu, cpu.create("me", paste, []).id)
+        over_time = wait_finished(wall, wall.create("me", paste, []).id)
+    finally:
+        roots = [cpu.root, wall.root]
+        cpu.close()
+        wall.close()
+    assert over_cpu["step"] == "failed" and "2 s of CPU" in over_cpu["error"]
+    assert over_time["step"] == "failed" and "stopped after 3 s" in over_time["error"]
+    for progress in (over_cpu, over_time):
+        assert "icp ingest" in progress["error"]  # what to do instead
+    assert not any(root.exists() for root in roots)
+
+
+def test_huge_numbers_in_paths_are_4xx_never_500(copy_workspace, embedder):
+    root = copy_workspace()
+    app = create_app(load_settings(flags={"workspace": root}, environ={}), embedder, workspace=root)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/").status_code == 200
+        for path in (
+            f"/api/workspace/versions/{HUGE}/view",
+            f"/api/workspace/versions/{HUGE}/download.md",
+            f"/api/workspace/versions/-{HUGE}/view",
+            f"/api/workspace/diff?old={HUGE}&new=1",
+            f"/api/workspace/passage?doc=abc&start=0&end={HUGE}",
+            f"/api/drafts/{'x' * 500}",
+        ):
+            response = client.get(path)
+            assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert client.get("/api/workspace/versions/1/view").status_code == 200
