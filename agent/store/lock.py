@@ -108,10 +108,9 @@ class WorkspaceLock:
                 fcntl.flock(self._fd, mode | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
-                if not self._waited:
+                if not self._waited and self.on_wait is not None:
                     self._waited = True
-                    if self.on_wait is not None:
-                        self.on_wait()
+                    self.on_wait()
                 if time.monotonic() > deadline:
                     raise WorkspaceError(
                         f"{self.path.parent}: another icp process has held the workspace lock "

@@ -116,7 +116,7 @@ def _fill(
     vectors: CatalogVectors,
     report: RebuildReport,
 ) -> None:
-    fresh = VectorIndex(fresh_path, workspace.embedder_name, lock=workspace.lock)
+    fresh = VectorIndex(fresh_path, workspace.embedder_name, workspace.lock)
     try:
         for content in CONTENTS:
             for rows in workspace.catalog.rows(content):
@@ -161,7 +161,7 @@ def _copy_other_embedders(
         report.dropped += len(ids) - len(kept)
         if not kept:
             continue
-        target = VectorIndex(fresh_path, embedder_name, lock=workspace.lock)
+        target = VectorIndex(fresh_path, embedder_name, workspace.lock)
         try:
             target.upsert(
                 content,

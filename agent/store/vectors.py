@@ -71,15 +71,15 @@ class VectorIndex:
         self,
         path: Path,
         embedder_name: str,
+        lock: WorkspaceLock,
         chroma_url: str | None = None,
         prefix: str = "",
-        lock: WorkspaceLock | None = None,
     ) -> None:
         self.path = path
         self.chroma_url = chroma_url
         self.embedder_name = embedder_name
         self.prefix = prefix
-        self.lock = lock if lock is not None else WorkspaceLock(path.parent / "write.lock")
+        self.lock = lock
         self._key = chroma_url or str(path.resolve())
         self._unlisten = self.lock.on_stale(self._stale)
         self._closed = False

@@ -41,6 +41,7 @@ class Workspace:
             release_workspace_lock(self.lock)
             raise
         self._vectors: VectorIndex | None = None
+        self._closed = False
 
     @classmethod
     def exists(cls, root: Path) -> bool:
@@ -65,11 +66,14 @@ class Workspace:
         if self._vectors is None:
             prefix = f"icp-{self.info['id'][:8]}-" if self.chroma_url else ""
             self._vectors = VectorIndex(
-                self.root / "chroma", self.embedder_name, self.chroma_url, prefix, self.lock
+                self.root / "chroma", self.embedder_name, self.lock, self.chroma_url, prefix
             )
         return self._vectors
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         if self._vectors is not None:
             self._vectors.close()
             self._vectors = None
