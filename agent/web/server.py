@@ -5,8 +5,11 @@ removes their temp folders."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import socket
+import sys
 
 from agent.errors import UsageError
 
@@ -48,13 +51,23 @@ def serve(app: object, sock: socket.socket) -> None:
     from agent.llm import import_clients
 
     import_clients()  # before uvicorn's threads: no package is ever imported by two at once
-    # uvicorn re-raises the SIGTERM it handled once it has shut down; exiting through Python
-    # (not the default handler) runs the exit hooks that remove multiprocessing's temp folder
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    # uvicorn re-raises the signal it handled once it has shut down: make that a SystemExit
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _exit_on_signal)
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=GRACE_SECONDS,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except SystemExit as stopped:
+        # A request still running in a worker thread (a slow model call) must not hold the exit
+        # (Python joins those threads first): run the exit hooks, which remove multiprocessing's
+        # temp folder, and leave. Nothing here writes to a workspace: it is served read-only and
+        # drafts are written by their own, already stopped, processes.
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(stopped.code if isinstance(stopped.code, int) else 1)

@@ -4,11 +4,13 @@ was a 500."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import httpx
 import pytest
 from conftest import REPO, SAMPLE
 from fastapi.testclient import TestClient
+from support.mock_openai import MockOpenAI
 
 from agent.config import load_settings
 from agent.web.app import create_app
@@ -92,6 +95,70 @@ def test_sigterm_during_a_draft_stops_the_server_and_removes_its_temp_files(tmp_
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_sigterm_during_a_slow_model_call_still_stops_the_server(icp, tmp_path, embedder):
+    research = tmp_path / "r"
+    research.mkdir()
+    (research / "brookfield.txt").write_text(
+        "Sam: How do quotes get built today?\n"
+        "Dana: I run revenue ops at Brookfield Tooling; quotes take four days to go out.\n",
+        encoding="utf-8",
+    )
+    workspace = tmp_path / "ws"
+    assert icp("ingest", research, "-w", workspace)[0] == 0
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with MockOpenAI(embedder, timeout_delay=120) as mock:
+        mock.queue("timeout")  # the model takes two minutes to answer
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "TMPDIR": str(temp),
+            "ICP_BASE_URL": mock.base_url,
+            "ICP_TIMEOUT": "300",
+            "ICP_MAX_RETRIES": "0",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "agent", "serve", "--port", "0", "-w", str(workspace)],
+            cwd=tmp_path,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            started = server.stderr.readline() if server.stderr else ""
+            url = re.search(r"http://[^/\s]+/", started)
+            assert url, started
+            client = httpx.Client(base_url=url.group(0), timeout=300)
+            token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
+            assert token
+
+            def ask() -> None:
+                with contextlib.suppress(httpx.HTTPError):  # the server goes away mid-answer
+                    client.post(
+                        "/api/workspace/ask",
+                        json={"question": "how long do quotes take?"},
+                        headers={"X-CSRF-Token": token.group(1)},
+                    )
+
+            asking = threading.Thread(target=ask, daemon=True)
+            asking.start()
+            for _ in range(600):
+                if mock.chat_requests():
+                    break
+                time.sleep(0.1)
+            assert mock.chat_requests(), "the question never reached the model"
+            server.send_signal(signal.SIGTERM)
+            # the model call alone would hold the process for two minutes
+            assert server.wait(timeout=60) == 128 + signal.SIGTERM
+            # ours are gone (Chroma's Rust client leaves a small `.ses` session file there)
+            left = [p.name for p in temp.iterdir() if p.name.startswith(("icp-web-", "pymp-"))]
+            assert left == []
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
 
 
 def wait_finished(store: DraftStore, draft_id: str) -> dict:
