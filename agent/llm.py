@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent.config import Settings
+from agent.errors import ModelError
 from agent.resources import knowledge
 from agent.tokens import count_tokens, ensure_tiktoken_cache
+
+# Imported in the main thread before any worker thread starts. Two threads importing one
+# package at once can see it half-initialised ("partially initialized module 'httpx' has no
+# attribute 'Timeout'": chromadb importing httpx in the thread that stores results while a
+# worker's first LLM call imports langchain's tracers and the HTTP client).
+_CLIENT_MODULES = (
+    "httpx",
+    "openai",
+    "langchain_openai",
+    "chromadb",
+    "langchain_core.messages.block_translators.langchain_v0",
+    "agent.ingest.redaction",
+)
+_imported = False
 
 
 @dataclass
@@ -76,9 +93,61 @@ def message_tokens(model: str, system: str, user: str) -> int:
     return count_tokens(system, model) + count_tokens(user, model) + 11
 
 
+def import_clients() -> None:
+    """Import the HTTP, model and vector-store clients, and what a first LLM call would import
+    lazily, now (call it before starting threads; cheap after the first time)."""
+    global _imported
+    if _imported:
+        return
+    for name in _CLIENT_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    from langchain_core.callbacks.manager import CallbackManager
+
+    CallbackManager.configure()  # imports the tracers a first invoke() would
+    from agent.ingest.redaction import warm
+
+    warm()  # libphonenumber and python-stdnum load their data lazily
+    _imported = True
+
+
+def model_error(exc: BaseException, settings: Settings) -> ModelError | None:
+    """One clear line for an endpoint failure the openai client has given up on (its retries
+    done), or None when `exc` is something else."""
+    import openai
+
+    where = settings.base_url or "api.openai.com"
+    if isinstance(exc, openai.APITimeoutError):  # a kind of connection error: first
+        return ModelError(
+            f"the model endpoint {where} did not answer within {settings.timeout:.0f}s "
+            f"({settings.max_retries} retries; ICP_TIMEOUT, ICP_MAX_RETRIES)"
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return ModelError(f"cannot reach the model endpoint {where} ({_root_cause(exc)})")
+    if isinstance(exc, openai.RateLimitError):
+        return ModelError(
+            f"the model endpoint {where} is still rate-limiting (HTTP 429) after "
+            f"{settings.max_retries} retries: wait a moment and try again"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return ModelError(
+            f"the model endpoint {where} answered HTTP {exc.status_code} after "
+            f"{settings.max_retries} retries ({_root_cause(exc)})"
+        )
+    return None
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
 def chat_model(settings: Settings) -> Any:
     """A langchain ChatOpenAI for the configured endpoint. Retries (429 with Retry-After,
     5xx, timeouts) are the openai client's, with exponential backoff."""
+    import_clients()
     from langchain_openai import ChatOpenAI
 
     ensure_tiktoken_cache()

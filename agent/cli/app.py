@@ -65,7 +65,7 @@ def _root(
 
 
 def _register() -> None:
-    from agent.cli import evals, extract, qa, sources, synthesis, web  # noqa: F401  (commands register themselves on import)
+    from agent.cli import evals, extract, qa, sources, synthesis, upkeep, web  # noqa: F401  (commands register themselves on import)
 
 
 def run(args: list[str] | None = None) -> int:

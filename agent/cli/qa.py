@@ -65,6 +65,21 @@ def _filters(segment, account, kind, outcome, date_from, date_to):
     )
 
 
+def _answer(question: str, ws, settings, embedder, filters, history=None):
+    """answer_question, with an endpoint failure (429 after retries, refused connection,
+    timeout) turned into one clear line and exit 1 instead of a traceback."""
+    from agent.llm import model_error
+    from agent.qa.answer import answer_question
+
+    try:
+        return answer_question(question, ws, settings, embedder, filters=filters, history=history)
+    except Exception as exc:
+        error = model_error(exc, settings)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def print_answer(answer) -> None:
     style = "" if answer.answered else "[yellow]"
     out.print(f"{style}{answer.text}", highlight=False)
@@ -113,7 +128,6 @@ def ask(
     Every sentence of the answer cites a source span. Counting and comparison questions are
     answered from the evidence tables and the latest ICP."""
     from agent.embeddings import make_embedder
-    from agent.qa.answer import answer_question
 
     settings = settings_from(
         chroma_url=chroma_url,
@@ -125,12 +139,12 @@ def ask(
     )
     ws = open_workspace(settings, must_exist=True)
     try:
-        answer = answer_question(
+        answer = _answer(
             question,
             ws,
             settings,
             make_embedder(settings),
-            filters=_filters(segment, account, kind, outcome, date_from, date_to),
+            _filters(segment, account, kind, outcome, date_from, date_to),
         )
     finally:
         ws.close()
@@ -167,7 +181,6 @@ def chat(
     Type /clear to forget the history, /quit to leave. Questions can also be piped in, one per
     line."""
     from agent.embeddings import make_embedder
-    from agent.qa.answer import answer_question
 
     with contextlib.suppress(ImportError):  # line editing and history for input()
         import readline  # noqa: F401
@@ -204,9 +217,7 @@ def chat(
                 if not json_out:
                     err.print("[dim]Conversation cleared.")
                 continue
-            answer = answer_question(
-                question, ws, settings, embedder, filters=filters, history=history
-            )
+            answer = _answer(question, ws, settings, embedder, filters, history)
             if json_out:
                 sys.stdout.write(json.dumps(answer.model_dump(mode="json")) + "\n")
                 sys.stdout.flush()

@@ -1,8 +1,7 @@
-"""`icp ingest`, `icp sources`, `icp forget`, `icp config`."""
+"""`icp ingest`, `icp sources`, `icp config` (`icp forget` is in agent.cli.upkeep)."""
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import sys
 from typing import Annotated
@@ -191,54 +190,6 @@ def sources(workspace: Workspace_ = None, json_out: Json = False) -> None:
     out.print(
         f"{len(entries)} files, {sum(e.documents for e in entries)} documents, {sum(e.chunks for e in entries)} chunks."
     )
-
-
-@command(examples=["icp forget interviews/acme-2024-03.txt", "icp forget 'crm/*.csv'"])
-def forget(
-    names: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="NAME", help="Source names, paths or globs as shown by `icp sources`."
-        ),
-    ],
-    workspace: Workspace_ = None,
-    chroma_url: ChromaUrl = None,
-    embeddings: Embeddings = None,
-    json_out: Json = False,
-) -> None:
-    """Remove sources from the workspace.
-
-    Their documents, chunks, vectors and evidence go too."""
-    settings = settings_from(chroma_url=chroma_url, embeddings=embeddings, workspace=workspace)
-    ws = open_workspace(settings, must_exist=True)
-    entries = ws.catalog.files()
-    removed: list[str] = []
-    unmatched: list[str] = []
-    for name in names:
-        hits = [
-            e
-            for e in entries
-            if fnmatch.fnmatch(e.source, name)
-            or fnmatch.fnmatch(e.path, name)
-            or e.source.endswith("/" + name)
-            or e.file_id.startswith(name)
-        ]
-        if not hits:
-            unmatched.append(name)
-        for entry in hits:
-            if entry.source not in removed:
-                ws.forget(entry.file_id)
-                removed.append(entry.source)
-    ws.close()
-    if json_out:
-        out.print_json(json.dumps({"removed": removed, "not_found": unmatched}))
-    else:
-        for source in removed:
-            out.print(f"Forgot {source}")
-        for name in unmatched:
-            err.print(f"[bold red]No source matches[/] {name!r} (see `icp sources`)")
-    if unmatched:
-        raise typer.Exit(1)
 
 
 @command(examples=["icp config", "ICP_ENGINE=openai icp config --json"])

@@ -55,6 +55,15 @@ def serve(
             "--max-upload-mb", metavar="MB", min=1, help="Largest upload per request, in MB."
         ),
     ] = 200.0,
+    draft_minutes: Annotated[
+        float,
+        typer.Option(
+            "--draft-minutes",
+            metavar="MINUTES",
+            min=0.1,
+            help="Longest a page draft may run (wall clock and CPU time) before it is stopped.",
+        ),
+    ] = 5.0,
     engine: Engine = None,
     model: Model = None,
     base_url: BaseUrl = None,
@@ -80,6 +89,7 @@ def serve(
     from agent.embeddings import make_embedder
     from agent.store import Workspace
     from agent.web.app import create_app
+    from agent.web.drafting import DraftLimits
     from agent.web.server import open_socket, url_of
     from agent.web.server import serve as run_server
 
@@ -95,6 +105,7 @@ def serve(
         host=host,
         token=token,
         max_upload_mb=max_upload_mb,
+        draft_limits=DraftLimits(seconds=draft_minutes * 60, cpu_seconds=draft_minutes * 60),
     )
     if json_out:
         _log_line(
@@ -111,6 +122,7 @@ def serve(
         f"icp-agent page on [bold]{url_of(sock, token)}[/] — {where}. Ctrl-C stops it.",
         soft_wrap=True,
     )
+    err.file.flush()
     run_server(web, sock)
 
 

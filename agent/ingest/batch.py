@@ -156,15 +156,11 @@ def ingest_paths(
         twin = workspace.catalog.file_with_hash(raw.content_hash)
         if (twin and twin.file_id != file_id) or raw.content_hash in seen_hashes:
             original = twin.source if twin else seen_hashes[raw.content_hash]
-            _finish(
-                report,
-                FileResult(
-                    source=raw.source,
-                    status="duplicate",
-                    error=f"same content as {original}, already ingested",
-                ),
-                on_file,
-            )
+            note = f"same content as {original}, already ingested"
+            if previous:  # edited into a copy of another file: its old content must go
+                workspace.forget(previous.file_id)
+                note += "; its previous content was removed from the workspace"
+            _finish(report, FileResult(source=raw.source, status="duplicate", error=note), on_file)
             continue
         seen_hashes[raw.content_hash] = raw.source
         try:

@@ -114,6 +114,32 @@ def _always(_value: str) -> bool:
     return True
 
 
+_STDNUM = ("luhn", "iban", "fr.nir", "de.idnr", "es.dni", "es.nie")
+
+
+def warm() -> None:
+    """Import everything the detectors load lazily (libphonenumber's per-region metadata and
+    formats, python-stdnum's checkers) now: called before worker threads start, so no module is
+    ever imported by two threads at once."""
+    import importlib
+    import pkgutil
+
+    import phonenumbers
+    import phonenumbers.data
+    from phonenumbers import PhoneMetadata
+
+    PhoneMetadata.load_all()
+    for info in pkgutil.iter_modules(phonenumbers.data.__path__):
+        if info.name.startswith("alt_format_"):
+            importlib.import_module(f"phonenumbers.data.{info.name}")
+    for name in ("asyoutypeformatter", "phonenumbermatcher", "shortnumberinfo", "shortdata"):
+        importlib.import_module(f"phonenumbers.{name}")
+    for module in _STDNUM:
+        importlib.import_module(f"stdnum.{module}")
+    redact("Call +44 7700 900123 or 1-800-555-0199; card 4111 1111 1111 1111.")
+    del phonenumbers
+
+
 # (pattern, placeholder kind, check on the matched text); earlier detectors win overlaps
 DETECTORS: list[tuple[re.Pattern[str], str, Callable[[str], bool]]] = [
     (EMAIL, "EMAIL", _always),

@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -215,6 +216,15 @@ class Catalog:
         db.execute("DELETE FROM documents WHERE file_id=?", (file_id,))
         db.execute("DELETE FROM files WHERE file_id=?", (file_id,))
 
+    def documents_of_files(self, file_ids: Iterable[str]) -> list[SourceDocument]:
+        found: list[SourceDocument] = []
+        for file_id in file_ids:
+            found += [
+                SourceDocument.model_validate_json(r[0])
+                for r in self.db.execute("SELECT data FROM documents WHERE file_id=?", (file_id,))
+            ]
+        return found
+
     # documents and chunks -------------------------------------------------
     def documents(self, kinds: Iterable[str] | None = None) -> list[SourceDocument]:
         query = "SELECT data FROM documents"
@@ -332,6 +342,12 @@ class Catalog:
             for r in self.db.execute(query + " ORDER BY rowid", params)
         ]
 
+    def evidence_count(self, doc_ids: Iterable[str]) -> int:
+        return sum(
+            self.db.execute("SELECT count(*) FROM evidence WHERE doc_id=?", (d,)).fetchone()[0]
+            for d in doc_ids
+        )
+
     def dropped_quotes(self) -> int:
         return self.db.execute("SELECT coalesce(sum(dropped), 0) FROM extractions").fetchone()[0]
 
@@ -350,6 +366,16 @@ class Catalog:
                 "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?)",
                 (key, model, prompt_version, response, json.dumps(usage), now()),
             )
+
+    def cached_responses(self) -> Iterator[tuple[str, str]]:
+        """(key, response) of every cached LLM answer."""
+        yield from self.db.execute("SELECT key, response FROM llm_cache").fetchall()
+
+    def forget_cached(self, keys: Iterable[str]) -> int:
+        chosen = [(k,) for k in keys]
+        with self.transaction() as db:
+            db.executemany("DELETE FROM llm_cache WHERE key=?", chosen)
+        return len(chosen)
 
     # ICP versions ---------------------------------------------------------
     def save_version(self, fingerprint: str, data: str) -> int:
@@ -371,6 +397,45 @@ class Catalog:
     def version(self, number: int) -> str | None:
         row = self.db.execute("SELECT data FROM icp_versions WHERE version=?", (number,)).fetchone()
         return row[0] if row else None
+
+    def rewrite_version(self, number: int, data: str) -> None:
+        """Replace a saved version's document (`icp forget` marks or purges it); its number and
+        input fingerprint stay."""
+        with self.transaction() as db:
+            db.execute("UPDATE icp_versions SET data=? WHERE version=?", (data, number))
+
+    # upkeep ---------------------------------------------------------------
+    def rows(self, content: str) -> Iterator[list[tuple[str, str, str]]]:
+        """Batches of (id, file_id, JSON) of every chunk or evidence row, for a vector rebuild."""
+        query = (
+            "SELECT chunk_id, file_id, data FROM chunks ORDER BY rowid"
+            if content == "chunks"
+            else "SELECT e.id, coalesce(d.file_id, ''), e.data FROM evidence e "
+            "LEFT JOIN documents d ON d.doc_id = e.doc_id ORDER BY e.rowid"
+        )
+        cursor = self.db.execute(query)
+        while batch := cursor.fetchmany(500):
+            yield batch
+
+    def ids(self, content: str) -> list[str]:
+        table, column = ("chunks", "chunk_id") if content == "chunks" else ("evidence", "id")
+        return [r[0] for r in self.db.execute(f"SELECT {column} FROM {table} ORDER BY rowid")]
+
+    def integrity(self) -> str:
+        """'ok' or what SQLite found wrong."""
+        return "; ".join(r[0] for r in self.db.execute("PRAGMA quick_check"))
+
+    def compact(self) -> None:
+        """Rewrite the file without the space deleted rows left (their text included): merge the
+        BM25 index, VACUUM, and fold the write-ahead log back into the file."""
+        with self._lock:
+            self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES('optimize')")
+            self.db.execute("VACUUM")
+            for _ in range(50):  # another process's open read can hold the log a moment
+                busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if not busy:
+                    return
+                time.sleep(0.1)
 
 
 def _fts_terms(query: str) -> list[str]:

@@ -1,10 +1,14 @@
 """Chroma collections of chunk and evidence vectors (local PersistentClient or a server).
 
 Vectors are computed by our own embedder and passed in; Chroma's default embedding
-function (which downloads a model at run time) is never used."""
+function (which downloads a model at run time) is never used. Every read holds the workspace
+lock shared and every write holds it exclusively (agent.store.lock); a local client whose
+in-memory segments went stale (another process wrote) is closed and opened again."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -12,49 +16,141 @@ from urllib.parse import urlparse
 import numpy as np
 
 from agent.errors import WorkspaceError
+from agent.store.lock import WorkspaceLock
 
 _BATCH = 2000
+CHROMA_DB = "chroma.sqlite3"
 
 
-def _client(path: Path, chroma_url: str | None) -> Any:
-    import chromadb
+def _settings() -> Any:
     from chromadb.config import Settings as ChromaSettings
 
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        try:
-            return chromadb.HttpClient(
-                host=parsed.hostname or "localhost",
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                settings=settings,
-            )
-        except Exception as exc:  # chromadb raises plain exceptions for connection problems
-            raise WorkspaceError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    return ChromaSettings(anonymized_telemetry=False)
+
+
+def _server_client(chroma_url: str) -> Any:
+    import chromadb
+
+    parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    try:
+        return chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=_settings(),
+        )
+    except Exception as exc:  # chromadb raises plain exceptions for connection problems
+        raise WorkspaceError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+
+
+@dataclass
+class _Client:
+    """One Chroma client per folder (or server) per process, shared by every VectorIndex on it."""
+
+    client: Any
+    collections: dict[str, Any] = field(default_factory=dict)
+
+
+_CLIENTS: dict[str, _Client] = {}
+_USERS: dict[str, int] = {}  # open VectorIndex objects per folder or server
+_CLIENTS_MUTEX = threading.Lock()
+
+
+def close_local(path: Path) -> None:
+    """Close this process's client of a local Chroma folder (its in-memory segments go with it)."""
+    with _CLIENTS_MUTEX:
+        entry = _CLIENTS.pop(str(path.resolve()), None)
+    if entry is not None:
+        entry.client.close()
 
 
 class VectorIndex:
     """One Chroma collection per (content, embedder): `chunks-<embedder>`, `evidence-<embedder>`."""
 
     def __init__(
-        self, path: Path, embedder_name: str, chroma_url: str | None = None, prefix: str = ""
+        self,
+        path: Path,
+        embedder_name: str,
+        lock: WorkspaceLock,
+        chroma_url: str | None = None,
+        prefix: str = "",
     ) -> None:
-        self._client = _client(path, chroma_url)
-        self._collections: dict[str, Any] = {}
+        self.path = path
+        self.chroma_url = chroma_url
         self.embedder_name = embedder_name
         self.prefix = prefix
+        self.lock = lock
+        self._key = chroma_url or str(path.resolve())
+        self._unlisten = self.lock.on_stale(self._stale)
+        self._closed = False
+        with _CLIENTS_MUTEX:
+            _USERS[self._key] = _USERS.get(self._key, 0) + 1
 
-    def collection(self, content: str) -> Any:
-        if content not in self._collections:
-            name = f"{self.prefix}{content}-{self.embedder_name}"
-            self._collections[content] = self._client.get_or_create_collection(
-                name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
-        return self._collections[content]
+    # --- the client -----------------------------------------------------------------------
+    def _entry(self, create: bool) -> _Client | None:
+        with _CLIENTS_MUTEX:
+            entry = _CLIENTS.get(self._key)
+            if entry is not None:
+                return entry
+            if self.chroma_url:
+                entry = _Client(_server_client(self.chroma_url))
+            else:
+                if not create and not (self.path / CHROMA_DB).is_file():
+                    return None  # nothing stored yet; a reader never creates the database
+                import chromadb
 
+                self.path.mkdir(parents=True, exist_ok=True)
+                entry = _Client(
+                    chromadb.PersistentClient(path=str(self.path), settings=_settings())
+                )
+            _CLIENTS[self._key] = entry
+            return entry
+
+    def _stale(self) -> None:
+        if not self.chroma_url:  # a server keeps its own state; only local segments go stale
+            close_local(self.path)
+
+    def name(self, content: str) -> str:
+        return f"{self.prefix}{content}-{self.embedder_name}"
+
+    def _collection(self, content: str, create: bool = False) -> Any:
+        """The collection (None when it does not exist and `create` is False)."""
+        entry = self._entry(create)
+        if entry is None:
+            return None
+        name = self.name(content)
+        if name not in entry.collections:
+            if create:
+                entry.collections[name] = entry.client.get_or_create_collection(
+                    name=name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+            else:
+                from chromadb.errors import NotFoundError
+
+                try:
+                    entry.collections[name] = entry.client.get_collection(
+                        name=name, embedding_function=None
+                    )
+                except NotFoundError:
+                    return None
+        return entry.collections[name]
+
+    def close(self) -> None:
+        """This index is done; the last one on a local folder closes the process's client."""
+        if self._closed:
+            return
+        self._closed = True
+        self._unlisten()
+        with _CLIENTS_MUTEX:
+            _USERS[self._key] -= 1
+            last = _USERS[self._key] <= 0
+            if last:
+                del _USERS[self._key]
+        if last and not self.chroma_url:
+            with self.lock.mutex:  # never under another thread's feet
+                close_local(self.path)
+
+    # --- writes (exclusive) ----------------------------------------------------------------
     def upsert(
         self,
         content: str,
@@ -63,51 +159,82 @@ class VectorIndex:
         metadatas: list[dict[str, Any]],
         documents: list[str],
     ) -> None:
-        collection = self.collection(content)
-        for begin in range(0, len(ids), _BATCH):
-            end = begin + _BATCH
-            collection.upsert(
-                ids=ids[begin:end],
-                embeddings=vectors[begin:end].tolist(),
-                metadatas=[_clean(m) for m in metadatas[begin:end]],
-                documents=documents[begin:end],
-            )
+        with self.lock.exclusive():
+            self.lock.wrote()
+            collection = self._collection(content, create=True)
+            for begin in range(0, len(ids), _BATCH):
+                end = begin + _BATCH
+                collection.upsert(
+                    ids=ids[begin:end],
+                    embeddings=vectors[begin:end].tolist(),
+                    metadatas=[_clean(m) or None for m in metadatas[begin:end]],
+                    documents=documents[begin:end],
+                )
 
     def delete_where(self, content: str, where: dict[str, Any]) -> None:
-        self.collection(content).delete(where=where)
+        with self.lock.exclusive():
+            collection = self._collection(content)
+            if collection is not None:
+                self.lock.wrote()
+                collection.delete(where=where)
 
     def delete_ids(self, content: str, ids: list[str]) -> None:
-        for begin in range(0, len(ids), _BATCH):
-            self.collection(content).delete(ids=ids[begin : begin + _BATCH])
+        with self.lock.exclusive():
+            collection = self._collection(content)
+            if collection is None:
+                return
+            self.lock.wrote()
+            for begin in range(0, len(ids), _BATCH):
+                collection.delete(ids=ids[begin : begin + _BATCH])
 
+    def delete_everywhere(self, where: dict[str, Any]) -> None:
+        """Delete matching records from every collection of this workspace (all embedders)."""
+        with self.lock.exclusive():
+            entry = self._entry(create=False)
+            if entry is None:
+                return
+            names = [c.name for c in entry.client.list_collections()]
+            for name in names:
+                if name.startswith(self.prefix):
+                    self.lock.wrote()
+                    entry.client.get_collection(name=name, embedding_function=None).delete(
+                        where=where
+                    )
+
+    # --- reads (shared) --------------------------------------------------------------------
     def count(self, content: str) -> int:
-        return self.collection(content).count()
+        with self.lock.shared():
+            collection = self._collection(content)
+            return 0 if collection is None else collection.count()
 
     def ids(self, content: str) -> set[str]:
-        collection = self.collection(content)
-        found: set[str] = set()
-        offset = 0
-        while True:
-            page = collection.get(include=[], limit=5000, offset=offset)
-            found.update(page["ids"])
-            if len(page["ids"]) < 5000:
-                return found
-            offset += 5000
+        with self.lock.shared():
+            collection = self._collection(content)
+            found: set[str] = set()
+            offset = 0
+            while collection is not None:
+                page = collection.get(include=[], limit=5000, offset=offset)
+                found.update(page["ids"])
+                if len(page["ids"]) < 5000:
+                    break
+                offset += 5000
+            return found
 
     def query(
         self, content: str, vector: np.ndarray, limit: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float, np.ndarray]]:
         """(id, cosine similarity, vector) best first."""
-        collection = self.collection(content)
-        total = collection.count()
-        if total == 0:
-            return []
-        result = collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(limit, total),
-            where=where or None,
-            include=["distances", "embeddings"],
-        )
+        with self.lock.shared():
+            collection = self._collection(content)
+            total = collection.count() if collection is not None else 0
+            if total == 0:
+                return []
+            result = collection.query(
+                query_embeddings=[vector.tolist()],
+                n_results=min(limit, total),
+                where=where or None,
+                include=["distances", "embeddings"],
+            )
         ids = result["ids"][0]
         distances = result["distances"][0]
         embeddings = result["embeddings"][0]
@@ -118,13 +245,92 @@ class VectorIndex:
 
     def vectors(self, content: str, ids: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for begin in range(0, len(ids), _BATCH):
-            page = self.collection(content).get(
-                ids=ids[begin : begin + _BATCH], include=["embeddings"]
-            )
-            for i, e in zip(page["ids"], page["embeddings"], strict=True):
-                found[i] = np.asarray(e, dtype=np.float32)
+        with self.lock.shared():
+            collection = self._collection(content)
+            if collection is None:
+                return found
+            for begin in range(0, len(ids), _BATCH):
+                page = collection.get(ids=ids[begin : begin + _BATCH], include=["embeddings"])
+                for i, e in zip(page["ids"], page["embeddings"], strict=True):
+                    found[i] = np.asarray(e, dtype=np.float32)
         return found
+
+    def readable(self, content: str, ids: list[str]) -> tuple[dict[str, np.ndarray], set[str]]:
+        """(vectors that can be read, ids Chroma has but cannot return a vector for)."""
+        found: dict[str, np.ndarray] = {}
+        broken: set[str] = set()
+        with self.lock.shared():
+            collection = self._collection(content)
+            if collection is None:
+                return found, broken
+            pending = [ids[b : b + _BATCH] for b in range(0, len(ids), _BATCH)]
+            while pending:
+                part = pending.pop()
+                try:
+                    page = collection.get(ids=part, include=["embeddings"])
+                except Exception:  # chromadb.errors.InternalError "Error finding id": split it
+                    if len(part) == 1:
+                        broken.add(part[0])
+                    else:
+                        pending += [part[: len(part) // 2], part[len(part) // 2 :]]
+                    continue
+                for i, e in zip(page["ids"], page["embeddings"], strict=True):
+                    found[i] = np.asarray(e, dtype=np.float32)
+        return found, broken
+
+    def collection_names(self) -> list[str]:
+        """Every collection of this workspace (all embedders)."""
+        with self.lock.shared():
+            entry = self._entry(create=False)
+            if entry is None:
+                return []
+            names = [c.name for c in entry.client.list_collections()]
+        return sorted(n for n in names if n.startswith(self.prefix))
+
+    def records(self, name: str, ids: list[str]) -> dict[str, tuple[np.ndarray, dict, str]]:
+        """id -> (vector, metadata, document) for the readable ones among `ids` in collection
+        `name` (any embedder's)."""
+        found: dict[str, tuple[np.ndarray, dict, str]] = {}
+        with self.lock.shared():
+            entry = self._entry(create=False)
+            if entry is None:
+                return found
+            collection = entry.client.get_collection(name=name, embedding_function=None)
+            pending = [ids[b : b + _BATCH] for b in range(0, len(ids), _BATCH)]
+            while pending:
+                part = pending.pop()
+                try:
+                    page = collection.get(
+                        ids=part, include=["embeddings", "metadatas", "documents"]
+                    )
+                except Exception:  # unreadable vectors: split down to the broken ids, skip them
+                    if len(part) > 1:
+                        pending += [part[: len(part) // 2], part[len(part) // 2 :]]
+                    continue
+                for i, e, m, d in zip(
+                    page["ids"],
+                    page["embeddings"],
+                    page["metadatas"],
+                    page["documents"],
+                    strict=True,
+                ):
+                    found[i] = (np.asarray(e, dtype=np.float32), dict(m or {}), d or "")
+        return found
+
+    def all_ids(self, name: str) -> list[str]:
+        with self.lock.shared():
+            entry = self._entry(create=False)
+            if entry is None:
+                return []
+            collection = entry.client.get_collection(name=name, embedding_function=None)
+            found: list[str] = []
+            offset = 0
+            while True:
+                page = collection.get(include=[], limit=5000, offset=offset)
+                found += page["ids"]
+                if len(page["ids"]) < 5000:
+                    return found
+                offset += 5000
 
 
 def _clean(metadata: dict[str, Any]) -> dict[str, Any]:

@@ -1,16 +1,15 @@
-"""A workspace folder (default `./.icp`): catalog.sqlite, chroma/, a write lock.
+"""A workspace folder (default `./.icp`): catalog.sqlite, chroma/, workspace.json, write.lock.
 
-Writers (ingest, forget, extract) take an exclusive file lock per file they store, so two
-ingests into one workspace at once queue instead of corrupting it. Each file is stored
+One writer at a time across processes: every Chroma write and the creation of workspace.json
+hold the workspace lock exclusively, every Chroma read holds it shared (agent.store.lock), so
+two ingests into one workspace queue instead of corrupting it. Each file is stored
 vectors-first, catalog-last: an interrupted run leaves no manifest entry, and the re-run
 replaces the vectors it left behind (same deterministic ids), so nothing is duplicated."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ import numpy as np
 from agent.errors import WorkspaceError
 from agent.schema import Chunk, Evidence, SourceDocument
 from agent.store.catalog import Catalog, FileEntry
+from agent.store.lock import release_workspace_lock, workspace_lock
 from agent.store.vectors import VectorIndex
 
 INFO_FILE = "workspace.json"
@@ -33,9 +33,15 @@ class Workspace:
         self.embedder_name = embedder_name
         self.chroma_url = chroma_url
         root.mkdir(parents=True, exist_ok=True)
-        self.info = self._info()
-        self.catalog = Catalog(root / "catalog.sqlite")
+        self.lock = workspace_lock(root)
+        try:
+            self.info = self._info()
+            self.catalog = Catalog(root / "catalog.sqlite")
+        except BaseException:
+            release_workspace_lock(self.lock)
+            raise
         self._vectors: VectorIndex | None = None
+        self._closed = False
 
     @classmethod
     def exists(cls, root: Path) -> bool:
@@ -43,54 +49,48 @@ class Workspace:
 
     def _info(self) -> dict[str, Any]:
         path = self.root / INFO_FILE
-        if path.is_file():
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                raise WorkspaceError(f"{path}: damaged workspace file ({exc.msg})") from exc
-        info = {"id": uuid.uuid4().hex, "format": 1}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(info), encoding="utf-8")
-        os.replace(tmp, path)
-        return info
+        if not path.is_file():
+            with self.lock.exclusive():  # two processes creating one workspace agree on one id
+                if not path.is_file():
+                    info = {"id": uuid.uuid4().hex, "format": 1}
+                    tmp = path.with_name(f".{INFO_FILE}.{uuid.uuid4().hex}.tmp")
+                    tmp.write_text(json.dumps(info), encoding="utf-8")
+                    os.replace(tmp, path)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise WorkspaceError(f"{path}: damaged workspace file ({exc.msg})") from exc
 
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
             prefix = f"icp-{self.info['id'][:8]}-" if self.chroma_url else ""
             self._vectors = VectorIndex(
-                self.root / "chroma", self.embedder_name, self.chroma_url, prefix=prefix
+                self.root / "chroma", self.embedder_name, self.lock, self.chroma_url, prefix
             )
         return self._vectors
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._vectors is not None:
+            self._vectors.close()
+            self._vectors = None
         self.catalog.close()
+        release_workspace_lock(self.lock)
+
+    def on_wait(self, callback: Callable[[], None] | None) -> None:
+        """What to do (once) when this process has to wait for another writer."""
+        if callback is not None:
+            self.lock.on_wait = callback
 
     @contextmanager
-    def write_lock(
-        self, on_wait: Callable[[], None] | None = None, timeout: float = 900
-    ) -> Iterator[None]:
-        handle = (self.root / "write.lock").open("a+")
-        deadline = time.monotonic() + timeout
-        waited = False
-        try:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if not waited and on_wait:
-                        on_wait()
-                    waited = True
-                    if time.monotonic() > deadline:
-                        raise WorkspaceError(
-                            f"{self.root}: another icp process has held the workspace lock for {timeout:.0f}s"
-                        ) from None
-                    time.sleep(0.05)
+    def write_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the workspace exclusively (re-entrant): Chroma and catalog changes as one."""
+        self.on_wait(on_wait)
+        with self.lock.exclusive():
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
 
     # storing ----------------------------------------------------------------
     def store_file(
@@ -109,14 +109,15 @@ class Workspace:
                     "chunks",
                     [c.chunk_id for c in chunks],
                     vectors,
-                    [_chunk_metadata(c, entry.file_id) for c in chunks],
+                    [chunk_metadata(c, entry.file_id) for c in chunks],
                     vector_texts,
                 )
             self.catalog.replace_file(entry, documents, chunks)
 
     def forget(self, file_id: str) -> None:
+        """Remove one file's documents, chunks, evidence and their vectors (every embedder's)."""
         with self.write_lock():
-            self._delete_vectors(file_id)
+            self.vectors.delete_everywhere({"file_id": file_id})
             self.catalog.forget_file(file_id)
 
     def _delete_vectors(self, file_id: str) -> None:
@@ -140,7 +141,7 @@ class Workspace:
                     "evidence",
                     [e.id for e in evidence],
                     vectors,
-                    [_evidence_metadata(e, file_id) for e in evidence],
+                    [evidence_metadata(e, file_id) for e in evidence],
                     [e.quote for e in evidence],
                 )
             self.catalog.replace_evidence(doc.doc_id, engine, fingerprint, evidence, dropped)
@@ -152,7 +153,7 @@ class Workspace:
         return row[0] if row else None
 
 
-def _chunk_metadata(chunk: Chunk, file_id: str) -> dict[str, Any]:
+def chunk_metadata(chunk: Chunk, file_id: str) -> dict[str, Any]:
     return {
         "file_id": file_id,
         "doc_id": chunk.doc_id,
@@ -166,7 +167,7 @@ def _chunk_metadata(chunk: Chunk, file_id: str) -> dict[str, Any]:
     }
 
 
-def _evidence_metadata(evidence: Evidence, file_id: str) -> dict[str, Any]:
+def evidence_metadata(evidence: Evidence, file_id: str) -> dict[str, Any]:
     return {
         "file_id": file_id,
         "doc_id": evidence.doc_id,

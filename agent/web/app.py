@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -27,12 +28,19 @@ from agent.schema.icp import ICPDraft
 from agent.store import Workspace
 from agent.synthesize import versions
 from agent.web import evidence, icp_view, pages
+from agent.web.drafting import DraftLimits
 from agent.web.security import Guard, check_bind
 from agent.web.sessions import KEEP_DAYS, Corpus, DraftSession, DraftStore
 
 MAX_FILES = 200
+# Numbers from the URL stay within what SQLite and the documents can hold: out of range is a
+# 422 with the reason, never a 500 (an integer overflow in the catalog query).
+MAX_NUMBER = 2**31 - 1
 DocId = Annotated[str, Query(alias="doc", pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_NUMBER)]
+VersionNumber = Annotated[int, PathParam(ge=1, le=MAX_NUMBER)]
+VersionQuery = Annotated[int, Query(ge=1, le=MAX_NUMBER)]
+DraftId = Annotated[str, PathParam(max_length=64)]
 Format = Literal["md", "json", "html"]
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 STATUS = {UsageError: 400, WorkspaceError: 409, ModelError: 502}
@@ -73,6 +81,7 @@ def create_app(
     max_upload_mb: float = 200.0,
     llm: Any = None,
     drafts_dir: Path | None = None,
+    draft_limits: DraftLimits | None = None,
 ) -> FastAPI:
     """The page's app. `workspace`: an existing workspace folder to serve (read-only), or None.
     `drafts_dir`: where paste drafts are kept (default: the user's cache folder)."""
@@ -87,7 +96,7 @@ def create_app(
         settings=settings,
         embedder=embedder,
         llm=llm,
-        drafts=DraftStore(settings, embedder, llm, root=drafts_dir),
+        drafts=DraftStore(settings, embedder, llm, root=drafts_dir, limits=draft_limits),
         workspace=corpus,
         max_file_bytes=int(settings.max_file_mb * 1e6),
         max_total_bytes=int(max_upload_mb * 1e6),
@@ -270,7 +279,7 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
         )
 
     @app.get("/api/drafts/{draft_id}")
-    def progress(request: Request, draft_id: str) -> dict[str, Any]:
+    def progress(request: Request, draft_id: DraftId) -> dict[str, Any]:
         state = find(request, draft_id).progress()
         return {**state, "html": pages.progress_html(state)}
 
@@ -302,30 +311,30 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
         }
 
     @app.get("/api/drafts/{draft_id}/view", response_class=HTMLResponse)
-    def view(request: Request, draft_id: str) -> str:
+    def view(request: Request, draft_id: DraftId) -> str:
         session = find(request, draft_id, ready=True)
         assert session.draft is not None
         return icp_view.draft_html(session.draft, f"/api/drafts/{draft_id}", "icp-draft")
 
     @app.get("/api/drafts/{draft_id}/download.{fmt}")
-    def download(request: Request, draft_id: str, fmt: Format) -> Response:
+    def download(request: Request, draft_id: DraftId, fmt: Format) -> Response:
         session = find(request, draft_id, ready=True)
         assert session.draft is not None
         return _document(session.draft, fmt, "icp-draft")
 
     @app.get("/api/drafts/{draft_id}/passage", response_class=HTMLResponse)
     def draft_passage(
-        request: Request, draft_id: str, doc_id: DocId, start: Offset, end: Offset
+        request: Request, draft_id: DraftId, doc_id: DocId, start: Offset, end: Offset
     ) -> HTMLResponse:
         return _passage(find(request, draft_id, ready=True).corpus, doc_id, start, end)
 
     @app.post("/api/drafts/{draft_id}/ask")
-    def draft_ask(request: Request, draft_id: str, body: Question) -> dict[str, Any]:
+    def draft_ask(request: Request, draft_id: DraftId, body: Question) -> dict[str, Any]:
         session = find(request, draft_id, ready=True)
         return _ask(served, session.corpus, _owner(request), body, f"/api/drafts/{draft_id}")
 
     @app.delete("/api/drafts/{draft_id}", status_code=204)
-    def discard(request: Request, draft_id: str) -> Response:
+    def discard(request: Request, draft_id: DraftId) -> Response:
         if not served.drafts.discard(draft_id, _owner(request)):
             raise HTTPException(409, "This draft is still being built or is already gone.")
         return Response(status_code=204)
@@ -374,17 +383,17 @@ def _workspace_routes(app: FastAPI, served: Served) -> None:
         return pages.workspace_html(ws.workspace.root, files, rows)
 
     @app.get("/api/workspace/versions/{number}/view", response_class=HTMLResponse)
-    def version_view(number: int) -> str:
+    def version_view(number: VersionNumber) -> str:
         return icp_view.draft_html(
             version(number), f"/api/workspace/versions/{number}", f"icp-v{number}"
         )
 
     @app.get("/api/workspace/versions/{number}/download.{fmt}")
-    def version_download(number: int, fmt: Format) -> Response:
+    def version_download(number: VersionNumber, fmt: Format) -> Response:
         return _document(version(number), fmt, f"icp-v{number}")
 
     @app.get("/api/workspace/diff")
-    def diff(old: int, new: int) -> dict[str, Any]:
+    def diff(old: VersionQuery, new: VersionQuery) -> dict[str, Any]:
         result = versions.diff(version(old), version(new))
         return {"diff": result.model_dump(mode="json"), "html": pages.diff_html(result)}
 

@@ -4,7 +4,9 @@ Each draft is a folder under the drafts root (default `$XDG_CACHE_HOME/icp-agent
 `draft.json` (who owns it, its inputs, its progress), `inputs/` (the pasted pieces and the
 uploads as sent), `ws/` (its throwaway workspace) and `icp.json` once built. A draft is kept
 for KEEP_DAYS after it was last opened, then removed; a build cut short by a restart is run
-again from the saved inputs the next time the draft is opened."""
+again from the saved inputs the next time the draft is opened.
+Each build runs in a child process (agent.web.drafting: bounded in wall-clock and CPU time,
+stopped at shutdown and cut short drafts resumed later)."""
 
 from __future__ import annotations
 
@@ -22,11 +24,11 @@ from typing import IO, Any, Literal
 from agent.config import Settings
 from agent.errors import ICPError
 from agent.ingest import research_check
-from agent.ingest.batch import FileResult, ingest_paths
+from agent.ingest.batch import FileResult
 from agent.ingest.paste_split import PastePiece, piece_names, split_paste
 from agent.schema.icp import ICPDraft
 from agent.store import Workspace
-from agent.synthesize.runs import synthesize_workspace
+from agent.web.drafting import DraftJob, DraftLimits, DraftStopped, build_in_child
 from agent.web.security import safe_filename
 
 Step = Literal["queued", "ingesting", "extracting", "synthesizing", "done", "failed"]
@@ -91,18 +93,22 @@ class DraftSession:
     restarted: bool = False  # loaded unfinished after a restart, not yet resumed
     resumed: bool = False
     _corpus: Corpus | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
     @property
     def finished(self) -> bool:
         return self.step in ("done", "failed")
 
+    def corpus_settings(self) -> Settings:
+        folder = self.folder / self.workspace_name
+        return self.settings.model_copy(update={"workspace": folder, "chroma_url": None})
+
     @property
     def corpus(self) -> Corpus:
         """The draft's workspace, opened when first read (after a restart too)."""
         if self._corpus is None:
-            folder = self.folder / self.workspace_name
-            settings = self.settings.model_copy(update={"workspace": folder, "chroma_url": None})
-            self._corpus = Corpus(Workspace(folder, self.embedder_name), settings)
+            settings = self.corpus_settings()
+            self._corpus = Corpus(Workspace(settings.workspace, self.embedder_name), settings)
         return self._corpus
 
     def close(self) -> None:
@@ -238,11 +244,13 @@ class DraftStore:
         llm: Any = None,
         workers: int = 2,
         root: Path | None = None,
+        limits: DraftLimits | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.llm = llm
         self.root = root or drafts_root()
+        self.limits = limits or DraftLimits()
         self._drafts: dict[str, DraftSession] = {}
         self._lock = threading.RLock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="icp-draft")
@@ -365,8 +373,13 @@ class DraftStore:
             self._remove(session)
 
     def close(self) -> None:
-        """At shutdown: let running drafts finish, close their workspaces, keep the folders
-        (the next start shows them again; a cut-short build is run again when opened)."""
+        """At shutdown: stop running drafts (their child processes end at once), close the
+        workspaces and keep the folders (the next start shows them again; a draft cut short is
+        built again from its saved inputs when it is opened)."""
+        with self._lock:
+            running = [s for s in self._drafts.values() if not s.finished]
+        for session in running:
+            session.cancelled.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             sessions = list(self._drafts.values())
@@ -405,74 +418,64 @@ class DraftStore:
         return kept
 
     def _build(self, session: DraftSession) -> None:
-        def on_total(total: int) -> None:
-            session.files_total = total
+        def on_event(kind: str, payload: Any) -> None:
+            if kind == "step":
+                session.step = payload
+            elif kind == "total":
+                session.files_total = payload
+            elif kind == "missing":
+                session.missing = payload
+            elif kind == "file":
+                result = FileResult(**payload)
+                session.results.append(result)
+                if result.status != "skipped":
+                    session.files_done += 1
 
-        def on_file(result: FileResult) -> None:
-            session.results.append(result)
-            if result.status != "skipped":
-                session.files_done += 1
-
-        def on_extract(_report: Any) -> None:
-            session.step = "synthesizing"
-
-        session.close()
+        session.close()  # the child writes the workspace; this process reopens it afterwards
         if (session.folder / session.workspace_name).exists():  # a cut-short build starts over
             shutil.rmtree(session.folder / session.workspace_name, ignore_errors=True)
             session.workspace_name = f"ws-{secrets.token_hex(4)}"
         session.results, session.files_done, session.error, session.draft = [], 0, None, None
-        corpus = session.corpus
         try:
-            with corpus.lock:
-                session.step = "ingesting"
-                uploads = self._screen(session)
-                if not uploads:
-                    session.error = (
-                        NOT_RESEARCH[:1].upper()
-                        + NOT_RESEARCH[1:]
-                        + (
-                            f": {session.rejected[0]['reason'][:1].lower()}{session.rejected[0]['reason'][1:]}"
-                            if len(session.rejected) == 1
-                            else "."
-                        )
-                    )
-                    session.step = "failed"
-                    return
-                stdin = [u for u in uploads if u.source == PASTED]
-                report = ingest_paths(
-                    [str(session.folder / u.path) for u in uploads if u.source != PASTED],
-                    corpus.workspace,
-                    self.embedder,
-                    corpus.settings,
-                    on_file=on_file,
-                    on_total=on_total,
-                    stdin_text=(session.folder / stdin[0].path).read_text(encoding="utf-8")
-                    if stdin
-                    else None,
+            session.step = "ingesting"
+            uploads = self._screen(session)
+            if not uploads:
+                reason = (
+                    f": {session.rejected[0]['reason'][:1].lower()}"
+                    f"{session.rejected[0]['reason'][1:]}"
+                    if len(session.rejected) == 1
+                    else "."
                 )
-                session.missing = report.missing
-                if not any(r.status == "ingested" for r in report.results):
-                    session.error = "Nothing could be read, so there is nothing to draft from."
-                    session.step = "failed"
-                    return
-                session.step = "extracting"
-                draft, _, _ = synthesize_workspace(
-                    corpus.workspace,
-                    corpus.settings,
-                    self.embedder,
-                    save=False,
-                    on_extract=on_extract,
-                    llm=self.llm,
-                )
-            session.draft = draft
+                session.error = NOT_RESEARCH[:1].upper() + NOT_RESEARCH[1:] + reason
+                session.step = "failed"
+                return
+            stdin = [u for u in uploads if u.source == PASTED]
+            job = DraftJob(
+                folder=session.folder,
+                workspace=session.workspace_name,
+                paths=[str(session.folder / u.path) for u in uploads if u.source != PASTED],
+                pasted=(session.folder / stdin[0].path).read_text(encoding="utf-8")
+                if stdin
+                else None,
+                settings=session.corpus_settings(),
+                llm=self.llm,
+            )
+            data = build_in_child(job, self.limits, on_event, session.cancelled)
+            session.draft = ICPDraft.model_validate_json(data)
             session.step = "done"
         except Exception as exc:  # the page shows it; the server keeps serving other drafts
             session.error = (
                 str(exc)
-                if isinstance(exc, ICPError)
+                if isinstance(exc, ICPError | DraftStopped)
+                else f"Something went wrong while drafting ({exc})."
+                if isinstance(exc, RuntimeError)
                 else f"Something went wrong while drafting ({type(exc).__name__}: {exc})."
             )
-            session.step = "failed"
+            if session.cancelled.is_set():  # shut down mid-build: built again when next opened
+                session.error = None
+                session.restarted = True
+            else:
+                session.step = "failed"
         finally:
             if session.folder.exists():
                 session.save()
