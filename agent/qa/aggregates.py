@@ -177,14 +177,10 @@ def count_accounts(question: str, topic: str, workspace: Workspace, embedder: An
     return _table_answer(question, text, citations=citations)
 
 
-def try_aggregate(question: str, workspace: Workspace, embedder: Any) -> Answer | None:
-    count = COUNT.match(question)
-    if count:
-        return count_accounts(question, count.group("rest"), workspace, embedder)
+def try_aggregate(
+    question: str, workspace: Workspace, embedder: Any, draft: Any = None
+) -> Answer | None:
     if WHICH_SEGMENT.search(question):
-        from agent.synthesize import versions
-
-        draft = versions.latest(workspace)
         if draft is None:
             return _table_answer(
                 question,
