@@ -177,4 +177,5 @@ def test_cli_ask_json_and_chat(sample_workspace, icp):
         sample_workspace,
         stdin="Why do job shops churn?\nwhat about distributors?\n/quit\n",
     )
-    assert code == 0 and out.count("Sources:") + out.count("Closest passages:") >= 2
+    quotes = re.findall(r"^\s+\[\d+\] \S.*:\d+-\d+ ", out, re.MULTILINE)
+    assert code == 0 and len(quotes) >= 2 and out.count("you> ") == 3

@@ -52,12 +52,75 @@ METADATA_LABEL = re.compile(
     re.IGNORECASE,
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
-FILLERS = {"um", "uh", "like", "you", "know", "yeah", "so", "well", "right", "okay", "ok", "mm", "hmm"}
+FILLERS = {
+    "um",
+    "uh",
+    "like",
+    "you",
+    "know",
+    "yeah",
+    "so",
+    "well",
+    "right",
+    "okay",
+    "ok",
+    "mm",
+    "hmm",
+}
 STOP = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by", "from", "is",
-    "are", "was", "were", "be", "it", "its", "that", "this", "we", "our", "they", "their", "i",
-    "my", "you", "your", "as", "not", "no", "but", "so", "do", "does", "did", "have", "has",
-    "had", "into", "out", "up", "than", "then", "too", "very", "just", "about", "over", "via",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "with",
+    "at",
+    "by",
+    "from",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "it",
+    "its",
+    "that",
+    "this",
+    "we",
+    "our",
+    "they",
+    "their",
+    "i",
+    "my",
+    "you",
+    "your",
+    "as",
+    "not",
+    "no",
+    "but",
+    "so",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "into",
+    "out",
+    "up",
+    "than",
+    "then",
+    "too",
+    "very",
+    "just",
+    "about",
+    "over",
+    "via",
 }
 
 
@@ -142,7 +205,7 @@ class Judge:
         line = _line_of(doc.text, ref.start) if doc else quote
         if line.lstrip().startswith("#") or quote.startswith("#"):
             return "heading"
-        if METADATA_LABEL.match(quote) or METADATA_LABEL.match(line) and _is_label_line(line):
+        if METADATA_LABEL.match(quote) or (METADATA_LABEL.match(line) and _is_label_line(line)):
             return "metadata"
         if quote.endswith("?"):
             return "question"
@@ -250,7 +313,9 @@ class ThemeMatcher:
         key = id(item)
         if key not in cache:
             vectors = _unit_vectors(self.embed, [item.label] + [r.quote for r in item.refs])
-            cache[key] = np.stack([vectors[0], _centroid(vectors[1:] if len(vectors) > 1 else vectors)])
+            cache[key] = np.stack(
+                [vectors[0], _centroid(vectors[1:] if len(vectors) > 1 else vectors)]
+            )
         label, quotes = self.gold_vectors[index]
         mine = cache[key]
         return float(max(mine[0] @ label, mine[1] @ quotes))
@@ -265,9 +330,7 @@ class ThemeMatcher:
 
 def _segment_match(corpus: Corpus, draft: ICPDraft) -> dict[str, str | None]:
     """gold segment id -> predicted segment id holding most of its accounts."""
-    predicted = {
-        company_key(a): segment.id for segment in draft.segments for a in segment.accounts
-    }
+    predicted = {company_key(a): segment.id for segment in draft.segments for a in segment.accounts}
     matches: dict[str, str | None] = {}
     for gold in corpus.gold.segments:
         votes = Counter(predicted[k] for a in gold.accounts if (k := company_key(a)) in predicted)
@@ -282,7 +345,9 @@ def theme_metrics(
     if not themes:
         note = "no gold themes in this corpus"
         return {
-            "theme_recall_pains_at_5": Metric(name="theme recall, pains @5", value=None, detail=note),
+            "theme_recall_pains_at_5": Metric(
+                name="theme recall, pains @5", value=None, detail=note
+            ),
             "theme_recall_triggers_at_8": Metric(
                 name="theme recall, triggers @8", value=None, detail=note
             ),
@@ -404,7 +469,10 @@ def _label_metrics(
             mine = _unit_vectors(embed, [i.label for i, _ in pairs])
             gold = _unit_vectors(embed, [g for _, g in pairs])
             for (item, gold_label), a, b in zip(pairs, mine, gold, strict=True):
-                named += bool(_stems(item.label) & _stems(gold_label)) or float(a @ b) >= LABEL_SIMILARITY
+                named += (
+                    bool(_stems(item.label) & _stems(gold_label))
+                    or float(a @ b) >= LABEL_SIMILARITY
+                )
         metrics["label_names_gold"] = Metric(
             name="theme labels that name their gold theme",
             value=rounded(named / len(labelled)),
@@ -460,9 +528,7 @@ def _expected_accounts(corpus: Corpus) -> dict[str, str | None]:
 
 def stack_metrics(corpus: Corpus, docs: CorpusDocuments, draft: ICPDraft) -> dict[str, Metric]:
     known: set[str] = {t.lower() for tools in corpus.gold.stack.values() for t in tools}
-    texts = [
-        g.quote.lower() for g in corpus.gold.evidence if g.kind.value == "technographic"
-    ]
+    texts = [g.quote.lower() for g in corpus.gold.evidence if g.kind.value == "technographic"]
     for loaded in docs.by_file.values():
         for doc in loaded:
             if doc.crm:
@@ -517,9 +583,7 @@ def cost_metrics(items: list[Shown], judge: Judge) -> dict[str, Metric]:
 
 
 def segment_gate_metrics(corpus: Corpus, draft: ICPDraft) -> dict[str, Metric]:
-    by_account: dict[str, Segment] = {
-        company_key(a): s for s in draft.segments for a in s.accounts
-    }
+    by_account: dict[str, Segment] = {company_key(a): s for s in draft.segments for a in s.accounts}
     thin = [s for s in corpus.gold.segments if s.thin] or [
         s for s in corpus.gold.segments if s.hypothesis
     ]

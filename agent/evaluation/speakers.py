@@ -31,7 +31,9 @@ def _pattern(labels: dict[str, str]) -> re.Pattern[str]:
     )
 
 
-def label_before(text: str, quote: str, labels: dict[str, str], start: int | None = None) -> str | None:
+def label_before(
+    text: str, quote: str, labels: dict[str, str], start: int | None = None
+) -> str | None:
     """'interviewer' or 'customer' for the speaker of `quote` (or of offset `start`) in `text`."""
     if start is None:
         span = find_span(text, quote)

@@ -27,6 +27,7 @@ from agent.qa.models import Answer, Citation, Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.support import absent_terms, judge_support
+from agent.qa.survey_tables import survey_answer
 from agent.qa.terms import content_stems, stem
 from agent.qa.themes import themes_of
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
@@ -371,6 +372,11 @@ def answer_question(
 
         draft = versions.latest(workspace)
     no_filters = filters is None or not any(filters.model_dump().values())
+    if no_filters:
+        surveyed = survey_answer(resolved, draft)
+        if surveyed is not None:
+            surveyed.question, surveyed.resolved_question = question, resolved
+            return surveyed
     if no_filters and count_question(resolved):
         missing = absent_terms(resolved, workspace, set())
         if missing:

@@ -258,15 +258,15 @@ def gather(
             candidate.similarity = (
                 candidate.similarity + float(candidate.vector @ topic_query)
             ) / 2
-    rank_of = {}
+    rank_of: dict[int, int] = {}
     for rank, passage in enumerate(passages):
         for candidate in candidates:
             if candidate.overlaps(passage.doc_id, passage.start, passage.end):
                 rank_of.setdefault(id(candidate), rank)
     for candidate in candidates:
-        rank = rank_of.get(id(candidate))
+        found = rank_of.get(id(candidate))
         candidate.passage_bonus = (
-            PASSAGE_BONUS * (1 - rank / max(len(passages), 1)) if rank is not None else 0.0
+            PASSAGE_BONUS * (1 - found / max(len(passages), 1)) if found is not None else 0.0
         )
     for candidate in candidates:
         candidate.unit = unit_of(
