@@ -128,7 +128,13 @@ def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspac
 
 
 def test_llm_answer_with_verified_citations(workspace, sample_workspace, embedder):
+    """The plain one-call path, used when the retrieval agent does not finish."""
+    from agent.qa.research_agent import MAX_STEPS
+
     with MockOpenAI(embedder) as mock:
+        mock.tool_script.extend(
+            [[("search_passages", {"query": "quotes", "account": None, "kind": None})]] * MAX_STEPS
+        )
         settings = load_settings(
             flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
             environ={},
@@ -153,8 +159,13 @@ def test_llm_answer_with_verified_citations(workspace, sample_workspace, embedde
 def test_llm_citation_outside_the_retrieved_set_is_rejected(
     workspace, sample_workspace, embedder, mode
 ):
+    from agent.qa.research_agent import MAX_STEPS
+
     with MockOpenAI(embedder) as mock:
         mock.answer_mode = mode
+        mock.tool_script.extend(
+            [[("search_passages", {"query": "quotes", "account": None, "kind": None})]] * MAX_STEPS
+        )
         settings = load_settings(
             flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
             environ={},

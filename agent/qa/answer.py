@@ -401,6 +401,14 @@ def answer_question(
             table.question, table.resolved_question = question, resolved
             return table
     if settings.effective_engine == "openai":
+        from agent.qa.research_agent import answer_with_tools
+
+        answer = answer_with_tools(
+            question, resolved, workspace, settings, embedder, llm, history, draft
+        )
+        if answer is not None:
+            return answer
+    if settings.effective_engine == "openai":  # the agent did not finish: one plain call
         passages = retrieve(
             resolved, workspace, embedder, filters, k=k, evidence_kinds=intent_kinds(resolved)
         )
