@@ -7,8 +7,13 @@ at least half of its content words (stemmed) appear in what the reader is shown 
 sentences and the quotes under them. A question is correct when it is answered and covers at
 least half of its gist's clauses; a counting question is correct when its count is exact. The
 embedding variant (a clause is covered when an answer sentence or quote is within cosine
-CLAUSE_SIMILARITY of it) is computed beside it for comparison; see evals/README.md for why the
-term scorer is the one reported.
+CLAUSE_SIMILARITY of it) is computed beside it for comparison. Read clause by clause against
+the answers on tidemark (40 clauses), the term scorer agreed with a human reading on about 35;
+the embedding scorer marked covered clauses as missed whenever the answer's wording differed
+("above it the CFO or VP Finance signs" against "…Carla Mendes (VP Finance) had to sign"), so
+it undercounts badly at any threshold that keeps unrelated sentences out. The term scorer's
+known error is the other way: a clause made of common words ("a data engineer quit over
+on-call") can be marked covered by an unrelated sentence — hence the blind judging sheet.
 
 `python -m agent.evaluation.qa_metrics` prints the per-corpus table and writes the blind
 judging sheet (answers and gists, no scores) for a human judge."""
