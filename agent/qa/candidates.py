@@ -38,6 +38,7 @@ QUESTION_PENALTY = 0.15
 INTERVIEWER_PENALTY = 0.12
 SURVEY_PENALTY = 0.04
 SHORT_WORDS = 7
+MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|half|dozen)\b",
     re.I,
@@ -273,6 +274,8 @@ def gather(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred)
-    candidates = _distinct(candidates)
+    candidates = [
+        c for c in _distinct(candidates) if len(content_stems(c.text)) >= MIN_CONTENT_WORDS
+    ]
     candidates.sort(key=lambda c: -c.score)
     return Pool(query, candidates, passages, texts)
