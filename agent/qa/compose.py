@@ -101,7 +101,9 @@ def key_phrase(members: list[Candidate], question_terms: set[str]) -> str | None
 def exemplar(text: str, limit: int = 14) -> str:
     """The member's words cut at a clause boundary, for quoting inside a sentence."""
     text = re.sub(r"\s+", " ", text).strip().strip('"“”')
-    clause = re.split(r"(?<=[.;!?])\s|,\s(?=(?:and|but|so|because|which)\b)", text)[0]
+    clauses = re.split(r"(?<=[.;!?])\s|,\s(?=(?:and|but|so|because|which)\b)", text)
+    # the first clause that says something ("So yeah. We lost a week…" → "We lost a week…")
+    clause = next((c for c in clauses if len(content_stems(c)) >= 3), clauses[0])
     tokens = clause.split()
     if len(tokens) > limit:
         clause = " ".join(tokens[:limit]).rstrip(",;:") + "…"
