@@ -1,10 +1,18 @@
 """p50/p95 latency of `ask` (offline) over about 100,000 chunks, against the same questions on
 the plain sample workspace (~600 chunks) as the baseline. The big workspace is the sample's
-chunks and vectors replicated under new document ids (no re-embedding)."""
+chunks and vectors replicated under new document ids (no re-embedding).
+
+Then the `icp ask` command-line wall time on the demo workspace (a new process per question,
+as a user runs it). `--baseline-src DIR` runs the same commands with another checkout's
+`agent` package (e.g. `git archive main agent knowledge prompts | tar -x -C DIR`) in the same
+run, for the ratio to today."""
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -125,8 +133,44 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+CLI_QUESTIONS = QUESTIONS[:5]
+
+
+def cli_wall_times(folder: str, source: str | None = None, runs: int = 1) -> list[float]:
+    """Seconds per `icp ask` process (start-up, imports, model load, answer)."""
+    env = dict(os.environ)
+    if source:
+        env["PYTHONPATH"] = source
+    timings = []
+    for _ in range(runs):
+        for question in CLI_QUESTIONS:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "agent", "ask", question, "--workspace", folder],
+                capture_output=True,
+                check=True,
+                env=env,
+                cwd=source or str(REPO),
+            )
+            timings.append(time.perf_counter() - start)
+    return timings
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--baseline-src", help="Another checkout's source folder to compare.")
+    parser.add_argument("--cli-only", action="store_true", help="Only the command-line timing.")
+    args = parser.parse_args()
     embedder = LocalEmbedder()
+    if args.cli_only:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = load_settings(flags={"workspace": folder}, environ={})
+            workspace = Workspace(Path(folder), embedder.name)
+            ingest_paths([str(SAMPLE)], workspace, embedder, settings)
+            synthesize_workspace(workspace, settings, embedder)
+            workspace.close()
+            report_cli(folder, args.baseline_src)
+        return
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(flags={"workspace": folder}, environ={})
         workspace = Workspace(Path(folder), embedder.name)
@@ -134,6 +178,9 @@ def main() -> None:
         synthesize_workspace(workspace, settings, embedder)
         small_chunks = workspace.catalog.chunk_count()
         small = latencies(workspace, settings, embedder)
+        workspace.close()
+        report_cli(folder, args.baseline_src)
+        workspace = Workspace(Path(folder), embedder.name)
         start = time.perf_counter()
         big_chunks = replicate(workspace, 100_000)
         build = time.perf_counter() - start
@@ -154,6 +201,18 @@ def main() -> None:
     print(
         f"(building the replicated workspace took {build:.0f}s; peak memory {peak_rss_mb():.0f} MB)"
     )
+
+
+def report_cli(folder: str, baseline: str | None) -> None:
+    now = cli_wall_times(folder)
+    print("icp ask command-line wall time on the demo workspace (new process per question)")
+    print(f"  this checkout: median {statistics.median(now):.2f} s, max {max(now):.2f} s")
+    if baseline:
+        before = cli_wall_times(folder, baseline)
+        print(
+            f"  baseline ({baseline}): median {statistics.median(before):.2f} s, max {max(before):.2f} s;"
+            f" ratio {statistics.median(now) / statistics.median(before):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def test_follow_up_is_resolved_against_the_conversation(workspace, sample_worksp
     ]
     assert (
         resolve_follow_up("what about job shops?", history)
-        == "Why do distributors struggle with pricing? what about job shops?"
+        == "Why do job shops struggle with pricing?"
     )
     assert resolve_follow_up(
         "Which ERP does Brookfield Tooling run for manufacturing?", history
@@ -114,15 +114,9 @@ def test_unanswerable_question_says_not_enough_evidence(workspace, sample_worksp
 def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspace, embedder):
     settings = offline(sample_workspace)
     count = answer_question("How many accounts mention lead times?", workspace, settings, embedder)
-    assert (
-        count.mode == "aggregate"
-        and count.answered
-        and re.match(r"\d+ accounts? mention lead times", count.text)
-    )
-    assert (
-        len({c.account for c in count.citations}) == int(count.text.split()[0])
-        or len(count.citations) == 8
-    )
+    assert count.mode == "aggregate" and count.answered and count.unit == "accounts"
+    assert re.match(rf"{count.count} of \d+ accounts mention lead times", count.text)
+    assert len({c.account for c in count.citations}) == min(count.count, 12)
     best = answer_question(
         "Which segment has the highest PMF share?", workspace, settings, embedder
     )
@@ -134,7 +128,13 @@ def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspac
 
 
 def test_llm_answer_with_verified_citations(workspace, sample_workspace, embedder):
+    """The plain one-call path, used when the retrieval agent does not finish."""
+    from agent.qa.research_agent import MAX_STEPS
+
     with MockOpenAI(embedder) as mock:
+        mock.tool_script.extend(
+            [[("search_passages", {"query": "quotes", "account": None, "kind": None})]] * MAX_STEPS
+        )
         settings = load_settings(
             flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
             environ={},
@@ -159,8 +159,13 @@ def test_llm_answer_with_verified_citations(workspace, sample_workspace, embedde
 def test_llm_citation_outside_the_retrieved_set_is_rejected(
     workspace, sample_workspace, embedder, mode
 ):
+    from agent.qa.research_agent import MAX_STEPS
+
     with MockOpenAI(embedder) as mock:
         mock.answer_mode = mode
+        mock.tool_script.extend(
+            [[("search_passages", {"query": "quotes", "account": None, "kind": None})]] * MAX_STEPS
+        )
         settings = load_settings(
             flags={"workspace": sample_workspace, "base_url": mock.base_url, "timeout": 5},
             environ={},
@@ -183,4 +188,5 @@ def test_cli_ask_json_and_chat(sample_workspace, icp):
         sample_workspace,
         stdin="Why do job shops churn?\nwhat about distributors?\n/quit\n",
     )
-    assert code == 0 and out.count("Sources:") + out.count("Closest passages:") >= 2
+    quotes = re.findall(r"^\s+\[\d+\] \S.*:\d+-\d+ ", out, re.MULTILINE)
+    assert code == 0 and len(quotes) >= 2 and "you> " not in out  # no prompts when piped

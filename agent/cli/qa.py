@@ -80,8 +80,26 @@ def _answer(question: str, ws, settings, embedder, filters, history=None):
         raise error from exc
 
 
+def _quote_line(citation) -> str:
+    quote = " ".join(citation.quote.split())
+    if len(quote) > 240:
+        quote = quote[:237] + "…"
+    return f"  [bold][{citation.number}][/] {citation.source}:{citation.start}-{citation.end} ({citation.account or 'no account'}) “{quote}”"
+
+
 def print_answer(answer) -> None:
+    import re
+
     style = "" if answer.answered else "[yellow]"
+    by_number = {c.number: c for c in answer.citations}
+    sentences = re.split(r"(?<=\]\.)\s+", answer.text)
+    if answer.answered and len(sentences) > 1 and by_number:
+        for sentence in sentences:  # each sentence with the quotes it cites under it
+            out.print(sentence, highlight=False)
+            for number in dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence)):
+                if number in by_number:
+                    out.print(_quote_line(by_number[number]), highlight=False)
+        return
     out.print(f"{style}{answer.text}", highlight=False)
     cited = answer.citations or answer.closest
     if cited:
@@ -194,6 +212,9 @@ def chat(
     )
     ws = open_workspace(settings, must_exist=True)
     embedder = make_embedder(settings)
+    from agent.qa.warm import warm_up
+
+    warm_up(embedder, ws)  # the first question is then as fast as the rest
     filters = _filters(segment, account, kind, outcome, None, None)
     history: list[tuple[str, str]] = []
     interactive = sys.stdin.isatty()

@@ -361,47 +361,8 @@ def _qa_metrics(
     llm: Any,
     judge: bool = False,
 ) -> dict[str, Metric]:
-    from agent.ingest.people import people_in
-    from agent.qa.answer import answer_question
+    """Citation hit rate, correctness against the gold gist, refusals, counts
+    (agent.evaluation.qa_metrics)."""
+    from agent.evaluation.qa_metrics import qa_metrics
 
-    prefix = corpus.sources.name + "/"
-    hits = answerable = 0
-    refused = unanswerable = 0
-    judgements = []
-    names = people_in(workspace.catalog.documents()) if judge and settings.redact_names else set()
-    for pair in corpus.gold.qa:
-        result = answer_question(pair.question, workspace, settings, embedder, llm=llm)
-        if judge and pair.answerable and result.answered:
-            from agent.evaluation.judge import judge as grade
-
-            verdict = grade(result, settings, llm, names=names)
-            if verdict is not None:
-                judgements.append(verdict)
-        cited = [c.source.removeprefix(prefix) for c in result.citations[:5]]
-        if pair.answerable:
-            answerable += 1
-            hits += any(f in cited for f in pair.files)
-        else:
-            unanswerable += 1
-            refused += not result.answered
-    metrics = {
-        "qa_hit_at_5": Metric(
-            name="Q&A citation hit rate at 5",
-            value=rounded(hits / answerable) if answerable else None,
-            detail=f"{hits} of {answerable} answerable questions cite a supporting file in the first 5 citations",
-        ),
-    }
-    for field in ("groundedness", "relevance", "completeness") if judgements else ():
-        mean = sum(getattr(j, field) for j in judgements) / len(judgements)
-        metrics[f"judge_{field}"] = Metric(
-            name=f"LLM judge: {field} (1–5)",
-            value=rounded(mean),
-            detail=f"mean over {len(judgements)} answered questions (opt-in rubric, prompts/judge_answer.md)",
-        )
-    if unanswerable:
-        metrics["qa_refusal"] = Metric(
-            name="unanswerable questions refused",
-            value=rounded(refused / unanswerable),
-            detail=f"{refused} of {unanswerable} unanswerable questions got 'not enough evidence'",
-        )
-    return metrics
+    return qa_metrics(corpus, workspace, settings, embedder, llm, judge)

@@ -1,5 +1,5 @@
-"""Counting and comparison questions answered from the ICP and evidence tables, not from
-text retrieval: "how many accounts mention X", "which segment has the highest PMF share"."""
+"""Comparison questions answered from the ICP's tables, not from text retrieval: "which
+segment has the highest PMF share" (counting questions: agent.qa.counts)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from agent.qa.models import Answer, Citation
 from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
-COUNT = re.compile(
-    r"^\s*how many (?:distinct |different |unique |of (?:our|the) )?(?P<unit>accounts|customers|companies|clients|interviewees)\b(?P<rest>.*)$",
-    re.IGNORECASE,
-)
 WHICH_SEGMENT = re.compile(r"\bwhich (?:segment|customer segment|icp segment)s?\b", re.IGNORECASE)
-TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:have|has|did|do|does)\s+)?(?:(?:ever\s+)?(?:mention(?:ed|s)?|sa(?:y|id)|talk(?:ed)? about|complain(?:ed)? about|raise[sd]?|brought up|bring up|describe[sd]?|report(?:ed)?|use[sd]?|using|named?|feel|felt|struggle(?:d)? with|cite[sd]?)\s+)?(?:that\s+|about\s+|the\s+)?",
-    re.IGNORECASE,
-)
 MIN_PMF_N = 5
-TOPIC_SIMILARITY = 0.5
 
 
 @dataclass
@@ -118,73 +107,10 @@ def which_segment(question: str, draft: ICPDraft) -> Answer:
     return _table_answer(question, " ".join(lines))
 
 
-def count_accounts(question: str, topic: str, workspace: Workspace, embedder: Any) -> Answer:
-    topic = TOPIC_LEAD.sub("", topic).strip(" ?.!")
-    evidence = [e for e in workspace.catalog.evidence() if e.is_claim and e.account]
-    if not topic:
-        accounts = sorted({d.account for d in workspace.catalog.documents() if d.account})
-        return _table_answer(
-            question,
-            f"{len(accounts)} accounts are in the research: {', '.join(accounts[:20])}{'…' if len(accounts) > 20 else ''}.",
-        )
-    if not evidence:
-        return _table_answer(
-            question,
-            "Not enough evidence: no evidence has been extracted yet (run `icp extract`).",
-            answered=False,
-        )
-    query = embedder.embed([topic])[0]
-    vectors = workspace.vectors.vectors("evidence", [e.id for e in evidence])
-    words = [
-        w
-        for w in re.findall(r"[a-z0-9]{3,}", topic.lower())
-        if w not in {"the", "and", "our", "their", "with", "about", "that"}
-    ]
-    matched = []
-    for item in evidence:
-        vector = vectors.get(item.id)
-        similarity = float(np.asarray(vector) @ query) if vector is not None else 0.0
-        lexical = bool(words) and all(w in item.quote.lower() for w in words)
-        if similarity >= TOPIC_SIMILARITY or lexical:
-            matched.append((similarity + (0.2 if lexical else 0.0), item))
-    matched.sort(key=lambda m: -m[0])
-    by_account: dict[str | None, Any] = {}
-    for score, item in matched:
-        by_account.setdefault(item.account, (score, item))
-    if not by_account:
-        return _table_answer(
-            question,
-            f"Not enough evidence: no account mentions {topic} in the extracted evidence (0 accounts).",
-            answered=False,
-        )
-    citations = [
-        Citation(
-            number=i,
-            doc_id=item.doc_id,
-            source=item.source,
-            quote=item.quote,
-            start=item.start,
-            end=item.end,
-            account=item.account,
-            speaker=item.speaker,
-            score=round(score, 3),
-        )
-        for i, (score, item) in enumerate(list(by_account.values())[:8], start=1)
-    ]
-    names = sorted(a for a in by_account if a)
-    markers = "".join(f"[{c.number}]" for c in citations)
-    text = f"{len(names)} account{'s' if len(names) != 1 else ''} mention {topic}: {', '.join(names)} {markers}."
-    return _table_answer(question, text, citations=citations)
-
-
-def try_aggregate(question: str, workspace: Workspace, embedder: Any) -> Answer | None:
-    count = COUNT.match(question)
-    if count:
-        return count_accounts(question, count.group("rest"), workspace, embedder)
+def try_aggregate(
+    question: str, workspace: Workspace, embedder: Any, draft: Any = None
+) -> Answer | None:
     if WHICH_SEGMENT.search(question):
-        from agent.synthesize import versions
-
-        draft = versions.latest(workspace)
         if draft is None:
             return _table_answer(
                 question,

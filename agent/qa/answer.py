@@ -1,10 +1,14 @@
-"""Answers with verified citations: extractive offline, or written by an LLM whose every
-citation is checked against what was retrieved (a citation outside it is rejected)."""
+"""Answers with verified citations.
+
+Offline (the default) the answer synthesizes: the sentences that answer the question are
+grouped by theme, one sentence per group with its count of accounts or participants, the quotes
+under it. Counting, segment and survey questions are answered from the tables
+(agent.qa.aggregates). With an LLM, the model writes the sentences from the retrieved passages
+and every citation is checked against them (a citation outside them is rejected)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,96 +20,29 @@ from agent.extract.injection import as_data, instruction_spans, without
 from agent.ingest.people import people_in
 from agent.ingest.redaction import Placeholders, Redactor, outgoing_redactor
 from agent.qa.aggregates import try_aggregate
+from agent.qa.candidates import Candidate, gather
+from agent.qa.compose import compose
+from agent.qa.counts import count_answer
+from agent.qa.counts import parse as count_question
+from agent.qa.followups import resolve
+from agent.qa.index import document_index
+from agent.qa.intent import intent_kinds
 from agent.qa.models import Answer, Citation, Filters, Passage
-from agent.qa.retrieval import retrieve
+from agent.qa.retrieval import resolve_scope, retrieve
+from agent.qa.scope import QuestionScope, question_scope
+from agent.qa.support import absent_terms, judge_support
+from agent.qa.survey_tables import survey_answer
+from agent.qa.terms import content_stems, stem
+from agent.qa.themes import themes_of
+from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
 from agent.store import Workspace
-from agent.textspans import split_sentences
 
-MIN_SENTENCE_SIMILARITY = 0.42
-MIN_PASSAGE_SIMILARITY = 0.38
-MAX_QUOTES = 5
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|but|also|what about|how about|why|why not|same for|and what|what else|or|which of (them|those)|how many of (them|those)|tell me more|more on|what do they|how do they)\b"
-    r"|\b(they|them|those|these|their|that segment|those accounts|it)\b",
-    re.IGNORECASE,
-)
+MIN_SCORE = 0.40  # a sentence scoring less is not part of an answer
+MAX_RELEVANT = 24
+IN_SCOPE_ENOUGH = 2
+EVERYWHERE = 0.08  # a name in more than this share of passages is the product's, not a topic
 
-
-INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
-    (
-        re.compile(
-            r"\b(start(ed)? (looking|searching|evaluating)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to look)\b",
-            re.I,
-        ),
-        {"trigger"},
-    ),
-    (
-        re.compile(
-            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck)\b",
-            re.I,
-        ),
-        {"pain"},
-    ),
-    (
-        re.compile(
-            r"\b(who (signs|decides|approves|buys|champions|blocks|evaluates|uses)|decision[- ]makers?|economic buyers?|champions?|budget (owner|holder)s?|buying committee|blockers?)\b",
-            re.I,
-        ),
-        {"buying_role"},
-    ),
-    (
-        re.compile(
-            r"\b(why (did )?(we|deals?) (lose|lost)|lost (deals|to)|loss reasons?|why .{0,30}\blose\b)",
-            re.I,
-        ),
-        {"loss_reason", "objection"},
-    ),
-    (
-        re.compile(r"\b(churn\w*|cancel\w*|leave|left us|didn'?t renew|not renew\w*)\b", re.I),
-        {"churn_reason"},
-    ),
-    (
-        re.compile(
-            r"\b(why (did|do) (they|customers) (buy|choose|pick|sign)|win reasons?|why (we|did we) win|results?|roi|benefits?|outcomes?|value they get|improv\w*)\b",
-            re.I,
-        ),
-        {"win_reason", "outcome"},
-    ),
-    (
-        re.compile(
-            r"\b(instead|today|currently|workarounds?|spreadsheets?|before (using|switching)|what do they use)\b",
-            re.I,
-        ),
-        {"workaround"},
-    ),
-    (
-        re.compile(
-            r"\b(concerns?|objections?|hesitat\w*|worr\w*|pushback|risks?|hold(ing)? (them )?back)\b",
-            re.I,
-        ),
-        {"objection"},
-    ),
-    (
-        re.compile(
-            r"\b(trying to|goals?|jobs?[- ]to[- ]be[- ]done|need to get done|want to achieve)\b",
-            re.I,
-        ),
-        {"job"},
-    ),
-    (
-        re.compile(r"\b(stack|tools?|software|systems?|integrat\w*|erp|crm)\b", re.I),
-        {"technographic"},
-    ),
-]
-INTENT_BOOST = 0.12
-
-
-def intent_kinds(question: str) -> set[str]:
-    kinds: set[str] = set()
-    for pattern, mapped in INTENTS:
-        if pattern.search(question):
-            kinds |= mapped
-    return kinds
+__all__ = ["answer_question", "intent_kinds", "resolve_follow_up"]
 
 
 class CitedQuote(BaseModel):
@@ -119,58 +56,18 @@ class LLMAnswer(BaseModel):
     citations: list[CitedQuote]
 
 
-_COMMON = set(
-    "what which who whom whose when where why how does did do are is was were have has had the and for with about from that this these those "
-    "they them their customers customer accounts account companies company people users say said think tell told mention mentions our your "
-    "into over under than then there here most more much many some any each other compare compared versus like".split()
-)
-
-
-def unknown_terms(question: str, workspace: Workspace) -> set[str]:
-    """Names and acronyms in the question ('GDPR', 'Gong', 'Dynamics') that no indexed chunk
-    contains: the research cannot speak about them."""
-    names = re.findall(r"(?<=\S )([A-Z][A-Za-z0-9'-]+|[A-Z]{2,})", question)
-    words = {w.lower().removesuffix("'s") for w in names if w.lower() not in _COMMON}
-    return {w for w in words if workspace.catalog.term_count(w) == 0}
+def previous_question(history: list[tuple[str, str]] | None) -> str | None:
+    """The last question as it was resolved (only the last one counts)."""
+    if not history:
+        return None
+    question, resolved = history[-1]
+    return resolved or question
 
 
 def resolve_follow_up(question: str, history: list[tuple[str, str]] | None) -> str:
-    """'what about enterprise?' after 'why do trial teams stall?' searches for both."""
-    if not history:
-        return question
-    previous = history[-1][1] or history[-1][0]
-    if _FOLLOW_UP.search(question) or len(question.split()) <= 4:
-        return f"{previous} {question}"
-    return question
-
-
-def _sentences(
-    passages: list[Passage],
-    embedder: Any,
-    question_vector: Any,
-    document_text: dict[str, str],
-    boosted: Sequence[tuple[str, int, int]] = (),
-) -> list[tuple[float, Passage, int, int]]:
-    spans: list[tuple[Passage, int, int]] = []
-    for passage in passages:
-        text = document_text[passage.doc_id]
-        for a, b in split_sentences(text, passage.start, passage.end):
-            if len(text[a:b].split()) >= 4:
-                spans.append((passage, a, b))
-    if not spans:
-        return []
-    vectors = embedder.embed([document_text[p.doc_id][a:b] for p, a, b in spans])
-    scored = []
-    for (passage, a, b), vector in zip(spans, vectors, strict=True):
-        weight = 0.85 if passage.role == "interviewer" else 1.0
-        bonus = (
-            INTENT_BOOST
-            if any(d == passage.doc_id and s < b and a < e for d, s, e in boosted)
-            else 0.0
-        )
-        scored.append((float(vector @ question_vector) * weight + bonus, passage, a, b))
-    scored.sort(key=lambda s: -s[0])
-    return scored
+    """'what about enterprise?' after 'why do trial teams stall?' asks it about enterprise;
+    a self-contained question is asked as it is (agent.qa.followups)."""
+    return resolve(question, previous_question(history)).resolved
 
 
 def _citation(number: int, passage: Passage, text: str, a: int, b: int, score: float) -> Citation:
@@ -184,6 +81,20 @@ def _citation(number: int, passage: Passage, text: str, a: int, b: int, score: f
         account=passage.account,
         speaker=passage.speaker,
         score=round(score, 3),
+    )
+
+
+def candidate_citation(number: int, candidate: Candidate) -> Citation:
+    return Citation(
+        number=number,
+        doc_id=candidate.doc_id,
+        source=candidate.source,
+        quote=candidate.text,
+        start=candidate.start,
+        end=candidate.end,
+        account=candidate.account,
+        speaker=candidate.speaker,
+        score=round(candidate.score, 3),
     )
 
 
@@ -216,66 +127,138 @@ def _passage_citations(passages: list[Passage], texts: dict[str, str]) -> list[C
     ]
 
 
-def _closest(
-    scored: list[tuple[float, Passage, int, int]], texts: dict[str, str]
-) -> list[Citation]:
-    return [
-        _citation(i, p, texts[p.doc_id], a, b, s)
-        for i, (s, p, a, b) in enumerate(scored[:3], start=1)
+def _texts(workspace: Workspace, passages: list[Passage]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for passage in passages:
+        if passage.doc_id not in texts:
+            doc = workspace.catalog.document(passage.doc_id)
+            texts[passage.doc_id] = doc.text if doc else ""
+    return texts
+
+
+def units_in_scope(
+    workspace: Workspace, unit_kind: str, doc_ids: set[str] | None
+) -> tuple[int, int, int]:
+    """(units, documents with an account, documents without) among the research documents in
+    scope (CRM rows and survey answers are not interviews)."""
+    rows = [
+        r
+        for r in document_index(workspace).research
+        if r.kind not in ("survey",) and (doc_ids is None or r.doc_id in doc_ids)
     ]
+    with_account = sum(1 for r in rows if r.account)
+    units = {
+        unit_of(unit_kind, r.account, r.source, r.doc_id).key
+        for r in rows
+        if r.account or unit_kind == PARTICIPANTS
+    }
+    return len(units), with_account, len(rows) - with_account
 
 
-def extractive(
-    question: str, resolved: str, passages: list[Passage], workspace: Workspace, embedder: Any
+def _scope_ids(
+    workspace: Workspace, filters: Filters | None, asked: QuestionScope
+) -> set[str] | None:
+    explicit = resolve_scope(workspace, filters).doc_ids
+    if asked.doc_ids is None:
+        return explicit
+    return asked.doc_ids if explicit is None else explicit & asked.doc_ids
+
+
+def everywhere_names(question: str, workspace: Workspace) -> set[str]:
+    """Names in the question that most of the research uses (the product's own name): they
+    tell nothing apart, and in a sentence vector they pull every mention of the product up."""
+    total = workspace.catalog.chunk_count() or 1
+    found = set()
+    for name in re.findall(r"(?<=\S )([A-Z][A-Za-z0-9-]+)", question):
+        if workspace.catalog.term_count(name.lower()) > EVERYWHERE * total:
+            found.add(name)
+    return found
+
+
+def without_words(question: str, names: set[str]) -> str:
+    for name in names:
+        question = re.sub(rf"\b{re.escape(name)}(?:'s|’s)?\s*", "", question)
+    return re.sub(r"\s+", " ", question).strip()
+
+
+def without_stems(question: str, stems: set[str]) -> str:
+    kept = [w for w in question.split() if not (content_stems(w) and content_stems(w) <= stems)]
+    return " ".join(kept)
+
+
+def offline_answer(
+    question: str,
+    resolved: str,
+    workspace: Workspace,
+    embedder: Any,
+    filters: Filters | None,
+    draft: Any,
 ) -> Answer:
-    texts = _texts(workspace, passages)
-    query = embedder.embed([resolved])[0]
     kinds = intent_kinds(resolved)
-    boosted = (
-        [(e.doc_id, e.start, e.end) for e in workspace.catalog.evidence(kinds=kinds) if e.is_claim]
-        if kinds
-        else []
+    asked = question_scope(resolved, workspace, draft)
+    common = everywhere_names(resolved, workspace)
+    focus = without_words(resolved, common) if common else resolved
+    question_terms = content_stems(focus)
+    topic = question_terms - asked.stems
+    scope_ids = _scope_ids(workspace, filters, asked)
+    _, with_account, without = units_in_scope(workspace, ACCOUNTS, scope_ids)
+    unit_kind = unit_for(resolved, with_account, without)
+    pool = gather(
+        focus,
+        workspace,
+        embedder,
+        filters,
+        kinds,
+        question_terms,
+        topic,
+        unit_kind,
+        preferred=asked.doc_ids,
+        topic_question=without_stems(focus, asked.stems) if asked.stems else None,
     )
-    scored = _sentences(passages, embedder, query, texts, boosted)
-    best_passage = max((p.dense for p in passages), default=0.0)
-    if (
-        not scored
-        or scored[0][0] < MIN_SENTENCE_SIMILARITY
-        or best_passage < MIN_PASSAGE_SIMILARITY
-    ):
-        text = "Not enough evidence in the research to answer this. The closest passages are listed below."
+    support = judge_support(
+        focus, topic, pool.candidates, workspace, asked.stems | {stem(w) for w in common}
+    )
+    closest = [candidate_citation(i, c) for i, c in enumerate(pool.candidates[:3], start=1)]
+    if not support.answerable:
+        if support.missing:
+            text = f"Not enough evidence: nothing in the research mentions {', '.join(support.missing)}. The closest passages are listed below."
+        else:
+            text = "Not enough evidence in the research to answer this. The closest passages are listed below."
         return _not_enough(
-            question, resolved, text, _closest(scored, texts), passages, "extractive", "offline"
+            question, resolved, text, closest, pool.passages, "extractive", "offline"
         )
-    chosen: list[tuple[float, Passage, int, int]] = []
-    for item in scored:  # one quote per account first, for breadth
-        if item[0] < MIN_SENTENCE_SIMILARITY:
-            break
-        if all(c[1].account != item[1].account or item[1].account is None for c in chosen):
-            chosen.append(item)
-        if len(chosen) == MAX_QUOTES:
-            break
-    citations = [
-        _citation(i, p, texts[p.doc_id], a, b, s) for i, (s, p, a, b) in enumerate(chosen, start=1)
-    ]
-    accounts = sorted({c.account for c in citations if c.account})
-    lead = (
-        f"What customers said ({len(citations)} quote{'s' if len(citations) != 1 else ''}"
-        + (f" from {len(accounts)} account{'s' if len(accounts) != 1 else ''}" if accounts else "")
-        + "):"
+    relevant = [c for c in pool.candidates if c.score >= MIN_SCORE]
+    if asked.doc_ids is not None:
+        inside = [c for c in relevant if c.doc_id in asked.doc_ids]
+        if len(inside) >= IN_SCOPE_ENOUGH:
+            relevant = inside
+    total, _, _ = units_in_scope(
+        workspace,
+        unit_kind,
+        asked.doc_ids
+        if asked.doc_ids is not None
+        and relevant
+        and all(c.doc_id in asked.doc_ids for c in relevant)
+        else resolve_scope(workspace, filters).doc_ids,
     )
-    lines = [lead] + [
-        f"- “{' '.join(c.quote.split())}” — {c.account or c.source} [{c.number}]" for c in citations
-    ]
+    text, citations, _ = compose(
+        relevant[:MAX_RELEVANT],
+        themes_of(draft),
+        total,
+        unit_kind,
+        question_terms,
+        candidate_citation,
+    )
     return Answer(
         question=question,
         resolved_question=resolved,
         answered=True,
-        text="\n".join(lines),
+        text=text,
         citations=citations,
         mode="extractive",
         engine="offline",
-        retrieval=passages,
+        retrieval=pool.passages,
+        unit=unit_kind,
     )
 
 
@@ -284,13 +267,36 @@ def _header(value: str) -> str:
     return as_data(value).replace("(", "[").replace(")", "]")
 
 
-def _texts(workspace: Workspace, passages: list[Passage]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for passage in passages:
-        if passage.doc_id not in texts:
-            doc = workspace.catalog.document(passage.doc_id)
-            texts[passage.doc_id] = doc.text if doc else ""
-    return texts
+Removed = dict[str, list[tuple[int, int]]]
+
+
+def passages_for_model(
+    passages: list[Passage],
+    texts: dict[str, str] | None = None,
+    redactor: Redactor | None = None,
+    placeholders: Placeholders | None = None,
+) -> tuple[str, Removed]:
+    """The numbered passages as they are sent to a model: the one place passage text leaves the
+    machine for an answer. Instruction-like sentences and prompt markup are removed (the same
+    filter as extraction windows), headers are escaped as data, and the whole is redacted with
+    `redactor` (placeholders shared with the question through `placeholders`). Returns the text
+    and, per passage, the removed spans (to ground quotes against the original)."""
+    removed: Removed = {}
+    blocks = []
+    for i, p in enumerate(passages, start=1):
+        if texts is not None and p.doc_id in texts:
+            text, a, b = texts[p.doc_id], p.start, p.end
+        else:
+            text, a, b = p.text, 0, len(p.text)
+        removed[p.chunk_id] = instruction_spans(text, a, b)
+        blocks.append(
+            f"[{i}] ({_header(p.account or 'unknown account')}, {_header(p.source)})\n"
+            + without(text, a, b, removed[p.chunk_id])
+        )
+    numbered = "\n\n".join(blocks)
+    if redactor is not None:
+        numbered = redactor(numbered, placeholders)
+    return numbered, removed
 
 
 def with_llm(
@@ -313,19 +319,12 @@ def with_llm(
 
     prompt = load_prompt("answer_question")
     texts = _texts(workspace, passages)
-    removed = {
-        p.chunk_id: instruction_spans(texts[p.doc_id], p.start, p.end) for p in passages
-    }  # passages get the same filter as extraction windows
-    numbered = "\n\n".join(
-        f"[{i}] ({_header(p.account or 'unknown account')}, {_header(p.source)})\n"
-        + without(texts[p.doc_id], p.start, p.end, removed[p.chunk_id])
-        for i, p in enumerate(passages, start=1)
-    )
     past = "\n".join(f"Q: {q}" for q, _ in (history or [])[-4:]) or "(none)"
     placeholders = Placeholders()
+    numbered, removed = passages_for_model(passages, texts, redactor, placeholders)
     if redactor is not None:  # one set of placeholders for the question and the passages
         question_out = redactor(question, placeholders)
-        past, numbered = redactor(past, placeholders), redactor(numbered, placeholders)
+        past = redactor(past, placeholders)
     else:
         question_out = question
     system, user = prompt.render(question=question_out, history=past, passages=numbered)
@@ -343,8 +342,8 @@ def with_llm(
     except ValidationError:
         parsed = None
     if parsed is None:
-        answer = extractive(question, resolved, passages, workspace, embedder)
-        answer.text += "\n(The model's answer was unusable; this is the extractive answer.)"
+        answer = offline_answer(question, resolved, workspace, embedder, None, None)
+        answer.text += "\n(The model's answer was unusable; this is the offline answer.)"
         return answer
     citations: list[Citation] = []
     rejected = 0
@@ -405,39 +404,63 @@ def answer_question(
     filters: Filters | None = None,
     history: list[tuple[str, str]] | None = None,
     k: int = 8,
+    draft: Any = None,
 ) -> Answer:
-    """Answer one question (a follow-up is resolved against `history`: (question, resolved) pairs)."""
+    """Answer one question. A follow-up is resolved against the last of `history`'s
+    (question, resolved) pairs only. `draft`: the ICP the questions are about when it is not
+    saved in the workspace (paste mode); else the latest version is read."""
     resolved = resolve_follow_up(question, history)
     names_on = settings.redact_names and settings.effective_redact_pii
     known = workspace.catalog.documents() if names_on else []
     share_names(embedder, people_in(known))  # OpenAI embeddings of the question and passages
+    if draft is None:
+        from agent.synthesize import versions
+
+        draft = versions.latest(workspace)
     no_filters = filters is None or not any(filters.model_dump().values())
     if no_filters:
-        aggregate = try_aggregate(question, workspace, embedder)
-        if aggregate is not None:
-            return aggregate
-    passages = retrieve(
-        resolved, workspace, embedder, filters, k=k, evidence_kinds=intent_kinds(resolved)
-    )
-    unknown = unknown_terms(resolved, workspace)
-    if (
-        unknown
-        and passages
-        and not any(term in p.text.lower() for p in passages for term in unknown)
-    ):
-        text = f"Not enough evidence: nothing in the research mentions {', '.join(sorted(unknown))}. The closest passages are listed below."
-        return _not_enough(
-            question,
-            resolved,
-            text,
-            _passage_citations(passages, _texts(workspace, passages)),
-            passages,
-            "extractive",
-            "offline",
+        surveyed = survey_answer(resolved, draft)
+        if surveyed is not None:
+            surveyed.question, surveyed.resolved_question = question, resolved
+            return surveyed
+    if no_filters and count_question(resolved):
+        missing = absent_terms(resolved, workspace, set())
+        if missing:
+            return _not_enough(
+                question,
+                resolved,
+                f"Not enough evidence: nothing in the research mentions {', '.join(missing)} (0 accounts).",
+                [],
+                [],
+                "aggregate",
+                "tables",
+            )
+        counted = count_answer(
+            resolved, workspace, embedder, draft, candidate_citation, units_in_scope
         )
-    if settings.effective_engine == "openai" and passages:
-        redactor = outgoing_redactor(settings, known)
-        return with_llm(
-            question, resolved, passages, workspace, settings, embedder, llm, history, redactor
+        if counted is not None:
+            counted.question, counted.resolved_question = question, resolved
+            return counted
+    if no_filters:
+        table = try_aggregate(resolved, workspace, embedder, draft)
+        if table is not None:
+            table.question, table.resolved_question = question, resolved
+            return table
+    redactor = outgoing_redactor(settings, known) if settings.effective_engine == "openai" else None
+    if settings.effective_engine == "openai":
+        from agent.qa.research_agent import answer_with_tools
+
+        answer = answer_with_tools(
+            question, resolved, workspace, settings, embedder, llm, history, draft, redactor
         )
-    return extractive(question, resolved, passages, workspace, embedder)
+        if answer is not None:
+            return answer
+    if settings.effective_engine == "openai":  # the agent did not finish: one plain call
+        passages = retrieve(
+            resolved, workspace, embedder, filters, k=k, evidence_kinds=intent_kinds(resolved)
+        )
+        if passages:
+            return with_llm(
+                question, resolved, passages, workspace, settings, embedder, llm, history, redactor
+            )
+    return offline_answer(question, resolved, workspace, embedder, filters, draft)

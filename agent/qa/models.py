@@ -74,3 +74,7 @@ class Answer(BaseModel):
     rejected_citations: int = Field(
         0, description="LLM citations that pointed outside the retrieved set, removed."
     )
+    unit: str | None = Field(None, description="What the answer counts: accounts or participants.")
+    count: int | None = Field(
+        None, description="For counting questions: how many accounts or participants."
+    )

@@ -168,12 +168,24 @@ def retrieve(
     filters: Filters | None = None,
     k: int = 8,
     evidence_kinds: set[str] | None = None,
+    query_vector: np.ndarray | None = None,
+    preferred_docs: set[str] | None = None,
+    only_docs: set[str] | None = None,
 ) -> list[Passage]:
+    """The best k passages. `preferred_docs` (the documents the question is about, see
+    agent.qa.scope) are boosted; without it, accounts of the industries or names the question
+    mentions are."""
     scope = resolve_scope(workspace, filters)
+    if only_docs is not None:
+        scope.doc_ids = only_docs if scope.doc_ids is None else scope.doc_ids & only_docs
+    query = query_vector if query_vector is not None else embedder.embed([question])[0]
     if scope.evidence_kind:
-        return _retrieve_evidence(question, workspace, embedder, scope, k)
-    preferred = {company_key(a) for a in accounts_in_question(question, workspace)}
-    query = embedder.embed([question])[0]
+        return _retrieve_evidence(query, workspace, scope, k)
+    preferred = (
+        set()
+        if preferred_docs is not None
+        else {company_key(a) for a in accounts_in_question(question, workspace)}
+    )
     dense = workspace.vectors.query("chunks", query, CANDIDATES, _where(scope))
     lexical = [(cid, score) for cid, score in workspace.catalog.bm25(question, CANDIDATES * 2)]
     fused: dict[str, float] = {}
@@ -229,7 +241,9 @@ def retrieve(
             continue
         weight = INTERVIEWER_WEIGHT if chunk.role.value == "interviewer" else 1.0
         weight *= KIND_WEIGHT.get(chunk.kind.value, 1.0)
-        if preferred and chunk.account and company_key(chunk.account) in preferred:
+        if (preferred and chunk.account and company_key(chunk.account) in preferred) or (
+            preferred_docs and chunk.doc_id in preferred_docs
+        ):
             weight *= PREFERRED_BOOST
         similarity = dense_score.get(cid)
         if similarity is None and cid in vectors:
@@ -256,10 +270,9 @@ def retrieve(
 
 
 def _retrieve_evidence(
-    question: str, workspace: Workspace, embedder: Any, scope: Scope, k: int
+    query: np.ndarray, workspace: Workspace, scope: Scope, k: int
 ) -> list[Passage]:
     """Evidence-kind filter (e.g. --kind pain): search the extracted quotes of that kind."""
-    query = embedder.embed([question])[0]
     clauses: list[dict[str, Any]] = [{"kind": scope.evidence_kind}, {"claim": True}]
     if scope.doc_ids is not None:
         clauses.append({"doc_id": {"$in": sorted(scope.doc_ids) or ["-"]}})

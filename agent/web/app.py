@@ -104,6 +104,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from agent.qa.warm import warm_up
+
+        await run_in_threadpool(warm_up, embedder, corpus.workspace if corpus else None)
         yield
         await run_in_threadpool(served.drafts.close)
         if served.workspace is not None:
@@ -173,7 +176,9 @@ def _passage(corpus: Corpus, doc_id: str, start: int, end: int) -> HTMLResponse:
     return HTMLResponse(evidence.passage_html(doc, start, end))
 
 
-def _ask(served: Served, corpus: Corpus, owner: str, body: Question, base: str) -> dict[str, Any]:
+def _ask(
+    served: Served, corpus: Corpus, owner: str, body: Question, base: str, draft: Any = None
+) -> dict[str, Any]:
     from agent.qa.answer import answer_question
 
     with corpus.lock:
@@ -185,6 +190,7 @@ def _ask(served: Served, corpus: Corpus, owner: str, body: Question, base: str) 
             llm=served.llm,
             filters=body.filters,
             history=list(corpus.history.get(owner, [])),
+            draft=draft,  # a pasted draft is not saved as a version: ask about this one
         )
     corpus.remember(owner, body.question, answer.resolved_question)
     return {"answer": answer.model_dump(mode="json"), "html": evidence.answer_html(answer, base)}
@@ -331,7 +337,14 @@ def _draft_routes(app: FastAPI, served: Served) -> None:
     @app.post("/api/drafts/{draft_id}/ask")
     def draft_ask(request: Request, draft_id: DraftId, body: Question) -> dict[str, Any]:
         session = find(request, draft_id, ready=True)
-        return _ask(served, session.corpus, _owner(request), body, f"/api/drafts/{draft_id}")
+        return _ask(
+            served,
+            session.corpus,
+            _owner(request),
+            body,
+            f"/api/drafts/{draft_id}",
+            draft=session.draft,
+        )
 
     @app.delete("/api/drafts/{draft_id}", status_code=204)
     def discard(request: Request, draft_id: DraftId) -> Response:

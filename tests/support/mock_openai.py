@@ -72,6 +72,9 @@ class MockOpenAI:
         )
         self.embedder = embedder
         self.timeout_delay = timeout_delay
+        # scripted replies for the Q&A agent: each a list of (tool name, arguments) calls
+        self.tool_script: deque[list[tuple[str, dict[str, Any]]]] = deque()
+        self.agent_steps = 0
         self._extractor: Any = None
         self._lock = threading.Lock()
         mock = self
@@ -177,6 +180,9 @@ class MockOpenAI:
         return self._extractor
 
     def completion(self, body: dict[str, Any], fault: str | None) -> dict[str, Any]:
+        tool_names = [t["function"]["name"] for t in body.get("tools") or []]
+        if "final_answer" in tool_names:  # the Q&A retrieval agent: it picks its tools
+            return self.agent_completion(body)
         name = _schema_name(body) or "evidence"
         responder = self.responders.get(name, evidence_responder)
         payload = responder(body, self)
@@ -230,6 +236,61 @@ class MockOpenAI:
                 "completion_tokens": completion_tokens,
                 "total_tokens": prompt_tokens + completion_tokens,
             },
+        }
+
+    def agent_completion(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One step of the agent: the next scripted reply (`tool_script`: a list of (tool, args)
+        calls per reply), else a well-behaved default — search for the question, then answer
+        citing the first two evidence ids the search returned."""
+        if self.tool_script:
+            calls = self.tool_script.popleft()
+        else:
+            results = [m for m in body.get("messages", []) if m.get("role") == "tool"]
+            if not results:
+                question = _user_texts(body)[-1].rsplit("Question:", 1)[-1].strip()
+                calls = [("search_passages", {"query": question, "account": None, "kind": None})]
+            else:
+                listed = str(results[-1].get("content", ""))
+                found = [
+                    (m.group(1), re.split(r"(?<=[.!?])\s+", m.group(2).strip())[0])
+                    for m in AGENT_RESULT.finditer(listed)
+                ][:2]
+                if self.gullible and OBEYED.search(listed):
+                    sentences = [
+                        {"text": "This account is the perfect customer for you.", "evidence": [i]}
+                        for i, _ in found[:1]
+                    ]
+                else:  # like the one-call answer: the first sentence of the first two results
+                    sentences = [
+                        {"text": f"One customer said: {first}", "evidence": [i]}
+                        for i, first in found
+                    ]
+                calls = [("final_answer", {"answered": bool(sentences), "sentences": sentences})]
+        self.agent_steps += 1
+        return {
+            "id": "chatcmpl-mock",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "gpt-4o-mini"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {
+                        "role": "assistant",
+                        "content": None,
+                        "tool_calls": [
+                            {
+                                "id": f"call_{self.agent_steps}_{i}",
+                                "type": "function",
+                                "function": {"name": name, "arguments": json.dumps(args)},
+                            }
+                            for i, (name, args) in enumerate(calls)
+                        ],
+                    },
+                    "finish_reason": "tool_calls",
+                }
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
         }
 
     def embeddings(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -345,6 +406,9 @@ def evidence_responder(body: dict[str, Any], mock: MockOpenAI) -> dict[str, Any]
     return {"items": items}
 
 
+AGENT_RESULT = re.compile(
+    r"^\[(E\d+)\] \([^)]*\)\n(.*?)(?=\n\n\[E\d+\] \(|\Z)", re.DOTALL | re.MULTILINE
+)
 PASSAGE = re.compile(
     r"^\[(\d+)\] \([^)]*\)\n(.*?)(?=\n\n\[\d+\] \(|\n</passages>|\Z)", re.DOTALL | re.MULTILINE
 )

@@ -1,0 +1,282 @@
+"""The sentences an answer may be built from, scored for meaning rather than phrase.
+
+Two sources, merged: extracted evidence claims near the question (their vectors are stored, so
+they cost nothing to score) and the sentences of the best hybrid-retrieved passages. Each
+sentence is scored by its similarity to the question, plus what makes it an answer: evidence of
+the kind the question asks for (a trigger for "what made them start looking"), words the
+question did not already say, a number; minus what makes it an echo: a sentence made mostly of
+the question's own words ("data quality issues" for "what data quality problems…"), a question,
+an interviewer's line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from agent.extract.injection import is_instruction
+from agent.qa.models import Filters, Passage
+from agent.qa.retrieval import resolve_scope, retrieve
+from agent.qa.terms import content_stems, restatement
+from agent.qa.units import Unit, unit_of
+from agent.store import Workspace
+from agent.textspans import split_sentences
+
+EVIDENCE_CANDIDATES = 40
+PASSAGES = 10
+PASSAGE_BONUS = 0.10
+MAX_SENTENCES = 60
+INTENT_BONUS = 0.06
+CLAIM_BONUS = 0.02
+SCOPE_BONUS = 0.05
+TOPIC_BONUS = 0.06
+NUMBER_BONUS = 0.02
+ECHO_PENALTY = 0.16
+THIN_PENALTY = 0.06
+QUESTION_PENALTY = 0.15
+INTERVIEWER_PENALTY = 0.12
+SURVEY_PENALTY = 0.04
+SHORT_WORDS = 7
+MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
+NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|half|dozen)\b",
+    re.I,
+)
+
+
+@dataclass
+class Candidate:
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    account: str | None
+    speaker: str | None
+    role: str
+    source_kind: str
+    vector: np.ndarray
+    similarity: float = 0.0
+    score: float = 0.0
+    evidence_id: str | None = None
+    evidence_kind: str | None = None
+    unit: Unit | None = None
+    passage_bonus: float = 0.0  # found by the hybrid (dense + BM25) passage ranking, by rank
+
+    def overlaps(self, doc_id: str, start: int, end: int) -> bool:
+        return self.doc_id == doc_id and self.start < end and start < self.end
+
+
+@dataclass
+class Pool:
+    """What was found for one question."""
+
+    question_vector: np.ndarray
+    candidates: list[Candidate]
+    passages: list[Passage]
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+_SENTENCE_CACHE: dict[tuple[str, int, int], np.ndarray] = {}
+_CACHE_LIMIT = 50_000
+
+
+def _embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[np.ndarray]:
+    """Sentence vectors, remembered in the process (chat and the web server ask again)."""
+    missing = [s for s in spans if (s[0], s[1], s[2]) not in _SENTENCE_CACHE]
+    if missing:
+        if len(_SENTENCE_CACHE) > _CACHE_LIMIT:
+            _SENTENCE_CACHE.clear()
+        vectors = embedder.embed([text for _, _, _, text in missing])
+        for (doc_id, a, b, _), vector in zip(missing, vectors, strict=True):
+            _SENTENCE_CACHE[(doc_id, a, b)] = np.asarray(vector, dtype=np.float32)
+    return [_SENTENCE_CACHE[(d, a, b)] for d, a, b, _ in spans]
+
+
+def document_texts(workspace: Workspace, doc_ids: set[str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for doc_id in doc_ids:
+        doc = workspace.catalog.document(doc_id)
+        texts[doc_id] = doc.text if doc else ""
+    return texts
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per span (an evidence item of two kinds is one sentence), and one per
+    identical text within a source (the same survey answer typed by many respondents is
+    grouped by meaning later, not cited twice)."""
+    best: dict[tuple[str, int, int], Candidate] = {}
+    for candidate in candidates:
+        key = (candidate.doc_id, candidate.start, candidate.end)
+        kept = best.get(key)
+        if kept is None or candidate.score > kept.score:
+            best[key] = candidate
+    return list(best.values())
+
+
+def score(
+    candidate: Candidate,
+    question_terms: set[str],
+    topic_terms: set[str],
+    kinds: set[str],
+    preferred: set[str] | None,
+) -> float:
+    value = candidate.similarity + candidate.passage_bonus
+    if candidate.evidence_kind:
+        value += CLAIM_BONUS + (INTENT_BONUS if candidate.evidence_kind in kinds else 0.0)
+    mine = content_stems(candidate.text)
+    novel = mine - question_terms
+    echo = restatement(candidate.text, question_terms)
+    if echo >= 0.5:
+        value -= ECHO_PENALTY * (echo - 0.3) / 0.7
+    if len(novel) < 3:
+        value -= THIN_PENALTY
+    if topic_terms:
+        value += TOPIC_BONUS * len(mine & topic_terms) / len(topic_terms)
+    if NUMBER.search(candidate.text):
+        value += NUMBER_BONUS
+    if candidate.text.rstrip().endswith("?"):
+        value -= QUESTION_PENALTY
+    if candidate.role == "interviewer":
+        value -= INTERVIEWER_PENALTY
+    if candidate.source_kind == "survey":
+        value -= SURVEY_PENALTY
+    if len(candidate.text.split()) < SHORT_WORDS:
+        value -= THIN_PENALTY
+    if preferred is not None and candidate.doc_id in preferred:
+        value += SCOPE_BONUS
+    return value
+
+
+def gather(
+    question: str,
+    workspace: Workspace,
+    embedder: Any,
+    filters: Filters | None,
+    kinds: set[str],
+    question_terms: set[str],
+    topic_terms: set[str],
+    unit_kind: str,
+    preferred: set[str] | None = None,
+    passages_k: int = PASSAGES,
+    topic_question: str | None = None,
+    only_docs: set[str] | None = None,
+    evidence_k: int = EVIDENCE_CANDIDATES,
+    max_sentences: int = MAX_SENTENCES,
+) -> Pool:
+    """`question` is embedded and searched; `topic_question` (the question without the group
+    it is about: "what slows down deals" for "…deals with fintech companies"), when given, is
+    averaged in, so sentences that only name the group do not outrank those that answer."""
+    vectors = embedder.embed([question] + ([topic_question] if topic_question else []))
+    query = np.asarray(vectors[0], dtype=np.float32)
+    topic_query = np.asarray(vectors[1], dtype=np.float32) if topic_question else None
+    passages = retrieve(
+        question,
+        workspace,
+        embedder,
+        filters,
+        k=passages_k,
+        evidence_kinds=kinds,
+        query_vector=query,
+        preferred_docs=preferred,
+        only_docs=only_docs,
+    )
+    scope = resolve_scope(workspace, filters)
+    clauses: list[dict[str, Any]] = [{"claim": True}]
+    allowed = scope.doc_ids
+    if only_docs is not None:
+        allowed = only_docs if allowed is None else allowed & only_docs
+    if allowed is not None:
+        clauses.append({"doc_id": {"$in": sorted(allowed) or ["-"]}})
+    if scope.evidence_kind:
+        clauses.append({"kind": scope.evidence_kind})
+    where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    hits = workspace.vectors.query("evidence", query, evidence_k, where)
+    items = {e.id: e for e in workspace.catalog.evidence(ids=[h[0] for h in hits])} if hits else {}
+    candidates: list[Candidate] = []
+    for eid, similarity, vector in hits:
+        item = items.get(eid)
+        if item is None or not item.is_claim or is_instruction(item.quote):
+            continue
+        if scope.source_kind and item.source_kind.value != scope.source_kind:
+            continue
+        candidates.append(
+            Candidate(
+                doc_id=item.doc_id,
+                source=item.source,
+                start=item.start,
+                end=item.end,
+                text=item.quote,
+                account=item.account,
+                speaker=item.speaker,
+                role=item.speaker_role.value,
+                source_kind=item.source_kind.value,
+                vector=vector,
+                similarity=similarity,
+                evidence_id=item.id,
+                evidence_kind=item.kind.value,
+            )
+        )
+    if only_docs is not None:
+        passages = [p for p in passages if p.doc_id in only_docs]
+    doc_ids = {p.doc_id for p in passages} | {c.doc_id for c in candidates}
+    texts = document_texts(workspace, doc_ids)
+    spans: list[tuple[str, int, int, str]] = []
+    meta: list[Passage] = []
+    for passage in passages:
+        text = texts[passage.doc_id]
+        for a, b in split_sentences(text, passage.start, passage.end):
+            sentence = text[a:b]
+            if len(sentence.split()) < 4 or is_instruction(sentence):
+                continue  # too short to say something; or text aimed at a model, not research
+            if any(c.overlaps(passage.doc_id, a, b) for c in candidates):
+                continue
+            spans.append((passage.doc_id, a, b, sentence))
+            meta.append(passage)
+            if len(spans) >= max_sentences:
+                break
+    for (doc_id, a, b, sentence), vector, passage in zip(
+        spans, _embed_spans(embedder, spans), meta, strict=True
+    ):
+        candidates.append(
+            Candidate(
+                doc_id=doc_id,
+                source=passage.source,
+                start=a,
+                end=b,
+                text=sentence,
+                account=passage.account,
+                speaker=passage.speaker,
+                role=passage.role,
+                source_kind=passage.kind,
+                vector=vector,
+                similarity=float(vector @ query),
+            )
+        )
+    if topic_query is not None:
+        for candidate in candidates:
+            candidate.similarity = (
+                candidate.similarity + float(candidate.vector @ topic_query)
+            ) / 2
+    rank_of: dict[int, int] = {}
+    for rank, passage in enumerate(passages):
+        for candidate in candidates:
+            if candidate.overlaps(passage.doc_id, passage.start, passage.end):
+                rank_of.setdefault(id(candidate), rank)
+    for candidate in candidates:
+        found = rank_of.get(id(candidate))
+        candidate.passage_bonus = (
+            PASSAGE_BONUS * (1 - found / max(len(passages), 1)) if found is not None else 0.0
+        )
+    for candidate in candidates:
+        candidate.unit = unit_of(
+            unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
+        )
+        candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred)
+    candidates = [
+        c for c in _distinct(candidates) if len(content_stems(c.text)) >= MIN_CONTENT_WORDS
+    ]
+    candidates.sort(key=lambda c: -c.score)
+    return Pool(query, candidates, passages, texts)

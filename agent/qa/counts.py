@@ -1,0 +1,159 @@
+"""'How many accounts mention X?', 'How many interviewees mention missing data?': counted over
+every customer sentence in scope, not only over extracted evidence (the offline extractor finds
+about half of what people say), in the unit the question names or the research supports.
+
+An account or participant counts when one of its sentences is about the topic: its best
+sentence scores at least COUNT_MIN (similarity to the topic plus the same signals as answers),
+or contains every key word of one of the topic's alternatives ("noisy alerts or on-call
+fatigue" is two). Each counted unit is cited with its best sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.qa.candidates import Candidate, gather
+from agent.qa.models import Answer, Citation
+from agent.qa.scope import question_scope
+from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
+from agent.qa.units import ACCOUNTS, PARTICIPANTS, plural, unit_for, unit_named
+from agent.store import Workspace
+
+COUNT_QUESTION = re.compile(
+    r"^\s*how many\s+(?:of\s+(?:the|our)\s+|distinct\s+|different\s+|unique\s+)?(?P<who>.+?)\s+"
+    r"(?P<verb>(?:have\s+|has\s+|did\s+|do\s+|ever\s+)?(?:mention(?:ed|s)?|sa(?:y|id|ys)|complain(?:ed|s)?(?:\s+about)?|talk(?:ed|s)?\s+about|describe[sd]?|report(?:ed|s)?|raise[sd]?|bring\s+up|brought\s+up|name[sd]?|cite[sd]?|use[sd]?|run|runs|found|find|struggle[sd]?\s+with|push(?:ed)?\s+back\s+on|want(?:ed)?|ask(?:ed)?\s+for))\b"
+    r"(?P<topic>.*)$",
+    re.IGNORECASE,
+)
+COUNT_MIN = 0.46
+DENIAL = re.compile(r"\b(?:not|never|no longer|nobody|none)\b|n't\b", re.IGNORECASE)
+DENIAL_PENALTY = 0.12
+CITED = 12
+_LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
+
+
+def parse(question: str) -> tuple[str, str, str] | None:
+    """(who, verb, topic) of a counting question, or None."""
+    match = COUNT_QUESTION.match(question)
+    if not match:
+        return None
+    who = match.group("who")
+    if not (unit_named(f"how many {who} mention") or re.search(r"\w", who)):
+        return None
+    topic = match.group("topic").strip(" ?.!")
+    return who, match.group("verb").strip(), topic
+
+
+def alternatives(topic: str) -> list[set[str]]:
+    """The topic's alternatives as sets of key stems: 'noisy alerts or on-call fatigue'."""
+    parts = re.split(r",\s*(?:or\s+)?|\s+or\s+|\s+and/or\s+", topic)
+    found = []
+    for part in parts:
+        key = {
+            stem(w)
+            for w in re.findall(r"[a-z0-9]+", part.lower())
+            if w not in SCAFFOLD and len(w) > 2
+        }
+        if key:
+            found.append(key)
+    return found
+
+
+def counted(candidates: list[Candidate], topic: str) -> dict[str, Candidate]:
+    """The best sentence of each unit that is about the topic."""
+    options = alternatives(topic)
+    best: dict[str, Candidate] = {}
+    for candidate in candidates:
+        if candidate.unit is None or candidate.role == "interviewer":
+            continue
+        said = set(stems(candidate.text))
+        lexical = any(option <= said for option in options)
+        value = candidate.score - (DENIAL_PENALTY if DENIAL.search(candidate.text) else 0.0)
+        if value < COUNT_MIN and not lexical:
+            continue
+        key = candidate.unit.key
+        if key not in best or candidate.score > best[key].score:
+            best[key] = candidate
+    return best
+
+
+def count_answer(
+    question: str,
+    workspace: Workspace,
+    embedder: Any,
+    draft: Any,
+    citation: Any,
+    units_in_scope: Any,
+) -> Answer | None:
+    parsed = parse(question)
+    if parsed is None:
+        return None
+    who, verb, said = parsed
+    topic = _LEAD.sub("", said)
+    asked = question_scope(question, workspace, draft)
+    total, with_account, without = units_in_scope(workspace, ACCOUNTS, asked.doc_ids)
+    unit_kind = unit_for(f"how many {who} mention", with_account, without)
+    total, _, _ = units_in_scope(workspace, unit_kind, asked.doc_ids)
+    if not topic:
+        return _answer(
+            question,
+            f"{total} {plural(total, unit_kind)} are in the research{' in ' + asked.label if asked.label else ''}.",
+            [],
+            unit_kind,
+            total,
+        )
+    topic_terms = content_stems(topic)
+    pool = gather(
+        topic,
+        workspace,
+        embedder,
+        None,
+        set(),
+        topic_terms,
+        topic_terms,
+        unit_kind,
+        passages_k=40,
+        only_docs=asked.doc_ids,
+        evidence_k=120,
+        max_sentences=200,
+    )
+    best = counted(pool.candidates, topic)
+    ordered = sorted(best.values(), key=lambda c: -c.score)
+    noun = plural(total, unit_kind)
+    group = who if re.search(r"\w", who) else noun
+    if not ordered:
+        text = f"Not enough evidence: none of the {total} {group} {verb} {said}."
+        closest = [citation(i, c) for i, c in enumerate(pool.candidates[:3], start=1)]
+        answer = _answer(question, text, [], unit_kind, 0, answered=False)
+        answer.closest = closest
+        return answer
+    citations: list[Citation] = [citation(i, c) for i, c in enumerate(ordered[:CITED], start=1)]
+    names = ", ".join(c.unit.name for c in ordered if c.unit)
+    markers = "".join(f"[{c.number}]" for c in citations)
+    count = len(ordered)
+    text = f"{count} of {total} {group} {verb} {said}: {names} {markers}."
+    return _answer(question, text, citations, unit_kind, count)
+
+
+def _answer(
+    question: str,
+    text: str,
+    citations: list[Citation],
+    unit: str,
+    count: int,
+    answered: bool = True,
+) -> Answer:
+    return Answer(
+        question=question,
+        resolved_question=question,
+        answered=answered,
+        text=text,
+        citations=citations,
+        mode="aggregate",
+        engine="tables",
+        unit=unit,
+        count=count if answered else 0,
+    )
+
+
+__all__ = ["PARTICIPANTS", "count_answer", "parse"]

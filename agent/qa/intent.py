@@ -1,0 +1,88 @@
+"""What a question asks for, as evidence kinds: "what made them start looking" wants triggers,
+"why did they leave" churn reasons. Retrieval boosts evidence of those kinds."""
+
+from __future__ import annotations
+
+import re
+
+INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
+    (
+        re.compile(
+            r"\b(start(ed)? (looking|searching|evaluating)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to look)\b",
+            re.I,
+        ),
+        {"trigger"},
+    ),
+    (
+        re.compile(
+            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck)\b",
+            re.I,
+        ),
+        {"pain"},
+    ),
+    (
+        re.compile(
+            r"\b(who (signs|decides|approves|buys|champions|blocks|evaluates|uses)|decision[- ]makers?|economic buyers?|champions?|budget (owner|holder)s?|buying committee|blockers?)\b",
+            re.I,
+        ),
+        {"buying_role"},
+    ),
+    (
+        re.compile(
+            r"\b(why (did )?(we|deals?) (lose|lost)|lost (deals|to)|loss reasons?|why .{0,30}\blose\b)",
+            re.I,
+        ),
+        {"loss_reason", "objection"},
+    ),
+    (
+        re.compile(
+            r"\b(slow(s|ed)? down|block(s|ed|ing)?|stops? .{0,40}\bfrom (buying|signing|adopting)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor)\b",
+            re.I,
+        ),
+        {"objection", "loss_reason"},
+    ),
+    (
+        re.compile(r"\b(churn\w*|cancel\w*|leave|left us|didn'?t renew|not renew\w*)\b", re.I),
+        {"churn_reason"},
+    ),
+    (
+        re.compile(
+            r"\b(why (did|do) (they|customers) (buy|choose|pick|sign)|win reasons?|why (we|did we) win|results?|roi|benefits?|outcomes?|value they get|improv\w*)\b",
+            re.I,
+        ),
+        {"win_reason", "outcome"},
+    ),
+    (
+        re.compile(
+            r"\b(instead|today|currently|workarounds?|spreadsheets?|before (using|switching)|what do they use)\b",
+            re.I,
+        ),
+        {"workaround"},
+    ),
+    (
+        re.compile(
+            r"\b(concerns?|objections?|hesitat\w*|worr\w*|pushback|risks?|hold(ing)? (them )?back)\b",
+            re.I,
+        ),
+        {"objection"},
+    ),
+    (
+        re.compile(
+            r"\b(trying to|goals?|jobs?[- ]to[- ]be[- ]done|need to get done|want to achieve)\b",
+            re.I,
+        ),
+        {"job"},
+    ),
+    (
+        re.compile(r"\b(stack|tools?|software|systems?|integrat\w*|erp|crm)\b", re.I),
+        {"technographic"},
+    ),
+]
+
+
+def intent_kinds(question: str) -> set[str]:
+    kinds: set[str] = set()
+    for pattern, mapped in INTENTS:
+        if pattern.search(question):
+            kinds |= mapped
+    return kinds

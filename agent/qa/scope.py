@@ -1,0 +1,189 @@
+"""Who a question is about, read from its words: named accounts ("What did Keller Mechanical
+see…"), a segment ("core-segment accounts", a segment's name), an industry ("fintech",
+"clinic groups") or a group of documents by their titles ("usability-study participants").
+
+Counting questions count inside this scope; open questions prefer it (a boost, not a filter),
+because the words of a question are a weaker signal than an explicit `--segment`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.ingest.normalize import company_key
+from agent.qa.followups import subject_of
+from agent.qa.index import DocRow, document_index
+from agent.qa.terms import content_stems, stem
+from agent.qa.units import PARTICIPANT_WORDS
+from agent.store import Workspace
+
+# how research files are commonly named for the same thing
+SAME_AS = {
+    "usability": ["ux"],
+    "ux": ["usability"],
+    "interview": ["call"],
+    "win": ["won"],
+    "loss": ["lost"],
+}
+TIERS = {"core": "core", "adjacent": "adjacent", "selective": "selective", "defer": "defer"}
+UNIT_STEMS = {
+    stem(w)
+    for w in "segment segments accounts customers companies teams participants interviewees people users study".split()
+}
+
+
+@dataclass
+class QuestionScope:
+    """Documents the question is about (None: the whole research) and why."""
+
+    doc_ids: set[str] | None = None
+    label: str = ""
+    reason: str = ""
+    stems: set[str] = field(default_factory=set)  # words used up by the scope, not the topic
+
+    @property
+    def narrowed(self) -> bool:
+        return self.doc_ids is not None
+
+
+def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str]] | None:
+    lowered = question.lower()
+    for word, tier in TIERS.items():
+        if re.search(rf"\b{word}(?:[- ]segment|[- ]icp|[- ]tier)?\b", lowered) and re.search(
+            rf"\b{word}[- ](?:segment|icp|tier|accounts|customers)", lowered
+        ):
+            members = {a for s in draft.segments if s.tier == tier for a in s.accounts}
+            if members:
+                return members, f"{word} segment", {stem(word), stem("segment")}
+    asked = content_stems(question) - UNIT_STEMS
+    best = None
+    for segment in draft.segments:
+        name = content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", segment.name)) - UNIT_STEMS
+        shared = asked & name
+        if len(shared) >= 2 and (best is None or len(shared) > len(best[2])):
+            best = (set(segment.accounts), segment.name, shared)
+    return best
+
+
+def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
+    from agent.ingest.normalize import _fold, _industry_patterns
+
+    folded = _fold(question)
+    industries: set[str] = set()
+    used: set[str] = set()
+    for length, industry, pattern in _industry_patterns():
+        match = pattern.search(folded)
+        if length >= 4 and match and industry != "other":
+            industries.add(industry)
+            used |= content_stems(match.group(0))
+    accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}
+    return accounts, used
+
+
+# "churned customers", "lost deals", "accounts that didn't renew": a group by its deal outcome
+OUTCOME_GROUPS = [
+    (
+        "churned",
+        re.compile(
+            r"\b(churn(ed)?|cancell?ed|did ?n[o']t renew|not renew(ing|ed)?)\b.{0,20}"
+            r"\b(customers?|accounts?|clients?|companies|teams?)\b"
+            r"|\b(customers?|accounts?|clients?|companies|teams?)\b.{0,25}"
+            r"\b(churn(ed)?|cancell?ed|left|leave|did ?n[o']t renew)\b",
+            re.I,
+        ),
+        ("churn",),
+    ),
+    (
+        "lost",
+        re.compile(r"\blost (deals?|accounts?|prospects?|opportunit\w+)\b", re.I),
+        ("lost", "loss"),
+    ),
+    ("won", re.compile(r"\bwon (deals?|accounts?|customers?)\b", re.I), ("won", "win")),
+]
+
+
+def _by_outcome(question: str, documents: list[DocRow]) -> tuple[set[str], str] | None:
+    """Research documents of the accounts whose deal outcome the question names, and documents
+    titled for it ("churn-call-notes")."""
+    for outcome, pattern, words in OUTCOME_GROUPS:
+        match = pattern.search(question)
+        if not match:
+            continue
+        accounts = {company_key(d.account) for d in documents if d.account and d.outcome == outcome}
+        ids = {
+            d.doc_id
+            for d in documents
+            if d.kind != "crm"
+            and (
+                (d.account and company_key(d.account) in accounts)
+                or any(w in d.source.rsplit("/", 1)[-1].lower() for w in words)
+            )
+        }
+        if ids:
+            return ids, match.group(0)
+    return None
+
+
+def _titled(subject: str, documents: list[DocRow]) -> set[str]:
+    """Documents whose title or file name carries the subject's distinctive words."""
+    wanted = content_stems(subject.replace("-", " ")) - UNIT_STEMS
+    for word, also in SAME_AS.items():
+        if stem(word) in wanted:
+            wanted |= {stem(a) for a in also}
+    if not wanted:
+        return set()
+    found = set()
+    for doc in documents:
+        if doc.kind == "crm":
+            continue
+        name = f"{doc.title or ''} {doc.source.rsplit('/', 1)[-1]}".replace("-", " ").replace(
+            "_", " "
+        )
+        if wanted & content_stems(name):
+            found.add(doc.doc_id)
+    return found
+
+
+def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
+    from agent.ingest.attribution import AccountDirectory
+
+    documents = document_index(workspace).rows
+    crm = [d for d in documents if d.kind == "crm"]
+    directory = AccountDirectory()
+    for name in {d.crm_name for d in crm} | {d.account for d in documents}:
+        directory.add(name)
+    named = set(directory.mentioned(question))
+    accounts: set[str] | None = None
+    label, reason, used = "", "", set()
+    if named:
+        accounts, label, reason = named, ", ".join(sorted(named)), "named"
+        used = set().union(*(content_stems(n) for n in named))
+    else:
+        segment = _segment_accounts(question, draft) if draft is not None else None
+        if segment:
+            accounts, label, used = segment
+            reason = "segment"
+        else:
+            industry, words = _industry_accounts(question, crm)
+            if industry:
+                accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
+    if accounts is not None:
+        keys = {company_key(a) for a in accounts}
+        ids = {
+            d.doc_id
+            for d in documents
+            if d.kind != "crm" and d.account and company_key(d.account) in keys
+        }
+        return QuestionScope(ids, label, reason, used)
+    by_outcome = _by_outcome(question, documents)
+    if by_outcome is not None:
+        ids, words = by_outcome
+        return QuestionScope(ids, words, "outcome", content_stems(words))
+    subject = subject_of(question)
+    if subject and PARTICIPANT_WORDS.search(subject):  # "usability-study participants"
+        titled = _titled(subject, documents)
+        research = [d for d in documents if d.kind != "crm"]
+        if titled and len(titled) < len(research):
+            return QuestionScope(titled, subject, "titles", content_stems(subject) - UNIT_STEMS)
+    return QuestionScope()

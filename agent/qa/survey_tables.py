@@ -1,0 +1,73 @@
+"""Survey questions answered from the draft's survey tables: "how many would not recommend?"
+reads the answer counts of the matching survey column ("No: 18"), "what share would be very
+disappointed?" the Sean Ellis share, with n."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.qa.aggregates import WHICH_SEGMENT
+from agent.qa.models import Answer
+from agent.qa.terms import SCAFFOLD, content_stems, stem
+
+SURVEY_CUE = re.compile(
+    r"\b(recommend\w*|respondents?|survey\w*|nps|promoters?|detractors?|pmf|very disappointed|disappointed|answered)\b",
+    re.IGNORECASE,
+)
+NEGATIVE = re.compile(r"\b(not|no|never|wouldn'?t|won'?t|don'?t|didn'?t)\b", re.IGNORECASE)
+PMF_CUE = re.compile(r"\b(pmf|product[- ]market fit|very disappointed|sean ellis)\b", re.IGNORECASE)
+NO_VALUES = {"no", "false", "n", "0", "never", "not likely", "unlikely"}
+YES_VALUES = {"yes", "true", "y", "1", "definitely", "likely"}
+
+
+def _table(question: str, text: str, answered: bool = True, count: int | None = None) -> Answer:
+    return Answer(
+        question=question,
+        resolved_question=question,
+        answered=answered,
+        text=text,
+        mode="aggregate",
+        engine="tables",
+        unit="participants",
+        count=count,
+    )
+
+
+def survey_answer(question: str, draft: Any) -> Answer | None:
+    if draft is None or not SURVEY_CUE.search(question) or WHICH_SEGMENT.search(question):
+        return None  # "which segment has the highest PMF share?" compares segments
+    asked = content_stems(question) - {stem(w) for w in ("many", "share", "percent")}
+    best, overlap = None, 0
+    for cut in draft.survey_cuts:
+        shared = len(asked & content_stems(cut.column))
+        if shared > overlap:
+            best, overlap = cut, shared
+    if best is not None:
+        negative = bool(NEGATIVE.search(question))
+        wanted = NO_VALUES if negative else YES_VALUES
+        values = [v for v in best.values if v.value.strip().lower() in wanted]
+        if not values:  # a named value: "how many answered 'Weekly'?"
+            values = [v for v in best.values if stem(v.value.lower()) in asked]
+        total = sum(v.responses for v in best.values)
+        if values:
+            count = sum(v.responses for v in values)
+            shown = ", ".join(f"“{v.value}”: {v.responses}" for v in values)
+            return _table(
+                question,
+                f"{count} of {total} survey respondents: {shown} to “{best.column}” (all answers: "
+                + ", ".join(f"{v.value} {v.responses}" for v in best.values)
+                + ").",
+                count=count,
+            )
+    if PMF_CUE.search(question) and draft.pmf_overall.n:
+        pmf = draft.pmf_overall
+        return _table(
+            question,
+            f"{pmf.very} of {pmf.n} survey respondents ({pmf.very_disappointed_pct:.0f}%) would be very disappointed without the product (Sean Ellis).",
+            count=pmf.very,
+        )
+    return None
+
+
+__all__ = ["SCAFFOLD", "survey_answer"]

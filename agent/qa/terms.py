@@ -1,0 +1,92 @@
+"""Words of a question that carry its topic: stemmed content words without the question's
+scaffolding ("what do customers say about…"), so retrieval can tell a sentence that answers
+from one that only repeats the question, and refusal can see which key terms have no support."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[a-z0-9][a-z0-9'’&]*[a-z0-9]|[a-z0-9]", re.IGNORECASE)
+
+# function words and the scaffolding of research questions: they say nothing about the topic
+SCAFFOLD = set(
+    """
+    a an the and or but nor so of to in on for with at by from as into onto over under about
+    than then there here this that these those it its it's itself is are was were be been being
+    am do does did done doing have has had having can could would should will shall may might
+    must not no yes i me my we us our ours you your they them their theirs he she his her him
+    what which who whom whose when where why how whether if else also just only even still
+    any some each every all most more much many few other others another such same own very
+    really quite rather too lot lots kind sort thing things way ways something anything
+    customers customer accounts account companies company clients client teams team people
+    person users user interviewees interviewee participants participant respondents respondent
+    buyers folks org orgs organisations organizations firms business businesses
+    say says said saying tell tells told mention mentions mentioned mentioning talk talks talked
+    describe describes described report reports reported raise raises raised bring brings brought
+    think thinks thought feel feels felt see sees saw seen know knows knew get gets got give gives
+    gave make makes made go goes going went come comes came use uses used using want wants wanted
+    need needs needed like likes liked look looks looking find finds found keep keeps kept
+    usually typically often generally main mainly common commonly typical biggest most least
+    research interviews interview study studies survey evidence data-team
+    do's please tell me us let there's what's who's how's why's
+    """.split()
+)
+
+_STEMMER = None
+
+
+def _stemmer():  # snowballstemmer builds its tables on first use; only Q&A needs it
+    global _STEMMER
+    if _STEMMER is None:
+        import snowballstemmer
+
+        _STEMMER = snowballstemmer.stemmer("english")
+    return _STEMMER
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    word = word.lower().removesuffix("'s").removesuffix("’s")
+    return str(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the words that carry meaning (no function words, no question scaffolding)."""
+    return {stem(w) for w in words(text) if w not in SCAFFOLD and len(w) > 1}
+
+
+def key_terms(question: str) -> list[str]:
+    """The question's topic words in order, stemmed (duplicates removed)."""
+    seen: list[str] = []
+    for word in words(question):
+        if word in SCAFFOLD or len(word) < 2:
+            continue
+        term = stem(word)
+        if term not in seen:
+            seen.append(term)
+    return seen
+
+
+def restatement(sentence: str, question_terms: set[str]) -> float:
+    """How much of the sentence is only the question's own words: the share of the sentence's
+    content words that are question terms (1.0 = it says nothing the question did not)."""
+    mine = content_stems(sentence)
+    if not mine:
+        return 1.0
+    return len(mine & question_terms) / len(mine)
+
+
+def coverage(text: str, terms: set[str]) -> float:
+    """Share of `terms` that appear (stemmed) in `text`."""
+    if not terms:
+        return 1.0
+    return len(terms & set(stems(text))) / len(terms)

@@ -1,0 +1,79 @@
+"""Who is counted: accounts when the research is about companies, participants when it is about
+people (a usability study, interviewees without a company, survey respondents).
+
+A question that names its unit ("how many interviewees…", "how many accounts…") is counted in
+that unit; otherwise the research decides: accounts when most of the documents in scope belong
+to one, participants when they do not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+ACCOUNTS = "accounts"
+PARTICIPANTS = "participants"
+
+PARTICIPANT_WORDS = re.compile(
+    r"\b(interviewees?|participants?|people|persons?|respondents?|users?|practitioners?|researchers?|analysts?|engineers?|scientists?|individuals?)\b",
+    re.IGNORECASE,
+)
+ACCOUNT_WORDS = re.compile(
+    r"\b(accounts?|customers?|companies|company|clients?|teams?|organi[sz]ations?|orgs?|firms?|businesses|logos?|deals?|buyers?|contractors?|groups?|shops?|vendors?|agencies|startups?|systems)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A counted unit: its key (an account name, or the participant's file and speaker)."""
+
+    kind: str
+    key: str
+    name: str
+
+
+def participant_name(source: str, speaker: str | None) -> str:
+    stem = PurePath(source).stem
+    return f"{speaker} ({stem})" if speaker else stem
+
+
+def unit_of(
+    kind: str, account: str | None, source: str, doc_id: str, speaker: str | None = None
+) -> Unit:
+    """The unit a piece of evidence belongs to. Participants are one per source file (one per
+    response for surveys, whose documents are the rows)."""
+    if kind == ACCOUNTS and account:
+        return Unit(ACCOUNTS, account.lower(), account)
+    if kind == ACCOUNTS:
+        return Unit(ACCOUNTS, f"?{source}", PurePath(source).stem)
+    if "#" in doc_id or source.lower().endswith((".csv", ".xlsx")):
+        return Unit(PARTICIPANTS, doc_id, participant_name(source, speaker or doc_id[-6:]))
+    return Unit(PARTICIPANTS, source, participant_name(source, None))
+
+
+def unit_named(question: str) -> str | None:
+    """The unit a question asks for, if it names one ('how many interviewees…')."""
+    head = re.split(
+        r"\b(?:mention|say|said|complain|describe|talk|report|raise|use|have)\w*\b",
+        question,
+        maxsplit=1,
+    )[0]
+    if PARTICIPANT_WORDS.search(head):
+        return PARTICIPANTS
+    if ACCOUNT_WORDS.search(head):
+        return ACCOUNTS
+    return None
+
+
+def unit_for(question: str, with_account: int, without_account: int) -> str:
+    """The question's unit, else accounts when at least half the documents in scope have one."""
+    named = unit_named(question)
+    if named:
+        return named
+    return ACCOUNTS if with_account >= without_account else PARTICIPANTS
+
+
+def plural(count: int, kind: str) -> str:
+    word = {ACCOUNTS: "account", PARTICIPANTS: "participant"}.get(kind, kind)
+    return word if count == 1 else word + "s"
