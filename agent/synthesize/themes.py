@@ -14,7 +14,7 @@ import numpy as np
 
 from agent.schema import Evidence, Quantity
 from agent.schema.icp import Claim, EvidenceRef
-from agent.synthesize.labels import theme_labels
+from agent.synthesize.labels import describe
 
 SIMILARITY = 0.55
 MAX_QUOTES = 3
@@ -143,15 +143,16 @@ def claims(
         sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
         for theme in themes
     ]
-    names = theme_labels([[e.quote for e in items] for items in ordered])
+    names = describe([[e.quote for e in group] for group in ordered], items[0].kind.value)
     ranked: list[tuple[Claim, float, str]] = []
-    for theme, representatives, name in zip(themes, ordered, names, strict=True):
+    for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
         chosen = one_per_account(representatives, MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
         claim = Claim(
-            label=name,
+            label=named.label,
+            description=named.description,
             kind=theme.medoid.kind.value,
             job_type=job_types.most_common(1)[0][0] if job_types else None,
             accounts=len(accounts),
