@@ -236,8 +236,8 @@ def _is_name(words: list[Token], index: int) -> bool:
     by commas (Marco's, Adrienne wants, hand Adrienne the flux, a new CFO, Lauren, since …); not
     Excel, NetSuite, GL, or a system named after 'in' or 'on'."""
     token = words[index]
-    if not _unknown_capital(token):
-        return False
+    if not _unknown_capital(token) or _lemma(token.low, "NN") != token.low:
+        return False  # known words, tools and plural nouns ("Expedites are down")
     before = words[index - 1] if index else None
     after = words[index + 1] if index + 1 < len(words) else None
     if after is not None and (after.low == "'s" or after.tag in ("VBZ", "VBD", "MD")):
@@ -250,9 +250,7 @@ def _is_name(words: list[Token], index: int) -> bool:
         and (after is None or after.low in {",", "—", "–", ")", "."})
     ):
         return True
-    if after is not None and after.low == "," and index == 0:
-        return True
-    return before is None and after is not None and after.tag.startswith("VB")
+    return after is not None and after.low in {",", ":"} and index == 0
 
 
 # -- clauses -----------------------------------------------------------------------------------
@@ -330,7 +328,7 @@ def _drop_hedges(words: list[Token]) -> list[Token]:
 KEEP_DT = frozenset({"no", "every", "each", "all", "another", "half"})
 KEEP_RB = frozenset(
     "only early monthly weekly quarterly daily yearly twice once late again back off out up "
-    "manually".split()
+    "manually longer".split()
 )
 TIME_UNITS = frozenset("month week day year quarter close".split())
 
@@ -341,12 +339,18 @@ def _digits(words: list[Token]) -> list[str]:
     i = 0
     while i < len(words):
         low = words[i].low
-        if low in NUMBERS and low not in {"one", "zero"}:
+        near = {w.low for w in words[max(0, i - 2) : i + 3]}
+        if low in NUMBERS and low not in {"one", "zero"} and "hundred" not in near:
             value = NUMBERS[low]
             nxt = words[i + 1].low if i + 1 < len(words) else ""
             if nxt in NUMBERS and NUMBERS[nxt] < 10 <= value:
                 value += NUMBERS[nxt]  # "twenty five"
                 i += 1
+                nxt = words[i + 1].low if i + 1 < len(words) else ""
+            if nxt in NUMBERS and NUMBERS[nxt] > value:
+                out.append(f"{value}–{NUMBERS[nxt]}")  # "fifteen, twenty minutes"
+                i += 2
+                continue
             if (
                 i + 2 < len(words)
                 and words[i + 1].low in {"or", "to"}
@@ -388,6 +392,52 @@ def _wish(words: list[Token]) -> list[Token]:
         for j, t in enumerate(rest[:6]):
             if t.low == "to" and 0 < j < len(rest) - 1:
                 return rest  # "the board to get …": object, 'to' and the verb
+        if (
+            token.low in {"want", "need"}
+            and i
+            and words[i - 1].low in {"i", "we"}
+            and rest
+            and rest[0].tag in ("DT", "JJ", "NN", "NNS", "PRP$", "CD")
+        ):
+            return rest  # "I want a new rep productive in week 1" → "new rep productive …"
+    return words
+
+
+SEASONS = frozenset("fall spring summer winter autumn".split())
+
+
+def _time_first(words: list[Token]) -> list[Token]:
+    """'in January we added a division' → 'we added a division in January': a leading time
+    phrase moves behind the clause, so that the subject comes first."""
+    for i, token in enumerate(words[:5]):
+        if token.low in SUBJECT_PRONOUNS and i:
+            lead = words[:i]
+            if any(
+                t.low in CALENDAR or t.low in SEASONS or t.lemma in TIME_UNITS for t in lead
+            ) and all(
+                t.low
+                in {
+                    "in",
+                    "on",
+                    "last",
+                    "this",
+                    "next",
+                    "then",
+                    "since",
+                    "early",
+                    "late",
+                    "so",
+                    "and",
+                    "now",
+                }
+                or t.low in CALENDAR
+                or t.low in SEASONS
+                or t.lemma in TIME_UNITS
+                or t.tag == "CD"
+                for t in lead
+            ):
+                return words[i:] + [t for t in lead if t.low not in {"then", "so", "and", "now"}]
+            break
     return words
 
 
@@ -396,7 +446,7 @@ def _core(
 ) -> tuple[list[Token], str | None]:
     """The clause (from the wished-for verb of a wish) without articles, possessives, names, modals, hedging adverbs and a pronoun
     subject; and which subject was dropped."""
-    words = _wish(clause)
+    words = _wish(_time_first(clause))
     out: list[Token] = []
     dropped: str | None = None
     for i, token in enumerate(words):
@@ -413,7 +463,9 @@ def _core(
             dropped = low
             continue
         if token.tag in ("DT", "PRP$", "WDT", "PDT") and low not in KEEP_DT:
-            if articles and low in {"a", "an"} and out:
+            if low in {"this", "last", "next"} and nxt is not None and nxt.lemma in TIME_UNITS:
+                out.append(token)  # "this year"
+            elif articles and low in {"a", "an"} and out:
                 out.append(token)
             elif (
                 low == "a"
@@ -450,12 +502,27 @@ def _core(
             out = out[:i]
             break
     while (
-        out
+        len(out) > 1
         and out[0].low in AUX | {"to"}
-        and len(out) > 1
         and out[0].low not in {"do", "does", "did"}
+        and (
+            out[0].low == "to" or out[1].tag.startswith("VB") or out[1].low in {"to", "n't", "not"}
+        )
     ):
         out = out[1:]
+    if (
+        dropped
+        and len(out) > 1
+        and out[0].low in {"'m", "'re", "'s", "am", "is", "are", "was", "were"}
+    ):
+        out = out[1:]  # "I'm no longer the bottleneck" → "no longer the bottleneck"
+    elif (
+        dropped in {"i", "we", "they", "there"}
+        and len(out) > 1
+        and out[0].low in {"have", "has", "had", "got"}
+        and out[1].tag in ("DT", "JJ", "NN", "NNS", "CD")
+    ):
+        out = out[1:]  # "we have a new CFO" → "new CFO"
     return out, dropped
 
 
@@ -773,15 +840,14 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
             for clause in clauses(words):
                 if len(_content(clause)) < 1:
                     continue
-                for label in compress(clause, kind):
+                for order, label in enumerate(compress(clause, kind)):
                     shown = _finish(label)
                     if copied(shown, quotes) or not supported(shown, quotes):
                         continue
-                    score = _label_score(label, weight, rank)
+                    score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
                     candidates.append((score, label, clause, words))
-                    break
         if candidates:
             _, label, clause, quote = max(candidates, key=lambda c: c[0])
             text = quotes[[id(q) for q in tagged].index(id(quote))]
