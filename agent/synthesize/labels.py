@@ -30,12 +30,13 @@ DESCRIPTION_WORDS = 24
 
 TOKEN = re.compile(
     r"\$?\d+(?:[.,]\d+)*(?:%|k\b|m\b|st\b|nd\b|rd\b|th\b)?"  # numbers and money
-    r"|[A-Za-z]+?(?=n['’]t\b)"  # "don't" → "do" "n't", as Penn splits it
+    r"|[^\W\d_]+?(?=n['’]t\b)"  # "don't" → "do" "n't", as Penn splits it
     r"|n['’]t\b|['’](?:s|re|ve|ll|d|m)\b"
-    r"|[A-Za-z][A-Za-z0-9]*(?:[-.&+/][A-Za-z0-9]+)*"  # words, hyphenated, Q4, P&L, A/R
+    r"|[^\W\d_][^\W_]*(?:[-.&+/][^\W_]+)*"  # words (any script), hyphenated, Q4, P&L, A/R
     r"|[.,;:!?()\[\]\"“”—–…/]|-{1,2}"
 )
-CLAUSE_BREAK = frozenset(';:()[]"“”—–…!?') | {"--", "-", "."}
+CLAUSE_BREAK = frozenset(";:()[]—–…!?") | {"--", "-", "."}
+QUOTE_MARKS = frozenset('"“”')
 SOFT_BREAK = frozenset({",", "but", "because", "so", "although", "though", "whereas", "while"})
 FILLER = frozenset(
     "um uh uhm erm hmm mm mhm yeah yep okay ok oh well like honestly basically literally actually "
@@ -54,6 +55,7 @@ HEDGES = (
     ("kind", "of"),
     ("sort", "of"),
     ("a", "little", "bit"),
+    ("something", "like"),
     ("a", "bit"),
     ("to", "be", "honest"),
     ("at", "the", "end", "of", "the", "day"),
@@ -250,6 +252,8 @@ def _is_name(words: list[Token], index: int) -> bool:
         and (after is None or after.low in {",", "—", "–", ")", "."})
     ):
         return True
+    if before is None and after is not None and after.low.endswith("s") and _can_be_verb(after.low):
+        return True  # "Marco exports the IC accounts", "Marta recodes …"
     return after is not None and after.low in {",", ":"} and index == 0
 
 
@@ -261,6 +265,10 @@ def clauses(words: list[Token]) -> list[list[Token]]:
     'but', 'because', 'so', and at a comma or 'and' that starts a new subject ("…, and the
     deposits are a mess", "… and it's never off")."""
     words = _drop_hedges(words)
+    # "Élodie Tremblay: …", "Gabriel: …": a speaker's name in front of what they said
+    colon = next((i for i, t in enumerate(words[:4]) if t.low == ":"), None)
+    if colon and all(t.text[:1].isupper() for t in words[:colon]):
+        words = words[colon + 1 :]
     parts: list[list[Token]] = [[]]
     for i, token in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) else None
@@ -276,7 +284,7 @@ def clauses(words: list[Token]) -> list[list[Token]]:
             if parts[-1]:
                 parts.append([])
             continue
-        if token.low == ",":
+        if token.low == "," or token.low in QUOTE_MARKS:
             continue
         parts[-1].append(token)
     return [_unframe(p) for p in parts if p]
@@ -510,11 +518,9 @@ def _core(
         )
     ):
         out = out[1:]
-    if (
-        dropped
-        and len(out) > 1
-        and out[0].low in {"'m", "'re", "'s", "am", "is", "are", "was", "were"}
-    ):
+    if len(out) > 1 and out[0].low in {"'m", "'re", "'s", "'ve", "'ll", "'d"}:
+        out = out[1:]  # a contraction whose subject went
+    if dropped and len(out) > 1 and out[0].low in {"am", "is", "are", "was", "were"}:
         out = out[1:]  # "I'm no longer the bottleneck" → "no longer the bottleneck"
     elif (
         dropped in {"i", "we", "they", "there"}
@@ -604,12 +610,19 @@ def _trim(words: list[str]) -> list[str]:
         STOP | {"to", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or"}
     ) - {"no", "not", "month", "week", "day", "year"}
     was_cut = len(words) > PREFERRED_WORDS
+    _, lexicon = _tagger()
     if was_cut:
         cut = PREFERRED_WORDS
+        # never cut a noun phrase in two: "on marketplace | clearing accounts"
+        while (
+            cut < min(MAX_WORDS, len(words))
+            and (lexicon.get(_low(words[cut])) or "").startswith("NN")
+            and (lexicon.get(_low(words[cut - 1])) or "NN")[:2] in ("NN", "JJ")
+        ):
+            cut += 1
         while cut > 3 and _low(words[cut - 1]) in tail_stop:
             cut -= 1
         words = words[:cut] if cut > 3 else words[:MAX_WORDS]
-    _, lexicon = _tagger()
 
     def dangling(word: str) -> bool:
         low = _low(word).strip(".,")
@@ -720,9 +733,12 @@ def _weights(themes: list[list[list[Token]]]) -> list[dict[str, float]]:
     weights = []
     for quotes, counts in zip(themes, per_theme, strict=True):
         size = max(1, len(quotes))
+        # in a theme of several quotes, a word only one of them says counts for less
         weights.append(
             {
-                lemma: (df / size) * math.log(1 + total / spread[lemma])
+                lemma: (df / size)
+                * math.log(1 + total / spread[lemma])
+                * (0.4 if df == 1 < size else 1.0)
                 for lemma, df in counts.items()
             }
         )
