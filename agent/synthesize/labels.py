@@ -29,7 +29,7 @@ PREFERRED_WORDS = 8
 DESCRIPTION_WORDS = 24
 
 TOKEN = re.compile(
-    r"\$?\d+(?:[.,]\d+)*(?:%|k\b|m\b|st\b|nd\b|rd\b|th\b)?"  # numbers and money
+    r"\$?\d+(?:[.,/]\d+)*(?:%|k\b|m\b|st\b|nd\b|rd\b|th\b)?"  # numbers and money
     r"|[^\W\d_]+?(?=n['’]t\b)"  # "don't" → "do" "n't", as Penn splits it
     r"|n['’]t\b|['’](?:s|re|ve|ll|d|m)\b"
     r"|[^\W\d_][^\W_]*(?:[-.&+/][^\W_]+)*"  # words (any script), hyphenated, Q4, P&L, A/R
@@ -83,6 +83,7 @@ AUX = frozenset(
     "be is are was were been being am 're 's 'm do does did have has had 've 'd 'll will would "
     "can could should shall may might must ca wo".split()
 )
+BE = frozenset("be is are was were 's 're 'm am been being".split())
 NEGATION = frozenset({"not", "n't", "never", "no", "nothing", "nobody", "none", "without"})
 # Words that name nothing on their own: a label made only of them says nothing specific.
 GENERIC = frozenset(
@@ -203,6 +204,8 @@ def tokens(text: str) -> list[Token]:
                 before == "to" and (two_before in WANT or two_before in {"have", "has", "had"})
             ):
                 pos = "VBP" if before != "to" else "VB"  # "they notice", "want to open"
+        if index and pos == "VB" and _low(surface[index - 1]) in BE:
+            pos = "JJ"  # "you'd be close to doubling": no verb after 'be'
         match = matches[index]
         result.append(Token(word, low, pos, _lemma(low, pos), match.start(), match.end()))
     _ = lexicon
@@ -269,6 +272,14 @@ def clauses(words: list[Token]) -> list[list[Token]]:
     colon = next((i for i, t in enumerate(words[:4]) if t.low == ":"), None)
     if colon and all(t.text[:1].isupper() for t in words[:colon]):
         words = words[colon + 1 :]
+    depth = 0
+    aside: list[Token] = []
+    for token in words:  # "(Pryor Langley)", "(about 20 CSMs)": asides are left out
+        depth += token.low == "("
+        if depth == 0:
+            aside.append(token)
+        depth -= token.low == ")" and depth > 0
+    words = aside if len(aside) > 2 else words
     parts: list[list[Token]] = [[]]
     for i, token in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) else None
@@ -347,6 +358,17 @@ def _digits(words: list[Token]) -> list[str]:
     i = 0
     while i < len(words):
         low = words[i].low
+        if (
+            low == "hundred"
+            and i
+            and words[i - 1].low in {"a", "one"}
+            and (i + 1 == len(words) or words[i + 1].low not in {*NUMBERS, "and"})
+        ):
+            if out and out[-1].lower() in {"a", "one"}:
+                out.pop()
+            out.append("100")
+            i += 1
+            continue
         near = {w.low for w in words[max(0, i - 2) : i + 3]}
         if low in NUMBERS and low not in {"one", "zero"} and "hundred" not in near:
             value = NUMBERS[low]
@@ -449,12 +471,35 @@ def _time_first(words: list[Token]) -> list[Token]:
     return words
 
 
+PEOPLE = frozenset("guy guys one person people someone somebody".split())
+
+
+def _unrelative(words: list[Token]) -> list[Token]:
+    """'stop being the guy who sends the nagging emails' → 'stop sending the nagging emails'."""
+    for i, token in enumerate(words):
+        if token.low not in BE or i + 3 >= len(words):
+            continue
+        j = i + 1
+        if words[j].tag in ("DT", "PRP$"):
+            j += 1
+        if (
+            j + 2 < len(words)
+            and words[j].low in PEOPLE
+            and words[j + 1].low in {"who", "that"}
+            and words[j + 2].tag.startswith("VB")
+        ):
+            verb = words[j + 2]
+            gerund = Token(_inflect(verb, "VBG"), _inflect(verb, "VBG").lower(), "VBG", verb.lemma)
+            return [*words[:i], gerund, *words[j + 3 :]]
+    return words
+
+
 def _core(
     clause: list[Token], kind: str | None, articles: bool = False
 ) -> tuple[list[Token], str | None]:
     """The clause (from the wished-for verb of a wish) without articles, possessives, names, modals, hedging adverbs and a pronoun
     subject; and which subject was dropped."""
-    words = _wish(_time_first(clause))
+    words = _wish(_time_first(_unrelative(clause)))
     out: list[Token] = []
     dropped: str | None = None
     for i, token in enumerate(words):
@@ -469,6 +514,32 @@ def _core(
             and token.tag[:2] in ("PR", "DT", "EX")
         ):
             dropped = low
+            continue
+        if (
+            low == "all"
+            and nxt is not None
+            and nxt.low == "of"
+            and i + 2 < len(words)
+            and words[i + 2].low in {"that", "this", "it", "them", "those"}
+        ):
+            continue  # "track all of that in a spreadsheet" → "track in a spreadsheet"
+        if (
+            low in {"of", "that", "this", "it", "them", "those"}
+            and i > 1
+            and words[i - 1 - (low != "of")].low == "all"
+            and (
+                low != "of"
+                or (nxt is not None and nxt.low in {"that", "this", "it", "them", "those"})
+            )
+        ):
+            continue
+        if (
+            low == "of"
+            and i
+            and words[i - 1].low == "all"
+            and nxt is not None
+            and nxt.low in {"that", "this", "it", "them", "those"}
+        ):
             continue
         if token.tag in ("DT", "PRP$", "WDT", "PDT") and low not in KEEP_DT:
             if low in {"this", "last", "next"} and nxt is not None and nxt.lemma in TIME_UNITS:
@@ -509,18 +580,22 @@ def _core(
         ):
             out = out[:i]
             break
-    while (
-        len(out) > 1
-        and out[0].low in AUX | {"to"}
-        and out[0].low not in {"do", "does", "did"}
-        and (
-            out[0].low == "to" or out[1].tag.startswith("VB") or out[1].low in {"to", "n't", "not"}
+    while len(out) > 1 and (
+        (
+            out[0].low in AUX | {"to"}
+            and out[0].low not in {"do", "does", "did"}
+            and (
+                out[0].low == "to"
+                or out[1].tag.startswith("VB")
+                or out[1].low in {"to", "n't", "not", "able"}
+            )
         )
+        or (out[0].low == "able" and out[1].low == "to")
     ):
-        out = out[1:]
+        out = out[1:]  # "to be able to take a week off" → "take a week off"
     if len(out) > 1 and out[0].low in {"'m", "'re", "'s", "'ve", "'ll", "'d"}:
         out = out[1:]  # a contraction whose subject went
-    if dropped and len(out) > 1 and out[0].low in {"am", "is", "are", "was", "were"}:
+    if dropped and len(out) > 1 and out[0].low in {"am", "is", "are", "was", "were", "be"}:
         out = out[1:]  # "I'm no longer the bottleneck" → "no longer the bottleneck"
     elif (
         dropped in {"i", "we", "they", "there"}
@@ -584,12 +659,31 @@ def _variants(
     for i, token in enumerate(core[1:], start=1):
         before = core[i - 1] if core[i - 1].low not in NEGATION or i < 2 else core[i - 2]
         if (
-            token.tag in ("VBP", "VBZ", "VB")
+            token.tag in ("VBP", "VBZ", "VB", "VBD")
             and token.low not in AUX
             and before.tag.startswith("NN")
+            and i + 1 < len(core)
+            and core[i + 1].tag not in ("VB", "VBG")  # "started asking" stays
+            and (token.tag != "VBD" or core[i + 1].tag in ("IN", "DT", "NN", "NNS", "JJ", "PRP$"))
         ):
             texts = [*_digits(core[:i]), _inflect(token, "VBG"), *_digits(core[i + 1 :])]
             variants.append(_render(core, texts))
+            # leaner: without the adjectives before nouns ("documented variance analysis")
+            keep = [
+                j
+                for j, t in enumerate(core)
+                if j <= i
+                or not (
+                    t.tag in ("JJ", "VBN")
+                    and j + 1 < len(core)
+                    and core[j + 1].tag.startswith("NN")
+                )
+            ]
+            if len(keep) < len(core):
+                lean = [core[j] for j in keep]
+                at = keep.index(i)
+                texts = [*_digits(lean[:at]), _inflect(token, "VBG"), *_digits(lean[at + 1 :])]
+                variants.append(_render(lean, texts))
             break
     # shorter: the words before a preposition, a conjunction or a time phrase, longest first
     cuts = [
@@ -627,7 +721,7 @@ def _trim(words: list[str]) -> list[str]:
     def dangling(word: str) -> bool:
         low = _low(word).strip(".,")
         tag = lexicon.get(low) or ""
-        if low in tail_stop or low in AUX or low == "both":
+        if low in tail_stop or low in AUX or low in {"both", "thing", "things"}:
             return True
         return tag[:2] in ("IN", "CC", "DT", "TO", "MD", "PR", "WD", "WR") or (
             was_cut and tag[:2] == "JJ" and len(words) > 2
@@ -635,6 +729,8 @@ def _trim(words: list[str]) -> list[str]:
 
     while words and dangling(words[-1]):
         words = words[:-1]
+        if len(words) > 2 and [_low(w) for w in words[-2:]] == ["as", "part"]:
+            words = words[:-2]  # "… analysis as part (of the control environment)"
     while words and _low(words[0]) in {
         "to",
         "of",
