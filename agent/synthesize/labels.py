@@ -575,9 +575,10 @@ def _core(
         out.append(token)
     # a trailing subordinate or relative clause goes
     for i, token in enumerate(out):
-        if i >= 2 and (
-            token.low in SUBORDINATE or (token.low == "that" and token.tag in ("IN", "WDT"))
-        ):
+        relative = token.low in {"that", "which", "who"} and token.tag in ("IN", "WDT", "WP")
+        if relative and out[i - 1].low in GENERIC | PEOPLE | {"things", "stuff", "ones"}:
+            continue  # "coach on the things that happened this week": the clause is the point
+        if i >= 2 and (token.low in SUBORDINATE or relative):
             out = out[:i]
             break
     while len(out) > 1 and (
@@ -695,6 +696,18 @@ def _variants(
         and core[b - 1].tag[:2] in ("NN", "CD", "JJ", "VB", "RB")
     ]
     variants += [head(core[:b]) for b in cuts]
+    if first.tag == "VB" and not wished and first.low not in AUX:
+        # a short imperative is often the whole quote: "Keep the clients" → "Keeping clients"
+        texts = [_inflect(first, "VBG"), *_digits(core[1:])]
+        variants.append(_render(core, texts))
+    elif (
+        wished
+        and first.tag == "VB"
+        and first.low not in AUX
+        and (len(core) < 2 or core[1].tag != "VBG")  # not "stopping working"
+    ):
+        texts = [_inflect(first, "VBG"), *_digits(core[1:])]
+        variants.append(_render(core, texts))
     return [v for v in variants if v]
 
 
@@ -702,7 +715,7 @@ def _trim(words: list[str]) -> list[str]:
     """At most PREFERRED_WORDS words (MAX_WORDS when no good cut), never ending on a function word."""
     tail_stop = (
         STOP | {"to", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or"}
-    ) - {"no", "not", "month", "week", "day", "year"}
+    ) - {"month", "week", "day", "year"}
     was_cut = len(words) > PREFERRED_WORDS
     _, lexicon = _tagger()
     if was_cut:
