@@ -777,12 +777,22 @@ def _copy_words(text: str) -> list[str]:
 def copied(label: str, quotes: list[str]) -> bool:
     """A label is (most of) a quote: a verbatim run of at least four of its words covering 70% of
     it, or a few words that are nearly a whole quote."""
+    return _copied(label, _copy_texts(quotes))
+
+
+def _copy_texts(quotes: list[str]) -> list[tuple[str, int]]:
+    texts = []
+    for quote in quotes:
+        words = _copy_words(quote)
+        texts.append((" " + " ".join(words) + " ", len(words)))
+    return texts
+
+
+def _copied(label: str, texts: list[tuple[str, int]]) -> bool:
     words = _copy_words(label)
     if not words:
         return False
-    for quote in quotes:
-        quote_words = _copy_words(quote)
-        text = " " + " ".join(quote_words) + " "
+    for text, quote_words in texts:
         longest = 0
         for i in range(len(words)):
             for j in range(len(words), i + longest, -1):
@@ -791,7 +801,7 @@ def copied(label: str, quotes: list[str]) -> bool:
                     break
         if longest >= max(4, 0.7 * len(words)):
             return True
-        if longest == len(words) and len(quote_words) <= len(words) + 2:
+        if longest == len(words) and quote_words <= len(words) + 2:
             return True
     return False
 
@@ -799,14 +809,24 @@ def copied(label: str, quotes: list[str]) -> bool:
 def supported(label: str, quotes: list[str]) -> bool:
     """Every content word of the label is a word of the quotes, or a form of one (same lemma;
     number words may be written as digits)."""
+    return _supported(label, _vocabulary([tokens(q) for q in quotes]))
+
+
+def _vocabulary(quotes: list[list[Token]]) -> set[str]:
     quoted: set[str] = set()
-    for quote in quotes:
-        for token in tokens(quote):
+    for words in quotes:
+        for token in words:
             quoted.update({token.low, token.lemma})
             if token.low in NUMBERS:
                 quoted.add(str(NUMBERS[token.low]))
             if token.low in ORDINALS:
                 quoted.add(ORDINALS[token.low])
+            if token.low == "hundred":
+                quoted.add("100")
+    return quoted
+
+
+def _supported(label: str, quoted: set[str]) -> bool:
     for token in tokens(label):
         if not token.content or token.low in quoted or token.lemma in quoted:
             continue
@@ -943,8 +963,10 @@ def _description(
     sentence = re.sub(r"\s*,(\s*,)+", ",", out).strip(' -–—,;:"“”')
     sentence = re.sub(r"\s+", " ", sentence)
     sentence = sentence[:1].upper() + sentence[1:]
-    if len(quotes) > 1 and weights:
-        lemma = max(weights, key=lambda k: (weights[k], k))
+    said = {t.lemma for t in clause if t.content and not t.name} & set(weights)
+    if len(quotes) > 1 and said:
+        # the statement's own key word, and how many of the theme's quotes say it too
+        lemma = max(said, key=lambda k: (weights[k], k))
         sharing = sum(1 for q in quotes if any(t.lemma == lemma for t in q))
         if sharing > 1:
             word = next(t.text for q in quotes for t in q if t.lemma == lemma)
@@ -960,6 +982,8 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
     weights = _weights(parsed)
     results = []
     for quotes, tagged, weight in zip(themes, parsed, weights, strict=True):
+        texts = _copy_texts(quotes)
+        vocabulary = _vocabulary(tagged)
         candidates: list[tuple[float, list[str], list[Token], list[Token]]] = []
         for rank, words in enumerate(tagged[:3]):
             for clause in clauses(words):
@@ -967,7 +991,7 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     continue
                 for order, label in enumerate(compress(clause, kind)):
                     shown = _finish(label)
-                    if copied(shown, quotes) or not supported(shown, quotes):
+                    if _copied(shown, texts) or not _supported(shown, vocabulary):
                         continue
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
@@ -978,7 +1002,7 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
             text = quotes[[id(q) for q in tagged].index(id(quote))]
         else:
             phrase = _key_phrase(weight, tagged)
-            label = phrase if phrase and not copied(_finish(phrase), quotes) else []
+            label = phrase if phrase and not _copied(_finish(phrase), texts) else []
             quote = tagged[0] if tagged else []
             text = quotes[0] if quotes else ""
             clause = max(
