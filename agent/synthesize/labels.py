@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 MAX_WORDS = 10
@@ -347,7 +347,7 @@ def _drop_hedges(words: list[Token]) -> list[Token]:
 KEEP_DT = frozenset({"no", "every", "each", "all", "another", "half"})
 KEEP_RB = frozenset(
     "only early monthly weekly quarterly daily yearly twice once late again back off out up "
-    "manually longer".split()
+    "manually longer instead down behind ahead away".split()
 )
 TIME_UNITS = frozenset("month week day year quarter close".split())
 
@@ -436,37 +436,50 @@ def _wish(words: list[Token]) -> list[Token]:
 SEASONS = frozenset("fall spring summer winter autumn".split())
 
 
+TIME_LEAD = frozenset("in on last this next then since early late so and now during by".split())
+
+
 def _time_first(words: list[Token]) -> list[Token]:
     """'in January we added a division' → 'we added a division in January': a leading time
-    phrase moves behind the clause, so that the subject comes first."""
-    for i, token in enumerate(words[:5]):
-        if token.low in SUBJECT_PRONOUNS and i:
-            lead = words[:i]
-            if any(
-                t.low in CALENDAR or t.low in SEASONS or t.lemma in TIME_UNITS for t in lead
-            ) and all(
-                t.low
-                in {
-                    "in",
-                    "on",
-                    "last",
-                    "this",
-                    "next",
-                    "then",
-                    "since",
-                    "early",
-                    "late",
-                    "so",
-                    "and",
-                    "now",
-                }
-                or t.low in CALENDAR
-                or t.low in SEASONS
-                or t.lemma in TIME_UNITS
-                or t.tag == "CD"
-                for t in lead
-            ):
-                return words[i:] + [t for t in lead if t.low not in {"then", "so", "and", "now"}]
+    phrase moves behind the clause, so that what happened comes first."""
+    i = 0
+    while i < len(words) and (
+        words[i].low in TIME_LEAD
+        or words[i].low in CALENDAR
+        or words[i].low in SEASONS
+        or words[i].lemma in TIME_UNITS
+    ):
+        i += 1
+    lead = words[:i]
+    if (
+        0 < i < len(words) - 1
+        and any(t.low in CALENDAR or t.low in SEASONS or t.lemma in TIME_UNITS for t in lead)
+        and words[i].tag[:2] not in ("IN", "TO", "VB", "MD")
+    ):
+        moved = [
+            replace(t, text=t.low) if t.low not in CALENDAR else t
+            for t in lead
+            if t.low not in {"then", "so", "and", "now"}
+        ]
+        return words[i:] + moved
+    return words
+
+
+REPORTING = frozenset(
+    "estimated estimate figured figure think thought guess said says realized noticed reckon".split()
+)
+
+
+def _unreport(words: list[Token]) -> list[Token]:
+    """'we figured we were eating forty thousand a year' → 'we were eating forty thousand a
+    year'; 'IT said we're not going to rebuild the macros' → 'we're not going to rebuild …'."""
+    for i, token in enumerate(words[:4]):
+        if token.low in REPORTING and i:
+            for j in range(i + 1, min(i + 5, len(words) - 1)):
+                if words[j].low in SUBJECT_PRONOUNS - {"that", "this", "there"}:
+                    return words[j:] + [
+                        t for t in words[i + 1 : j] if t.low in TIME_LEAD or t.lemma in TIME_UNITS
+                    ]
             break
     return words
 
@@ -499,7 +512,7 @@ def _core(
 ) -> tuple[list[Token], str | None]:
     """The clause (from the wished-for verb of a wish) without articles, possessives, names, modals, hedging adverbs and a pronoun
     subject; and which subject was dropped."""
-    words = _wish(_time_first(_unrelative(clause)))
+    words = _wish(_time_first(_unreport(_unrelative(clause))))
     out: list[Token] = []
     dropped: str | None = None
     for i, token in enumerate(words):
@@ -511,6 +524,7 @@ def _core(
             not out
             and dropped is None
             and low in SUBJECT_PRONOUNS
+            and not (token.text.isupper() and len(token.text) > 1)  # "IT said", not "it"
             and token.tag[:2] in ("PR", "DT", "EX")
         ):
             dropped = low
@@ -734,7 +748,7 @@ def _trim(words: list[str]) -> list[str]:
     def dangling(word: str) -> bool:
         low = _low(word).strip(".,")
         tag = lexicon.get(low) or ""
-        if low in tail_stop or low in AUX or low in {"both", "thing", "things"}:
+        if low in tail_stop or low in AUX or low in {"both", "thing", "things", "instead"}:
             return True
         return tag[:2] in ("IN", "CC", "DT", "TO", "MD", "PR", "WD", "WR") or (
             was_cut and tag[:2] == "JJ" and len(words) > 2
