@@ -1,20 +1,30 @@
 """Theme labels and descriptions from a cluster's own words. Reads the quotes of each theme
-(clearest first); writes a short headline and a one-line description per theme.
+(clearest first) and the other themes of the same kind; writes a short headline and a one-line
+description per theme. No model download, no language model: parts of speech come from
+TextBlob's Pattern tagger (its lexicon ships in the wheel), lemmas and inflections from
+lemminflect (data in the wheel).
 
 1. Key words by contrast: a class-based TF-IDF over lemmas (nouns, verbs, adjectives, numbers):
-   what the theme's quotes share and the other themes of the same kind do not say.
-2. The clause that carries them: the theme's clearest quotes are cut into clauses, and the
-   clause with the most key-word weight is chosen (earlier, more central quotes first).
-3. Compressed to a headline by its parts of speech (TextBlob's bundled Pattern tagger, no model
-   download): fillers, hedges, articles, possessives, people's names and pronoun subjects go; a
-   verb left at the front becomes a gerund ("I redo bank recs" → "Redoing bank recs"; lemminflect),
-   or stays a bare verb for jobs ("want to hit day eight" → "Hit day 8"); number words become
-   digits; trailing subordinate clauses are cut to keep ten words at most.
+   what the theme's quotes share and the other themes do not say. In a theme of several quotes a
+   word only one of them says counts for less.
+2. Clauses: the three clearest quotes without fillers and hedges ("um", "I'd say", "kind of"),
+   speaker prefixes and asides in parentheses, cut at sentence punctuation, 'but', 'because',
+   'so' and at a comma or 'and' that starts a new subject; frames go ("the second thing is …",
+   "we figured we …", "in January we …" → "we … in January").
+3. Headlines from each clause by its parts of speech: articles, possessives, modals, hedging
+   adverbs, people's names and a pronoun subject go; a present verb left in front becomes a
+   gerund ("I redo bank recs" → "Redoing …"); a wish starts at the wished-for verb ("I want to
+   close in eight days" → "Close in 8 days"); number words become digits ("ten or twelve" →
+   "10–12"); a trailing subordinate clause goes; at most ten words, never ending on a function
+   word. Variants: with and without 'a', the main verb as a participle ("accounts carry
+   balances" → "accounts carrying balances"), shorter cuts before a preposition or conjunction.
+4. The variant with the most key-word weight wins among those that are no verbatim run of a quote
+   (the eval's `label_not_copied` rule) and whose every content word is a word of the quotes or
+   a form of one (never a word the quotes do not support); a theme with no such variant falls
+   back to its best noun phrase.
 
-Every content word of a label is a word of the theme's quotes or an inflection of one (never a
-word the quotes do not support), a label has at most ten words, and it is never a verbatim run of
-a quote (a headline that still is one falls back to the theme's key phrases). The description is
-the chosen statement cleaned of fillers, with how many of the theme's quotes share its key word."""
+The description is the chosen statement as written, without fillers (up to 24 words), with how
+many of the theme's quotes say its key word."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Themes: evidence of one kind clustered by meaning across accounts, labelled by the key phrase
-its quotes share and the other themes do not (`labels.py`), and ranked by how many distinct
-accounts said it."""
+"""Themes: evidence of one kind clustered by meaning across accounts, labelled with a short
+headline and a one-line description from their quotes' own words (`labels.py`), and ranked by how
+many distinct accounts said it (then how often, then how confidently)."""
 
 from __future__ import annotations
 
