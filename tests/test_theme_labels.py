@@ -105,7 +105,7 @@ def test_descriptions_are_one_clean_line_from_the_quotes():
         words = set(re.findall(r"[a-z]+", " ".join(quotes).lower()))
         said = [w for w in re.findall(r"[a-z]+", result.description.lower().split("(")[0])]
         assert set(said) <= words, set(said) - words
-    assert "of 3 quotes" in results[0].description  # how many share the key word
+    assert "“intercompany” in 2 of 3 statements" in results[0].description  # its key word, counted
 
 
 def test_description_is_in_the_json_and_under_the_label():

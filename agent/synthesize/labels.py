@@ -24,7 +24,7 @@ lemminflect (data in the wheel).
    back to its best noun phrase.
 
 The description is the chosen statement as written, without fillers (up to 24 words), with how
-many of the theme's quotes say its key word."""
+many of the theme's statements say its key word."""
 
 from __future__ import annotations
 
@@ -334,6 +334,12 @@ def _unframe(words: list[Token]) -> list[Token]:
     return words
 
 
+LIKE_KEPT = frozenset(
+    "'d would i we they you more less something look looks looked feel feels felt sound sounds "
+    "seem seems just".split()
+)
+
+
 def _drop_hedges(words: list[Token]) -> list[Token]:
     lows = [t.low for t in words]
     keep = [True] * len(words)
@@ -345,8 +351,13 @@ def _drop_hedges(words: list[Token]) -> list[Token]:
                     keep[j] = False
     for i, token in enumerate(words):
         # "like" as a filler, not as a verb after a subject ("I'd like to")
+        after = words[i + 1] if i + 1 < len(words) else None
         if (token.low in FILLER or token.tag == "UH") and not (
-            token.low == "like" and i and words[i - 1].low in {"'d", "would", "i", "we", "they"}
+            token.low == "like"
+            and (
+                (i and words[i - 1].low in LIKE_KEPT)  # "I'd like to", "more like two months"
+                or (after is not None and after.tag == "CD" and i and words[i - 1].low != ",")
+            )
         ):
             keep[i] = False
     return [t for t, k in zip(words, keep, strict=True) if k]
@@ -990,12 +1001,13 @@ def _description(
     said = {t.lemma for t in clause if t.content and not t.name} & set(weights)
     if len(quotes) > 1 and said:
         # the statement's own key word, and how many of the theme's quotes say it too
-        lemma = max(said, key=lambda k: (weights[k], k))
+        nouns = {t.lemma for t in clause if t.tag.startswith("NN")} & said
+        lemma = max(nouns or said, key=lambda k: (weights[k], k))  # a noun if there is one
         sharing = sum(1 for q in quotes if any(t.lemma == lemma for t in q))
         if sharing > 1:
             word = next(t.text for q in quotes for t in q if t.lemma == lemma)
             word = word.lower() if word[1:].islower() else word
-            return f"{sentence.rstrip('.')} ({sharing} of {len(quotes)} quotes say “{word}”)."
+            return f"{sentence.rstrip('.')} (“{word}” in {sharing} of {len(quotes)} statements)."
     return sentence + ("" if sentence.endswith((".", "…", "?", "!")) else ".")
 
 
