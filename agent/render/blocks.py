@@ -34,13 +34,15 @@ class Quote:
 
 @dataclass
 class Item:
-    """A bullet: its text, small tags (support counts, flags), an optional note and quotes."""
+    """A bullet: its text, small tags (support counts, flags), an optional note, an optional
+    one-line description (a theme's) and quotes."""
 
     text: str
     tags: list[str] = field(default_factory=list)
     note: str | None = None
     quotes: list[Quote] = field(default_factory=list)
     css: str | None = None  # "claim", "role"
+    detail: str | None = None  # one line under the text: what a theme says
 
 
 @dataclass

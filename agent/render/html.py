@@ -35,7 +35,7 @@ th{background:#f4f6fa}.meta{color:#4a5466;font-size:.9rem}.warning{background:#f
 .badge{display:inline-block;font-size:.75rem;font-weight:600;padding:.05rem .5rem;border-radius:999px;background:#f4f6fa;border:1px solid #dde2ea;vertical-align:middle;margin-left:.3rem}
 .badge-hypothesis{background:#fdecec;border-color:#b42318;color:#b42318}
 .tag{font-size:.8rem;color:#4a5466;border:1px solid #dde2ea;border-radius:4px;padding:0 .3rem;margin-left:.2rem;white-space:nowrap}
-.item-note{display:block;font-size:.9rem;color:#4a5466}
+.item-note{display:block;font-size:.9rem;color:#4a5466}.item-detail{display:block;color:#2a3446}
 nav.toc{background:#f4f6fa;border:1px solid #dde2ea;border-radius:6px;padding:.4rem 1rem;margin:1rem 0}nav.toc h2{font-size:1rem;border:0;margin:.4rem 0}nav.toc ol{margin:.2rem 0 .4rem;padding-left:1.4rem}
 figure.chart{margin:1.2rem 0}figure.chart figcaption{font-weight:600;margin-bottom:.4rem}figure.chart svg{display:block;max-width:100%;height:auto}
 details{margin:.15rem 0 .4rem 0}summary{cursor:pointer;color:#2b59c3;font-size:.9rem}
@@ -92,6 +92,8 @@ class HTMLWriter:
         css = f' class="{escape(item.css)}"' if item.css else ""
         tags = "".join(f' <span class="tag">{escape(t)}</span>' for t in item.tags)
         note = f'<span class="item-note">{escape(item.note)}</span>' if item.note else ""
+        if item.detail:
+            note = f'<span class="item-detail">{escape(item.detail)}</span>' + note
         quotes = _quotes_details(item.quotes, self.write_quote, self.web)
         return f'<li{css}><span class="label">{escape(item.text)}</span>{tags}{note}{quotes}</li>'
 

@@ -100,7 +100,10 @@ class MarkdownWriter:
             for number, entry in enumerate(block.items, start=1):
                 marker = f"{number}." if block.ordered else "-"
                 line, quotes = _item(entry)
-                lines.append(f"{marker} {line}")
+                detail = entry.detail if isinstance(entry, Item) else None
+                lines.append(f"{marker} {line}" + ("\\" if detail else ""))  # hard line break
+                if detail:
+                    lines.append(f"   *{text(detail)}*")
                 lines += [_quote(q, "   ") for q in quotes]
             return [*lines, ""]
         if isinstance(block, Table):

@@ -102,6 +102,7 @@ class Outline:
             note=note,
             quotes=[self.quote(r) for r in claim.evidence],
             css="claim",
+            detail=claim.description or None,
         )
 
     def role(self, name: str, role: Role) -> Item:

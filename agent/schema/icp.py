@@ -36,7 +36,14 @@ class EvidenceRef(BaseModel):
 class Claim(BaseModel):
     """A pain, job, trigger, outcome, workaround or objection theme with its support."""
 
-    label: str = Field(description="Short name of the theme.")
+    label: str = Field(
+        description="Short name of the theme (at most ten words, from its quotes' own words)."
+    )
+    description: str = Field(
+        "",
+        description="One line on what the theme says: its clearest statement without fillers, "
+        "and how many of its quotes share its key word.",
+    )
     kind: str = Field(
         description="Evidence kind: pain, job, trigger, outcome, workaround, objection, …"
     )

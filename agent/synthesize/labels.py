@@ -1,139 +1,1058 @@
-"""Theme labels from a cluster's own words: the key phrase that its quotes share and the other
-clusters of the same kind do not (a class-based TF-IDF over word n-grams). Reads the quotes of
-each theme; writes one short label per theme. Every word of a label appears in the theme's quotes
-(never a word the quotes do not support), the label is at most ten words and is never a quote
-cut short."""
+"""Theme labels and descriptions from a cluster's own words. Reads the quotes of each theme
+(clearest first) and the other themes of the same kind; writes a short headline and a one-line
+description per theme. No model download, no language model: parts of speech come from
+TextBlob's Pattern tagger (its lexicon ships in the wheel), lemmas and inflections from
+lemminflect (data in the wheel).
+
+1. Key words by contrast: a class-based TF-IDF over lemmas (nouns, verbs, adjectives, numbers):
+   what the theme's quotes share and the other themes do not say. In a theme of several quotes a
+   word only one of them says counts for less.
+2. Clauses: the three clearest quotes without fillers and hedges ("um", "I'd say", "kind of"),
+   speaker prefixes and asides in parentheses, cut at sentence punctuation, 'but', 'because',
+   'so' and at a comma or 'and' that starts a new subject; frames go ("the second thing is …",
+   "we figured we …", "in January we …" → "we … in January").
+3. Headlines from each clause by its parts of speech: articles, possessives, modals, hedging
+   adverbs, people's names and a pronoun subject go; a present verb left in front becomes a
+   gerund ("I redo bank recs" → "Redoing …"); a wish starts at the wished-for verb ("I want to
+   close in eight days" → "Close in 8 days"); number words become digits ("ten or twelve" →
+   "10–12"); a trailing subordinate clause goes; at most ten words, never ending on a function
+   word. Variants: with and without 'a', the main verb as a participle ("accounts carry
+   balances" → "accounts carrying balances"), shorter cuts before a preposition or conjunction.
+4. The variant with the most key-word weight wins among those that are no verbatim run of a quote
+   (the eval's `label_not_copied` rule) and whose every content word is a word of the quotes or
+   a form of one (never a word the quotes do not support); a theme with no such variant falls
+   back to its best noun phrase.
+
+The description is the chosen statement as written, without fillers (up to 24 words), with how
+many of the theme's statements say its key word."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cache
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&.+-]*[A-Za-z0-9+]|[A-Za-z]|\d[\d,.]*%?|\$\d[\d,.]*k?")
-CLAUSE = re.compile(r"[,;:.!?()\[\]\"“”—–]+|\s-\s|\.\.\.|…")
+MAX_WORDS = 10
+PREFERRED_WORDS = 8
+DESCRIPTION_WORDS = 24
+
+TOKEN = re.compile(
+    r"\$?\d+(?:[.,/]\d+)*(?:%|k\b|m\b|st\b|nd\b|rd\b|th\b)?"  # numbers and money
+    r"|[^\W\d_]+?(?=n['’]t\b)"  # "don't" → "do" "n't", as Penn splits it
+    r"|n['’]t\b|['’](?:s|re|ve|ll|d|m)\b"
+    r"|[^\W\d_][^\W_]*(?:[-.&+/][^\W_]+)*"  # words (any script), hyphenated, Q4, P&L, A/R
+    r"|[.,;:!?()\[\]\"“”—–…/]|-{1,2}"
+)
+CLAUSE_BREAK = frozenset(";:()[]—–…!?") | {"--", "-", "."}
+QUOTE_MARKS = frozenset('"“”')
+SOFT_BREAK = frozenset({",", "but", "because", "so", "although", "though", "whereas", "while"})
+FILLER = frozenset(
+    "um uh uhm erm hmm mm mhm yeah yep okay ok oh well like honestly basically literally actually "
+    "probably maybe just really pretty obviously frankly seriously definitely certainly anyway "
+    "kinda sorta".split()
+)
+# phrases that hedge or introduce, dropped wherever they stand
+HEDGES = (
+    ("you", "know"),
+    ("i", "mean"),
+    ("i", "think"),
+    ("i", "guess"),
+    ("i", "'d", "say"),
+    ("i", "would", "say"),
+    ("i", "'d", "argue"),
+    ("kind", "of"),
+    ("sort", "of"),
+    ("a", "little", "bit"),
+    ("something", "like"),
+    ("a", "bit"),
+    ("to", "be", "honest"),
+    ("at", "the", "end", "of", "the", "day"),
+    ("give", "or", "take"),
+    ("or", "so"),
+    ("and", "stuff"),
+    ("and", "everything"),
+    ("or", "whatever"),
+    ("right", "now"),
+)
 STOP = frozenset(
     """a an the and or but if of to in on at for with from by as is are was were be been being am
     it its it's this that these those there here i we you he she they me us him her them my our
-    your their his so do does did done have has had having not no yes just very really also too
-    then than about into out up down over again like well oh um uh yeah okay ok right mean know
-    kind sort thing things stuff lot lots bit pretty gonna wanna would could should can will may
-    might must what which who whom whose when where why how all any some more most much many such
-    own same other only even still yet now get gets got getting go goes going went say says said
-    think thought guess probably maybe actually basically honestly literally definitely sure
-    one ones something someone anything everything every each way ways i'm we're they're you're
-    that's there's it'd we'd i'd i've we've they've don't didn't doesn't can't won't isn't wasn't
-    aren't let let's us make made because since while though although whether just really
-    s t re ve ll d m""".split()
+    your their his so do does did done have has had having not no just very really also too then
+    than about into out up down over again like well oh um uh yeah okay ok right mean know kind
+    sort thing things stuff lot lots bit pretty gonna wanna would could should can will may might
+    must what which who whom whose when where why how all any some more most much many such own
+    same other only even still yet now get gets got getting go goes going went say says said think
+    thought guess probably maybe actually basically honestly literally definitely sure one ones
+    something someone anything everything every each way ways let make made because since while
+    though although whether 's 're 've 'll 'd 'm n't myself ourselves yourself themselves itself
+    want wants wanted need needs needed like""".split()
 )
-FILLER = frozenset("um uh uhm erm hmm mm mhm yeah yep okay ok like well oh you know".split())
+AUX = frozenset(
+    "be is are was were been being am 're 's 'm do does did have has had 've 'd 'll will would "
+    "can could should shall may might must ca wo".split()
+)
+BE = frozenset("be is are was were 's 're 'm am been being".split())
+NEGATION = frozenset({"not", "n't", "never", "no", "nothing", "nobody", "none", "without"})
 # Words that name nothing on their own: a label made only of them says nothing specific.
 GENERIC = frozenset(
     """issue issues problem problems time times part parts case cases example point points
-    question questions answer sense way ways level side end start stuff area areas aspect
-    aspects type types kind lot number amount people person team teams company companies work
-    process everything""".split()
+    question questions answer sense way ways level side end start area areas aspect aspects type
+    types number amount people person team teams company companies work process everything
+    month months year years week weeks day days""".split()
 )
-# Common verbs and other words a noun phrase does not end on.
-NOT_HEAD = frozenset(
-    """comes come came goes perform performs give gives gave tell tells told build builds check
-    checks need needs needed use uses used want wants wanted try tries tried take takes took
-    keep keeps kept see sees saw find finds found look looks looked work works worked happen
-    happens happened start starts started run runs ran put puts call calls called feel feels
-    felt seem seems seemed help helps helped ask asks asked totally really always never often
-    sometimes usually already again also just still maybe exactly basically suppose supposed
-    able sold true wrong right good bad big small new old same different first last next
-    main whole real""".split()
+# verbs that introduce the job that follows ("I want to close in eight days")
+WANT = frozenset(
+    "want wants wanted need needs needed like love hope hoping trying try able wish".split()
 )
-MAX_WORDS = 10
-LENGTH_WEIGHT = {1: 0.55, 2: 1.0, 3: 1.15, 4: 1.05}
+SUBORDINATE = frozenset(
+    "because since although though unless whereas while so which who whom whose if when where "
+    "without".split()
+)
+SUBJECT_PRONOUNS = frozenset("i we you they he she it this that there".split())
+NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+     "ninety": 90, "hundred": 100}  # fmt: skip
+ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fifth": "5th", "tenth": "10th",
+            "twelfth": "12th", "fifteenth": "15th", "twentieth": "20th"}  # fmt: skip
 
 
-def _norm(token: str) -> str:
-    return token.lower().replace("’", "'").strip(".,")
+@dataclass
+class Token:
+    text: str  # as written
+    low: str  # lower case, apostrophes straightened
+    tag: str  # Penn tag
+    lemma: str
+    start: int = 0  # offsets in the quote
+    end: int = 0
+    name: bool = False  # a person's name (dropped from labels)
+
+    @property
+    def content(self) -> bool:
+        return (
+            self.tag[:2] in ("NN", "VB", "JJ", "CD", "FW")
+            and self.low not in STOP
+            and self.low not in AUX
+            and any(c.isalnum() for c in self.low)
+        )
 
 
-def _candidates(quote: str) -> dict[tuple[str, ...], str]:
-    """n-grams (1–4 words) inside a clause that neither start nor end on a stop word, with the
-    surface form they had in the quote."""
-    found: dict[tuple[str, ...], str] = {}
-    for clause in CLAUSE.split(quote):
-        tokens = WORD.findall(clause)
-        keys = [_norm(t) for t in tokens]
-        for n in (1, 2, 3, 4):
-            for i in range(len(keys) - n + 1):
-                gram = tuple(keys[i : i + n])
-                if gram[0] in STOP or gram[-1] in STOP or any(g in FILLER for g in gram):
-                    continue
-                if len(set(gram)) < n or gram[-1] in NOT_HEAD or gram[-1].endswith("ly"):
-                    continue
-                if all(g in GENERIC or g in STOP or g in NOT_HEAD for g in gram):
-                    continue
-                if not any(len(g) > 2 and not g[0].isdigit() for g in gram):
-                    continue
-                if n == 1 and (len(gram[0]) < 4 or gram[0][0].isdigit()):
-                    continue
-                found.setdefault(gram, " ".join(tokens[i : i + n]))
-    return found
+@dataclass
+class ThemeLabel:
+    label: str
+    description: str
 
 
-def _surface(forms: Counter[str]) -> str:
-    """The most common written form, keeping capitals of names (Excel, NetSuite), not of
-    sentence starts."""
-    form = forms.most_common(1)[0][0]
-    words = form.split()
-    if words and words[0][:1].isupper() and words[0][1:].islower() and len(forms) > 1:
-        lower = [f for f in forms if f.split()[0][:1].islower()]
-        if lower:
-            form = lower[0]
-    return form
+# -- words -------------------------------------------------------------------------------------
 
 
-def theme_labels(themes: list[list[str]]) -> list[str]:
-    """One label per theme (a list of its quotes), by contrast with the other themes given."""
-    per_theme: list[dict[tuple[str, ...], int]] = []
-    surfaces: dict[tuple[str, ...], Counter[str]] = {}
+@cache
+def _tagger():
+    from textblob.en import lexicon, tag  # the Pattern tagger and lexicon ship in the wheel
+
+    return tag, lexicon
+
+
+@cache
+def _tool_words() -> frozenset[str]:
+    from agent.extract.lexicon import load_lexicon
+
+    words: set[str] = set()
+    for key in load_lexicon().tool_lookup:
+        words.update(key.lstrip("~").lower().split())
+    return frozenset(words)
+
+
+def _low(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _lemma(low: str, tag: str) -> str:
+    from lemminflect import getLemma
+
+    if not low.isalpha() and "'" not in low:
+        return low
+    upos = {"NN": "NOUN", "VB": "VERB", "JJ": "ADJ", "RB": "ADV"}.get(tag[:2])
+    if upos is None or low in AUX:
+        return low
+    lemmas = getLemma(low, upos=upos, lemmatize_oov=True)
+    return lemmas[0].lower() if lemmas else low
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of a quote with Penn part-of-speech tags and lemmas."""
+    matches = list(TOKEN.finditer(text.replace("’", "'")))
+    surface = [m.group() for m in matches]
+    if not surface:
+        return []
+    tag, lexicon = _tagger()
+    # a sentence's first word is tagged in lower case unless it is a name or a tool
+    shown = [
+        s.lower() if (i == 0 or surface[i - 1] in ".!?") and s[1:].islower() else s
+        for i, s in enumerate(surface)
+    ]
+    tagged = tag(" ".join(w.replace(" ", "_") for w in shown), tokenize=False)
+    if len(tagged) != len(surface):  # the tagger split differently: tag word by word
+        tagged = [(w, (tag(w, tokenize=False) or [(w, "NN")])[0][1]) for w in shown]
+    result = []
+    for index, (word, (_, pos)) in enumerate(zip(surface, tagged, strict=True)):
+        low = _low(word)
+        if low == "'s" and index and _low(surface[index - 1]) in SUBJECT_PRONOUNS:
+            pos = "VBZ"
+        if low in NUMBERS or low.replace(",", "").replace(".", "").isdigit():
+            pos = "CD"
+        if index and pos[:2] in ("NN", "JJ") and _can_be_verb(low):
+            before = _low(surface[index - 1])
+            two_before = _low(surface[index - 2]) if index > 1 else ""
+            if before in {"i", "we", "they", "you"} or (
+                before == "to" and (two_before in WANT or two_before in {"have", "has", "had"})
+            ):
+                pos = "VBP" if before != "to" else "VB"  # "they notice", "want to open"
+        if index and pos == "VB" and _low(surface[index - 1]) in BE:
+            pos = "JJ"  # "you'd be close to doubling": no verb after 'be'
+        match = matches[index]
+        result.append(Token(word, low, pos, _lemma(low, pos), match.start(), match.end()))
+    _ = lexicon
+    for index, token in enumerate(result):
+        token.name = _is_name(result, index)
+    return result
+
+
+def _can_be_verb(low: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return "VERB" in getAllLemmas(low)
+
+
+CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def _unknown_capital(token: Token) -> bool:
+    word = token.text
+    if not word[:1].isupper() or not word[1:].islower() or not word.isalpha():
+        return False
+    _, lexicon = _tagger()
+    low = word.lower()
+    return lexicon.get(low) is None and low not in CALENDAR and low not in _tool_words()
+
+
+def _is_name(words: list[Token], index: int) -> bool:
+    """A person's name: a capitalised word the tagger's lexicon does not know in lower case, no
+    tool, standing where a person stands — before a possessive or a verb, after a verb, or set off
+    by commas (Marco's, Adrienne wants, hand Adrienne the flux, a new CFO, Lauren, since …); not
+    Excel, NetSuite, GL, or a system named after 'in' or 'on'."""
+    token = words[index]
+    if not _unknown_capital(token) or _lemma(token.low, "NN") != token.low:
+        return False  # known words, tools and plural nouns ("Expedites are down")
+    before = words[index - 1] if index else None
+    after = words[index + 1] if index + 1 < len(words) else None
+    if after is not None and (after.low == "'s" or after.tag in ("VBZ", "VBD", "MD")):
+        return True
+    if before is not None and before.tag.startswith("VB") and before.low not in AUX:
+        return True
+    if (
+        before is not None
+        and before.low in {",", "—", "–", "("}
+        and (after is None or after.low in {",", "—", "–", ")", "."})
+    ):
+        return True
+    if before is None and after is not None and after.low.endswith("s") and _can_be_verb(after.low):
+        return True  # "Marco exports the IC accounts", "Marta recodes …"
+    return after is not None and after.low in {",", ":"} and index == 0
+
+
+# -- clauses -----------------------------------------------------------------------------------
+
+
+def clauses(words: list[Token]) -> list[list[Token]]:
+    """A quote without its fillers and hedges, cut into clauses: at sentence punctuation, at
+    'but', 'because', 'so', and at a comma or 'and' that starts a new subject ("…, and the
+    deposits are a mess", "… and it's never off")."""
+    words = _drop_hedges(words)
+    # "Élodie Tremblay: …", "Gabriel: …": a speaker's name in front of what they said
+    colon = next((i for i, t in enumerate(words[:4]) if t.low == ":"), None)
+    if colon and all(t.text[:1].isupper() for t in words[:colon]):
+        words = words[colon + 1 :]
+    depth = 0
+    aside: list[Token] = []
+    for token in words:  # "(Pryor Langley)", "(about 20 CSMs)": asides are left out
+        depth += token.low == "("
+        if depth == 0:
+            aside.append(token)
+        depth -= token.low == ")" and depth > 0
+    words = aside if len(aside) > 2 else words
+    parts: list[list[Token]] = [[]]
+    for i, token in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else None
+        new_subject = after is not None and (
+            after.low in SUBJECT_PRONOUNS or after.low in (SOFT_BREAK - {","}) | {"and", "or"}
+        )
+        if (
+            token.low in CLAUSE_BREAK
+            or token.low in SOFT_BREAK - {","}
+            or (token.low == "," and new_subject)
+            or (token.low in {"and", "or"} and after is not None and after.low in SUBJECT_PRONOUNS)
+        ):
+            if parts[-1]:
+                parts.append([])
+            continue
+        if token.low == "," or token.low in QUOTE_MARKS:
+            continue
+        parts[-1].append(token)
+    return [_unframe(p) for p in parts if p]
+
+
+FRAMES = frozenset(
+    "thing things part issue problem problems challenge pain worst hardest biggest question "
+    "reason point".split()
+)
+
+
+def _unframe(words: list[Token]) -> list[Token]:
+    """'the second thing is we're buying a company' → 'we're buying a company'; 'the part that
+    kills us is intercompany' → 'intercompany'."""
+    for i, token in enumerate(words[:8]):
+        if (
+            token.low in {"is", "'s", "was"}
+            and i + 1 < len(words)
+            and any(t.low in FRAMES for t in words[:i])
+            and not any(t.tag.startswith("NN") and t.low not in FRAMES for t in words[:i])
+        ):
+            rest = words[i + 1 :]
+            if rest and rest[0].low == "that":
+                rest = rest[1:]
+            return rest or words
+    return words
+
+
+LIKE_KEPT = frozenset(
+    "'d would i we they you more less something look looks looked feel feels felt sound sounds "
+    "seem seems just".split()
+)
+
+
+def _drop_hedges(words: list[Token]) -> list[Token]:
+    lows = [t.low for t in words]
+    keep = [True] * len(words)
+    for hedge in HEDGES:
+        n = len(hedge)
+        for i in range(len(lows) - n + 1):
+            if tuple(lows[i : i + n]) == hedge:
+                for j in range(i, i + n):
+                    keep[j] = False
+    for i, token in enumerate(words):
+        # "like" as a filler, not as a verb after a subject ("I'd like to")
+        after = words[i + 1] if i + 1 < len(words) else None
+        if (token.low in FILLER or token.tag == "UH") and not (
+            token.low == "like"
+            and (
+                (i and words[i - 1].low in LIKE_KEPT)  # "I'd like to", "more like two months"
+                or (after is not None and after.tag == "CD" and i and words[i - 1].low != ",")
+            )
+        ):
+            keep[i] = False
+    return [t for t, k in zip(words, keep, strict=True) if k]
+
+
+# -- compression -------------------------------------------------------------------------------
+
+KEEP_DT = frozenset({"no", "every", "each", "all", "another", "half"})
+KEEP_RB = frozenset(
+    "only early monthly weekly quarterly daily yearly twice once late again back off out up "
+    "manually longer instead down behind ahead away".split()
+)
+TIME_UNITS = frozenset("month week day year quarter close".split())
+
+
+def _digits(words: list[Token]) -> list[str]:
+    """Number words as digits ('ten or twelve' → '10–12', 'three days' → '3 days')."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        low = words[i].low
+        if (
+            low == "hundred"
+            and i
+            and words[i - 1].low in {"a", "one"}
+            and (i + 1 == len(words) or words[i + 1].low not in {*NUMBERS, "and"})
+        ):
+            if out and out[-1].lower() in {"a", "one"}:
+                out.pop()
+            out.append("100")
+            i += 1
+            continue
+        near = {w.low for w in words[max(0, i - 2) : i + 3]}
+        if low in NUMBERS and low not in {"one", "zero"} and "hundred" not in near:
+            value = NUMBERS[low]
+            nxt = words[i + 1].low if i + 1 < len(words) else ""
+            if nxt in NUMBERS and NUMBERS[nxt] < 10 <= value:
+                value += NUMBERS[nxt]  # "twenty five"
+                i += 1
+                nxt = words[i + 1].low if i + 1 < len(words) else ""
+            if nxt in NUMBERS and NUMBERS[nxt] > value:
+                out.append(f"{value}–{NUMBERS[nxt]}")  # "fifteen, twenty minutes"
+                i += 2
+                continue
+            if (
+                i + 2 < len(words)
+                and words[i + 1].low in {"or", "to"}
+                and words[i + 2].low in NUMBERS
+            ):
+                out.append(f"{value}–{NUMBERS[words[i + 2].low]}")
+                i += 3
+                continue
+            out.append(str(value))
+        elif low in ORDINALS and out and out[-1].lower() in {"by", "on", "the"}:
+            out.append(ORDINALS[low])
+        else:
+            out.append(words[i].text)
+        i += 1
+    return out
+
+
+def _inflect(token: Token, tag: str) -> str:
+    from lemminflect import getInflection
+
+    forms = getInflection(token.lemma, tag=tag)
+    return forms[0] if forms else token.text
+
+
+def _wish(words: list[Token]) -> list[Token]:
+    """A job said as a wish starts at the wished-for verb: 'I want to hit day 8' → 'hit day 8';
+    'I want the board to get statements' → 'board to get statements'."""
+    for i, token in enumerate(words[:-1]):
+        if token.low not in WANT or (
+            token.low == "like" and i and words[i - 1].low not in {"'d", "would"}
+        ):
+            continue
+        rest = words[i + 1 :]
+        if rest and rest[0].low == "to" and len(rest) > 1:
+            rest = rest[1:]
+            while len(rest) > 2 and rest[0].low in {"be", "able", "to"}:
+                rest = rest[1:]
+            return rest
+        for j, t in enumerate(rest[:6]):
+            if t.low == "to" and 0 < j < len(rest) - 1:
+                return rest  # "the board to get …": object, 'to' and the verb
+        if (
+            token.low in {"want", "need"}
+            and i
+            and words[i - 1].low in {"i", "we"}
+            and rest
+            and rest[0].tag in ("DT", "JJ", "NN", "NNS", "PRP$", "CD")
+        ):
+            return rest  # "I want a new rep productive in week 1" → "new rep productive …"
+    return words
+
+
+SEASONS = frozenset("fall spring summer winter autumn".split())
+
+
+TIME_LEAD = frozenset("in on last this next then since early late so and now during by".split())
+
+
+def _time_first(words: list[Token]) -> list[Token]:
+    """'in January we added a division' → 'we added a division in January': a leading time
+    phrase moves behind the clause, so that what happened comes first."""
+    i = 0
+    while i < len(words) and (
+        words[i].low in TIME_LEAD
+        or words[i].low in CALENDAR
+        or words[i].low in SEASONS
+        or words[i].lemma in TIME_UNITS
+    ):
+        i += 1
+    lead = words[:i]
+    if (
+        0 < i < len(words) - 1
+        and any(t.low in CALENDAR or t.low in SEASONS or t.lemma in TIME_UNITS for t in lead)
+        and words[i].tag[:2] not in ("IN", "TO", "VB", "MD")
+    ):
+        moved = [
+            replace(t, text=t.low) if t.low not in CALENDAR else t
+            for t in lead
+            if t.low not in {"then", "so", "and", "now"}
+        ]
+        return words[i:] + moved
+    return words
+
+
+REPORTING = frozenset(
+    "estimated estimate figured figure think thought guess said says realized noticed reckon".split()
+)
+
+
+def _unreport(words: list[Token]) -> list[Token]:
+    """'we figured we were eating forty thousand a year' → 'we were eating forty thousand a
+    year'; 'IT said we're not going to rebuild the macros' → 'we're not going to rebuild …'."""
+    for i, token in enumerate(words[:4]):
+        if token.low in REPORTING and i:
+            for j in range(i + 1, min(i + 5, len(words) - 1)):
+                if words[j].low in SUBJECT_PRONOUNS - {"that", "this", "there"}:
+                    return words[j:] + [
+                        t for t in words[i + 1 : j] if t.low in TIME_LEAD or t.lemma in TIME_UNITS
+                    ]
+            break
+    return words
+
+
+PEOPLE = frozenset("guy guys one person people someone somebody".split())
+
+
+def _unrelative(words: list[Token]) -> list[Token]:
+    """'stop being the guy who sends the nagging emails' → 'stop sending the nagging emails'."""
+    for i, token in enumerate(words):
+        if token.low not in BE or i + 3 >= len(words):
+            continue
+        j = i + 1
+        if words[j].tag in ("DT", "PRP$"):
+            j += 1
+        if (
+            j + 2 < len(words)
+            and words[j].low in PEOPLE
+            and words[j + 1].low in {"who", "that"}
+            and words[j + 2].tag.startswith("VB")
+        ):
+            verb = words[j + 2]
+            gerund = Token(_inflect(verb, "VBG"), _inflect(verb, "VBG").lower(), "VBG", verb.lemma)
+            return [*words[:i], gerund, *words[j + 3 :]]
+    return words
+
+
+def _core(
+    clause: list[Token], kind: str | None, articles: bool = False
+) -> tuple[list[Token], str | None]:
+    """The clause (from the wished-for verb of a wish) without articles, possessives, names, modals, hedging adverbs and a pronoun
+    subject; and which subject was dropped."""
+    words = _wish(_time_first(_unreport(_unrelative(clause))))
+    out: list[Token] = []
+    dropped: str | None = None
+    for i, token in enumerate(words):
+        low = token.low
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if not out and low in {"and", "or", "then", "also", "now", "even", "still", "that"}:
+            continue
+        if (
+            not out
+            and dropped is None
+            and low in SUBJECT_PRONOUNS
+            and not (token.text.isupper() and len(token.text) > 1)  # "IT said", not "it"
+            and token.tag[:2] in ("PR", "DT", "EX")
+        ):
+            dropped = low
+            continue
+        if (
+            low == "all"
+            and nxt is not None
+            and nxt.low == "of"
+            and i + 2 < len(words)
+            and words[i + 2].low in {"that", "this", "it", "them", "those"}
+        ):
+            continue  # "track all of that in a spreadsheet" → "track in a spreadsheet"
+        if (
+            low in {"of", "that", "this", "it", "them", "those"}
+            and i > 1
+            and words[i - 1 - (low != "of")].low == "all"
+            and (
+                low != "of"
+                or (nxt is not None and nxt.low in {"that", "this", "it", "them", "those"})
+            )
+        ):
+            continue
+        if (
+            low == "of"
+            and i
+            and words[i - 1].low == "all"
+            and nxt is not None
+            and nxt.low in {"that", "this", "it", "them", "those"}
+        ):
+            continue
+        if token.tag in ("DT", "PRP$", "WDT", "PDT") and low not in KEEP_DT:
+            if low in {"this", "last", "next"} and nxt is not None and nxt.lemma in TIME_UNITS:
+                out.append(token)  # "this year"
+            elif articles and low in {"a", "an"} and out:
+                out.append(token)
+            elif (
+                low == "a"
+                and nxt is not None
+                and nxt.lemma in TIME_UNITS
+                and out
+                and out[-1].tag in ("NNS", "CD", "NN")
+            ):
+                out.append(token)  # "three days a month"
+            continue
+        if low in {"myself", "ourselves", "themselves", "yourself", "itself", "himself", "herself"}:
+            continue
+        if token.tag == "MD" and low not in {"ca", "wo"}:
+            continue
+        if (
+            low in AUX
+            and nxt is not None
+            and (nxt.tag.startswith("VB") or nxt.low in {"n't", "not"})
+            and low not in {"do", "does", "did", "ca", "wo"}
+        ):
+            continue  # "we are buying" → "buying"; "don't" stays
+        if token.tag.startswith("RB") and low not in NEGATION and low not in KEEP_RB:
+            continue
+        if token.low == "'s" and i and words[i - 1].name:
+            continue
+        if token.name:
+            continue
+        out.append(token)
+    # a trailing subordinate or relative clause goes
+    for i, token in enumerate(out):
+        relative = token.low in {"that", "which", "who"} and token.tag in ("IN", "WDT", "WP")
+        if relative and out[i - 1].low in GENERIC | PEOPLE | {"things", "stuff", "ones"}:
+            continue  # "coach on the things that happened this week": the clause is the point
+        if i >= 2 and (token.low in SUBORDINATE or relative):
+            out = out[:i]
+            break
+    while len(out) > 1 and (
+        (
+            out[0].low in AUX | {"to"}
+            and out[0].low not in {"do", "does", "did"}
+            and (
+                out[0].low == "to"
+                or out[1].tag.startswith("VB")
+                or out[1].low in {"to", "n't", "not", "able"}
+            )
+        )
+        or (out[0].low == "able" and out[1].low == "to")
+    ):
+        out = out[1:]  # "to be able to take a week off" → "take a week off"
+    if len(out) > 1 and out[0].low in {"'m", "'re", "'s", "'ve", "'ll", "'d"}:
+        out = out[1:]  # a contraction whose subject went
+    if dropped and len(out) > 1 and out[0].low in {"am", "is", "are", "was", "were", "be"}:
+        out = out[1:]  # "I'm no longer the bottleneck" → "no longer the bottleneck"
+    elif (
+        dropped in {"i", "we", "they", "there"}
+        and len(out) > 1
+        and out[0].low in {"have", "has", "had", "got"}
+        and out[1].tag in ("DT", "JJ", "NN", "NNS", "CD")
+    ):
+        out = out[1:]  # "we have a new CFO" → "new CFO"
+    return out, dropped
+
+
+def _render(words: list[Token], texts: list[str] | None = None) -> list[str]:
+    texts = texts if texts is not None else _digits(words)
+    joined: list[str] = []
+    for text in texts:
+        low = _low(text)
+        if (low == "n't" or (low.startswith("'") and len(low) > 1)) and joined:
+            joined[-1] += text
+        else:
+            joined.append(text)
+    return _trim(joined)
+
+
+def compress(clause: list[Token], kind: str | None = None) -> list[list[str]]:
+    """A clause as headlines (the core of what it says in at most ten words), from the plainest
+    to the most rewritten: the first that is no verbatim run of a quote is used."""
+    variants: list[list[str]] = []
+    for articles in (True, False):
+        core, dropped = _core(clause, kind, articles)
+        if core:
+            wished = _wish(clause) is not clause
+            variants += _variants(core, dropped, kind, wished)
+    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
+
+
+def _variants(
+    core: list[Token], dropped: str | None, kind: str | None, wished: bool
+) -> list[list[str]]:
+    first = core[0]
+
+    def head(words: list[Token]) -> list[str]:
+        texts = _digits(words)
+        if (
+            dropped in {"i", "we", "you", "they"}
+            and not wished
+            and first.tag in ("VB", "VBP")
+            and first.low not in AUX
+        ):
+            texts[0] = _inflect(first, "VBG")  # "I redo bank recs" → "Redoing bank recs"
+            if len(texts) == len(words):  # and a verb joined to it: "… and asking PMs"
+                for i in range(2, len(words)):
+                    if words[i - 1].low == "and" and words[i].tag in ("VB", "VBP"):
+                        texts[i] = _inflect(words[i], "VBG")
+        elif wished and first.tag in ("VBZ", "VBD", "VBG", "VBP") and first.low not in AUX:
+            texts[0] = _inflect(first, "VB")  # "want to be hitting" → "Hit"
+        return _render(words, texts)
+
+    variants = [head(core)]
+    # the main verb after a kept subject as a participle: "accounts carry balances" →
+    # "accounts carrying balances" (a caption, and no longer the quote's own words)
+    for i, token in enumerate(core[1:], start=1):
+        before = core[i - 1] if core[i - 1].low not in NEGATION or i < 2 else core[i - 2]
+        if (
+            token.tag in ("VBP", "VBZ", "VB", "VBD")
+            and token.low not in AUX
+            and before.tag.startswith("NN")
+            and i + 1 < len(core)
+            and core[i + 1].tag not in ("VB", "VBG")  # "started asking" stays
+            and (token.tag != "VBD" or core[i + 1].tag in ("IN", "DT", "NN", "NNS", "JJ", "PRP$"))
+        ):
+            texts = [*_digits(core[:i]), _inflect(token, "VBG"), *_digits(core[i + 1 :])]
+            variants.append(_render(core, texts))
+            # leaner: without the adjectives before nouns ("documented variance analysis")
+            keep = [
+                j
+                for j, t in enumerate(core)
+                if j <= i
+                or not (
+                    t.tag in ("JJ", "VBN")
+                    and j + 1 < len(core)
+                    and core[j + 1].tag.startswith("NN")
+                )
+            ]
+            if len(keep) < len(core):
+                lean = [core[j] for j in keep]
+                at = keep.index(i)
+                texts = [*_digits(lean[:at]), _inflect(token, "VBG"), *_digits(lean[at + 1 :])]
+                variants.append(_render(lean, texts))
+            break
+    # shorter: the words before a preposition, a conjunction or a time phrase, longest first
+    cuts = [
+        b
+        for b in range(len(core) - 1, 1, -1)
+        if (core[b].tag in ("IN", "CC", "TO", "WDT", "WP") or core[b].low in {"every", "each"})
+        and core[b].low != "of"
+        and len(_content(core[:b])) >= 1
+        and core[b - 1].tag[:2] in ("NN", "CD", "JJ", "VB", "RB")
+    ]
+    variants += [head(core[:b]) for b in cuts]
+    if first.tag == "VB" and not wished and first.low not in AUX:
+        # a short imperative is often the whole quote: "Keep the clients" → "Keeping clients"
+        texts = [_inflect(first, "VBG"), *_digits(core[1:])]
+        variants.append(_render(core, texts))
+    elif (
+        wished
+        and first.tag == "VB"
+        and first.low not in AUX
+        and (len(core) < 2 or core[1].tag != "VBG")  # not "stopping working"
+    ):
+        texts = [_inflect(first, "VBG"), *_digits(core[1:])]
+        variants.append(_render(core, texts))
+    return [v for v in variants if v]
+
+
+def _trim(words: list[str]) -> list[str]:
+    """At most PREFERRED_WORDS words (MAX_WORDS when no good cut), never ending on a function word."""
+    tail_stop = (
+        STOP | {"to", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or"}
+    ) - {"month", "week", "day", "year"}
+    was_cut = len(words) > PREFERRED_WORDS
+    _, lexicon = _tagger()
+    if was_cut:
+        cut = PREFERRED_WORDS
+        # never cut a noun phrase in two: "on marketplace | clearing accounts"
+        while (
+            cut < min(MAX_WORDS, len(words))
+            and (lexicon.get(_low(words[cut])) or "").startswith("NN")
+            and (lexicon.get(_low(words[cut - 1])) or "NN")[:2] in ("NN", "JJ")
+        ):
+            cut += 1
+        while cut > 3 and _low(words[cut - 1]) in tail_stop:
+            cut -= 1
+        words = words[:cut] if cut > 3 else words[:MAX_WORDS]
+
+    def dangling(word: str) -> bool:
+        low = _low(word).strip(".,")
+        tag = lexicon.get(low) or ""
+        if low in tail_stop or low in AUX or low in {"both", "thing", "things", "instead"}:
+            return True
+        return tag[:2] in ("IN", "CC", "DT", "TO", "MD", "PR", "WD", "WR") or (
+            was_cut and tag[:2] == "JJ" and len(words) > 2
+        )
+
+    while words and dangling(words[-1]):
+        words = words[:-1]
+        if len(words) > 2 and [_low(w) for w in words[-2:]] == ["as", "part"]:
+            words = words[:-2]  # "… analysis as part (of the control environment)"
+    while words and _low(words[0]) in {
+        "to",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "for",
+        "with",
+        "that",
+        "a",
+    }:
+        words = words[1:]
+    return words[:MAX_WORDS]
+
+
+# -- copy check (the same rule as the eval's label_not_copied) ----------------------------------
+
+_COPY_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
+_COPY_FILLERS = frozenset("um uh like you know yeah so well right okay ok mm hmm".split())
+
+
+def _copy_words(text: str) -> list[str]:
+    return [
+        w
+        for w in (m.lower().strip("'’") for m in _COPY_WORD.findall(text))
+        if w not in _COPY_FILLERS
+    ]
+
+
+def copied(label: str, quotes: list[str]) -> bool:
+    """A label is (most of) a quote: a verbatim run of at least four of its words covering 70% of
+    it, or a few words that are nearly a whole quote."""
+    return _copied(label, _copy_texts(quotes))
+
+
+def _copy_texts(quotes: list[str]) -> list[tuple[str, int]]:
+    texts = []
+    for quote in quotes:
+        words = _copy_words(quote)
+        texts.append((" " + " ".join(words) + " ", len(words)))
+    return texts
+
+
+def _copied(label: str, texts: list[tuple[str, int]]) -> bool:
+    words = _copy_words(label)
+    if not words:
+        return False
+    for text, quote_words in texts:
+        longest = 0
+        for i in range(len(words)):
+            for j in range(len(words), i + longest, -1):
+                if " " + " ".join(words[i:j]) + " " in text:
+                    longest = max(longest, j - i)
+                    break
+        if longest >= max(4, 0.7 * len(words)):
+            return True
+        if longest == len(words) and quote_words <= len(words) + 2:
+            return True
+    return False
+
+
+def supported(label: str, quotes: list[str]) -> bool:
+    """Every content word of the label is a word of the quotes, or a form of one (same lemma;
+    number words may be written as digits)."""
+    return _supported(label, _vocabulary([tokens(q) for q in quotes]))
+
+
+def _vocabulary(quotes: list[list[Token]]) -> set[str]:
+    quoted: set[str] = set()
+    for words in quotes:
+        for token in words:
+            quoted.update({token.low, token.lemma})
+            if token.low in NUMBERS:
+                quoted.add(str(NUMBERS[token.low]))
+            if token.low in ORDINALS:
+                quoted.add(ORDINALS[token.low])
+            if token.low == "hundred":
+                quoted.add("100")
+    return quoted
+
+
+def _supported(label: str, quoted: set[str]) -> bool:
+    for token in tokens(label):
+        if not token.content or token.low in quoted or token.lemma in quoted:
+            continue
+        parts = re.split(r"[–-]", token.low)
+        if all(p in quoted or not p for p in parts):
+            continue
+        from lemminflect import getAllLemmas
+
+        lemmas = {lemma.lower() for forms in getAllLemmas(token.low).values() for lemma in forms}
+        if lemmas & quoted:
+            continue
+        return False
+    return True
+
+
+# -- themes ------------------------------------------------------------------------------------
+
+
+def _weights(themes: list[list[list[Token]]]) -> list[dict[str, float]]:
+    """Per theme: lemma → share of its quotes saying it × log(1 + themes / themes saying it)."""
+    per_theme: list[Counter[str]] = []
     for quotes in themes:
-        counts: Counter[tuple[str, ...]] = Counter()
-        for quote in quotes:
-            grams = _candidates(quote)
-            for gram, surface in grams.items():
-                counts[gram] += 1
-                surfaces.setdefault(gram, Counter())[surface] += 1
+        counts: Counter[str] = Counter()
+        for words in quotes:
+            counts.update(
+                {t.lemma for t in words if t.content and t.lemma not in GENERIC and not t.name}
+            )
         per_theme.append(counts)
-    spread: Counter[tuple[str, ...]] = Counter()
+    spread: Counter[str] = Counter()
     for counts in per_theme:
         spread.update(counts.keys())
     total = max(1, len(themes))
-    labels = []
+    weights = []
     for quotes, counts in zip(themes, per_theme, strict=True):
         size = max(1, len(quotes))
-        best: tuple[float, tuple[str, ...]] | None = None
-        for gram, df in counts.items():
-            if size >= 3 and df < 2 and len(gram) == 1:
+        # in a theme of several quotes, a word only one of them says counts for less
+        weights.append(
+            {
+                lemma: (df / size)
+                * math.log(1 + total / spread[lemma])
+                * (0.4 if df == 1 < size else 1.0)
+                for lemma, df in counts.items()
+            }
+        )
+    return weights
+
+
+def _content(words: list[Token]) -> list[Token]:
+    return [t for t in words if t.content and t.lemma not in GENERIC]
+
+
+def _label_score(label: list[str], weights: dict[str, float], rank: int) -> float:
+    words = tokens(" ".join(label))
+    content = {t.lemma for t in words if t.content}
+    specific = [lemma for lemma in content if lemma not in GENERIC]
+    if len(specific) < 1:
+        return -1.0
+    score = sum(weights.get(lemma, 0.0) for lemma in content)
+    score += 0.15 * sum(1 for t in words if t.tag == "CD")
+    if len(specific) < 2:
+        score *= 0.5
+    if len(label) > PREFERRED_WORDS:
+        score *= 0.8
+    score *= {1: 0.5, 2: 0.8}.get(len(label), 1.0)
+    return score / (1 + 0.25 * rank)
+
+
+def _key_phrase(weights: dict[str, float], quotes: list[list[Token]]) -> list[str]:
+    """The theme's best noun phrase (adjectives and nouns ending on a noun) by key-word weight."""
+    best: tuple[float, list[str]] | None = None
+    for words in quotes[:3]:
+        run: list[Token] = []
+        for token in [*words, Token(".", ".", ".", ".")]:
+            if (
+                token.tag[:2] in ("NN", "JJ", "CD", "VB")
+                and token.tag not in ("VBZ", "VBP", "VBD", "MD")
+                and token.low not in STOP
+                and not token.name
+            ):
+                run.append(token)
                 continue
-            score = (
-                (df / size)
-                * math.log(1 + total / spread[gram])
-                * LENGTH_WEIGHT[len(gram)]
-                * (1.1 if any(ch.isdigit() for ch in "".join(gram)) else 1.0)
-            )
-            if best is None or score > best[0] or (score == best[0] and gram < best[1]):
-                best = (score, gram)
-        if best is None:
-            labels.append(_fallback(quotes))
-            continue
-        text = _surface(surfaces[best[1]])
-        labels.append(_finish(text))
-    return labels
+            while run and not run[-1].tag.startswith("NN"):
+                run.pop()
+            if run:
+                score = sum(weights.get(t.lemma, 0.0) for t in run[-4:])
+                if best is None or score > best[0]:
+                    best = (score, [t.text for t in run[-4:]])
+            run = []
+    return best[1] if best else []
 
 
-def _fallback(quotes: list[str]) -> str:
-    words = [w for w in WORD.findall(quotes[0] if quotes else "") if _norm(w) not in STOP]
-    return _finish(" ".join(words[:4]) or "Unlabelled theme")
-
-
-def _finish(text: str) -> str:
-    words = text.split()[:MAX_WORDS]
-    text = " ".join(words).strip(" -–—,.;:")
+def _finish(words: list[str]) -> str:
+    text = " ".join(words[:MAX_WORDS]).strip(" -–—,.;:")
+    text = re.sub(r"\s+([,;:])", r"\1", text)
     return text[:1].upper() + text[1:] if text else text
+
+
+def _description(
+    clause: list[Token],
+    quote: list[Token],
+    text: str,
+    quotes: list[list[Token]],
+    weights: dict[str, float],
+) -> str:
+    """The chosen statement as written, without fillers and hedges (its sentence, up to
+    DESCRIPTION_WORDS words), and how many of the theme's quotes share its key word."""
+    kept = {id(t) for t in _drop_hedges(quote)}
+    words = list(quote)
+    if clause:  # the sentence that holds the clause
+        at = next((i for i, t in enumerate(words) if t is clause[0]), 0)
+        begin = max((i + 1 for i in range(at) if words[i].low in {".", "!", "?"}), default=0)
+        words = words[begin:]
+    out = ""
+    count = 0
+    previous_kept = False
+    previous_end = 0
+    for token in words:
+        if token.low in {".", "!", "?"} and count:
+            break
+        if id(token) not in kept:
+            previous_kept = False
+            continue
+        if count >= DESCRIPTION_WORDS and token.low.isalnum():
+            out = out.rstrip(" ,;:—–-") + "…"
+            break
+        if previous_kept or not out:
+            gap = text[previous_end : token.start] if out else ""
+        else:
+            gap = "" if token.low in {",", ";", ":", ")", ".", "'s", "n't"} else " "
+        out += gap + text[token.start : token.end]
+        previous_end = token.end
+        previous_kept = True
+        count += token.low[:1].isalnum()
+    sentence = re.sub(r"\s*,(\s*,)+", ",", out).strip(' -–—,;:"“”')
+    sentence = re.sub(r"\s+", " ", sentence)
+    sentence = sentence[:1].upper() + sentence[1:]
+    said = {t.lemma for t in clause if t.content and not t.name} & set(weights)
+    if len(quotes) > 1 and said:
+        # the statement's own key word, and how many of the theme's quotes say it too
+        nouns = {t.lemma for t in clause if t.tag.startswith("NN")} & said
+        lemma = max(nouns or said, key=lambda k: (weights[k], k))  # a noun if there is one
+        sharing = sum(1 for q in quotes if any(t.lemma == lemma for t in q))
+        if sharing > 1:
+            word = next(t.text for q in quotes for t in q if t.lemma == lemma)
+            word = word.lower() if word[1:].islower() else word
+            return f"{sentence.rstrip('.')} (“{word}” in {sharing} of {len(quotes)} statements)."
+    return sentence + ("" if sentence.endswith((".", "…", "?", "!")) else ".")
+
+
+def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabel]:
+    """A label and a description per theme (its quotes, clearest first), by contrast with the
+    other themes given (of the same kind)."""
+    parsed = [[tokens(q) for q in quotes] for quotes in themes]
+    weights = _weights(parsed)
+    results = []
+    for quotes, tagged, weight in zip(themes, parsed, weights, strict=True):
+        texts = _copy_texts(quotes)
+        vocabulary = _vocabulary(tagged)
+        candidates: list[tuple[float, list[str], list[Token], list[Token]]] = []
+        for rank, words in enumerate(tagged[:3]):
+            for clause in clauses(words):
+                if len(_content(clause)) < 1:
+                    continue
+                for order, label in enumerate(compress(clause, kind)):
+                    shown = _finish(label)
+                    if _copied(shown, texts) or not _supported(shown, vocabulary):
+                        continue
+                    score = _label_score(label, weight, rank) * (1 - 0.02 * order)
+                    if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
+                        score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
+                    candidates.append((score, label, clause, words))
+        if candidates:
+            _, label, clause, quote = max(candidates, key=lambda c: c[0])
+            text = quotes[[id(q) for q in tagged].index(id(quote))]
+        else:
+            phrase = _key_phrase(weight, tagged)
+            label = phrase if phrase and not _copied(_finish(phrase), texts) else []
+            quote = tagged[0] if tagged else []
+            text = quotes[0] if quotes else ""
+            clause = max(
+                clauses(quote), key=lambda c: sum(weight.get(t.lemma, 0.0) for t in c), default=[]
+            )
+            if not label:
+                content = [t.text for t in _content(tagged[0] if tagged else [])][:3]
+                label = content or ["Unlabelled theme"]
+        results.append(
+            ThemeLabel(_finish(label), _description(clause, quote, text, tagged, weight))
+        )
+    return results
+
+
+def theme_labels(themes: list[list[str]], kind: str | None = None) -> list[str]:
+    """One label per theme (a list of its quotes), by contrast with the other themes given."""
+    return [t.label for t in describe(themes, kind)]

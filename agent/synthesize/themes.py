@@ -1,6 +1,6 @@
-"""Themes: evidence of one kind clustered by meaning across accounts, labelled by the key phrase
-its quotes share and the other themes do not (`labels.py`), and ranked by how many distinct
-accounts said it."""
+"""Themes: evidence of one kind clustered by meaning across accounts, labelled with a short
+headline and a one-line description from their quotes' own words (`labels.py`), and ranked by how
+many distinct accounts said it (then how often, then how confidently)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from agent.schema import Evidence, Quantity
 from agent.schema.icp import Claim, EvidenceRef
-from agent.synthesize.labels import theme_labels
+from agent.synthesize.labels import describe
 
 SIMILARITY = 0.55
 MAX_QUOTES = 3
@@ -137,33 +137,37 @@ def claims(
     """Themes of one kind as ranked claims (distinct-account support first)."""
     if not items:
         return []
-    result: list[Claim] = []
     themes = cluster(items, vectors)
-    names = theme_labels([[e.quote for e in theme.items] for theme in themes])
-    for theme, name in zip(themes, names, strict=True):
+    # the clearest statements first: close to the theme and confidently of its kind
+    ordered = [
+        sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
+        for theme in themes
+    ]
+    names = describe([[e.quote for e in group] for group in ordered], items[0].kind.value)
+    ranked: list[tuple[Claim, float, str]] = []
+    for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
-        # the clearest statements first: close to the theme and confidently of its kind
-        representatives = sorted(
-            theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence)
-        )
         chosen = one_per_account(representatives, MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
-        result.append(
-            Claim(
-                label=name,
-                kind=theme.medoid.kind.value,
-                job_type=job_types.most_common(1)[0][0] if job_types else None,
-                accounts=len(accounts),
-                mentions=len(theme.items),
-                share=round(len(accounts) / accounts_with_evidence, 2)
-                if accounts_with_evidence
-                else 0.0,
-                cost=cost,
-                cost_mentions=cost_mentions,
-                thin=len(accounts) < min_accounts_for_claim,
-                evidence=[ref(e) for e in chosen],
-            )
+        claim = Claim(
+            label=named.label,
+            description=named.description,
+            kind=theme.medoid.kind.value,
+            job_type=job_types.most_common(1)[0][0] if job_types else None,
+            accounts=len(accounts),
+            mentions=len(theme.items),
+            share=round(len(accounts) / accounts_with_evidence, 2)
+            if accounts_with_evidence
+            else 0.0,
+            cost=cost,
+            cost_mentions=cost_mentions,
+            thin=len(accounts) < min_accounts_for_claim,
+            evidence=[ref(e) for e in chosen],
         )
-    result.sort(key=lambda c: (-c.accounts, -c.mentions, c.label))
+        ranked.append((claim, max(e.confidence for e in theme.items), theme.medoid.id))
+    # ties (most themes of one account) go to the most confident theme, never to the label's
+    # alphabetical order: rewording a label must not change what is shown
+    ranked.sort(key=lambda r: (-r[0].accounts, -r[0].mentions, -r[1], r[2]))
+    result = [claim for claim, _, _ in ranked]
     return result[:limit]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -61,9 +63,12 @@ def build_in_child(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     receive, send = context.Pipe(duplex=False)
+    # the child's own temp folder: whatever it (or a library in it) leaves there when it is
+    # stopped mid-work is removed with the folder
+    scratch = tempfile.mkdtemp(prefix="icp-draft-tmp-")
     child = context.Process(
         target=_child,
-        args=(send, job, limits, dict(os.environ), os.getcwd()),
+        args=(send, job, limits, {**os.environ, "TMPDIR": scratch}, os.getcwd()),
         name="icp-draft",
         daemon=True,
     )
@@ -107,6 +112,7 @@ def build_in_child(
     finally:
         _stop(child)
         receive.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _stop(child: Any) -> None:
@@ -124,6 +130,7 @@ def _child(
     # the fork server started with an earlier environment: use the server's current one
     os.environ.clear()
     os.environ.update(environ)
+    tempfile.tempdir = None  # read TMPDIR again: the draft's own temp folder
     os.chdir(cwd)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us

@@ -1,0 +1,135 @@
+"""Theme labels and descriptions (agent/synthesize/labels.py): a short headline from the theme's
+own words — at most ten words, never a verbatim run of a quote, every content word supported by
+the quotes, people's names left out — and a one-line description."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.evaluation.displayed import copied_from_quote
+from agent.synthesize.labels import copied, describe, supported, theme_labels, tokens
+
+INTERCOMPANY = [
+    "Honestly the part that kills us is intercompany, we spend probably three days a month just on intercompany.",
+    "Marco exports the IC accounts from NetSuite into Excel, matches them by hand, and then we write the eliminating entries.",
+    "The intercompany balances never match between the entities, um, ever.",
+]
+AUDIT = [
+    "Last year the management letter had a comment about intercompany support.",
+    "Our auditors already had a finding last year about releases from restriction.",
+]
+HIRING = ["In September two of our inside reps quit in the same month."]
+QUOTES = [
+    "I'd say I redo, um, maybe ten or twelve bank recs a month myself.",
+    "The clearing accounts carry unreconciled balances from months back.",
+    "It takes my senior accountant two days and it's never off by the same amount twice.",
+    "Pharmacy and supplies inventory: counts in ezyVet never agree with the GL.",
+    "the second thing is we're buying a company.",
+    "I want to hand Adrienne the flux on day six without having sent forty emails.",
+    "I want the board to get their program statements on the fifteenth.",
+    "honestly, I want to close in eight days",
+    "We're six days late, every month, and they notice.",
+    "We have a new CFO, Lauren, since January.",
+    "I'm no longer the single point of failure.",
+    "Maybe fifteen, twenty minutes per call if they're on hold.",
+    "in January we added the aftermarket division: replacement parts, seal kits, rebuild kits.",
+    "Élodie Tremblay: Right now I'm always a little bit afraid of the next escalation.",
+    "Quotes go out in twenty minutes instead of half a day, for the big ones.",
+    "Reminders for due dates",
+]
+
+
+def _content_words(label: str) -> set[str]:
+    return {t.low for t in tokens(label) if t.content}
+
+
+def test_a_known_cluster_gets_a_specific_short_label():
+    labels = theme_labels([INTERCOMPANY, AUDIT, HIRING], "pain")
+    assert "intercompany" in labels[0].lower()
+    assert any(w in labels[1].lower() for w in ("audit", "letter", "finding"))
+    assert any(w in labels[2].lower() for w in ("reps", "quit"))
+    for label, quotes in zip(labels, [INTERCOMPANY, AUDIT, HIRING], strict=True):
+        assert 1 <= len(label.split()) <= 10
+        assert not copied_from_quote(label, quotes), label  # the eval's own rule
+        assert supported(label, quotes), label
+
+
+@pytest.mark.parametrize("quote", QUOTES)
+def test_single_quote_labels_are_headlines_not_copies(quote):
+    (result,) = describe([[quote], INTERCOMPANY, AUDIT], "pain")[:1]
+    label = result.label
+    assert len(label.split()) <= 10, label
+    assert not label.endswith(("…", "..."))
+    assert not copied_from_quote(label, [quote]) or len(label.split()) <= 2, label
+    assert supported(label, [quote]), label
+    # every content word is a word of the quote or a form of one (redo → redoing, ten → 10)
+    assert re.search(r"\b(um|uh|honestly|basically|maybe)\b", label, re.IGNORECASE) is None
+
+
+def test_headline_forms():
+    def label(quote: str, kind: str = "pain") -> str:
+        return describe([[quote], INTERCOMPANY, AUDIT], kind)[0].label
+
+    assert label(QUOTES[0]) == "Redoing 10–12 bank recs a month"
+    assert label(QUOTES[7], "job") == "Close in 8 days"
+    assert label(QUOTES[11]).startswith("15–20 minutes")
+    assert label(QUOTES[9], "trigger").startswith("New CFO")
+    assert label(QUOTES[12], "trigger").startswith("Added aftermarket division")
+    assert "board" in label(QUOTES[6], "job").lower()
+
+
+def test_people_are_not_named_in_labels():
+    for quote, name in [(QUOTES[5], "Adrienne"), (QUOTES[9], "Lauren"), (QUOTES[13], "Tremblay")]:
+        got = describe([[quote], AUDIT], "job")[0].label
+        assert name.lower() not in got.lower(), got
+    # tools and systems stay: they are what the theme is about
+    assert "ezyVet" in describe([[QUOTES[3]], AUDIT], "pain")[0].label
+
+
+def test_unsupported_words_are_caught():
+    assert supported("Redoing 10–12 bank recs a month", [QUOTES[0]])
+    assert not supported("Manual process everywhere", [QUOTES[0]])
+    assert not supported("Discount approvals stuck", INTERCOMPANY)
+    assert copied("clearing accounts carry unreconciled balances", [QUOTES[1]])
+    assert not copied("Clearing accounts carrying unreconciled balances", [QUOTES[1]])
+
+
+def test_descriptions_are_one_clean_line_from_the_quotes():
+    results = describe([INTERCOMPANY, AUDIT, HIRING], "pain")
+    for result, quotes in zip(results, [INTERCOMPANY, AUDIT, HIRING], strict=True):
+        assert result.description and "\n" not in result.description
+        assert " um" not in result.description.lower()
+        assert len(result.description.split()) <= 40
+        words = set(re.findall(r"[a-z]+", " ".join(quotes).lower()))
+        said = [w for w in re.findall(r"[a-z]+", result.description.lower().split("(")[0])]
+        assert set(said) <= words, set(said) - words
+    assert "“intercompany” in 2 of 3 statements" in results[0].description  # its key word, counted
+
+
+def test_description_is_in_the_json_and_under_the_label():
+    from agent.render.blocks import Bullets, Section
+    from agent.render.html import HTMLWriter
+    from agent.render.markdown import MarkdownWriter
+    from agent.render.outline import Outline
+    from agent.schema.icp import Claim
+
+    assert "description" in Claim.model_json_schema()["properties"]
+    claim = Claim(
+        label="Redoing 10–12 bank recs a month",
+        description="I redo ten or twelve bank recs a month myself.",
+        kind="pain",
+        accounts=1,
+        mentions=1,
+        share=1.0,
+    )
+    item = Outline.__new__(Outline)
+    item.citer = None  # no quotes to cite
+    rendered = Outline.claim(item, claim)
+    assert rendered.text == claim.label and rendered.detail == claim.description
+    section = Section(blocks=[Bullets([rendered])])
+    markdown = "\n".join(MarkdownWriter(section).block(section))
+    assert "Redoing 10–12 bank recs a month · 1 account\\\n   *I redo ten or twelve" in markdown
+    html = HTMLWriter().block(section)
+    assert '<span class="item-detail">I redo ten or twelve' in html
