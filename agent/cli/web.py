@@ -86,6 +86,9 @@ def serve(
     from agent.web.security import check_bind
 
     check_bind(host, token)
+    from agent.web.server import private_temp
+
+    private_temp()  # what libraries leave in the temp folder goes when the server stops
     from agent.embeddings import make_embedder
     from agent.store import Workspace
     from agent.web.app import create_app

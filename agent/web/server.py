@@ -7,11 +7,25 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
+from pathlib import Path
 
 from agent.errors import UsageError
+
+
+def private_temp() -> Path:
+    """Give this process a temp folder of its own, removed at exit (also after SIGTERM, which
+    runs the exit hooks): some libraries leave files in the temp folder (the tokenizer's
+    session file), and a stopped server should leave nothing behind."""
+    folder = Path(tempfile.mkdtemp(prefix="icp-serve-"))
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read TMPDIR again
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def open_socket(host: str, port: int) -> socket.socket:

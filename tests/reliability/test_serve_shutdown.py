@@ -96,8 +96,7 @@ def test_sigterm_during_a_draft_stops_the_server_and_removes_its_temp_files(tmp_
         server.send_signal(signal.SIGTERM)
         # the draft alone would run for minutes: stopping at all is the point, so no tight bound
         assert server.wait(timeout=60) == 128 + signal.SIGTERM
-        left = {p.name: (p.is_dir(), p.read_bytes()[:200] if p.is_file() else sorted(x.name for x in p.iterdir())) for p in temp.iterdir()}
-        assert left == {}  # temp folders all gone
+        assert list(temp.iterdir()) == []  # temp folders all gone
         # the draft's inputs are kept, unfinished, to be built again when it is next opened
         saved = [json.loads(p.read_text()) for p in cache.glob("icp-agent/drafts/*/draft.json")]
         assert len(saved) == 1 and saved[0]["step"] in ("ingesting", "extracting", "synthesizing")
