@@ -34,7 +34,8 @@ def knowledge(name: str) -> dict:
     """A `knowledge/NAME.yaml` file as a dict (cached: these files never change at run time)."""
     path = knowledge_dir() / f"{name}.yaml"
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        # libyaml's parser when PyYAML was built with it (about 10x faster than pure Python)
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data
