@@ -410,8 +410,7 @@ class DraftStore:
 
         def on_file(result: FileResult) -> None:
             session.results.append(result)
-            if result.status != "skipped":
-                session.files_done += 1
+            session.files_done += 1  # every counted file, skipped ones (not research) too
 
         def on_extract(_report: Any) -> None:
             session.step = "synthesizing"
