@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the agent package of this checkout (labels, the catalog)
 REPORTS = REPO / "evals" / "reports"
 TOP = 8
 SECTIONS = {
@@ -123,6 +124,17 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {one if n == 1 else unit}"
 
 
+def _group(value: str, column: str) -> str:
+    """A comparison's group as the document shows it ('software_saas' → 'Software, SaaS & IT')."""
+    from agent.render import labels
+
+    if column.lower() == "industry":
+        return labels.industry(value)
+    if column.lower() in ("size", "company size", "size_band"):
+        return labels.size_band(value)
+    return value[:1].upper() + value[1:] if value.islower() else value
+
+
 def _survey_items(draft: dict) -> list[dict]:
     items = []
     for question in draft.get("survey_themes") or []:
@@ -150,7 +162,7 @@ def _survey_items(draft: dict) -> list[dict]:
     for cut in (draft.get("survey_cuts") or [])[:CUTS]:
         rows = []
         for value in cut["values"]:
-            row = {"group": value["value"], "responses": value["responses"]}
+            row = {"group": _group(value["value"], cut["column"]), "responses": value["responses"]}
             if cut["metric"] == "pmf" and value.get("n"):
                 row["very disappointed"] = f"{value['very_disappointed_pct']:g}% of {value['n']}"
             elif cut["metric"] == "nps" and value.get("nps_n"):
@@ -211,7 +223,6 @@ def run(args: argparse.Namespace) -> int:
         if synth.returncode != 0 or not draft_path.is_file():
             print(synth.stdout + synth.stderr, file=sys.stderr)
             return 1
-        sys.path.insert(0, str(REPO))
         from agent.store import Workspace
 
         store = Workspace(workspace, "minilm-l6-int8")

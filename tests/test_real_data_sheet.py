@@ -64,6 +64,13 @@ def test_a_survey_only_draft_gives_items_to_judge():
         "responses": 71,
         "would recommend": "91.5% of 71",
     }
+    industry = {
+        "column": "industry",
+        "metric": "responses",
+        "values": [{"value": "software_saas", "responses": 9}, {"value": "other", "responses": 5}],
+    }
+    rows = real_data._items(DRAFT | {"survey_cuts": [industry]})[-1]["rows"]
+    assert [r["group"] for r in rows] == ["Software, SaaS & IT", "Other"]  # as the document shows
 
 
 def test_the_blind_copy_says_nothing_about_the_run():
