@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the agent package of this checkout (labels, the catalog)
 REPORTS = REPO / "evals" / "reports"
 TOP = 8
 SECTIONS = {
@@ -43,8 +44,17 @@ SECTIONS = {
     "why_they_buy": "why they buy (a reason they chose, or a result they got)",
     "outcomes_said": "outcome (a result they got or expect)",
 }
+SURVEY_SECTIONS = {
+    "survey_themes": "survey theme (what respondents said in answer to the question, grouped "
+    "under one label and counted in respondents)",
+    "survey_cuts": "survey comparison (respondents split into groups by one column, with the "
+    "survey's fit question per group)",
+}
+SURVEY_EXAMPLES = 5  # example answers shown for a survey theme
+CUTS = 8  # the document shows the first eight comparisons (SURVEY_CUTS)
 ROLES = ("economic_buyer", "champion", "end_user", "technical_evaluator", "blocker")
 VERDICTS = ("real", "vague", "noise", "misfiled")
+LABELLED = ("pains", "triggers", "jobs", "workarounds", "objections", "survey_themes")
 DEFAULT_INTERVIEWER = r"(?im)^\s*(?:interviewer|moderator|q)\s*\d*\s*\d*\s*:"
 SPEAKER_LINE = r"(?m)^\s*[A-Za-z][\w .'-]{0,30}?\s*\d*\s*:"
 
@@ -79,15 +89,19 @@ def _context(text: str, start: int, end: int, lines: int = 2) -> str:
 
 
 def _items(draft: dict) -> list[dict]:
+    """Everything the reader sees that a judge can mark: the top of every list in every
+    segment, then the survey findings (themes per free-text question, the fit question by
+    segment column, the overall fit share)."""
     items = []
     for segment in draft["segments"]:
+        unit = segment.get("unit") or draft.get("unit") or "accounts"
         for section in SECTIONS:
             for claim in segment.get(section, [])[:TOP]:
                 items.append(
                     {
                         "section": section,
                         "label": claim["label"],
-                        "count": f"{claim.get('accounts', '?')} accounts",
+                        "count": _plural(claim.get("accounts", 0), claim.get("unit") or unit),
                         "refs": claim.get("evidence", []),
                     }
                 )
@@ -98,10 +112,93 @@ def _items(draft: dict) -> list[dict]:
                     {
                         "section": "buying_committee",
                         "label": f"{role.replace('_', ' ')}: {', '.join(entry.get('titles') or []) or 'title not stated'}",
-                        "count": f"{entry.get('accounts', '?')} accounts",
+                        "count": _plural(entry.get("accounts", 0), entry.get("unit") or unit),
                         "refs": entry["evidence"],
                     }
                 )
+    return items + _survey_items(draft)
+
+
+def _plural(n: int, unit: str) -> str:
+    one = {"accounts": "account", "participants": "participant"}.get(unit, unit)
+    return f"{n} {one if n == 1 else unit}"
+
+
+def _group(value: str, column: str) -> str:
+    """A comparison's group as the document shows it ('software_saas' → 'Software, SaaS & IT')."""
+    from agent.render import labels
+
+    if column.lower() == "industry":
+        return labels.industry(value)
+    if column.lower() in ("size", "company size", "size_band"):
+        return labels.size_band(value)
+    return value[:1].upper() + value[1:] if value.islower() else value
+
+
+def _survey_items(draft: dict) -> list[dict]:
+    items = []
+    for question in draft.get("survey_themes") or []:
+        answers = question["answers"]
+        for theme in question["themes"][:TOP]:
+            n = theme.get("accounts", 0)
+            items.append(
+                {
+                    "section": "survey_themes",
+                    "question": question["question"],
+                    "label": theme["label"],
+                    "count": f"{n} of {answers} respondents who answered ({100 * n / answers:.0f}%)"
+                    if answers
+                    else f"{n} respondents",
+                    "refs": theme.get("evidence", []),
+                    "max_quotes": SURVEY_EXAMPLES,
+                }
+            )
+    metric_names = {
+        "pmf": "very disappointed without the product (Sean Ellis)",
+        "nps": "Net Promoter Score",
+        "recommend": "would recommend (yes among yes / maybe / no)",
+        "responses": "responses only (no fit question)",
+    }
+    for cut in (draft.get("survey_cuts") or [])[:CUTS]:
+        rows = []
+        for value in cut["values"]:
+            row = {"group": _group(value["value"], cut["column"]), "responses": value["responses"]}
+            if cut["metric"] == "pmf" and value.get("n"):
+                row["very disappointed"] = f"{value['very_disappointed_pct']:g}% of {value['n']}"
+            elif cut["metric"] == "nps" and value.get("nps_n"):
+                row["NPS"] = f"{value['nps']:g} (n={value['nps_n']})"
+            elif cut["metric"] == "recommend" and value.get("recommend_n"):
+                row["would recommend"] = (
+                    f"{value['recommend_yes_pct']:g}% of {value['recommend_n']}"
+                )
+            rows.append(row)
+        items.append(
+            {
+                "section": "survey_cuts",
+                "label": f"By answer to “{cut['column']}”"  # as the document shows it
+                if cut["column"].endswith("?") or len(cut["column"].split()) > 4
+                else f"By {cut['column']}",
+                "count": f"{len(rows)} groups; compared on: {metric_names.get(cut['metric'], cut['metric'])}"
+                + (
+                    f"; {cut['respondents']} respondents, each could pick several options"
+                    if cut.get("respondents")
+                    else ""
+                ),
+                "rows": rows,
+                "refs": [],
+            }
+        )
+    overall = draft.get("pmf_overall") or {}
+    if overall.get("n"):
+        items.append(
+            {
+                "section": "survey_cuts",
+                "label": "All respondents: very disappointed without the product (Sean Ellis)",
+                "count": f"{overall['very_disappointed_pct']:g}% of {overall['n']} answers",
+                "rows": [],
+                "refs": [],
+            }
+        )
     return items
 
 
@@ -126,7 +223,6 @@ def run(args: argparse.Namespace) -> int:
         if synth.returncode != 0 or not draft_path.is_file():
             print(synth.stdout + synth.stderr, file=sys.stderr)
             return 1
-        sys.path.insert(0, str(REPO))
         from agent.store import Workspace
 
         store = Workspace(workspace, "minilm-l6-int8")
@@ -177,38 +273,19 @@ def run(args: argparse.Namespace) -> int:
             for i in rng.sample(group, max(1, round(len(group) * share)))
         ]
     rng.shuffle(items)
-    sheet = []
-    for number, item in enumerate(items, 1):
-        quotes = []
-        for ref in item["refs"][:3]:
-            doc = documents.get(ref["doc_id"])
-            quotes.append(
-                {
-                    "quote": ref["quote"],
-                    "source": ref["source"],
-                    "context": _context(doc.text, ref["start"], ref["end"]) if doc else "",
-                }
-            )
-        sheet.append(
-            {
-                "item": number,
-                "section": item["section"],
-                "shown_as": SECTIONS.get(
-                    item["section"],
-                    "buying role (who decides, champions, uses, evaluates or blocks)",
-                ),
-                "label": item["label"],
-                "count": item["count"],
-                "quotes": quotes,
-                "verdict": None,
-                "label_specific_and_faithful": None,
-                "note": "",
-            }
-        )
+    sheet = [_sheet_item(number, item, documents) for number, item in enumerate(items, 1)]
     (out / "sheet.json").write_text(json.dumps(sheet, indent=2), encoding="utf-8")
+    blind = Path(args.blind_dir) if args.blind_dir else REPORTS / f"blind-{args.name}"
+    blind.mkdir(parents=True, exist_ok=True)
+    (blind / "sheet.json").write_text(json.dumps(blind_copy(sheet), indent=2), encoding="utf-8")
+    (blind / "RUBRIC.md").write_text(rubric(), encoding="utf-8")
+    counts = Counter(item["section"] for item in sheet)
     print(
-        f"{len(sheet)} items to judge in {out / 'sheet.json'}; automatic counts in {out / 'auto.json'}"
+        f"{len(sheet)} items to judge in {out / 'sheet.json'} "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
+        f"automatic counts in {out / 'auto.json'}"
     )
+    print(f"for the blind judge: {blind / 'sheet.json'} and {blind / 'RUBRIC.md'} (nothing else)")
     print(
         f"accounts shown: {len(auto['accounts_shown'])}; evidence claims in interviewer turns: "
         f"{len(interviewer_quotes)} of {len(claims)}"
@@ -216,9 +293,74 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_item(number: int, item: dict, documents: dict) -> dict:
+    survey = item["section"] in SURVEY_SECTIONS
+    quotes = []
+    for ref in item["refs"][: item.get("max_quotes", 3)]:
+        doc = documents.get(ref["doc_id"])
+        quote = {"quote": ref["quote"], "source": ref["source"]}
+        if not survey:  # a survey answer's context is the rest of that response: not needed
+            quote["context"] = _context(doc.text, ref["start"], ref["end"]) if doc else ""
+        quotes.append(quote)
+    entry = {
+        "item": number,
+        "section": item["section"],
+        "shown_as": SECTIONS.get(item["section"])
+        or SURVEY_SECTIONS.get(item["section"])
+        or "buying role (who decides, champions, uses, evaluates or blocks)",
+    }
+    if item.get("question"):
+        entry["question"] = item["question"]
+    entry |= {"label": item["label"], "count": item["count"]}
+    if "rows" in item:
+        entry["rows"] = item["rows"]
+    if quotes or not survey:
+        entry["quotes"] = quotes
+    entry |= {"verdict": None}
+    if item["section"] in LABELLED:
+        entry["label_specific_and_faithful"] = None
+    if survey:
+        entry["count_plausible"] = None
+    entry["note"] = ""
+    return entry
+
+
+BLIND_KEYS = (
+    "item", "shown_as", "question", "label", "count", "rows", "quotes",
+    "verdict", "label_specific_and_faithful", "count_plausible", "note",
+)  # fmt: skip
+
+
+def blind_copy(sheet: list[dict]) -> list[dict]:
+    """The sheet as the blind judge gets it: the item number (verdicts are merged back by it),
+    what the section means in words, and what the reader sees; no internal section names, no
+    commit, no engine, nothing from the run beside it."""
+    return [{k: item[k] for k in BLIND_KEYS if k in item} for item in sheet]
+
+
+def rubric() -> str:
+    """The judge's part of REAL_DATA.md (not the results, which would tell earlier verdicts)."""
+    text = (REPO / "evals" / "REAL_DATA.md").read_text(encoding="utf-8")
+    start = text.index("## The blind judge")
+    end = text.index("Then `python evals/real_data.py tally")
+    return (
+        "# Judging rubric\n\nFill in `verdict` (and the other empty fields) for every item of "
+        "`sheet.json`.\n\n"
+        + text[start:end].strip().removeprefix("## The blind judge").strip()
+        + "\n"
+    )
+
+
 def tally(args: argparse.Namespace) -> int:
     path = Path(args.sheet)
     sheet = json.loads(path.read_text(encoding="utf-8"))
+    if args.verdicts:  # the judged blind copy: its fields merged back by item number
+        judged = {i["item"]: i for i in json.loads(Path(args.verdicts).read_text(encoding="utf-8"))}
+        for item in sheet:
+            for key in ("verdict", "label_specific_and_faithful", "count_plausible", "note"):
+                if key in judged.get(item["item"], {}):
+                    item[key] = judged[item["item"]][key]
+        path.write_text(json.dumps(sheet, indent=2), encoding="utf-8")
     missing = [i["item"] for i in sheet if i.get("verdict") not in VERDICTS]
     if missing:
         print(
@@ -228,12 +370,16 @@ def tally(args: argparse.Namespace) -> int:
         return 1
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     labels: Counter[str] = Counter()
+    plausible: Counter[str] = Counter()
     for item in sheet:
         counts[item["section"]][item["verdict"]] += 1
         counts["all"][item["verdict"]] += 1
-        if item["section"] in ("pains", "triggers", "jobs", "workarounds", "objections"):
+        if item["section"] in LABELLED:
             value = item.get("label_specific_and_faithful")
             labels["yes" if value is True else "no" if value is False else "unjudged"] += 1
+        if item["section"] in SURVEY_SECTIONS:
+            value = item.get("count_plausible")
+            plausible["yes" if value is True else "no" if value is False else "unjudged"] += 1
     auto_path = path.parent / "auto.json"
     auto = json.loads(auto_path.read_text(encoding="utf-8")) if auto_path.is_file() else {}
     lines = [
@@ -257,6 +403,15 @@ def tally(args: argparse.Namespace) -> int:
         f"Theme labels judged specific and faithful: {labels['yes']} of {judged}"
         + (f" ({100 * labels['yes'] / judged:.0f}%)" if judged else ""),
         "",
+    ]
+    if plausible:
+        counted = plausible["yes"] + plausible["no"]
+        lines += [
+            f"Survey counts judged plausible: {plausible['yes']} of {counted}"
+            + (f" ({100 * plausible['yes'] / counted:.0f}%)" if counted else ""),
+            "",
+        ]
+    lines += [
         f"Automatic: {len(auto.get('accounts_shown', []))} accounts shown "
         f"({', '.join(auto.get('accounts_shown', [])[:12])}); "
         f"{auto.get('evidence_claims_in_interviewer_turns', '?')} evidence claims in interviewer turns.",
@@ -279,7 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--seed", type=int, default=7)
     run_p.add_argument("--interviewer-regex", default=DEFAULT_INTERVIEWER)
     tally_p = sub.add_parser("tally", help="count a judged sheet's verdicts")
+    run_p.add_argument(
+        "--blind-dir", help="where the blind judge's copy goes (default evals/reports/blind-NAME)"
+    )
     tally_p.add_argument("sheet")
+    tally_p.add_argument("--verdicts", help="the judged blind copy, merged in by item number")
     args = parser.parse_args(argv)
     return run(args) if args.command == "run" else tally(args)
 

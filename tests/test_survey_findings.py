@@ -118,3 +118,39 @@ def test_a_free_text_question_that_is_a_choice_with_other_is_a_segment_column():
     rows = {v.value: v for v in cut.values}
     assert cut.metric == "recommend" and set(rows) == {"Teaching", "Demos"}  # 'other' has 2 < 5
     assert (rows["Teaching"].recommend_yes_pct, rows["Demos"].recommend_yes_pct) == (66.7, 40.0)
+
+
+def test_the_survey_section_reads_in_respondents_and_names_the_question(tmp_path, embedder):
+    from agent.render.markdown import to_markdown
+
+    docs = load(survey_file(tmp_path)).documents
+    text = to_markdown(synthesize(inputs(docs, [], embedder), embedder.embed))
+    assert f"“{CHANGE}” (15 respondents answered)" in text
+    assert " of 15 respondents" in text and " of 15 answers" not in text  # a theme counts people
+    assert f"### By answer to “{USE}”" in text and "By what do you" not in text
+    assert "compare the “would you recommend” answers instead" in text
+    assert "No interview or note themes: the survey's answer themes are under" in text
+    assert "nothing was said by a customer" not in text
+    assert "(s)" not in text and "18 survey respondents" in text
+
+
+def test_a_select_all_question_counts_each_option_in_respondents():
+    from agent.render.outline import question_shown
+
+    words = "Select all the words that best describe Widgetly."
+    picks = ["comfortable;intuitive;quick"] * 5 + ["comfortable;quick"] * 4 + ["intuitive"] * 2
+    picks += ["comfortable;slow", "quick;intuitive"]
+    responses = [SurveyResponse(answers={words: p}, segments={RECOMMEND: "Yes"}) for p in picks]
+    cut = next(c for c in survey_cuts(responses) if c.column == words)
+    rows = {v.value: v.responses for v in cut.values}
+    # every respondent under each option they picked: 10 chose comfortable, not 5 or 4
+    assert rows == {"comfortable": 10, "quick": 10, "intuitive": 8}  # 'slow' (1) is other: < 5
+    assert cut.respondents == 13  # the rows add up to more: the total is the people
+    from agent.schema.icp import ICPDraft
+
+    draft = ICPDraft.model_json_schema()  # the field is part of the contract
+    assert "respondents" in draft["$defs"]["SurveyCut"]["properties"]
+    assert question_shown("Other - Write In:How do you run it?") == (
+        "How do you run it? (“Other - Write In” answers)"
+    )
+    assert question_shown(words) == words

@@ -67,9 +67,8 @@ def ingest(
     ws = open_workspace(settings)
     with RunProgress(err, "Ingesting", unit="files", quiet=json_out) as progress:
 
-        def on_file(result) -> None:
-            if result.status != "skipped":
-                progress.advance(result.source)
+        def on_file(result) -> None:  # every counted file, skipped ones (not research) too
+            progress.advance(result.source)
 
         report = ingest_paths(
             paths,

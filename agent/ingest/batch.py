@@ -1,7 +1,9 @@
 """Ingest a batch of paths into a workspace: discover, load, attribute accounts, chunk, embed, store.
 
 Every file ends with a status; a bad file gets an error naming the reason and the rest of
-the batch goes on. Unchanged files (same path, same content hash) are not touched."""
+the batch goes on. Unchanged files (same path, same content hash) are not touched. A text or
+Markdown file that does not read as research (a licence, a README or data dictionary, program
+code, gibberish: `research_check`) is skipped with its reason and never stored."""
 
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ from typing import Literal
 
 from agent.config import Settings
 from agent.errors import SourceError
+from agent.ingest import research_check
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.chunking import chunk_document
 from agent.ingest.discover import discover
 from agent.ingest.loader import LoadedFile, file_identity, load_file
 from agent.ingest.people import people_in
-from agent.ingest.rawfile import RawFile, read_raw
+from agent.ingest.rawfile import RawFile, decode_text, read_raw
 from agent.ingest.redaction import Redactor, outgoing_redactor
 from agent.schema import SourceDocument, SourceKind
 from agent.store import FileEntry, Workspace
@@ -163,6 +166,12 @@ def ingest_paths(
             _finish(report, FileResult(source=raw.source, status="duplicate", error=note), on_file)
             continue
         seen_hashes[raw.content_hash] = raw.source
+        not_research = _not_research(raw)
+        if not_research:
+            _finish(
+                report, FileResult(source=raw.source, status="skipped", error=not_research), on_file
+            )
+            continue
         try:
             loaded_file = load_file(raw)
         except SourceError as exc:
@@ -207,6 +216,25 @@ def ingest_paths(
             result.error = f"could not be stored ({type(exc).__name__}: {exc})"
         _finish(report, result, on_file)
     return report
+
+
+CHECKED_SUFFIXES = (".txt", ".md", ".markdown")  # text files the research check reads
+
+
+def _not_research(raw: RawFile) -> str | None:
+    """Why a text or Markdown file (or stdin) is not customer research, or None when it reads
+    as research or is left to its loader (tables, subtitles, Word files; empty, binary or
+    undecodable text, which the loader reports as failed)."""
+    if raw.suffix not in CHECKED_SUFFIXES and raw.path.name != "-":
+        return None
+    try:
+        text = decode_text(raw)
+    except SourceError:
+        return None
+    if not text.strip() or "\x00" in text:
+        return None
+    verdict = research_check.check(text)
+    return None if verdict.ok else f"does not look like customer research: {verdict.reason}"
 
 
 def _store(

@@ -2,12 +2,19 @@
 dropped text files before a draft is built, so gibberish, source code or a README gets "this
 does not look like customer research" instead of a confident ICP.
 
-Four measures, each cheap and explainable (the thresholds are checked in
-tests/test_research_check.py against the bundled sample, both eval corpora and negatives):
+`icp ingest` runs it on every text and Markdown file too: a file that fails is skipped with
+its reason, the rest of the batch goes on.
+
+Cheap, explainable measures (the thresholds are checked in tests/test_research_check.py
+against the bundled sample, all four eval corpora and negatives):
 - known words: the share of words found in an English word list (the bundled MiniLM
-  tokenizer's whole-word vocabulary, ~22,000 words): gibberish scores low;
+  tokenizer's whole-word vocabulary, ~22,000 words): gibberish scores low; a text the language
+  detector reads as another language (German, French… but not Latin filler) is research in that
+  language, judged by its speaker turns, code and documentation markers only;
 - code lines: the share of lines that read as program text;
 - documentation markers: install commands, code fences, badges, "## Usage", web links;
+- licence phrases: "permission is hereby granted", "without warranty", "Creative Commons"…;
+- data dictionary: a Markdown table describing columns or fields;
 - people: speaker turns, or first- and third-person words (I, we, they, she…) per word —
   research is about what people do and say.
 """
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from agent.ingest.language import detect
 from agent.ingest.speakers import find_label_turns, find_otter_turns
 
 MIN_WORDS = 8
@@ -27,6 +35,7 @@ MIN_KNOWN = 0.6
 MAX_CODE_LINES = 0.3
 MIN_DOC_MARKERS = 3
 MIN_PEOPLE_RATE = 0.012
+MIN_LICENCE_MARKERS = 3
 VOCABULARY = Path(__file__).resolve().parent.parent / "models" / "minilm" / "tokenizer.json"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
@@ -52,6 +61,28 @@ _DOC_MARKERS = {
     "web link": re.compile(r"https?://\S+"),
     "inline code": re.compile(r"`[^`\n]{2,60}`"),
 }
+_LICENCE_MARKERS = [
+    re.compile(p, re.I)
+    for p in (
+        r"permission is hereby granted",
+        r"without warrant(?:y|ies) of any kind",
+        r"\bprovided\W+(?:by [^.]{0,80})?\W*as[\s-]+is\b",
+        r"merchantability|fitness for a particular purpose",
+        r"creative commons|\bCC0\b|public domain dedication",
+        r"\b(?:gnu )?(?:general|lesser|mozilla) public licen[cs]e",
+        r"\blicensed under the\b|\bapache licen[cs]e\b|\bMIT licen[cs]e\b",
+        r"redistribution and use in source and binary forms",
+        r"copyright (?:holders?|owners?|notice)|copyright and related rights",
+        r"\bin no event shall\b",
+        r"\b(?:hereby )?(?:waives?|disclaims?)\b[^.]{0,80}\b(?:rights|liability|warrant)",
+    )
+]
+# A Markdown table whose header describes columns or fields: a data dictionary.
+_COLUMN_TABLE = re.compile(
+    r"(?im)^\|?\s*(?:column|field|variable|header|attribute)s?\b[^\n]*\|[^\n]*"
+    r"\b(?:description|type|question|values?|meaning)\b"
+)
+_NOT_A_LANGUAGE = {"en", "la", "zxx"}  # English, lorem ipsum, no language (random letters)
 
 
 @cache
@@ -107,6 +138,8 @@ def measure(text: str) -> dict[str, float]:
         if words
         else 0.0,
         "turns": len(turns),
+        "licence_markers": sum(bool(p.search(text)) for p in _LICENCE_MARKERS),
+        "column_table": float(bool(_COLUMN_TABLE.search(text))),
     }
 
 
@@ -115,12 +148,20 @@ def check(text: str) -> Verdict:
     m = measure(text)
     if m["words"] < MIN_WORDS:
         return Verdict(False, f"only {int(m['words'])} words", m)
+    other_language = False
     if m["known"] < MIN_KNOWN:
-        return Verdict(False, f"only {m['known']:.0%} of its words are English words", m)
+        language = detect(text)
+        if language is None or language in _NOT_A_LANGUAGE:
+            return Verdict(False, f"only {m['known']:.0%} of its words are English words", m)
+        other_language = True  # research in German or French is research; the engine says so
+    if m["licence_markers"] >= MIN_LICENCE_MARKERS and m["turns"] < 3:
+        return Verdict(False, "it reads as a software or data licence", m)
     if m["code_lines"] >= MAX_CODE_LINES and m["turns"] < 3:
         return Verdict(False, f"{m['code_lines']:.0%} of its lines read as program code", m)
     if m["doc_markers"] >= MIN_DOC_MARKERS and m["turns"] < 3 and m["people"] < 2 * MIN_PEOPLE_RATE:
         return Verdict(False, "it reads as software documentation (install steps, code, links)", m)
-    if m["turns"] < 3 and m["people"] < MIN_PEOPLE_RATE:
+    if m["column_table"] and m["turns"] < 3 and m["people"] < 2 * MIN_PEOPLE_RATE:
+        return Verdict(False, "it reads as a README or data dictionary (a table of columns)", m)
+    if m["turns"] < 3 and m["people"] < MIN_PEOPLE_RATE and not other_language:
         return Verdict(False, "no one speaks in it and no one's work is described", m)
     return Verdict(True, None, m)

@@ -49,7 +49,7 @@ def survey_answer(question: str, draft: Any) -> Answer | None:
         values = [v for v in best.values if v.value.strip().lower() in wanted]
         if not values:  # a named value: "how many answered 'Weekly'?"
             values = [v for v in best.values if stem(v.value.lower()) in asked]
-        total = sum(v.responses for v in best.values)
+        total = best.respondents or sum(v.responses for v in best.values)  # select-all: fewer
         if values:
             count = sum(v.responses for v in values)
             shown = ", ".join(f"“{v.value}”: {v.responses}" for v in values)

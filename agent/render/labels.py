@@ -41,7 +41,7 @@ CLAIM_KINDS = {
     "churn_reason": "Why they churn",
 }
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_COUNTED = re.compile(r"\b(\d[\d,]*) (\w+?)\(s\)")
+_COUNTED = re.compile(r"\b(\d[\d,]*) ((?:survey )?\w+?)\(s\)")  # "338 survey respondent(s)"
 _ACRONYMS = {"crm", "erp", "it", "saas", "hr", "cpq", "nps", "pmf", "acv", "icp", "vp", "ceo"}
 
 

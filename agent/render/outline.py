@@ -36,6 +36,7 @@ CLAIM_GROUPS = (
 ROLES = ("economic_buyer", "champion", "end_user", "technical_evaluator", "blocker")
 PMF_BAR = 40.0  # Sean Ellis: 40% "very disappointed" is the usual bar
 TOP_THEMES = 8
+SURVEY_CUTS = 8  # comparisons shown (columns, choice and select-all questions)
 _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _ENGINE_WORDS = {
     "engine: offline": "read offline (no language model)",
@@ -62,6 +63,16 @@ def words(text: str) -> str:
     return labels.fix_plurals(_SNAKE.sub(name, text))
 
 
+_WRITE_IN = re.compile(r"^\s*(other\b[^:]*?)\s*:+\s*(\S.*)$", re.IGNORECASE)
+
+
+def question_shown(question: str) -> str:
+    """A survey export's write-in column ('Other - Write In:How do you run it?') as a reader
+    says it: 'How do you run it? (“Other - Write In” answers)'."""
+    match = _WRITE_IN.match(question)
+    return f"{match.group(2)} (“{match.group(1)}” answers)" if match else question
+
+
 class Outline:
     """Builds the outline of one draft (quotes are numbered per draft for anonymous people)."""
 
@@ -84,7 +95,7 @@ class Outline:
     # -- segments ---------------------------------------------------------------------
     def claim(self, claim: Claim, of: int | None = None) -> Item:
         tags = [
-            f"{claim.accounts} of {of} answers"
+            f"{claim.accounts:,} of {labels.plural(of, 'respondent')}"  # a theme counts people
             if of is not None
             else labels.plural(claim.accounts, claim.unit[:-1])
         ]
@@ -368,6 +379,14 @@ class Outline:
                 for claim in getattr(segment, attribute):
                     found.append((claim.accounts, claim.mentions, claim.label, claim.kind, index))
         if not found:
+            if any(q.themes for q in self.draft.survey_themes):
+                return [
+                    Para(
+                        "No interview or note themes: the survey's answer themes are under "
+                        "Product-market fit survey.",
+                        style="empty",
+                    )
+                ]
             return [Para("No themes yet: nothing was said by a customer.", style="empty")]
         found.sort(key=lambda t: (-t[0], -t[1], t[4]))
         top = found[:TOP_THEMES]
@@ -623,7 +642,20 @@ class Outline:
         doc.add(Heading(2, "Product-market fit survey", "pmf"))
         overall = draft.pmf_overall
         if not overall.n:
-            doc.add(Para("No Sean Ellis answers in this research.", style="empty"))
+            instead = {"nps": "NPS", "recommend": "“would you recommend”"}.get(
+                draft.survey_cuts[0].metric if draft.survey_cuts else ""
+            )
+            doc.add(
+                Para(
+                    "No Sean Ellis answers in this research"
+                    + (
+                        f"; the tables below compare the {instead} answers instead."
+                        if instead
+                        else "."
+                    ),
+                    style="empty",
+                )
+            )
         else:
             doc.add(
                 Para(
@@ -632,9 +664,13 @@ class Outline:
                     label="Overall:",
                 )
             )
-        for cut in draft.survey_cuts[:6]:
+        for cut in draft.survey_cuts[:SURVEY_CUTS]:
             values = [v for v in cut.values if v.responses]
-            title = f"By {labels.humanize(cut.column).lower()}"
+            title = (
+                f"By answer to “{question_shown(cut.column)}”"  # a question, not a named column
+                if cut.column.endswith("?") or len(cut.column.split()) > 4
+                else f"By {labels.humanize(cut.column).lower()}"
+            )
             if not values:
                 doc.add(Para("no answers", label=title, style="empty"))
                 continue
@@ -701,9 +737,21 @@ class Outline:
                         [[shown(v.value), str(v.responses)] for v in values],
                     ),
                 )
+            if cut.respondents:
+                doc.add(
+                    Para(
+                        f"{labels.plural(cut.respondents, 'respondent')} answered; each could pick "
+                        "several, so the rows add up to more.",
+                        style="meta",
+                    )
+                )
         for question in draft.survey_themes:
             doc.add(
-                Heading(3, f"“{question.question}” ({labels.plural(question.answers, 'answer')})"),
+                Heading(
+                    3,
+                    f"“{question_shown(question.question)}” "
+                    f"({labels.plural(question.answers, 'respondent')} answered)",
+                ),
                 Bullets(
                     [self.claim(c, of=question.answers) for c in question.themes],
                     ordered=True,

@@ -307,6 +307,11 @@ class SurveyCut(BaseModel):
         "yes/maybe/no recommend question, or only response counts when the survey has none."
     )
     values: list[SurveyCutValue]
+    respondents: int | None = Field(
+        None,
+        description="Respondents who answered a select-all question (each is counted under "
+        "every option they picked, so the rows add up to more); None when each counts once.",
+    )
 
 
 class SurveyQuestionThemes(BaseModel):

@@ -133,9 +133,13 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
             if metric == "recommend" and _RECOMMEND_QUESTION.search(question):
                 continue  # the question the cut compares is no segment
             columns[question][value.strip()].append(response)
+    multi: dict[str, int] = {}
     for question, chosen in _choices_with_other(responses, min_n).items():
         for response, value in chosen:
             columns[question][value].append(response)
+        people = len({id(response) for response, _ in chosen})
+        if people < len(chosen):  # a select-all question: a respondent under several options
+            multi[question] = people
     cuts: list[SurveyCut] = []
     for column, values in columns.items():
         rows = [
@@ -144,7 +148,11 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
             if len(members) >= min_n
         ]
         if len(rows) >= 2:
-            cuts.append(SurveyCut(column=column, metric=metric, values=rows[:12]))
+            cuts.append(
+                SurveyCut(
+                    column=column, metric=metric, values=rows[:12], respondents=multi.get(column)
+                )
+            )
     return cuts
 
 
@@ -169,7 +177,38 @@ def _choices_with_other(
         covered = sum(counts[value] for value in options)
         if 2 <= len(options) <= 12 and covered >= CHOICE_COVER * len(answers):
             found[question] = [(r, v if v in options else OTHER) for r, v in answers]
+            continue
+        chosen = _multi_select(answers, min_n)
+        if chosen is not None:
+            found[question] = chosen
     return found
+
+
+_MULTI_SEPARATOR = re.compile(r"\s*;\s*")
+
+
+def _multi_select(
+    answers: list[tuple[SurveyResponse, str]], min_n: int
+) -> list[tuple[SurveyResponse, str]] | None:
+    """A 'select all that apply' question exported as 'comfortable;intuitive;quick': each
+    respondent once under every option they picked (OTHER for a write-in), so an option counts
+    the respondents who chose it; None when the answers are not picks from a few options."""
+    picks = [
+        (response, list(dict.fromkeys(p.lower() for p in _MULTI_SEPARATOR.split(a) if p)))
+        for response, a in answers
+    ]
+    if sum(len(chosen) > 1 for _, chosen in picks) < 0.3 * len(picks):
+        return None
+    counts = Counter(option for _, chosen in picks for option in chosen)
+    options = {option for option, n in counts.items() if n >= min_n}
+    covered = sum(all(option in options for option in chosen) for _, chosen in picks)
+    if not 2 <= len(options) <= 15 or covered < CHOICE_COVER * len(picks):
+        return None
+    return [
+        (response, option if option in options else OTHER)
+        for response, chosen in picks
+        for option in dict.fromkeys(o if o in options else OTHER for o in chosen)
+    ]
 
 
 MIN_ANSWERS = 5  # a question answered fewer times gets no themes

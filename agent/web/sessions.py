@@ -428,8 +428,7 @@ class DraftStore:
             elif kind == "file":
                 result = FileResult(**payload)
                 session.results.append(result)
-                if result.status != "skipped":
-                    session.files_done += 1
+                session.files_done += 1  # every counted file, skipped ones (not research) too
 
         session.close()  # the child writes the workspace; this process reopens it afterwards
         if (session.folder / session.workspace_name).exists():  # a cut-short build starts over
