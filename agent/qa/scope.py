@@ -61,6 +61,8 @@ def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str
     for segment in draft.segments:
         name = content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", segment.name)) - UNIT_STEMS
         shared = asked & name
+        if not segment.accounts:
+            continue  # a group of participants: no accounts to narrow the question to
         if len(shared) >= 2 and (best is None or len(shared) > len(best[2])):
             best = (set(segment.accounts), segment.name, shared)
     return best

@@ -69,6 +69,8 @@ def unit_named(question: str) -> str | None:
 def unit_for(question: str, with_account: int, without_account: int) -> str:
     """The question's unit, else accounts when at least half the documents in scope have one."""
     named = unit_named(question)
+    if named == ACCOUNTS and not with_account and without_account:
+        return PARTICIPANTS  # "how many accounts…" over research that names no company
     if named:
         return named
     return ACCOUNTS if with_account >= without_account else PARTICIPANTS

@@ -109,6 +109,9 @@ def rebuild_vectors(workspace: Workspace, vectors: CatalogVectors) -> RebuildRep
     return report
 
 
+Batch = tuple[str, str, list[str], np.ndarray, list[dict[str, Any]], list[str]]
+
+
 def _fill(
     workspace: Workspace,
     old: VectorIndex,
@@ -116,39 +119,74 @@ def _fill(
     vectors: CatalogVectors,
     report: RebuildReport,
 ) -> None:
-    fresh = VectorIndex(fresh_path, workspace.embedder_name, workspace.lock)
-    try:
-        for content in CONTENTS:
-            for rows in workspace.catalog.rows(content):
-                found, _ = old.readable(content, [r[0] for r in rows])
-                report.copied += len(found)
-                missing = [r for r in rows if r[0] not in found]
-                if missing:
-                    try:
-                        embedded = vectors.embed(vectors.records(content, missing)[3])
-                    except Exception:  # no embedder, or its endpoint is down: count, go on
-                        report.unembedded += len(missing)
-                    else:
-                        found.update({r[0]: v for r, v in zip(missing, embedded, strict=True)})
-                        report.embedded += len(missing)
-                keep = [r for r in rows if r[0] in found]
-                if keep:
-                    ids, metadatas, documents, _ = vectors.records(content, keep)
-                    fresh.upsert(
-                        content, ids, np.stack([found[i] for i in ids]), metadatas, documents
+    """Read (or embed again) every vector the fresh store gets here, then write the fresh store
+    in a newly spawned process: Chroma's native code writes its index files from memory it
+    does not clear, and this process has held the old store's text (the forgotten sources
+    included), so a store written from here could carry fragments of it."""
+    batches: list[Batch] = []
+    for content in CONTENTS:
+        for rows in workspace.catalog.rows(content):
+            found, _ = old.readable(content, [r[0] for r in rows])
+            report.copied += len(found)
+            missing = [r for r in rows if r[0] not in found]
+            if missing:
+                try:
+                    embedded = vectors.embed(vectors.records(content, missing)[3])
+                except Exception:  # no embedder, or its endpoint is down: count, go on
+                    report.unembedded += len(missing)
+                else:
+                    found.update({r[0]: v for r, v in zip(missing, embedded, strict=True)})
+                    report.embedded += len(missing)
+            keep = [r for r in rows if r[0] in found]
+            if keep:
+                ids, metadatas, documents, _ = vectors.records(content, keep)
+                batches.append(
+                    (
+                        workspace.embedder_name,
+                        content,
+                        ids,
+                        np.stack([found[i] for i in ids]),
+                        metadatas,
+                        documents,
                     )
-        _copy_other_embedders(workspace, old, fresh_path, report)
+                )
+    batches += _other_embedders(workspace, old, report)
+    _write_in_fresh_process(fresh_path, batches)
+
+
+def _write_in_fresh_process(fresh_path: Path, batches: list[Batch]) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        pool.apply(_write_batches, (str(fresh_path), batches))
+
+
+def _write_batches(fresh_path: str, batches: list[Batch]) -> None:
+    """In the spawned process: the fresh store, from the batches only."""
+    from agent.store.lock import WorkspaceLock
+
+    path = Path(fresh_path)
+    path.mkdir(parents=True, exist_ok=True)
+    lock = WorkspaceLock(path.parent / f".{path.name}.lock")  # nobody else knows this folder
+    try:
+        for embedder_name, content, ids, array, metadatas, documents in batches:
+            index = VectorIndex(path, embedder_name, lock)
+            try:
+                index.upsert(content, ids, array, metadatas, documents)
+            finally:
+                index.close()
+        close_local(path)
     finally:
-        fresh.close()
+        Path(lock.path).unlink(missing_ok=True)
 
 
-def _copy_other_embedders(
-    workspace: Workspace, old: VectorIndex, fresh_path: Path, report: RebuildReport
-) -> None:
+def _other_embedders(workspace: Workspace, old: VectorIndex, report: RebuildReport) -> list[Batch]:
     """Collections of embedders other than the current one: copied as they are, without the
     records of files that are no longer in the catalog (they cannot be embedded again here)."""
     files = {f.file_id for f in workspace.catalog.files()}
     own = {old.name(c) for c in CONTENTS}
+    batches: list[Batch] = []
     for collection in old.collection_names():
         if collection in own:
             continue
@@ -159,16 +197,15 @@ def _copy_other_embedders(
         records = old.records(collection, ids)
         kept = [i for i in ids if i in records and records[i][1].get("file_id") in files]
         report.dropped += len(ids) - len(kept)
-        if not kept:
-            continue
-        target = VectorIndex(fresh_path, embedder_name, workspace.lock)
-        try:
-            target.upsert(
-                content,
-                kept,
-                np.stack([records[i][0] for i in kept]),
-                [records[i][1] for i in kept],
-                [records[i][2] for i in kept],
+        if kept:
+            batches.append(
+                (
+                    embedder_name,
+                    content,
+                    kept,
+                    np.stack([records[i][0] for i in kept]),
+                    [records[i][1] for i in kept],
+                    [records[i][2] for i in kept],
+                )
             )
-        finally:
-            target.close()
+    return batches

@@ -89,6 +89,11 @@ STOP = frozenset(
     though although whether 's 're 've 'll 'd 'm n't myself ourselves yourself themselves itself
     want wants wanted need needs needed like""".split()
 )
+# contractions typed without the apostrophe ("havent used it"): never a verb to inflect
+CONTRACTIONS = frozenset(
+    "havent hasnt hadnt dont doesnt didnt cant couldnt wont wouldnt shouldnt isnt arent wasnt "
+    "werent aint".split()
+)
 AUX = frozenset(
     "be is are was were been being am 're 's 'm do does did have has had 've 'd 'll will would "
     "can could should shall may might must ca wo".split()
@@ -679,6 +684,7 @@ def _variants(
             and not wished
             and first.tag in ("VB", "VBP")
             and first.low not in AUX
+            and first.low not in CONTRACTIONS
         ):
             texts[0] = _inflect(first, "VBG")  # "I redo bank recs" → "Redoing bank recs"
             if len(texts) == len(words):  # and a verb joined to it: "… and asking PMs"
@@ -731,7 +737,13 @@ def _variants(
         and core[b - 1].tag[:2] in ("NN", "CD", "JJ", "VB", "RB")
     ]
     variants += [head(core[:b]) for b in cuts]
-    if first.tag == "VB" and not wished and first.low not in AUX:
+    if (
+        first.tag == "VB"
+        and not wished
+        and first.low not in AUX
+        and first.low not in CONTRACTIONS
+        and len(core) >= 2  # one word ("git", "Spark") is a name, never an imperative
+    ):
         # a short imperative is often the whole quote: "Keep the clients" → "Keeping clients"
         texts = [_inflect(first, "VBG"), *_digits(core[1:])]
         variants.append(_render(core, texts))

@@ -212,6 +212,8 @@ def _multi_select(
 
 
 MIN_ANSWERS = 5  # a question answered fewer times gets no themes
+# survey answers are short: themes whose centroids are this alike are one request worded twice
+ANSWER_MERGE = 0.65
 
 
 def answer_themes(
@@ -261,7 +263,7 @@ def answer_themes(
         vectors = dict(
             zip([e.id for e in items], np.asarray(embed([e.quote for e in items])), strict=True)
         )
-        themes = claims(items, vectors, respondents, min_claim, limit=limit)
+        themes = claims(items, vectors, respondents, min_claim, limit=limit, merge=ANSWER_MERGE)
         for theme in themes:
             theme.unit = "participants"
             for ref in theme.evidence:

@@ -96,6 +96,29 @@ def cluster(
     return themes
 
 
+def merge_close(
+    themes: list[Theme], vectors: dict[str, np.ndarray], threshold: float
+) -> list[Theme]:
+    """Join themes whose centroids are at least `threshold` alike, closest pair first (greedy
+    leader clustering splits one request worded many ways, "speed" / "faster loading time" /
+    "reduce startup time", when the statements are as short as survey answers)."""
+    themes = list(themes)
+    while len(themes) > 1:
+        centroids = np.stack([t.centroid for t in themes])
+        similarity = centroids @ centroids.T
+        np.fill_diagonal(similarity, -1.0)
+        a, b = np.unravel_index(int(similarity.argmax()), similarity.shape)
+        if similarity[a, b] < threshold:
+            break
+        members = themes[a].items + themes[b].items
+        total = np.sum([vectors[m.id] for m in members], axis=0)
+        unit = total / max(float(np.linalg.norm(total)), 1e-9)
+        medoid = max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
+        themes = [t for i, t in enumerate(themes) if i not in (a, b)]
+        themes.append(Theme(items=members, centroid=unit, medoid=medoid))
+    return themes
+
+
 def key_phrases(items: list[Evidence], top: int = 3) -> list[str]:
     counts: Counter[str] = Counter()
     for item in items:
@@ -133,11 +156,15 @@ def claims(
     accounts_with_evidence: int,
     min_accounts_for_claim: int,
     limit: int = 8,
+    merge: float | None = None,
 ) -> list[Claim]:
-    """Themes of one kind as ranked claims (distinct-account support first)."""
+    """Themes of one kind as ranked claims (distinct-account support first). `merge`: join
+    themes whose centroids are at least this alike (short statements such as survey answers)."""
     if not items:
         return []
     themes = cluster(items, vectors)
+    if merge is not None:
+        themes = merge_close(themes, vectors, merge)
     # the clearest statements first: close to the theme and confidently of its kind
     ordered = [
         sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
