@@ -194,3 +194,28 @@ def test_research_with_deals_still_shows_the_sections(sample_workspace, embedder
     assert any(s.why_they_buy for s in draft.segments)
     assert any(any(vars(s.buying_committee).values()) for s in draft.segments)
     assert not any(NO_CONTEXT in s.unknown.values() for s in draft.segments)
+
+
+def test_what_states_a_buying_role():
+    from agent.synthesize.buying import stated_role, states_purchase_role
+
+    doc = _doc(
+        "i1",
+        "I'm a big fan of proxies that mimic the business metrics. "
+        "Then end users see it in production and think it sucks. "
+        "Our CFO signs off on anything over twenty thousand. "
+        "She was the one who pushed for it internally.",
+    )
+
+    def role(sentence, which):
+        return _claim(doc, sentence, EvidenceKind.buying_role, which)
+
+    fan = role("I'm a big fan of proxies that mimic the business metrics.", BuyingRole.champion)
+    users = role("Then end users see it in production and think it sucks.", BuyingRole.end_user)
+    cfo = role("Our CFO signs off on anything over twenty thousand.", BuyingRole.economic_buyer)
+    pushed = role("She was the one who pushed for it internally.", BuyingRole.champion)
+    assert not stated_role(fan) and not states_purchase_role(fan)  # a preference
+    assert stated_role(users) and not states_purchase_role(users)  # using it is no purchase
+    assert states_purchase_role(cfo) and states_purchase_role(pushed)
+    assert not buying_context([doc], [fan, users], []).any
+    assert buying_context([doc], [fan, users, cfo], []).role_documents == {"i1"}

@@ -11,7 +11,9 @@ finds is keyword noise. So these sections are decided from evidence that exists:
 - objections and reasons to buy (win, loss and churn reasons, and the outcomes that stand in
   for reasons to buy) count only from documents with buying context;
 - a buying role counts only when it is stated: the sentence says who signs, approves, pushes,
-  vets or blocks (roles.yaml phrase patterns), or it names a title of that role in a deal note.
+  vets or blocks (roles.yaml phrase patterns; "end users see it" counts for end users only and
+  gives no buying context, "a big fan of proxies" is a preference, not a role), or it names a
+  title of that role in a deal note.
 
 Where nothing is left, the section says so and what is missing ('unknown — no deal notes or
 buying roles in this research'), like the other 'unknown — …' statements of the draft.
@@ -19,6 +21,7 @@ buying roles in this research'), like the other 'unknown — …' statements of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,15 +41,43 @@ NO_CONTEXT = "unknown — no deal notes or buying roles in this research"
 NO_CONTEXT_SEGMENT = "unknown — no deal notes or buying roles in this segment's research"
 
 
-def stated_role(item: Evidence) -> bool:
-    """The sentence says what someone does in the purchase (signs, approves, pushed for it,
-    vetted it, blocked it): a role phrase of any buying role."""
+# roles in the purchase itself; using a product every day (end users) is no buying context
+PURCHASE_ROLES = (
+    BuyingRole.economic_buyer,
+    BuyingRole.champion,
+    BuyingRole.technical_evaluator,
+    BuyingRole.blocker,
+)
+# a preference is no role: "I'm a big fan of proxies that mimic the business metrics"
+_PREFERENCE = re.compile(
+    r"\b(?:big|biggest|huge|great|internal) (?:fan|advocate|supporter|believer|champion)s? of\b",
+    re.IGNORECASE,
+)
+
+
+def _stated(sentence: str, roles: Iterable[BuyingRole]) -> bool:
+    preferences = [m.span() for m in _PREFERENCE.finditer(sentence)]
     lexicon = load_lexicon()
-    return any(
-        pattern.search(item.quote)
-        for patterns in lexicon.role_phrases.values()
-        for pattern in patterns
-    )
+    for role in roles:
+        for pattern in lexicon.role_phrases.get(role, []):
+            for match in pattern.finditer(sentence):
+                if not any(a < match.end() and match.start() < b for a, b in preferences):
+                    return True
+    return False
+
+
+def stated_role(item: Evidence) -> bool:
+    """The sentence says what someone does in the purchase: signs or approves it, pushed for
+    it, vetted it, blocked it (a role phrase of roles.yaml); for an end user, that they use it.
+    A preference ('a big fan of …') states no role."""
+    extra = (BuyingRole.end_user,) if item.role == BuyingRole.end_user else ()
+    return _stated(item.quote, PURCHASE_ROLES + extra)
+
+
+def states_purchase_role(item: Evidence) -> bool:
+    """A stated role in the purchase itself (not an end user's): buying context for its
+    document."""
+    return _stated(item.quote, PURCHASE_ROLES)
 
 
 def _titled(item: Evidence) -> bool:
@@ -107,5 +138,7 @@ def buying_context(
     for account in accounts:
         if account.outcome:
             deals.update(account.documents)
-    roles = {e.doc_id for e in claims if e.kind == EvidenceKind.buying_role and stated_role(e)}
+    roles = {
+        e.doc_id for e in claims if e.kind == EvidenceKind.buying_role and states_purchase_role(e)
+    }
     return BuyingContext(deal_documents=deals, role_documents=roles)
