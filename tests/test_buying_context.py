@@ -219,3 +219,14 @@ def test_what_states_a_buying_role():
     assert states_purchase_role(cfo) and states_purchase_role(pushed)
     assert not buying_context([doc], [fan, users], []).any
     assert buying_context([doc], [fan, users, cfo], []).role_documents == {"i1"}
+
+
+def test_end_users_alone_make_no_committee():
+    doc = _doc("i1", "Then end users see it in production and think it sucks.")
+    users = _claim(
+        doc,
+        "Then end users see it in production and think it sucks.",
+        EvidenceKind.buying_role,
+        BuyingRole.end_user,
+    )
+    assert not buying_context([doc], [users], []).admits(users)

@@ -105,8 +105,10 @@ class BuyingContext:
 
     def admits(self, item: Evidence) -> bool:
         """Whether a claim may count in the buying sections (other kinds always may)."""
-        if item.kind == EvidenceKind.buying_role:
-            return stated_role(item) or (item.doc_id in self.deal_documents and _titled(item))
+        if item.kind == EvidenceKind.buying_role:  # stated, in research about a purchase
+            if item.doc_id in self.deal_documents:
+                return stated_role(item) or _titled(item)
+            return item.doc_id in self.role_documents and stated_role(item)
         if item.kind in BUYING_KINDS:
             return item.doc_id in self.documents
         return True
