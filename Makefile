@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python benchmarks/llm_tokens.py
 	$(BIN)/python benchmarks/synthesis_scale.py
 	$(BIN)/python benchmarks/ask_latency.py
+	$(BIN)/python benchmarks/extract_speed.py
 
 # The browser tests drive Debian's chromium (a test tool's own browser download is not used).
 browser:

@@ -204,7 +204,7 @@ def test_dry_run_and_cli(icp, tmp_path, mock, monkeypatch):
     assert (
         code == 0
         and data["engine"] == "openai:gpt-4o-mini"
-        and data["prompt_version"] == "extract_evidence@1.2"
+        and data["prompt_version"] == "extract_evidence@1.3"
     )
     assert data["usage"]["calls"] == 1
 
@@ -238,3 +238,62 @@ def test_short_documents_are_packed_into_one_call_and_attributed_back(
     assert_grounded(evidence, docs)
     for item in evidence:  # every quote landed on the response it came from
         assert f"{int(docs[item.doc_id].survey.respondent[4]) + 2} hours" in item.quote
+
+
+DEAL_NOTE = """---
+account: Hollis Fabrication
+outcome: lost
+---
+## Why we lost
+
+- Price: fifteen thousand a year is more than their QuickBooks and nesting software combined.
+- The owner's wife runs the books and vetoed the spend after the trial.
+
+## Next steps
+
+- We will follow up in the autumn with the small-shop plan.
+"""
+
+
+def _messages(mock: MockOpenAI) -> tuple[str, str]:
+    body = mock.chat_requests()[0]["body"]
+    system = next(m["content"] for m in body["messages"] if m["role"] == "system")
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    return system, user
+
+
+def test_windows_carry_the_question_and_the_prompt_the_rules(icp, tmp_path, mock, embedder):
+    """Issue #12 item 8: the model reads each answer with the question it answers (as the
+    offline engine does), never quotes the question, and is told the informativeness and
+    past/present rules and to take buying kinds only from talk about a purchase."""
+    write(tmp_path / "r" / "brookfield.txt", INTERVIEW)
+    ingest(icp, tmp_path / "r", tmp_path / "ws")
+    report, evidence, docs = extract(mock, tmp_path / "ws", embedder)
+    assert not report.failed and report.prompt_version == "extract_evidence@1.3"
+    system, user = _messages(mock)
+    system = " ".join(system.split())
+    assert "names a concrete object, action, number, tool or role" in system
+    assert '"This is the main issue."' in system
+    assert "quotes go out the same day now" in system and "is an outcome" in system
+    assert "speaks about a purchase" in system
+    # each answer follows the question it answers, marked as context
+    assert "[interviewer] What does that cost you?\n\nDana: We lose about six hours" in user
+    assert "Sam:" not in user  # the interviewer is context, not a speaker to quote
+    assert_grounded(evidence, docs)
+    doc = next(iter(docs.values()))
+    questions = [doc.text[t.start : t.end] for t in doc.turns if t.role.value == "interviewer"]
+    assert not any(e.quote in q or q in e.quote for e in evidence for q in questions)
+    assert report.documents[0].dropped == 0  # the mock never quoted a context line either
+
+
+def test_note_windows_carry_sections_and_the_deal_outcome(icp, tmp_path, mock, embedder):
+    write(tmp_path / "r" / "hollis_lost.md", DEAL_NOTE)
+    ingest(icp, tmp_path / "r", tmp_path / "ws")
+    report, evidence, docs = extract(mock, tmp_path / "ws", embedder)
+    assert not report.failed
+    _, user = _messages(mock)
+    assert "deal outcome: lost" in user
+    assert "[section] Why we lost" in user
+    assert "## Why we lost" not in user and "---" not in user  # structure, not text
+    assert "small-shop plan" not in user  # "Next steps" is the vendor's own voice
+    assert_grounded(evidence, docs)

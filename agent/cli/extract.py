@@ -109,6 +109,8 @@ def _print(report) -> None:
                 note,
             )
         out.print(table)
+    for line in report.skipped:
+        out.print(f"Not read: {line}.", markup=False, highlight=False)
     unchanged = len(report.documents) - len(changed)
     out.print(
         f"Engine: [bold]{report.engine}[/]"

@@ -166,6 +166,8 @@ class LLMExtractor:
             doc = part.doc
             account = as_data(doc.account) if doc.account else "unknown"
             header = f"### Document D{number} — {doc.kind.value}, account: {account}"
+            if doc.deal is not None and doc.deal.outcome:  # what a deal note's reasons explain
+                header += f", deal outcome: {doc.deal.outcome}"
             sections.append(self._outgoing(doc, f"{header}\n{part.window.text}", placeholders))
         system, user = self.prompt.render(definitions=definitions, transcript="\n\n".join(sections))
         return system, user, placeholders

@@ -173,8 +173,7 @@ def units_of(doc: SourceDocument) -> list[Unit]:
     regions: list[tuple[int, int, str | None, SpeakerRole, str]] = []
     question = ""
     for turn in doc.turns:
-        form = str(getattr(turn, "form", "speech"))
-        if form in ("heading", "label"):
+        if not turn.is_content:  # headings and label lines name things; never evidence
             continue
         if turn.role == SpeakerRole.interviewer:
             question = _last_sentences(doc.text[turn.start : turn.end])
@@ -240,6 +239,8 @@ class OfflineExtractor:
         )
 
     def extract(self, doc: SourceDocument) -> list[Evidence]:
+        if doc.language != "en":  # English only: other languages are never mixed into themes
+            return []
         units = [u for u in units_of(doc) if not _echo(u) and informative(u.text, self.lexicon)]
         if not units:
             return []

@@ -14,6 +14,7 @@ from agent.config import Settings
 from agent.errors import ICPError
 from agent.extract.offline import OfflineExtractor
 from agent.extract.windows import injection_spans
+from agent.ingest.language import language_name
 from agent.llm import Usage, estimate_cost
 from agent.schema import Evidence, SourceDocument, SourceKind
 from agent.store import Workspace
@@ -45,6 +46,7 @@ class ExtractReport:
     by_kind: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
     estimate: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # one line per file kept out, and why
 
     @property
     def failed(self) -> list[DocOutcome]:
@@ -62,6 +64,7 @@ class ExtractReport:
             "by_kind": self.by_kind,
             "dropped_quotes": sum(d.dropped for d in self.documents),
             "failed": len(self.failed),
+            "skipped": self.skipped,
         }
 
 
@@ -82,6 +85,30 @@ def _fingerprint(extractor: Any, doc: SourceDocument) -> str:
 
 def extractable(workspace: Workspace) -> list[SourceDocument]:
     return [d for d in workspace.catalog.documents() if d.kind != SourceKind.crm]
+
+
+def not_english(documents: list[SourceDocument]) -> list[str]:
+    """One line per file whose documents (all or some) are not in English: the offline engine
+    reads English only, so they are kept out of its evidence and themes."""
+    by_file: dict[str, list[SourceDocument]] = {}
+    for doc in documents:
+        by_file.setdefault(doc.source, []).append(doc)
+    lines = []
+    for source, docs in sorted(by_file.items()):
+        other = Counter(d.language for d in docs if d.language != "en")
+        if not other:
+            continue
+        named = ", ".join(f"{language_name(code)} ({code})" for code in sorted(other))
+        what = (
+            f"written in {named}"
+            if len(docs) == 1 or sum(other.values()) == len(docs)
+            else f"{sum(other.values())} of {len(docs)} documents in {named}"
+        )
+        lines.append(
+            f"{source}: {what}, kept out of the offline engine's evidence and themes "
+            "(an LLM engine reads it: --engine openai)"
+        )
+    return lines
 
 
 def drop_injected(doc: SourceDocument, evidence: list[Evidence]) -> list[Evidence]:
@@ -111,6 +138,7 @@ def run_extraction(
     )
     documents = extractable(workspace)
     if not is_llm:  # the offline engine reads English only; other languages are never mixed in
+        report.skipped = not_english(documents)
         documents = [d for d in documents if d.language == "en"]
     pending: list[tuple[SourceDocument, str]] = []
     for doc in documents:

@@ -1,6 +1,7 @@
-"""What the LLM reads: token-bounded windows of whole customer turns, with instruction-like
+"""What the LLM reads: token-bounded windows of whole customer turns, each with the context it
+answers (the interviewer's question, the heading of a note's section), with instruction-like
 text and prompt markup (prompt injection, `agent.extract.injection`) removed before it is
-sent, and speaker labels escaped as data."""
+sent, and speaker labels and headings escaped as data."""
 
 from __future__ import annotations
 
@@ -43,23 +44,50 @@ def injection_spans(doc: SourceDocument) -> list[tuple[int, int]]:
     return spans
 
 
-def _turn_units(doc: SourceDocument) -> list[tuple[int, int, str]]:
-    """(start, end, label) of the text the model may quote: customer turns, or whole notes."""
+QUESTION_CHARS = 300  # the end of the interviewer's question: what the answer answers
+
+
+def _one_line(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-limit:].split(" ", 1)[-1]
+
+
+def _turn_units(
+    doc: SourceDocument, removed: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, context) of the text the model may quote: the content turns of
+    customers (headings and label lines are never quoted), or a whole note without structure.
+    `context` is what the turn answers, sent beside it and never quotable: the interviewer's
+    question before a customer's answer (`[interviewer] …`) and the heading a note's bullet
+    sits under (`[section] …`), as the offline engine reads them."""
     if doc.kind == SourceKind.crm:
         return []
-    turns = [t for t in doc.turns if t.role != SpeakerRole.interviewer]
-    if not turns:
-        return [(0, len(doc.text), "")]
-    return [
-        (
-            t.start,
-            t.end,
-            f"{as_data(t.speaker, 60)}: "
-            if t.speaker and doc.kind == SourceKind.transcript
-            else "",
+    removed = removed or []
+    units: list[tuple[int, int, str, str]] = []
+    question = ""
+    section: str | None = None
+    for turn in doc.turns:
+        if not turn.is_content:
+            continue
+        if turn.role == SpeakerRole.interviewer:
+            question = _one_line(without(doc.text, turn.start, turn.end, removed), QUESTION_CHARS)
+            continue
+        context: list[str] = []
+        if question:
+            context.append(f"[interviewer] {question}")
+            question = ""
+        if turn.section and turn.section != section:
+            context.append(f"[section] {as_data(turn.section, 120)}")
+            section = turn.section
+        label = (
+            f"{as_data(turn.speaker, 60)}: "
+            if turn.speaker and doc.kind == SourceKind.transcript
+            else ""
         )
-        for t in turns
-    ]
+        units.append((turn.start, turn.end, label, "\n".join(context)))
+    if not doc.turns:
+        return [(0, len(doc.text), "", "")]
+    return units
 
 
 def _render(doc: SourceDocument, start: int, end: int, removed: list[tuple[int, int]]) -> str:
@@ -69,26 +97,33 @@ def _render(doc: SourceDocument, start: int, end: int, removed: list[tuple[int, 
 def build_windows(doc: SourceDocument, max_tokens: int, model: str | None = None) -> list[Window]:
     removed = injection_spans(doc)
     pieces: list[tuple[int, int, str]] = []
-    for start, end, label in _turn_units(doc):
-        text = label + _render(doc, start, end, removed)
+    for start, end, label, context in _turn_units(doc, removed):
+        lead = context + "\n\n" if context else ""  # a paragraph of its own, never quoted
+        text = lead + label + _render(doc, start, end, removed)
         if count_tokens(text, model) <= max_tokens:
             pieces.append((start, end, text))
             continue
-        # a monologue longer than a window: split at sentence boundaries
+        # a monologue longer than a window: split at sentence boundaries (the context goes
+        # with its first part)
         run_start = None
         run_end = start
         for a, b in split_sentences(doc.text, start, end):
-            candidate = label + _render(doc, run_start if run_start is not None else a, b, removed)
+            candidate = (
+                lead + label + _render(doc, run_start if run_start is not None else a, b, removed)
+            )
             if run_start is not None and count_tokens(candidate, model) > max_tokens:
                 pieces.append(
-                    (run_start, run_end, label + _render(doc, run_start, run_end, removed))
+                    (run_start, run_end, lead + label + _render(doc, run_start, run_end, removed))
                 )
+                lead = ""
                 run_start = a
             elif run_start is None:
                 run_start = a
             run_end = b
         if run_start is not None:
-            pieces.append((run_start, run_end, label + _render(doc, run_start, run_end, removed)))
+            pieces.append(
+                (run_start, run_end, lead + label + _render(doc, run_start, run_end, removed))
+            )
     windows: list[Window] = []
     current: list[tuple[int, int, str]] = []
     current_tokens = 0

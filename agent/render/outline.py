@@ -73,6 +73,15 @@ def question_shown(question: str) -> str:
     return f"{match.group(2)} (“{match.group(1)}” answers)" if match else question
 
 
+def no_evidence(unknown: str) -> str:
+    """'unknown — no deal notes or buying roles in this research' as a reader sees it: 'No
+    evidence in this research: no deal notes or buying roles.'"""
+    missing = unknown.removeprefix("unknown — ").strip().rstrip(".")
+    where = "this segment's research" if "this segment's research" in missing else "this research"
+    missing = missing.replace(f" in {where}", "")
+    return f"No evidence in {where}: {missing}."
+
+
 class Outline:
     """Builds the outline of one draft (quotes are numbered per draft for anonymous people)."""
 
@@ -179,6 +188,10 @@ class Outline:
                     Heading(3, title),
                     Bullets([self.claim(c) for c in claims], ordered=True, css="claims"),
                 )
+            elif attribute in segment.unknown:
+                section.add(
+                    Heading(3, title), Para(no_evidence(segment.unknown[attribute]), style="empty")
+                )
             elif empty:
                 section.add(Heading(3, title), Para(empty, style="empty"))
         committee = segment.buying_committee
@@ -187,6 +200,8 @@ class Outline:
         section.add(
             Bullets(roles, css="roles")  # type: ignore[arg-type]
             if roles
+            else Para(no_evidence(segment.unknown["buying_committee"]), style="empty")
+            if "buying_committee" in segment.unknown
             else Para("No buyer, champion or user named yet.", style="empty")
         )
         section.add(Para(self.outcomes(segment), label="Deal outcomes:"))

@@ -213,6 +213,12 @@ class Segment(BaseModel):
         default_factory=list, description="Win reasons and reported outcomes."
     )
     buying_committee: BuyingCommittee = Field(default_factory=BuyingCommittee)
+    unknown: dict[str, str] = Field(
+        default_factory=dict,
+        description="Buying sections with no evidence behind them, and what is missing: keys "
+        "`buying_committee`, `objections`, `why_they_buy`; e.g. 'unknown — no deal notes or "
+        "buying roles in this research'. They are said in words, never filled by keyword matches.",
+    )
     outcomes: Outcomes = Field(
         default_factory=Outcomes, description="Deal outcomes of the segment's accounts."
     )

@@ -90,6 +90,17 @@ def checklist(segments: list[Segment], negative: list[NegativeTrait]) -> list[st
 
 def validation_plan(segments: list[Segment]) -> list[str]:
     plan: list[str] = []
+    if any(s.unknown for s in segments):
+        where = (
+            "this research holds"
+            if all(s.unknown for s in segments)
+            else "some segments' research holds"
+        )
+        plan.append(
+            f"Objections, reasons to buy and the buying committee are unknown: {where} no deal "
+            "notes or buying roles. Add win/loss notes or a CRM export with deal stages, or ask the "
+            "next interviews who signs, who pushed for it and what made them hesitate."
+        )
     for segment in segments:
         if segment.hypothesis:
             plan.append(

@@ -36,6 +36,7 @@ from agent.synthesize.accounts import (
     AccountProfile,
     build_accounts,
 )
+from agent.synthesize.buying import BuyingContext, buying_context
 from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
@@ -192,11 +193,14 @@ def _segment(
     vectors: dict[str, np.ndarray],
     min_claim: int,
     unit: Unit,
+    context: BuyingContext | None = None,
 ) -> Segment:
+    context = context or BuyingContext()
     industries = _counts([a.industry for a in members])
     bands = _counts([a.size_band for a in members])
     with_evidence = [a for a in members if a.has_evidence]
-    evidence = [e for a in members for e in a.evidence if e.is_claim]
+    # objections, reasons to buy and roles only from research that speaks about buying
+    evidence = [e for a in members for e in a.evidence if e.is_claim and context.admits(e)]
     n_evidence_accounts = len(with_evidence) or 1
     themed = {
         kind: _with_costs(
@@ -310,7 +314,7 @@ def _segment(
         outcomes_said=outcome_claims,
         workarounds=themed[EvidenceKind.workaround],
         objections=themed[EvidenceKind.objection],
-        why_they_buy=why or outcome_claims[:2],
+        why_they_buy=why or _bought_outcomes(outcome_claims, context)[:2],
         buying_committee=criteria.buying_committee(evidence),
         outcomes=outcomes,
         win_rate=round(outcomes.win_rate, 2) if outcomes.win_rate is not None else None,
@@ -330,6 +334,15 @@ def _segment(
             source_kinds=kinds,
         ),
     )
+    segment.unknown = {
+        section: missing
+        for section, missing in context.missing(members).items()
+        if not (
+            any(vars(segment.buying_committee).values())
+            if section == "buying_committee"
+            else getattr(segment, section)
+        )
+    }
     label_units(segment, unit)
     segment.fire = criteria.fire(firmographics, technographics, segment.triggers, kinds)
     segment.criteria = criteria.murphy(
@@ -352,6 +365,13 @@ def _with_costs(items: list[Claim]) -> list[Claim]:
         else:
             claim.cost, claim.cost_mentions = None, 0
     return items
+
+
+def _bought_outcomes(outcomes: list[Claim], context: BuyingContext) -> list[Claim]:
+    """Results that stand in for reasons to buy: only those said in research about a purchase
+    (a result of someone's work is no reason to buy anything)."""
+    documents = context.documents
+    return [c for c in outcomes if any(r.doc_id in documents for r in c.evidence)]
 
 
 def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
@@ -384,6 +404,7 @@ def synthesize(
     for account in accounts:
         clusters.setdefault(segmentation.labels[account.name], []).append(account)
     min_claim = min_accounts_per_claim()
+    context = buying_context(inputs.documents, claims_only, accounts)
     segments = [
         _segment(
             i,
@@ -392,6 +413,7 @@ def synthesize(
             inputs.vectors,
             min_claim,
             unit,
+            context,
         )
         for i, (label, members) in enumerate(sorted(clusters.items()))
     ]

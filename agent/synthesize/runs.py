@@ -41,6 +41,8 @@ def synthesize_workspace(
             f"{len(report.failed)} document(s) failed extraction and are missing from this draft: "
             + ", ".join(d.source for d in report.failed[:5])
         )
+    if report is not None:
+        draft.warnings.extend(f"Not read: {line}." for line in report.skipped)
     created = False
     if save:
         draft, created = versions.save(workspace, draft)

@@ -227,8 +227,8 @@ def answer_themes(
     function the rest of the draft uses."""
     by_question: dict[str, list[Evidence]] = defaultdict(list)
     for doc in documents:
-        if doc.survey is None:
-            continue
+        if doc.survey is None or doc.language != "en":
+            continue  # themes are English sentence clusters: other languages are kept out
         for question, answer in doc.survey.answers.items():
             position = 0
             for part in answer.split("\n"):

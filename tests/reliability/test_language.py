@@ -67,3 +67,39 @@ def test_offline_extraction_skips_non_english_documents(tmp_path, icp):
     assert code == 0
     extracted = {d["source"] for d in json.loads(out)["documents"]}
     assert extracted == {"src/interview-en.txt"}
+
+
+FRENCH = (
+    "Intervieweur: Comment les devis sont-ils validés aujourd'hui ?\n"
+    "Cliente: Tout ce qui dépasse dix pour cent part chez notre directeur financier, et cela prend souvent plusieurs jours.\n"
+    "Intervieweur: Combien de devis par semaine ?\n"
+    "Cliente: Environ quarante, et la plupart attendent sa signature. Nous perdons des commandes à cause de cela.\n"
+)
+
+
+def test_french_interview_is_kept_out_of_offline_evidence_with_a_line(tmp_path, icp):
+    """Issue #12: a document not in English never reaches the offline engine or the themes;
+    the extraction and the draft say which file and why, per file."""
+    write(tmp_path / "src" / "entretien-fr.txt", FRENCH)
+    write(tmp_path / "src" / "interview-en.txt", ENGLISH)
+    workspace = tmp_path / "ws"
+    assert icp("ingest", str(tmp_path / "src"), "--workspace", workspace)[0] == 0
+    code, out, _ = icp("extract", "--workspace", workspace, "--json")
+    data = json.loads(out)
+    assert code == 0 and {d["source"] for d in data["documents"]} == {"src/interview-en.txt"}
+    [line] = data["skipped"]
+    assert line.startswith("src/entretien-fr.txt: written in French (fr), kept out of the offline")
+    code, out, _ = icp("extract", "--workspace", workspace, "--force")
+    assert code == 0 and "Not read: src/entretien-fr.txt: written in French (fr)" in out
+    code, out, _ = icp("synthesize", "--workspace", workspace, "--format", "json")
+    draft = json.loads(out)
+    assert any("entretien-fr.txt: written in French" in w for w in draft["warnings"])
+    quoted = json.dumps(draft["segments"])
+    assert "directeur financier" not in quoted and "Environ quarante" not in quoted
+
+
+def test_the_offline_engine_itself_reads_english_only(tmp_path, embedder):
+    from agent.extract.offline import OfflineExtractor
+
+    doc = load(write(tmp_path / "entretien-fr.txt", FRENCH)).documents[0]
+    assert doc.language == "fr" and OfflineExtractor(embedder).extract(doc) == []

@@ -334,12 +334,25 @@ def _item(kind: str, quote: str, confidence: float, **extra: Any) -> dict[str, A
 
 
 def research_document(text: str) -> Any:
-    """The research window as a SourceDocument: 'Name: words' paragraphs become customer turns."""
-    from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
+    """The research window as a SourceDocument: 'Name: words' paragraphs become customer turns;
+    the context lines the window carries become what they are (`[interviewer] …` the question
+    before an answer, `[section] …` a heading), so the offline engine behind the mock reads
+    answers in their context and never quotes the context, as a model is asked to."""
+    from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn, TurnForm
 
     turns = []
     for match in re.finditer(r"[^\n](?:.|\n(?!\n))*", text):
         start, end = match.start(), match.end()
+        for line in re.finditer(r"^\[(interviewer|section)\] (.*)$", match.group(0), re.MULTILINE):
+            a, b = start + line.start(2), start + line.end(2)
+            if line.group(1) == "interviewer":
+                turns.append(
+                    Turn(speaker="interviewer", role=SpeakerRole.interviewer, start=a, end=b)
+                )
+            else:
+                turns.append(Turn(form=TurnForm.heading, start=a, end=b))
+        if text[start] == "[" and re.match(r"\[(?:interviewer|section)\] ", text[start:end]):
+            continue
         label = re.match(r"[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}: ", text[start:end])
         speaker = label.group(0)[:-2] if label else None
         turns.append(
