@@ -46,6 +46,11 @@ NUMBER = re.compile(
 )
 
 
+# a Markdown heading or a notes label line ("**Date:** …", "Attendees:** …" once split), never
+# something a participant said
+METADATA = re.compile(r"^\s*(?:#{1,6}\s|\**[A-Z][^:\n]{0,40}:\*\*|\*\*[^*\n]{1,60}\*\*\s*:?\s*$)")
+
+
 @dataclass
 class Candidate:
     doc_id: str
@@ -229,8 +234,8 @@ def gather(
         text = texts[passage.doc_id]
         for a, b in split_sentences(text, passage.start, passage.end):
             sentence = text[a:b]
-            if len(sentence.split()) < 4 or is_instruction(sentence):
-                continue  # too short to say something; or text aimed at a model, not research
+            if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
+                continue  # too short; text aimed at a model; a heading or a notes label line
             if any(c.overlaps(passage.doc_id, a, b) for c in candidates):
                 continue
             spans.append((passage.doc_id, a, b, sentence))

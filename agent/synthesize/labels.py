@@ -685,6 +685,7 @@ def _variants(
             and first.tag in ("VB", "VBP")
             and first.low not in AUX
             and first.low not in CONTRACTIONS
+            and _known_verb(first.low)
         ):
             texts[0] = _inflect(first, "VBG")  # "I redo bank recs" → "Redoing bank recs"
             if len(texts) == len(words):  # and a verb joined to it: "… and asking PMs"
@@ -743,6 +744,7 @@ def _variants(
         and first.low not in AUX
         and first.low not in CONTRACTIONS
         and len(core) >= 2  # one word ("git", "Spark") is a name, never an imperative
+        and _known_verb(first.low)  # "git integration" is no imperative either
     ):
         # a short imperative is often the whole quote: "Keep the clients" → "Keeping clients"
         texts = [_inflect(first, "VBG"), *_digits(core[1:])]
@@ -756,6 +758,14 @@ def _variants(
         texts = [_inflect(first, "VBG"), *_digits(core[1:])]
         variants.append(_render(core, texts))
     return [v for v in variants if v]
+
+
+@cache
+def _known_verb(word: str) -> bool:
+    """lemminflect knows the word as a verb ("reduce", "keep"; not "git", "vim")."""
+    from lemminflect import getAllLemmas
+
+    return "VERB" in getAllLemmas(word)
 
 
 def _trim(words: list[str]) -> list[str]:
