@@ -218,3 +218,24 @@ def _first_origin_at_or_after(origin: list[int], start: int) -> int:
         if value >= start:
             return index
     return len(origin)
+
+
+def padded(words: list[str]) -> str:
+    """Words joined with a space on each side, for whole-word run checks (`copies_quote`)."""
+    return " " + " ".join(words) + " "
+
+
+def copies_quote(words: list[str], quote: str, quote_length: int) -> bool:
+    """A label (its words) copied from a quote (`padded` words, fillers left out by the caller,
+    and how many): it shares a run of at least four words and 70% of the label, or it is the
+    whole of a quote barely longer than itself. The rule the eval's `label_not_copied` and the
+    label builder share."""
+    longest = 0
+    for i in range(len(words)):
+        for j in range(len(words), i + longest, -1):
+            if padded(words[i:j]) in quote:
+                longest = max(longest, j - i)
+                break
+    if longest >= max(4, 0.7 * len(words)):
+        return True
+    return longest == len(words) and quote_length <= len(words) + 2

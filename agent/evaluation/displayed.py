@@ -22,7 +22,7 @@ from agent.evaluation.speakers import label_before, speaker_labels
 from agent.ingest.normalize import company_key
 from agent.schema import SourceDocument, SpeakerRole
 from agent.schema.icp import Claim, EvidenceRef, ICPDraft, Segment
-from agent.textspans import find_span
+from agent.textspans import copies_quote, find_span, padded
 
 TOP = 8  # items shown per list
 PAIN_AT = 5
@@ -425,16 +425,7 @@ def copied_from_quote(label: str, quotes: list[str]) -> bool:
         return False
     for quote in quotes:
         quote_words = [w for w in _tokens(quote) if w not in FILLERS]
-        text = " " + " ".join(quote_words) + " "
-        longest = 0
-        for i in range(len(words)):
-            for j in range(len(words), i + longest, -1):
-                if " " + " ".join(words[i:j]) + " " in text:
-                    longest = max(longest, j - i)
-                    break
-        if longest >= max(4, 0.7 * len(words)):
-            return True
-        if longest == len(words) and len(quote_words) <= len(words) + 2:
+        if copies_quote(words, padded(quote_words), len(quote_words)):
             return True
     return False
 

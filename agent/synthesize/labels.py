@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 
+from agent.textspans import copies_quote, padded
+
 MAX_WORDS = 10
 PREFERRED_WORDS = 8
 DESCRIPTION_WORDS = 24
@@ -841,26 +843,13 @@ def _copy_texts(quotes: list[str]) -> list[tuple[str, int]]:
     texts = []
     for quote in quotes:
         words = _copy_words(quote)
-        texts.append((" " + " ".join(words) + " ", len(words)))
+        texts.append((padded(words), len(words)))
     return texts
 
 
 def _copied(label: str, texts: list[tuple[str, int]]) -> bool:
     words = _copy_words(label)
-    if not words:
-        return False
-    for text, quote_words in texts:
-        longest = 0
-        for i in range(len(words)):
-            for j in range(len(words), i + longest, -1):
-                if " " + " ".join(words[i:j]) + " " in text:
-                    longest = max(longest, j - i)
-                    break
-        if longest >= max(4, 0.7 * len(words)):
-            return True
-        if longest == len(words) and quote_words <= len(words) + 2:
-            return True
-    return False
+    return bool(words) and any(copies_quote(words, text, n) for text, n in texts)
 
 
 def supported(label: str, quotes: list[str]) -> bool:
