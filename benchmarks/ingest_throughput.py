@@ -35,9 +35,9 @@ print(json.dumps({{"seconds": seconds, "files": files, "documents": documents, "
 """
 
 
-def run(source: Path, workspace: Path) -> dict:
+def run(source: Path, workspace: Path, repo: Path = REPO) -> dict:
     code = CHILD.format(
-        repo=str(REPO), bench=str(Path(__file__).parent), ws=str(workspace), src=str(source)
+        repo=str(repo), bench=str(Path(__file__).parent), ws=str(workspace), src=str(source)
     )
     output = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
@@ -45,7 +45,37 @@ def run(source: Path, workspace: Path) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def against_baseline(baseline_src: Path, rounds: int = 3) -> None:
+    """The sample sprint ingested by this checkout and by another one (`--baseline-src`, e.g.
+    `git worktree add /tmp/base <commit>`), alternating, best of `rounds` each: the ratio says
+    whether ingest got slower."""
+    best: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for round_ in range(rounds):
+            for name, repo in (("current", REPO), ("baseline", baseline_src)):
+                row = run(SAMPLE, Path(folder) / f"ws-{name}-{round_}", repo)
+                rate = row["chunks"] / row["seconds"]
+                best[name] = max(best.get(name, 0.0), rate)
+    print(
+        f"sample sprint chunks/s, best of {rounds}: current {best['current']:.1f}, "
+        f"baseline {best['baseline']:.1f} ({baseline_src}); ratio current/baseline "
+        f"{best['current'] / best['baseline']:.2f}"
+    )
+
+
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="another checkout (a git worktree of an older commit) to compare with",
+    )
+    args = parser.parse_args()
+    if args.baseline_src is not None:
+        against_baseline(args.baseline_src.resolve())
+        return
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         baseline = run(SAMPLE, base / "ws-sample")
