@@ -55,6 +55,16 @@ def phrase_count(workspace: Workspace, phrase: str, research_only: bool = True) 
     return int(workspace.catalog.db.execute(query, (f'"{phrase}"',)).fetchone()[0])
 
 
+def near_count(workspace: Workspace, words: list[str], distance: int = 6) -> int:
+    """Research passages where all the words stand within `distance` words of each other."""
+    terms = " ".join(f'"{w}"' for w in words)
+    query = (
+        "SELECT count(*) FROM chunks WHERE chunk_id IN (SELECT chunk_id FROM chunks_fts WHERE "
+        "chunks_fts MATCH ?) AND json_extract(data, '$.kind') != 'crm'"
+    )
+    return int(workspace.catalog.db.execute(query, (f"NEAR({terms}, {distance})",)).fetchone()[0])
+
+
 POSSESSED = re.compile(
     r"\b[A-Z][\w-]*(?:'s|’s)\s+((?:[\w-]+\s+){0,3}(?:integration|app|apps|mode|feature|module|api|connector|plugin|extension|dashboard|kiosk|tablet|portal)s?)\b",
     re.IGNORECASE,
@@ -95,6 +105,10 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
         if nowhere(lower, research_only=False):
             absent.append(word)
     for match in POSSESSED.finditer(question):
+        feature = [w for w in re.split(r"[^a-z0-9]+", match.group(1).lower()) if w]
+        if len(feature) >= 2 and not near_count(workspace, feature):
+            absent.append(match.group(1))  # its words never said together ("mobile app")
+            continue
         for word in re.split(r"[\s-]+", match.group(1)):
             lower = word.lower()
             if lower in SCAFFOLD or lower in GENERAL or len(lower) < 3 or lower in absent:
