@@ -477,10 +477,19 @@ def _accounts(n: int) -> str:
 def _summary(draft: ICPDraft) -> list[str]:
     lines = []
     evidence_accounts = draft.corpus.accounts_with_evidence
-    lines.append(
-        f"{len(draft.segments)} segment(s) from {draft.corpus.accounts} accounts "
-        f"({evidence_accounts} with research evidence), {sum(draft.corpus.documents.values())} documents, engine: {draft.engine}."
-    )
+    documents = sum(draft.corpus.documents.values())
+    if not draft.segments and not draft.corpus.accounts and draft.corpus.respondents:
+        # survey-only research: nothing names a company to count or segment by
+        lines.append(
+            f"No segments: {draft.corpus.respondents} survey respondent(s) and no company named "
+            f"to count or segment by; the findings are the survey's own below ({documents} "
+            f"documents, engine: {draft.engine})."
+        )
+    else:
+        lines.append(
+            f"{len(draft.segments)} segment(s) from {draft.corpus.accounts} accounts "
+            f"({evidence_accounts} with research evidence), {documents} documents, engine: {draft.engine}."
+        )
     for segment in draft.segments:
         tag = " [hypothesis]" if segment.hypothesis else ""
         pmf_text = (
