@@ -697,61 +697,32 @@ class Outline:
                     return labels.size_band(value)
                 return value[:1].upper() + value[1:] if value.islower() else value
 
-            if cut.metric == "pmf":
-                doc.add(
-                    Heading(3, title),
-                    Table(
-                        ["Answer", "Responses", "Very disappointed"],
-                        [
-                            [
-                                shown(v.value),
-                                str(v.responses),
-                                labels.percent(v.very_disappointed_pct, v.n),
-                            ]
-                            for v in values
-                        ],
-                    ),
-                )
-            elif cut.metric == "nps":
-                doc.add(
-                    Heading(3, title),
-                    Table(
-                        ["Answer", "Responses", "NPS"],
-                        [
-                            [
-                                shown(v.value),
-                                str(v.responses),
-                                f"{v.nps:g} (n={v.nps_n})"
-                                if v.nps_n and v.nps is not None
-                                else "—",
-                            ]
-                            for v in values
-                        ],
-                    ),
-                )
-            elif cut.metric == "recommend":
-                doc.add(
-                    Heading(3, title),
-                    Table(
-                        ["Answer", "Responses", "Would recommend"],
-                        [
-                            [
-                                shown(v.value),
-                                str(v.responses),
-                                labels.percent(v.recommend_yes_pct, v.recommend_n),
-                            ]
-                            for v in values
-                        ],
-                    ),
-                )
-            else:
-                doc.add(
-                    Heading(3, title),
-                    Table(
-                        ["Answer", "Responses"],
-                        [[shown(v.value), str(v.responses)] for v in values],
-                    ),
-                )
+            # the fit question's own column, by what the cut measures (none for a plain count)
+            measures = {
+                "pmf": (
+                    "Very disappointed",
+                    lambda v: labels.percent(v.very_disappointed_pct, v.n),
+                ),
+                "nps": (
+                    "NPS",
+                    lambda v: f"{v.nps:g} (n={v.nps_n})" if v.nps_n and v.nps is not None else "—",
+                ),
+                "recommend": (
+                    "Would recommend",
+                    lambda v: labels.percent(v.recommend_yes_pct, v.recommend_n),
+                ),
+            }
+            measure = measures.get(cut.metric)
+            doc.add(
+                Heading(3, title),
+                Table(
+                    ["Answer", "Responses"] + ([measure[0]] if measure else []),
+                    [
+                        [shown(v.value), str(v.responses)] + ([measure[1](v)] if measure else [])
+                        for v in values
+                    ],
+                ),
+            )
             if cut.respondents:
                 doc.add(
                     Para(
