@@ -61,6 +61,11 @@ def by_confidence(items: Iterable[Evidence]) -> list[Evidence]:
     return sorted(items, key=lambda e: -e.confidence)
 
 
+def _medoid(members: list[Evidence], unit: np.ndarray, vectors: dict[str, np.ndarray]) -> Evidence:
+    """The member closest to the theme's centroid (confidence breaks near ties)."""
+    return max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
+
+
 def cluster(
     items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
 ) -> list[Theme]:
@@ -91,8 +96,7 @@ def cluster(
     themes = []
     for index, members in enumerate(groups):
         unit = sums[index] / max(float(norms[index]), 1e-9)
-        medoid = max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
-        themes.append(Theme(items=members, centroid=unit, medoid=medoid))
+        themes.append(Theme(items=members, centroid=unit, medoid=_medoid(members, unit, vectors)))
     return themes
 
 
@@ -113,9 +117,8 @@ def merge_close(
         members = themes[a].items + themes[b].items
         total = np.sum([vectors[m.id] for m in members], axis=0)
         unit = total / max(float(np.linalg.norm(total)), 1e-9)
-        medoid = max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
         themes = [t for i, t in enumerate(themes) if i not in (a, b)]
-        themes.append(Theme(items=members, centroid=unit, medoid=medoid))
+        themes.append(Theme(items=members, centroid=unit, medoid=_medoid(members, unit, vectors)))
     return themes
 
 
