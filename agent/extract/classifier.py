@@ -42,7 +42,11 @@ STOP = frozenset(
     about into out up down over again like well oh um uh yeah okay ok right mean know kind sort
     thing things stuff lot bit pretty gonna wanna would could should can will may might must
     what which who whom whose when where why how all any some more most much many such own
-    same other only even still yet now get got go going went say said think thought""".split()
+    same other only even still yet now get got go going went say said think thought
+    it's that's there's what's here's i'm we're they're you're he's she's i've we've they've
+    i'd we'd i'll we'll don't didn't doesn't isn't wasn't aren't weren't can't won't
+    another probably maybe honestly actually basically something someone anything everything
+    one ones""".split()
 )
 FILLERS = frozenset("um uh uhm erm hmm mm mhm yeah yep okay ok like well so right oh".split())
 FIRST_PERSON = re.compile(r"\b(?:i|we|our|ours|us|my|me|i'm|we're|i've|we've|i'd|we'd)\b", re.I)
@@ -72,7 +76,8 @@ NUMBER_WORD = re.compile(
 
 
 def content_words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text) if w.lower() not in STOP and len(w) > 2]
+    words = (w.lower().replace("’", "'") for w in WORD.findall(text))
+    return [w for w in words if w not in STOP and len(w) > 2]
 
 
 def informative(text: str, lexicon: Lexicon | None = None) -> bool:

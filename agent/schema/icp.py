@@ -65,6 +65,14 @@ class Claim(BaseModel):
     thin: bool = Field(
         False, description="Supported by too few accounts (knowledge/hypotheses.yaml)."
     )
+    confidence: float = Field(
+        0.0, description="The highest classifier confidence among the theme's evidence."
+    )
+    held_back: str | None = Field(
+        None,
+        description="Why the theme is not shown (its headline names nothing specific: a lone "
+        "word, a quantity, a dependent clause); kept in the JSON for audit, never shown or counted.",
+    )
     evidence: list[EvidenceRef] = Field(
         default_factory=list, description="Most representative quotes."
     )
@@ -212,6 +220,11 @@ class Segment(BaseModel):
     why_they_buy: list[Claim] = Field(
         default_factory=list, description="Win reasons and reported outcomes."
     )
+    held_back: list[Claim] = Field(
+        default_factory=list,
+        description="Themes found but not shown, each with `held_back` saying why and its "
+        "confidence: for audit only, never shown or counted.",
+    )
     buying_committee: BuyingCommittee = Field(default_factory=BuyingCommittee)
     unknown: dict[str, str] = Field(
         default_factory=dict,
@@ -329,6 +342,10 @@ class SurveyQuestionThemes(BaseModel):
     themes: list[Claim] = Field(
         default_factory=list,
         description="Themes ranked by respondents (`accounts`, unit participants) out of `answers`.",
+    )
+    held_back: list[Claim] = Field(
+        default_factory=list,
+        description="Themes found but not shown (`held_back` says why): for audit only.",
     )
 
 

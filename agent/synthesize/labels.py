@@ -154,6 +154,7 @@ class Token:
 class ThemeLabel:
     label: str
     description: str
+    vague: str | None = None  # why the label names nothing specific (the theme is held back)
 
 
 # -- words -------------------------------------------------------------------------------------
@@ -940,6 +941,32 @@ def _label_score(label: list[str], weights: dict[str, float], rank: int) -> floa
     return score / (1 + 0.25 * rank)
 
 
+LEADS = SUBORDINATE | frozenset(
+    "why how what whether to of with about for from by in on at due than as and or but that u".split()
+)
+
+
+def names_nothing(label: str) -> str | None:
+    """Why a headline names nothing a reader can act on, or None when it names something: a
+    lone word that is no tool ("Deal", "Making", "March"; "Git" stands), a word said twice
+    ("Multiple multiple"), a quantity or date alone ("2 weeks"), a dependent clause ("If there
+    is simple tool help", "Where of problem happens")."""
+    words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
+    if not words:
+        return "no label"
+    if words[0].low in LEADS:
+        return f"a dependent clause ('{words[0].text} …')"
+    content = [t for t in words if t.content and t.low not in FILLER]
+    lemmas = {t.lemma for t in content}
+    if len(lemmas) < 2:
+        if len(words) == 1 and words[0].low in _tool_words():
+            return None
+        return "a single word" if len(words) < 3 else "a single content word"
+    if all(t.tag == "CD" or t.lemma in GENERIC or t.low in CALENDAR for t in content):
+        return "a quantity or date alone"
+    return None
+
+
 def _key_phrase(weights: dict[str, float], quotes: list[list[Token]]) -> list[str]:
     """The theme's best noun phrase (adjectives and nouns ending on a noun) by key-word weight."""
     best: tuple[float, list[str]] | None = None
@@ -1043,12 +1070,22 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
+                    if names_nothing(shown):
+                        score -= 10.0  # any headline that names a thing wins
                     candidates.append((score, label, clause, words))
-        if candidates:
-            _, label, clause, quote = max(candidates, key=lambda c: c[0])
+        best = max(candidates, key=lambda c: c[0]) if candidates else None
+        phrase = _key_phrase(weight, tagged) if best is None or best[0] < -5 else []
+        if (
+            phrase
+            and best is not None
+            and not names_nothing(_finish(phrase))
+            and not _copied(_finish(phrase), texts)
+        ):  # a noun phrase that names a thing beats a vague clause
+            best = (0.0, phrase, best[2], best[3])
+        if best is not None:
+            _, label, clause, quote = best
             text = quotes[[id(q) for q in tagged].index(id(quote))]
         else:
-            phrase = _key_phrase(weight, tagged)
             label = phrase if phrase and not _copied(_finish(phrase), texts) else []
             quote = tagged[0] if tagged else []
             text = quotes[0] if quotes else ""
@@ -1058,8 +1095,13 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
             if not label:
                 content = [t.text for t in _content(tagged[0] if tagged else [])][:3]
                 label = content or ["Unlabelled theme"]
+        headline = _finish(label)
         results.append(
-            ThemeLabel(_finish(label), _description(clause, quote, text, tagged, weight))
+            ThemeLabel(
+                headline,
+                _description(clause, quote, text, tagged, weight),
+                names_nothing(headline) if label != ["Unlabelled theme"] else "no label",
+            )
         )
     return results
 

@@ -42,7 +42,7 @@ from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import segment_units
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
-from agent.synthesize.themes import by_confidence, claims, one_per_account, ref
+from agent.synthesize.themes import by_confidence, one_per_account, ranked_claims, ref
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
@@ -202,30 +202,18 @@ def _segment(
     # objections, reasons to buy and roles only from research that speaks about buying
     evidence = [e for a in members for e in a.evidence if e.is_claim and context.admits(e)]
     n_evidence_accounts = len(with_evidence) or 1
-    themed = {
-        kind: _with_costs(
-            claims([e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim)
+    held: list[Claim] = []
+
+    def shown(kind: EvidenceKind, limit: int = 8) -> list[Claim]:
+        found, vague = ranked_claims(
+            [e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim, limit
         )
-        for kind in THEME_KINDS
-    }
-    outcome_claims = _with_costs(
-        claims(
-            [e for e in evidence if e.kind == EvidenceKind.outcome],
-            vectors,
-            n_evidence_accounts,
-            min_claim,
-            limit=5,
-        )
-    )
-    why = _with_costs(
-        claims(
-            [e for e in evidence if e.kind == EvidenceKind.win_reason],
-            vectors,
-            n_evidence_accounts,
-            min_claim,
-            limit=4,
-        )
-    )
+        held.extend(vague)
+        return _with_costs(found)
+
+    themed = {kind: shown(kind) for kind in THEME_KINDS}
+    outcome_claims = shown(EvidenceKind.outcome, limit=5)
+    why = shown(EvidenceKind.win_reason, limit=4)
     employees = [a.employees for a in members if a.employees]
     revenues = [a.revenue_usd for a in members if a.revenue_usd]
     firmographics = Firmographics(
@@ -315,6 +303,7 @@ def _segment(
         workarounds=themed[EvidenceKind.workaround],
         objections=themed[EvidenceKind.objection],
         why_they_buy=why or _bought_outcomes(outcome_claims, context)[:2],
+        held_back=held,
         buying_committee=criteria.buying_committee(evidence),
         outcomes=outcomes,
         win_rate=round(outcomes.win_rate, 2) if outcomes.win_rate is not None else None,

@@ -12,7 +12,7 @@ import numpy as np
 
 from agent.schema import PMF_METHOD, Evidence, EvidenceKind, SourceDocument, SurveyResponse
 from agent.schema.icp import PMF, SurveyCut, SurveyCutValue, SurveyQuestionThemes
-from agent.synthesize.themes import claims
+from agent.synthesize.themes import ranked_claims
 
 
 def pmf(responses: Iterable[SurveyResponse]) -> PMF:
@@ -263,13 +263,19 @@ def answer_themes(
         vectors = dict(
             zip([e.id for e in items], np.asarray(embed([e.quote for e in items])), strict=True)
         )
-        themes = claims(items, vectors, respondents, min_claim, limit=limit, merge=ANSWER_MERGE)
-        for theme in themes:
+        themes, held = ranked_claims(
+            items, vectors, respondents, min_claim, limit=limit, merge=ANSWER_MERGE
+        )
+        for theme in themes + held:
             theme.unit = "participants"
             for ref in theme.evidence:
                 ref.account = None  # a respondent is no account
             theme.kind = _question_kind(question).value
-        result.append(SurveyQuestionThemes(question=question, answers=respondents, themes=themes))
+        result.append(
+            SurveyQuestionThemes(
+                question=question, answers=respondents, themes=themes, held_back=held
+            )
+        )
     result.sort(key=lambda q: -q.answers)
     return result
 

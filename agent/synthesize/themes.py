@@ -18,6 +18,7 @@ from agent.synthesize.labels import describe
 
 SIMILARITY = 0.55
 MAX_QUOTES = 3
+HELD_BACK_BELOW = 2  # accounts: a vague-headlined theme said by fewer is held back
 _STOP = set(
     "a an the and or but so of to in on for with at by from as is are was were be been it its this that these those we our us i my me "
     "you your they their them he she his her just really like um uh yeah well kind sort very lot lots about also then than there here "
@@ -153,18 +154,20 @@ def typical_cost(items: list[Evidence]) -> tuple[Quantity | None, int]:
     )
 
 
-def claims(
+def ranked_claims(
     items: list[Evidence],
     vectors: dict[str, np.ndarray],
     accounts_with_evidence: int,
     min_accounts_for_claim: int,
     limit: int = 8,
     merge: float | None = None,
-) -> list[Claim]:
-    """Themes of one kind as ranked claims (distinct-account support first). `merge`: join
-    themes whose centroids are at least this alike (short statements such as survey answers)."""
+) -> tuple[list[Claim], list[Claim]]:
+    """Themes of one kind as ranked claims (distinct-account support first), split into those
+    shown (up to `limit`) and those held back: said by a single source under a headline that
+    names nothing specific (`Claim.held_back` says why; kept for audit). `merge`: join themes
+    whose centroids are at least this alike (short statements such as survey answers)."""
     if not items:
-        return []
+        return [], []
     themes = cluster(items, vectors)
     if merge is not None:
         themes = merge_close(themes, vectors, merge)
@@ -193,11 +196,18 @@ def claims(
             cost=cost,
             cost_mentions=cost_mentions,
             thin=len(accounts) < min_accounts_for_claim,
+            confidence=round(max(e.confidence for e in theme.items), 3),
+            # one source and a headline that names nothing: more likely a stray sentence than
+            # a finding (a theme many sources share stands on its count, whatever its headline)
+            held_back=f"one source, and its headline names nothing specific ({named.vague})"
+            if named.vague and len(accounts) < HELD_BACK_BELOW
+            else None,
             evidence=[ref(e) for e in chosen],
         )
-        ranked.append((claim, max(e.confidence for e in theme.items), theme.medoid.id))
+        ranked.append((claim, claim.confidence, theme.medoid.id))
     # ties (most themes of one account) go to the most confident theme, never to the label's
     # alphabetical order: rewording a label must not change what is shown
     ranked.sort(key=lambda r: (-r[0].accounts, -r[0].mentions, -r[1], r[2]))
-    result = [claim for claim, _, _ in ranked]
-    return result[:limit]
+    shown = [claim for claim, _, _ in ranked if claim.held_back is None]
+    held = [claim for claim, _, _ in ranked if claim.held_back is not None]
+    return shown[:limit], held[:limit]
