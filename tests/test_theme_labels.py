@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from agent.evaluation.displayed import copied_from_quote
-from agent.synthesize.labels import copied, describe, supported, theme_labels, tokens
+from agent.schema import Evidence, EvidenceKind, SourceKind
+from agent.synthesize.labels import (
+    copied,
+    describe,
+    names_nothing,
+    supported,
+    theme_labels,
+    tokens,
+)
+from agent.synthesize.themes import ranked_claims
 
 INTERCOMPANY = [
     "Honestly the part that kills us is intercompany, we spend probably three days a month just on intercompany.",
@@ -133,3 +143,59 @@ def test_description_is_in_the_json_and_under_the_label():
     assert "Redoing 10–12 bank recs a month · 1 account\\\n   *I redo ten or twelve" in markdown
     html = HTMLWriter().block(section)
     assert '<span class="item-detail">I redo ten or twelve' in html
+
+
+@pytest.mark.parametrize(
+    ("label", "vague"),
+    [
+        ("Deal", True),
+        ("March", True),
+        ("Multiple multiple", True),
+        ("2 weeks", True),
+        ("If there is simple tool help", True),
+        ("Where of problem happens", True),
+        ("Excel", False),  # a tool is a thing
+        ("Extra audit fees", False),
+        ("Redoing 10–12 bank recs a month", False),
+        ("Discount approvals stuck in the sales VP's inbox", False),
+    ],
+)
+def test_a_headline_must_name_something(label, vague):
+    assert (names_nothing(label) is not None) is vague, (label, names_nothing(label))
+
+
+def test_a_headline_that_names_a_thing_wins_over_a_clause_that_does_not():
+    quote = "If it takes thirty, forty thousand off the audit, that's the whole business case."
+    got = describe([[quote], INTERCOMPANY, AUDIT], "pain")[0]
+    assert names_nothing(got.label) is None, got.label
+    assert got.vague is None
+
+
+def _evidence(quote: str, account: str, index: int) -> Evidence:
+    return Evidence(
+        kind=EvidenceKind.pain,
+        summary=quote,
+        quote=quote,
+        doc_id=f"d{index}",
+        source=f"interview-{index}.txt",
+        source_kind=SourceKind.transcript,
+        start=0,
+        end=len(quote),
+        account=account,
+        confidence=0.9,
+        engine="offline",
+    )
+
+
+def test_a_one_source_theme_whose_headline_names_nothing_is_held_back_not_dropped():
+    stray = _evidence("Making.", "p1", 1)  # one participant, nothing to name
+    shared = [
+        _evidence("Our booking log is updated only every few hours.", "p2", 2),
+        _evidence("The booking log lags by hours, never real time.", "p3", 3),
+    ]
+    axis = {stray.id: np.array([1.0, 0.0]), **{e.id: np.array([0.0, 1.0]) for e in shared}}
+    shown, held = ranked_claims([stray, *shared], axis, 3, 2)
+    assert [c.accounts for c in shown] == [2]
+    assert len(held) == 1 and held[0].held_back and "names nothing" in held[0].held_back
+    assert held[0].confidence == pytest.approx(0.9)
+    assert held[0].evidence[0].quote == "Making."  # kept for audit with its quote

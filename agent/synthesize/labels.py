@@ -177,6 +177,13 @@ def _tool_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _is_tool(text: str) -> bool:
+    from agent.extract.lexicon import load_lexicon
+
+    return bool(load_lexicon().tools_in(text))
+
+
 def _low(text: str) -> str:
     return text.lower().replace("’", "'")
 
@@ -959,7 +966,7 @@ def names_nothing(label: str) -> str | None:
     content = [t for t in words if t.content and t.low not in FILLER]
     lemmas = {t.lemma for t in content}
     if len(lemmas) < 2:
-        if len(words) == 1 and words[0].low in _tool_words():
+        if len(words) == 1 and _is_tool(label):
             return None
         return "a single word" if len(words) < 3 else "a single content word"
     if all(t.tag == "CD" or t.lemma in GENERIC or t.low in CALENDAR for t in content):
