@@ -190,3 +190,16 @@ def test_cli_ask_json_and_chat(sample_workspace, icp):
     )
     quotes = re.findall(r"^\s+\[\d+\] \S.*:\d+-\d+ ", out, re.MULTILINE)
     assert code == 0 and len(quotes) >= 2 and "you> " not in out  # no prompts when piped
+
+
+def test_a_file_without_a_company_is_a_participant_never_an_account():
+    """In research about companies, a usability session names no company: its speaker is counted
+    and named as a participant ("One participant (Sam (ux-p3))"), never as an account made up
+    from the file name."""
+    from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_of
+
+    assert unit_of(ACCOUNTS, "Harlow Foods", "a.txt", "d1").kind == ACCOUNTS
+    person = unit_of(ACCOUNTS, None, "study/ux-p3.md", "d2", "Sam")
+    assert person.kind == PARTICIPANTS
+    assert person.name == "Sam (ux-p3)"
+    assert unit_of(ACCOUNTS, None, "study/ux-p4.md", "d3").key != person.key

@@ -133,8 +133,9 @@ def sentence_for(
         else f"{number_word(count, capital=True)} {plural(count, unit_kind)}"
     )
     if count == 1:
-        who = f"One {plural(1, unit_kind)}" + (
-            f" ({g.members[0].unit.name})" if g.members[0].unit else ""
+        unit = g.members[0].unit
+        who = f"One {plural(1, unit.kind if unit else unit_kind)}" + (
+            f" ({unit.name})" if unit else ""
         )
     phrase = key_phrase(g.members, question_terms)
     said = exemplar(g.members[0].text)

@@ -45,8 +45,8 @@ def unit_of(
     response for surveys, whose documents are the rows)."""
     if kind == ACCOUNTS and account:
         return Unit(ACCOUNTS, account.lower(), account)
-    if kind == ACCOUNTS:
-        return Unit(ACCOUNTS, f"?{source}", PurePath(source).stem)
+    if kind == ACCOUNTS:  # no company named: a person, never an account made up from a file
+        return Unit(PARTICIPANTS, f"?{source}", participant_name(source, speaker))
     if "#" in doc_id or source.lower().endswith((".csv", ".xlsx")):
         return Unit(PARTICIPANTS, doc_id, participant_name(source, speaker or doc_id[-6:]))
     return Unit(PARTICIPANTS, source, participant_name(source, None))
