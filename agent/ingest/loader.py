@@ -89,6 +89,14 @@ def _load(raw: RawFile) -> LoadedFile:
     return LoadedFile(raw=raw, documents=documents, warnings=warnings)
 
 
+def _question_of(text: str, start: int) -> str | None:
+    """The survey question an answer span answers: its `Question: ` label on the same line (the
+    context extraction reads, as a heading is for a note's bullet)."""
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    question = line.rstrip().removesuffix(":").strip()
+    return question or None
+
+
 def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
     table = read_table(raw, json_data)
     columns = survey.detect_columns(table)
@@ -112,7 +120,13 @@ def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
                     date=None,
                     text=row.text,
                     turns=[
-                        Turn(speaker=response.respondent, role=SpeakerRole.customer, start=a, end=b)
+                        Turn(
+                            speaker=response.respondent,
+                            role=SpeakerRole.customer,
+                            start=a,
+                            end=b,
+                            section=_question_of(row.text, a),
+                        )
                         for a, b in row.answer_spans
                     ],
                     survey=response,
