@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Upper-case letters for a regex character class: A–Z and the Latin letters with accents
+# ("Élodie", "Łukasz", "Ørsted"); the standard `re` module has no \p{Lu}.
+UPPER = "A-Z" + "".join(c for c in map(chr, range(0x00C0, 0x0250)) if c.isupper())
+
 _ABBREVIATIONS = {
     "mr",
     "mrs",

@@ -247,3 +247,32 @@ def test_docx_transcript(tmp_path):
     doc = load(path).documents[0]
     assert doc.account == "Marlow Precision Components" and str(doc.date) == "2026-02-05"
     assert spoken(doc, "customer")[1] == ("Tom Becker", "Maybe ten hours a week across the team.")
+
+
+@pytest.mark.parametrize("name", ["Élodie Tremblay", "Łukasz Nowak", "Ørjan Berg"])
+def test_speaker_names_with_accented_capitals(tmp_path, name):
+    """A name that starts with an accented capital is a speaker label in subtitles and in plain
+    text (it was not: a whole Zoom export became one turn, interviewer questions included)."""
+    vtt = load(
+        write(
+            tmp_path / "call.vtt",
+            "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nSam Ortiz: What broke first?\n\n"
+            f"2\n00:00:03.500 --> 00:00:06.000\n{name}: The spreadsheet rubric, nobody trusted it.\n\n"
+            "3\n00:00:06.500 --> 00:00:08.000\nSam Ortiz: Why not?\n\n"
+            f"4\n00:00:08.500 --> 00:00:10.000\n{name}: Every lead scored differently.\n",
+        )
+    ).documents[0]
+    assert spoken(vtt, "customer") == [
+        (name, "The spreadsheet rubric, nobody trusted it."),
+        (name, "Every lead scored differently."),
+    ]
+    text = load(
+        write(
+            tmp_path / "call.txt",
+            "Sam Ortiz: What broke first?\n"
+            f"{name}: The spreadsheet rubric, nobody trusted it.\n"
+            "Sam Ortiz: Why not?\n"
+            f"{name}: Every lead scored differently.\n",
+        )
+    ).documents[0]
+    assert [who for who, _ in spoken(text, "customer")] == [name, name]

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agent.schema import Speaker, SpeakerRole, Turn
+from agent.textspans import UPPER
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_NAME_WORD = r"[A-Z][\w.'’\-]*|de|da|van|von|del|la|le|di|du|[0-9]{1,2}"
+_NAME_WORD = rf"[{UPPER}][\w.'’\-]*|de|da|van|von|del|la|le|di|du|[0-9]{{1,2}}"
 _NAME = rf"(?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD})){{0,4}}"
 _GENERIC = (
     r"(?:interviewer|interviewee|moderator|participant|respondent|researcher|customer|host|guest|"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from agent.errors import SourceError
 from agent.schema import Turn
+from agent.textspans import UPPER
 
 _VTT_TIMING = re.compile(
     r"^(?P<start>(?:\d{1,2}:)?\d{1,2}:\d{2}\.\d{3})[ \t]+-->[ \t]+(?:\d{1,2}:)?\d{1,2}:\d{2}\.\d{3}(?:[ \t].*)?$"
@@ -22,7 +23,7 @@ _SRT_TIMING = re.compile(
 _VOICE = re.compile(r"<v(?:\.[\w.]+)?[ \t]+(?P<name>[^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SPEAKER_PREFIX = re.compile(
-    r"^(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[A-Za-z][\w.'’\-]*){0,4}|[Ss]peaker[ \t]*\d{1,2})[ \t]*:[ \t]+"
+    rf"^(?P<name>[{UPPER}][\w.'’\-]*(?:[ \t]+[{UPPER}a-z][\w.'’\-]*){{0,4}}|[Ss]peaker[ \t]*\d{{1,2}})[ \t]*:[ \t]+"
 )
 
 
