@@ -103,3 +103,47 @@ def test_llm_engine_eval_through_the_mock_with_judge(embedder):
     )  # plumbing: the mock answers with the offline engine per window
     assert metrics["distractor_pain_rate"].value <= 0.1  # not re-measured with context
     assert 1 <= metrics["judge_groundedness"].value <= 5
+
+
+def test_displayed_precision_does_not_judge_survey_free_text(tmp_path):
+    """The gold labels no survey free text (CORPUS_FORMAT.md): an item quoting only survey answers
+    is left out of displayed precision and said to be, instead of counted as wrong."""
+    from helpers import write
+
+    from agent.evaluation.displayed import Judge, Shown, displayed_precision
+    from agent.schema.icp import EvidenceRef
+
+    survey = load(
+        write(
+            tmp_path / "pmf.csv",
+            "How would you feel if you could no longer use it?,What is the main benefit?\n"
+            "Very disappointed,Payroll clearing recs are automated now and nobody chases me\n"
+            "Somewhat disappointed,Audit prep went from weeks to days for our two entities\n"
+            "Very disappointed,Bank recs are matched before I even log in on Monday\n"
+            "Not disappointed,Honestly not much yet because the setup is still running\n"
+            "Very disappointed,Intercompany balances tie out without Marco's workbook now\n",
+        )
+    ).documents
+    notes = load(write(tmp_path / "notes.md", "## Pains\n- Nobody trusts the rubric.\n")).documents
+    by_id = {d.doc_id: d for d in survey + notes}
+    judge = Judge(None, None, [], by_id, {}, {}, {})  # type: ignore[arg-type]
+
+    def ref(doc, quote):
+        start = doc.text.index(quote)
+        return EvidenceRef(
+            doc_id=doc.doc_id, source=doc.source, quote=quote, start=start, end=start + len(quote)
+        )
+
+    items = [
+        Shown(
+            "s1",
+            "outcomes_said",
+            "Automated payroll recs",
+            [ref(survey[0], "Payroll clearing recs are automated now and nobody chases me")],
+        ),
+        Shown("s1", "pains", "Rubric nobody trusts", [ref(notes[0], "Nobody trusts the rubric.")]),
+    ]
+    metric = displayed_precision(items, judge)["displayed_precision"]
+    assert metric.value == 0.0  # one judged item, not on a gold label
+    assert "0 of 1 items" in metric.detail
+    assert "1 items quoting only survey free text" in metric.detail

@@ -20,11 +20,12 @@ from agent.evaluation.gold import Corpus, GoldTheme
 from agent.evaluation.metric import Metric, rounded, unit_key
 from agent.evaluation.speakers import label_before, speaker_labels
 from agent.ingest.normalize import company_key
-from agent.schema import SourceDocument, SpeakerRole
+from agent.schema import SourceDocument, SourceKind, SpeakerRole
 from agent.schema.icp import Claim, EvidenceRef, ICPDraft, Segment
 from agent.textspans import copies_quote, find_span, padded
 
 TOP = 8  # items shown per list
+UNLABELLED = "unlabelled"  # a quote from survey free text, which the gold does not label
 PAIN_AT = 5
 TRIGGER_AT = 8
 JOB_AT = 5
@@ -133,16 +134,23 @@ class Shown:
     label: str
     refs: list[EvidenceRef]
     claim: Claim | None = None
-    verdicts: list[str] = field(default_factory=list)  # per quote: match | noise:<why> | other
+    # per quote: match | noise:<why> | other | unlabelled (survey free text: the gold labels none)
+    verdicts: list[str] = field(default_factory=list)
+
+    @property
+    def judged(self) -> list[str]:
+        return [v for v in self.verdicts if v != UNLABELLED]
 
     @property
     def relevant(self) -> bool:
-        return bool(self.verdicts) and self.verdicts.count("match") * 2 >= len(self.verdicts)
+        judged = self.judged
+        return bool(judged) and judged.count("match") * 2 >= len(judged)
 
     @property
     def noise(self) -> str | None:
-        reasons = [v.split(":", 1)[1] for v in self.verdicts if v.startswith("noise:")]
-        if self.verdicts and len(reasons) * 2 >= len(self.verdicts) and reasons:
+        judged = self.judged
+        reasons = [v.split(":", 1)[1] for v in judged if v.startswith("noise:")]
+        if judged and len(reasons) * 2 >= len(judged) and reasons:
             return Counter(reasons).most_common(1)[0][0]
         return None
 
@@ -227,6 +235,9 @@ class Judge:
         return turn is not None and turn.role == SpeakerRole.interviewer
 
     def verdict(self, ref: EvidenceRef, kinds: set[str]) -> str:
+        doc = self.by_id.get(ref.doc_id)
+        if doc is not None and doc.kind == SourceKind.survey:
+            return UNLABELLED  # CORPUS_FORMAT: survey free text is not labelled
         if self.gold_kinds_at(ref) & kinds:
             return "match"
         reason = self.noise(ref)
@@ -247,7 +258,8 @@ def displayed_precision(items: list[Shown], judge: Judge) -> dict[str, Metric]:
     for item in items:
         kinds = SECTIONS.get(item.section, {"buying_role"})
         item.verdicts = [judge.verdict(ref, kinds) for ref in item.refs]
-    judged = [i for i in items if i.verdicts]
+    judged = [i for i in items if i.judged]
+    unjudged = sum(1 for i in items if i.verdicts and not i.judged)
     relevant = [i for i in judged if i.relevant]
     noisy = [i for i in judged if i.noise]
     reasons = Counter(i.noise for i in noisy)
@@ -259,7 +271,12 @@ def displayed_precision(items: list[Shown], judge: Judge) -> dict[str, Metric]:
         "displayed_precision": Metric(
             name="displayed-item precision",
             value=rounded(len(relevant) / len(judged)) if judged else None,
-            detail=f"{len(relevant)} of {len(judged)} items shown (top {TOP} per list) have most quotes on a gold label of the section's kind ({per_section})",
+            detail=f"{len(relevant)} of {len(judged)} items shown (top {TOP} per list) have most quotes on a gold label of the section's kind ({per_section})"
+            + (
+                f"; {unjudged} items quoting only survey free text (unlabelled in the gold) not judged"
+                if unjudged
+                else ""
+            ),
         ),
         "displayed_noise": Metric(
             name="displayed-item noise share",
