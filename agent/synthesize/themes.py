@@ -58,6 +58,18 @@ def one_per_account(ordered: Iterable[Evidence], limit: int) -> list[Evidence]:
     return picked
 
 
+def _distinct_quotes(items: list[Evidence]) -> list[Evidence]:
+    """The first of each wording: a survey row submitted twice is one quote, not two."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = " ".join(item.quote.lower().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
 def by_confidence(items: Iterable[Evidence]) -> list[Evidence]:
     return sorted(items, key=lambda e: -e.confidence)
 
@@ -181,7 +193,7 @@ def ranked_claims(
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
-        chosen = one_per_account(representatives, MAX_QUOTES)
+        chosen = one_per_account(_distinct_quotes(representatives), MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
         claim = Claim(
             label=named.label,
