@@ -137,7 +137,7 @@ def accounts_in_question(question: str, workspace: Workspace) -> set[str]:
     """Accounts of the industries a question names ('fintech', 'SaaS', 'clinics'): a soft
     preference, not a filter."""
     from agent.ingest.attribution import AccountDirectory
-    from agent.ingest.normalize import _fold, _industry_patterns
+    from agent.ingest.normalize import _fold, industry_matches
 
     crm = [d for d in workspace.catalog.documents(kinds=[SourceKind.crm.value]) if d.crm]
     directory = AccountDirectory()
@@ -150,11 +150,7 @@ def accounts_in_question(question: str, workspace: Workspace) -> set[str]:
     if named:  # 'What did Keller Mechanical see…' is about Keller Mechanical
         return named
     folded = _fold(question)
-    industries = {
-        industry
-        for length, industry, pattern in _industry_patterns()
-        if length >= 4 and pattern.search(folded)
-    }
+    industries = {industry for length, industry, _match in industry_matches(folded) if length >= 4}
     industries.discard("other")
     if not industries:
         return set()

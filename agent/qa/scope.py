@@ -69,14 +69,13 @@ def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str
 
 
 def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
-    from agent.ingest.normalize import _fold, _industry_patterns
+    from agent.ingest.normalize import _fold, industry_matches
 
     folded = _fold(question)
     industries: set[str] = set()
     used: set[str] = set()
-    for length, industry, pattern in _industry_patterns():
-        match = pattern.search(folded)
-        if length >= 4 and match and industry != "other":
+    for length, industry, match in industry_matches(folded):
+        if length >= 4 and industry != "other":
             industries.add(industry)
             used |= content_stems(match.group(0))
     accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}
