@@ -5,11 +5,15 @@ question in `icp chat` or the web server does not read the catalog again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.store import Workspace
 
+if TYPE_CHECKING:
+    from agent.ingest.attribution import AccountDirectory
+
 _CACHE: dict[tuple[str, int, int], DocumentIndex] = {}
+_ACCOUNTS: dict[tuple[str, int, int], KnownAccounts] = {}
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,15 @@ class DocumentIndex:
         return {r.doc_id: r for r in self.rows}
 
 
-def document_index(workspace: Workspace) -> DocumentIndex:
+def _state(workspace: Workspace) -> tuple[str, int, int]:
     db = workspace.catalog.db
     count, last = db.execute("SELECT count(*), coalesce(max(rowid), 0) FROM documents").fetchone()
-    key = (str(workspace.root), count, last)
+    return (str(workspace.root), count, last)
+
+
+def document_index(workspace: Workspace) -> DocumentIndex:
+    db = workspace.catalog.db
+    key = _state(workspace)
     if key not in _CACHE:
         rows: list[Any] = db.execute(
             "SELECT doc_id, kind, account, json_extract(data, '$.source'), json_extract(data, '$.title'),"
@@ -50,3 +59,34 @@ def document_index(workspace: Workspace) -> DocumentIndex:
         _CACHE.clear()
         _CACHE[key] = DocumentIndex([DocRow(*row) for row in rows])
     return _CACHE[key]
+
+
+@dataclass
+class KnownAccounts:
+    """Every account the workspace knows (CRM rows first, then every document's account) and
+    the CRM rows' (name, industry): what `retrieval.accounts_in_question` reads each question."""
+
+    directory: AccountDirectory
+    crm: list[tuple[str, str | None]]
+
+
+def known_accounts(workspace: Workspace) -> KnownAccounts:
+    """Built once per workspace state (reading and parsing every CRM document is most of a
+    question's time in a large workspace), the same way each time."""
+    from agent.ingest.attribution import AccountDirectory
+    from agent.schema import SourceKind
+
+    key = _state(workspace)
+    if key not in _ACCOUNTS:
+        crm = [d for d in workspace.catalog.documents(kinds=[SourceKind.crm.value]) if d.crm]
+        directory = AccountDirectory()
+        directory.add_documents(crm)
+        for (account,) in workspace.catalog.db.execute(
+            "SELECT DISTINCT account FROM documents WHERE account IS NOT NULL"
+        ):
+            directory.add(account)
+        _ACCOUNTS.clear()
+        _ACCOUNTS[key] = KnownAccounts(
+            directory, [(d.crm.name, d.crm.industry) for d in crm if d.crm]
+        )
+    return _ACCOUNTS[key]
