@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from agent.resources import knowledge
 
@@ -333,8 +333,10 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
-    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling'."""
+    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling'.
+    Remembered: Q&A compares every document's account with a question's, every question."""
     folded = _fold(name)
     folded = re.sub(r"[.,'’\"()/&-]", " ", folded)
     folded = re.sub(r"\band\b", " ", folded)

@@ -4,7 +4,7 @@ question in `icp chat` or the web server does not read the catalog again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.store import Workspace
@@ -31,6 +31,9 @@ class DocRow:
 @dataclass
 class DocumentIndex:
     rows: list[DocRow]
+    _directory: AccountDirectory | None = None
+    # what Q&A derives from the rows alone, remembered with them (see agent.qa.answer)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def research(self) -> list[DocRow]:
@@ -38,6 +41,19 @@ class DocumentIndex:
 
     def by_id(self) -> dict[str, DocRow]:
         return {r.doc_id: r for r in self.rows}
+
+    def directory(self) -> AccountDirectory:
+        """Every CRM name and document account, to find the accounts a question names
+        (agent.qa.scope); built on first use."""
+        if self._directory is None:
+            from agent.ingest.attribution import AccountDirectory
+
+            directory = AccountDirectory()
+            crm = [d for d in self.rows if d.kind == "crm"]
+            for name in {d.crm_name for d in crm} | {d.account for d in self.rows}:
+                directory.add(name)
+            self._directory = directory
+        return self._directory
 
 
 def _state(workspace: Workspace) -> tuple[str, int, int]:

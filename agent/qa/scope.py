@@ -147,14 +147,10 @@ def _titled(subject: str, documents: list[DocRow]) -> set[str]:
 
 
 def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
-    from agent.ingest.attribution import AccountDirectory
-
-    documents = document_index(workspace).rows
+    index = document_index(workspace)
+    documents = index.rows
     crm = [d for d in documents if d.kind == "crm"]
-    directory = AccountDirectory()
-    for name in {d.crm_name for d in crm} | {d.account for d in documents}:
-        directory.add(name)
-    named = set(directory.mentioned(question))
+    named = set(index.directory().mentioned(question))
     accounts: set[str] | None = None
     label, reason, used = "", "", set()
     if named:
