@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from agent.errors import WorkspaceError
+from agent.store.chroma_import import unchecked_overrides
 from agent.store.lock import WorkspaceLock
 
 _BATCH = 2000
@@ -95,17 +96,18 @@ class VectorIndex:
             entry = _CLIENTS.get(self._key)
             if entry is not None:
                 return entry
-            if self.chroma_url:
-                entry = _Client(_server_client(self.chroma_url))
-            else:
-                if not create and not (self.path / CHROMA_DB).is_file():
-                    return None  # nothing stored yet; a reader never creates the database
-                import chromadb
+            if not self.chroma_url and not create and not (self.path / CHROMA_DB).is_file():
+                return None  # nothing stored yet; a reader never creates the database
+            with unchecked_overrides():  # chromadb loads on first use (agent.store.chroma_import)
+                if self.chroma_url:
+                    entry = _Client(_server_client(self.chroma_url))
+                else:
+                    import chromadb
 
-                self.path.mkdir(parents=True, exist_ok=True)
-                entry = _Client(
-                    chromadb.PersistentClient(path=str(self.path), settings=_settings())
-                )
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    entry = _Client(
+                        chromadb.PersistentClient(path=str(self.path), settings=_settings())
+                    )
             _CLIENTS[self._key] = entry
             return entry
 
