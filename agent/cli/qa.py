@@ -68,12 +68,13 @@ def _filters(segment, account, kind, outcome, date_from, date_to):
 def _answer(question: str, ws, settings, embedder, filters, history=None):
     """answer_question, with an endpoint failure (429 after retries, refused connection,
     timeout) turned into one clear line and exit 1 instead of a traceback."""
-    from agent.llm import model_error
     from agent.qa.answer import answer_question
 
     try:
         return answer_question(question, ws, settings, embedder, filters=filters, history=history)
     except Exception as exc:
+        from agent.llm import model_error
+
         error = model_error(exc, settings)
         if error is None:
             raise

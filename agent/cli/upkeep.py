@@ -12,10 +12,17 @@ from rich.table import Table
 
 from agent.cli.app import command
 from agent.cli.options import ChromaUrl, Embeddings, Json, Workspace_, open_workspace, settings_from
-from agent.render.labels import plural
 
 out = Console()
 err = Console(stderr=True)
+
+
+def plural(count: int, noun: str) -> str:
+    """agent.render.labels.plural, imported when a report is printed (the render package is
+    not loaded for the other commands, `icp ask` among them)."""
+    from agent.render.labels import plural as render_plural
+
+    return render_plural(count, noun)
 
 
 def _waiting() -> None:

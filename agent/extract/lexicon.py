@@ -40,24 +40,40 @@ class Lexicon:
 
     def tools_in(self, sentence: str) -> list[tuple[str, str]]:
         """(canonical tool, category) mentioned in the sentence, in order, without duplicates."""
-        found: list[tuple[int, str, str]] = []
-        for pattern, fold in ((self.tools_folded, True), (self.tools_exact, False)):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(sentence):
-                key = match.group(0).lower() if fold else match.group(0)
-                hit = self.tool_lookup.get(("~" if fold else "=") + key)
-                if hit:
-                    found.append((match.start(), *hit))
-        seen: set[str] = set()
-        ordered = []
-        for _, name, category in sorted(found):
-            if name not in seen:
-                seen.add(name)
-                ordered.append((name, category))
-        return ordered
+        return _find_tools(self.tools_folded, self.tools_exact, self.tool_lookup, sentence)
 
 
+def _find_tools(
+    folded: re.Pattern[str] | None,
+    exact: re.Pattern[str] | None,
+    lookup: dict[str, tuple[str, str]],
+    sentence: str,
+) -> list[tuple[str, str]]:
+    found: list[tuple[int, str, str]] = []
+    for pattern, fold in ((folded, True), (exact, False)):
+        if pattern is None:
+            continue
+        for match in pattern.finditer(sentence):
+            key = match.group(0).lower() if fold else match.group(0)
+            hit = lookup.get(("~" if fold else "=") + key)
+            if hit:
+                found.append((match.start(), *hit))
+    seen: set[str] = set()
+    ordered = []
+    for _, name, category in sorted(found):
+        if name not in seen:
+            seen.add(name)
+            ordered.append((name, category))
+    return ordered
+
+
+def tools_in(sentence: str) -> list[tuple[str, str]]:
+    """`load_lexicon().tools_in(sentence)` without compiling the cue patterns (a few hundred,
+    which a process that only looks for tool names, such as `icp ask`, does not need)."""
+    return _find_tools(*_tool_patterns(), sentence)
+
+
+@cache
 def _tool_patterns() -> tuple[
     re.Pattern[str] | None, re.Pattern[str] | None, dict[str, tuple[str, str]]
 ]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from agent.resources import knowledge
 
@@ -123,21 +124,32 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _industry_patterns() -> list[tuple[int, str, re.Pattern[str]]]:
-    """(synonym length, industry id, pattern), longest synonym first."""
+def _industry_synonyms() -> list[tuple[int, str, str]]:
+    """(synonym length, industry id, folded synonym), longest synonym first."""
     data = knowledge("industries")
-    patterns = []
+    synonyms = []
     for industry_id, spec in data["industries"].items():
         for synonym in sorted(spec.get("synonyms", []), key=len, reverse=True):
-            patterns.append(
-                (
-                    len(synonym),
-                    industry_id,
-                    re.compile(rf"(?<![a-z0-9]){re.escape(_fold(synonym))}(?![a-z0-9])"),
-                )
-            )
-    patterns.sort(key=lambda item: -item[0])
-    return patterns
+            synonyms.append((len(synonym), industry_id, _fold(synonym)))
+    synonyms.sort(key=lambda item: -item[0])
+    return synonyms
+
+
+@cache
+def _synonym_pattern(folded: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}(?![a-z0-9])")
+
+
+def industry_matches(folded: str) -> Iterator[tuple[int, str, re.Match[str]]]:
+    """(synonym length, industry id, match) for each industry synonym in `folded` (text
+    already folded), longest synonym first. A synonym's pattern is compiled only when the text
+    contains it (a plain substring test first): the same matches as compiling all six hundred,
+    which a one-question process cannot afford."""
+    for length, industry, synonym in _industry_synonyms():
+        if synonym in folded:
+            match = _synonym_pattern(synonym).search(folded)
+            if match:
+                yield length, industry, match
 
 
 def industry_id(value: object, min_synonym: int = 0) -> str | None:
@@ -151,8 +163,8 @@ def industry_id(value: object, min_synonym: int = 0) -> str | None:
         return "other"
     if folded in data["industries"]:
         return folded
-    for length, industry, pattern in _industry_patterns():
-        if length >= min_synonym and pattern.search(folded):
+    for length, industry, _match in industry_matches(folded):
+        if length >= min_synonym:
             return industry
     return "other"
 
@@ -321,8 +333,10 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
-    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling'."""
+    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling'.
+    Remembered: Q&A compares every document's account with a question's, every question."""
     folded = _fold(name)
     folded = re.sub(r"[.,'’\"()/&-]", " ", folded)
     folded = re.sub(r"\band\b", " ", folded)

@@ -140,19 +140,26 @@ def units_in_scope(
     workspace: Workspace, unit_kind: str, doc_ids: set[str] | None
 ) -> tuple[int, int, int]:
     """(units, documents with an account, documents without) among the research documents in
-    scope (CRM rows and survey answers are not interviews)."""
-    rows = [
-        r
-        for r in document_index(workspace).research
-        if r.kind not in ("survey",) and (doc_ids is None or r.doc_id in doc_ids)
-    ]
-    with_account = sum(1 for r in rows if r.account)
-    units = {
-        unit_of(unit_kind, r.account, r.source, r.doc_id).key
-        for r in rows
-        if r.account or unit_kind == PARTICIPANTS
-    }
-    return len(units), with_account, len(rows) - with_account
+    scope (CRM rows and survey answers are not interviews). Remembered with the document index
+    (a question asks twice, over every document of a large workspace)."""
+    index = document_index(workspace)
+    key = ("units_in_scope", unit_kind, None if doc_ids is None else frozenset(doc_ids))
+    if key not in index.memo:
+        rows = [
+            r
+            for r in index.research
+            if r.kind not in ("survey",) and (doc_ids is None or r.doc_id in doc_ids)
+        ]
+        with_account = sum(1 for r in rows if r.account)
+        units = {
+            unit_of(unit_kind, r.account, r.source, r.doc_id).key
+            for r in rows
+            if r.account or unit_kind == PARTICIPANTS
+        }
+        if len(index.memo) > 256:
+            index.memo.clear()
+        index.memo[key] = (len(units), with_account, len(rows) - with_account)
+    return index.memo[key]
 
 
 def _scope_ids(

@@ -136,29 +136,19 @@ EVIDENCE_RRF_WEIGHT = 1.0
 def accounts_in_question(question: str, workspace: Workspace) -> set[str]:
     """Accounts of the industries a question names ('fintech', 'SaaS', 'clinics'): a soft
     preference, not a filter."""
-    from agent.ingest.attribution import AccountDirectory
-    from agent.ingest.normalize import _fold, _industry_patterns
+    from agent.ingest.normalize import _fold, industry_matches
+    from agent.qa.index import known_accounts
 
-    crm = [d for d in workspace.catalog.documents(kinds=[SourceKind.crm.value]) if d.crm]
-    directory = AccountDirectory()
-    directory.add_documents(crm)
-    for (account,) in workspace.catalog.db.execute(
-        "SELECT DISTINCT account FROM documents WHERE account IS NOT NULL"
-    ):
-        directory.add(account)
-    named = set(directory.mentioned(question))
+    known = known_accounts(workspace)
+    named = set(known.directory.mentioned(question))
     if named:  # 'What did Keller Mechanical see…' is about Keller Mechanical
         return named
     folded = _fold(question)
-    industries = {
-        industry
-        for length, industry, pattern in _industry_patterns()
-        if length >= 4 and pattern.search(folded)
-    }
+    industries = {industry for length, industry, _match in industry_matches(folded) if length >= 4}
     industries.discard("other")
     if not industries:
         return set()
-    return {d.crm.name for d in crm if d.crm and d.crm.industry in industries}
+    return {name for name, industry in known.crm if industry in industries}
 
 
 def retrieve(

@@ -69,14 +69,13 @@ def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str
 
 
 def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
-    from agent.ingest.normalize import _fold, _industry_patterns
+    from agent.ingest.normalize import _fold, industry_matches
 
     folded = _fold(question)
     industries: set[str] = set()
     used: set[str] = set()
-    for length, industry, pattern in _industry_patterns():
-        match = pattern.search(folded)
-        if length >= 4 and match and industry != "other":
+    for length, industry, match in industry_matches(folded):
+        if length >= 4 and industry != "other":
             industries.add(industry)
             used |= content_stems(match.group(0))
     accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}
@@ -148,14 +147,10 @@ def _titled(subject: str, documents: list[DocRow]) -> set[str]:
 
 
 def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
-    from agent.ingest.attribution import AccountDirectory
-
-    documents = document_index(workspace).rows
+    index = document_index(workspace)
+    documents = index.rows
     crm = [d for d in documents if d.kind == "crm"]
-    directory = AccountDirectory()
-    for name in {d.crm_name for d in crm} | {d.account for d in documents}:
-        directory.add(name)
-    named = set(directory.mentioned(question))
+    named = set(index.directory().mentioned(question))
     accounts: set[str] | None = None
     label, reason, used = "", "", set()
     if named:

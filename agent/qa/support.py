@@ -78,7 +78,7 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
     ("FieldCrew's fleet fuel-card integration") whose words appear nowhere. Ordinary words are
     left to the meaning check: the research may say 'vendor' where the question says
     'competitor', or name the accounting system without the word 'ERP'."""
-    from agent.extract.lexicon import load_lexicon
+    from agent.extract.lexicon import tools_in
 
     absent: list[str] = []
 
@@ -86,7 +86,7 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
         parts = " ".join(p for p in re.split(r"[^a-z0-9]+", phrase.lower()) if p)
         return bool(parts) and phrase_count(workspace, parts, research_only) == 0
 
-    tools = load_lexicon().tools_in(question)
+    tools = tools_in(question)
     for name, _category in tools:
         said = [w for w in re.findall(r"[A-Za-z0-9]{3,}", name) if w.lower() in question.lower()]
         if any(nowhere(w, research_only=True) for w in said):

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from agent.errors import WorkspaceError
+from agent.store.chroma_import import unchecked_overrides
 from agent.store.lock import WorkspaceLock
 
 _BATCH = 2000
@@ -49,6 +50,9 @@ class _Client:
 
     client: Any
     collections: dict[str, Any] = field(default_factory=dict)
+    # a local folder's record counts, known since this process last wrote (or found another
+    # process had written, which closes the client and this entry with it)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 _CLIENTS: dict[str, _Client] = {}
@@ -92,17 +96,18 @@ class VectorIndex:
             entry = _CLIENTS.get(self._key)
             if entry is not None:
                 return entry
-            if self.chroma_url:
-                entry = _Client(_server_client(self.chroma_url))
-            else:
-                if not create and not (self.path / CHROMA_DB).is_file():
-                    return None  # nothing stored yet; a reader never creates the database
-                import chromadb
+            if not self.chroma_url and not create and not (self.path / CHROMA_DB).is_file():
+                return None  # nothing stored yet; a reader never creates the database
+            with unchecked_overrides():  # chromadb loads on first use (agent.store.chroma_import)
+                if self.chroma_url:
+                    entry = _Client(_server_client(self.chroma_url))
+                else:
+                    import chromadb
 
-                self.path.mkdir(parents=True, exist_ok=True)
-                entry = _Client(
-                    chromadb.PersistentClient(path=str(self.path), settings=_settings())
-                )
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    entry = _Client(
+                        chromadb.PersistentClient(path=str(self.path), settings=_settings())
+                    )
             _CLIENTS[self._key] = entry
             return entry
 
@@ -135,6 +140,24 @@ class VectorIndex:
                     return None
         return entry.collections[name]
 
+    def _count(self, content: str, collection: Any) -> int:
+        """The collection's record count; remembered for a local folder until the next write
+        (Chroma counts every record for it: 10 ms at 100,000 chunks, before every query)."""
+        entry = _CLIENTS.get(self._key)
+        if self.chroma_url or entry is None:  # a server's other clients write without our lock
+            return int(collection.count())
+        name = self.name(content)
+        if name not in entry.counts:
+            entry.counts[name] = int(collection.count())
+        return entry.counts[name]
+
+    def _writing(self) -> None:
+        """Record a write (under the exclusive lock): the lock's token moves, counts are stale."""
+        self.lock.wrote()
+        entry = _CLIENTS.get(self._key)
+        if entry is not None:
+            entry.counts.clear()
+
     def close(self) -> None:
         """This index is done; the last one on a local folder closes the process's client."""
         if self._closed:
@@ -160,7 +183,7 @@ class VectorIndex:
         documents: list[str],
     ) -> None:
         with self.lock.exclusive():
-            self.lock.wrote()
+            self._writing()
             collection = self._collection(content, create=True)
             for begin in range(0, len(ids), _BATCH):
                 end = begin + _BATCH
@@ -175,7 +198,7 @@ class VectorIndex:
         with self.lock.exclusive():
             collection = self._collection(content)
             if collection is not None:
-                self.lock.wrote()
+                self._writing()
                 collection.delete(where=where)
 
     def delete_ids(self, content: str, ids: list[str]) -> None:
@@ -183,7 +206,7 @@ class VectorIndex:
             collection = self._collection(content)
             if collection is None:
                 return
-            self.lock.wrote()
+            self._writing()
             for begin in range(0, len(ids), _BATCH):
                 collection.delete(ids=ids[begin : begin + _BATCH])
 
@@ -196,7 +219,7 @@ class VectorIndex:
             names = [c.name for c in entry.client.list_collections()]
             for name in names:
                 if name.startswith(self.prefix):
-                    self.lock.wrote()
+                    self._writing()
                     entry.client.get_collection(name=name, embedding_function=None).delete(
                         where=where
                     )
@@ -205,7 +228,7 @@ class VectorIndex:
     def count(self, content: str) -> int:
         with self.lock.shared():
             collection = self._collection(content)
-            return 0 if collection is None else collection.count()
+            return 0 if collection is None else self._count(content, collection)
 
     def ids(self, content: str) -> set[str]:
         with self.lock.shared():
@@ -226,7 +249,7 @@ class VectorIndex:
         """(id, cosine similarity, vector) best first."""
         with self.lock.shared():
             collection = self._collection(content)
-            total = collection.count() if collection is not None else 0
+            total = self._count(content, collection) if collection is not None else 0
             if total == 0:
                 return []
             result = collection.query(
