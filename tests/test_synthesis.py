@@ -209,3 +209,23 @@ def test_paste_mode_escapes_html(icp):
         stdin="Sam: Hi?\nDana: We lose <script>alert(1)</script> six hours a week reconciling quotes by hand.\nSam: Ok?\nDana: It is painful and slow, honestly.\n",
     )
     assert code == 0 and "<script>alert" not in out
+
+
+def test_the_summary_says_what_to_do_with_its_numbers(sample_workspace, embedder, icp):
+    draft = latest(sample_workspace, embedder)
+    target = next(line for line in draft.summary if line.startswith("Target first:"))
+    core = min(
+        (s for s in draft.segments if s.tier == "core"),
+        key=lambda s: -(s.win_rate or 0),
+    )
+    assert core.name in target
+    won = core.outcomes.won + core.outcomes.expanded
+    assert f"won {won} of {core.outcomes.closed} closed deals" in target
+    assert f"(n={core.pmf.n})" in target
+    assert any(line.startswith("Avoid:") for line in draft.summary)
+    assert any(line.startswith("Validate next:") for line in draft.summary)
+    # a pasted transcript has no deals and no survey: who to target first is unknown, said so
+    transcript = (SAMPLE / "transcripts" / "2026-03-04_revops-interview.txt").read_text()
+    code, out, _ = icp("draft", "-", stdin=transcript)
+    assert code == 0
+    assert "Target first: unknown — no closed deals and no survey answers" in out

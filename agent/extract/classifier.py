@@ -10,6 +10,7 @@ domains travel in the same file."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from dataclasses import dataclass
@@ -181,7 +182,10 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 @dataclass
 class EvidenceClassifier:
-    """A one-hidden-layer network: kinds (sigmoid), roles and job types (softmax heads)."""
+    """One-hidden-layer networks: kinds (sigmoid), roles and job types (softmax heads). Trained
+    as an ensemble of a few seeds whose weights are stacked on a leading axis; predictions are
+    their mean (steadier probabilities, so a display threshold holds its precision at a lower
+    cut). Unstacked weights are one network."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -196,17 +200,29 @@ class EvidenceClassifier:
     thresholds: np.ndarray  # per kind: the display threshold (calibrated precision)
     version: str = ""
 
-    def hidden(self, x: np.ndarray) -> np.ndarray:
-        return _relu(((x - self.mean) / self.scale) @ self.w1 + self.b1)
+    def _members(self) -> list[tuple[np.ndarray, ...]]:
+        weights = (self.w1, self.b1, self.w_kind, self.b_kind)
+        weights += (self.w_role, self.b_role, self.w_job, self.b_job)
+        if self.w1.ndim == 2:
+            return [weights]
+        return [tuple(w[i] for w in weights) for i in range(self.w1.shape[0])]
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(kind probabilities, role distribution, job-type distribution) per row."""
-        h = self.hidden(x)
-        return (
-            _sigmoid(h @ self.w_kind + self.b_kind),
-            _softmax(h @ self.w_role + self.b_role),
-            _softmax(h @ self.w_job + self.b_job),
-        )
+        """(kind probabilities, role distribution, job-type distribution) per row: the mean
+        over the ensemble's networks."""
+        z = (x - self.mean) / self.scale
+        outputs = []
+        for w1, b1, w_kind, b_kind, w_role, b_role, w_job, b_job in self._members():
+            h = _relu(z @ w1 + b1)
+            outputs.append(
+                (
+                    _sigmoid(h @ w_kind + b_kind),
+                    _softmax(h @ w_role + b_role),
+                    _softmax(h @ w_job + b_job),
+                )
+            )
+        kinds, roles, jobs = (np.mean([o[i] for o in outputs], axis=0) for i in range(3))
+        return kinds, roles, jobs
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -223,7 +239,11 @@ class EvidenceClassifier:
             if kinds != [k.value for k in KINDS]:
                 raise ValueError(f"{path}: trained for kinds {kinds}; retrain the classifier")
             arrays = {k: data[k] for k in data.files if k not in ("version", "kinds")}
-            return cls(**arrays, version=str(data["version"]))
+            version = str(data["version"])
+        # the weights' own digest in the version: a retrained model re-extracts every workspace
+        # (its fingerprint changes) even when nobody bumps the version string
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        return cls(**arrays, version=f"{version}+{digest}")
 
 
 _LOCK = threading.Lock()

@@ -41,12 +41,13 @@ from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.segments import segment_units
+from agent.synthesize.summary import summarize
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
 from agent.synthesize.themes import by_confidence, one_per_account, ranked_claims, ref
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
-SYNTHESIS_VERSION = "synthesis-1"
+SYNTHESIS_VERSION = "synthesis-2"  # bump when the same inputs give a different draft
 THEME_KINDS = (
     EvidenceKind.pain,
     EvidenceKind.job,
@@ -454,59 +455,9 @@ def synthesize(
         ),
     )
     draft.coverage = coverage(inputs.documents, draft)
-    draft.summary = _summary(draft)
+    draft.summary = summarize(draft)
     draft.warnings = _warnings(draft, book)
     return draft
-
-
-def _accounts(n: int) -> str:
-    return f"{n} account{'s' if n != 1 else ''}"
-
-
-def _summary(draft: ICPDraft) -> list[str]:
-    lines = []
-    evidence_accounts = draft.corpus.accounts_with_evidence
-    documents = sum(draft.corpus.documents.values())
-    if not draft.segments and not draft.corpus.accounts and draft.corpus.respondents:
-        # survey-only research: nothing names a company to count or segment by
-        lines.append(
-            f"No segments: {draft.corpus.respondents} survey respondent(s) and no company named "
-            f"to count or segment by; the findings are the survey's own below ({documents} "
-            f"documents, engine: {draft.engine})."
-        )
-    else:
-        lines.append(
-            f"{len(draft.segments)} segment(s) from {draft.corpus.accounts} accounts "
-            f"({evidence_accounts} with research evidence), {documents} documents, engine: {draft.engine}."
-        )
-    for segment in draft.segments:
-        tag = " [hypothesis]" if segment.hypothesis else ""
-        pmf_text = (
-            f", PMF {segment.pmf.very_disappointed_pct:.0f}% (n={segment.pmf.n})"
-            if segment.pmf.very_disappointed_pct is not None
-            else ""
-        )
-        win = f", win rate {segment.win_rate:.0%}" if segment.win_rate is not None else ""
-        top = (
-            f" Top pain: “{segment.pains[0].label}” ({_accounts(segment.pains[0].accounts)})."
-            if segment.pains
-            else ""
-        )
-        lines.append(
-            f"{segment.tier.capitalize()}: {segment.name}{tag} — {_accounts(len(segment.accounts))}{win}{pmf_text}.{top}"
-        )
-    if draft.negative_icp:
-        worst = draft.negative_icp[0]
-        lines.append(
-            f"Avoid: {worst.trait} ({worst.lost_or_churned} lost or churned vs {worst.won_or_expanded} won)."
-        )
-    if draft.pmf_overall.very_disappointed_pct is not None:
-        lines.append(
-            f"Overall PMF: {draft.pmf_overall.very_disappointed_pct:.0f}% very disappointed (n={draft.pmf_overall.n}; 40% is the usual bar)."
-        )
-    if draft.coverage is not None:
-        lines.append(draft.coverage.line)
-    return lines
 
 
 def _warnings(draft: ICPDraft, book: AccountBook) -> list[str]:
