@@ -203,3 +203,22 @@ def test_a_file_without_a_company_is_a_participant_never_an_account():
     assert person.kind == PARTICIPANTS
     assert person.name == "Sam (ux-p3)"
     assert unit_of(ACCOUNTS, None, "study/ux-p4.md", "d3").key != person.key
+
+
+def test_a_question_for_an_amount_needs_a_passage_that_states_one():
+    """ "How much does X add to the bill?" answered by "cost isn't a worry" is no answer: an
+    amount question is refused unless one of the closest sentences states an amount."""
+    from types import SimpleNamespace
+
+    from agent.qa.support import amount_missing
+
+    def said(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    vague = said("Snowflake cost isn't really a worry for us.", "It's one thing to have tickets.")
+    stated = said("Snowflake cost isn't a worry.", "The queries add about $400 a month.")
+    assert amount_missing("How much do the monitoring queries add to the bill?", vague)
+    assert not amount_missing("How much do the monitoring queries add to the bill?", stated)
+    assert amount_missing("How quickly does support answer tickets?", vague)
+    assert not amount_missing("Why do customers worry about cost?", vague)  # no amount asked
+    assert not amount_missing("How many accounts mention cost?", vague)  # counts are units

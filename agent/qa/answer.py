@@ -229,6 +229,8 @@ def offline_answer(
     if not support.answerable:
         if support.missing:
             text = f"Not enough evidence: nothing in the research mentions {', '.join(support.missing)}. The closest passages are listed below."
+        elif support.reason == "no amount":
+            text = "Not enough evidence: the question asks for an amount and no passage found states one. The closest passages are listed below."
         else:
             text = "Not enough evidence in the research to answer this. The closest passages are listed below."
         return _not_enough(

@@ -118,6 +118,26 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
     return list(dict.fromkeys(absent))
 
 
+# A question that asks for an amount ("how much do the queries add to the bill", "how quickly
+# does support answer") is answered only by statements of one; "how many …" counts accounts or
+# participants instead (qa/counts.py).
+AMOUNT_QUESTION = re.compile(
+    r"\bhow\s+(?:much|quickly|fast|long|soon|often|expensive|costly)\b|"
+    r"\bwhat\s+(?:percentage|share|proportion|fraction)\b",
+    re.IGNORECASE,
+)
+
+
+def amount_missing(question: str, candidates: list[Candidate]) -> bool:
+    """The question asks for an amount and none of the closest sentences states one (a number
+    with its unit, money or a percentage: "one thing to have tickets" states none)."""
+    if not AMOUNT_QUESTION.search(question):
+        return False
+    from agent.extract.quantities import find_quantities
+
+    return not any(find_quantities(c.text) for c in candidates[:TOP])
+
+
 def judge_support(
     question: str,
     topic: set[str],
@@ -134,4 +154,6 @@ def judge_support(
         return Support(False, "absent", missing, best, coverage)
     if best < MIN_BEST:
         return Support(False, "far", [], best, coverage)
+    if amount_missing(question, candidates):
+        return Support(False, "no amount", [], best, coverage)
     return Support(True, "", [], best, coverage)
