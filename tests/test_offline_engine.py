@@ -3,6 +3,7 @@ quantities are read, and every quote is a sentence span of the source."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import load, write
 
 from agent.extract.offline import OfflineExtractor
@@ -205,3 +206,23 @@ def test_the_shipped_classifier_matches_the_kinds():
     model = bundled_classifier()
     assert model.thresholds.shape == (len(list(EvidenceKind)),)
     assert model.version
+
+
+@pytest.mark.parametrize(
+    ("sentence", "option"),
+    [
+        ("You can check, uh, you can check the labels by using a proxy.", True),
+        ("What you can do is generate visibility on data quality.", True),
+        ("So you could try to set up some deviation over time.", True),
+        ("You can't trust the numbers in the weekly report anymore.", False),
+        ("You could be live in a week, and the other vendor quoted six weeks.", False),
+        ("We can export the labels to Excel and check them by hand.", False),
+    ],
+)
+def test_a_generic_you_offering_an_option_is_hypothetical(sentence, option):
+    """ "You can check the labels by using a proxy" is an option someone could take, not what the
+    speaker does (a real-data judge saw it shown as a workaround the speaker had never used)."""
+    from agent.extract.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert (lexicon.matches(lexicon.hypothetical, sentence) > 0) is option
