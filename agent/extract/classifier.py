@@ -65,6 +65,7 @@ VAGUE = re.compile(
 )
 HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]+\*\*\s*$|[A-Z][A-Za-z /&-]{2,40}:\s*$)")
 LABEL_LINE = re.compile(r"^\s*(?:[-*]\s*)?\**[A-Z][A-Za-z ]{1,24}:\**\s+\S")
+MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?>|\bjavascript:|\{[^{}]*:[^{}]*\}")
 MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|dollars|bucks|grand|usd|eur)\b", re.I)
 TIME_UNIT = re.compile(
     r"\b(?:hours?|minutes?|days?|weeks?|months?|quarters?|years?|hrs?|mins?)\b", re.I
@@ -86,6 +87,8 @@ def informative(text: str, lexicon: Lexicon | None = None) -> bool:
     action (three content words), a number with a unit, or a named tool — not 'This is the main
     issue.'"""
     if VAGUE.search(text) and len(content_words(text)) < 5:
+        return False
+    if len(MARKUP.findall(text)) >= 3:  # pasted markup or code is nothing a customer said
         return False
     words = content_words(text)
     if len(words) >= 3:
