@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -204,8 +205,10 @@ class EvidenceClassifier:
     version: str = ""
 
     def _members(self) -> list[tuple[np.ndarray, ...]]:
-        weights = (self.w1, self.b1, self.w_kind, self.b_kind)
-        weights += (self.w_role, self.b_role, self.w_job, self.b_job)
+        weights: tuple[np.ndarray, ...] = (
+            *(self.w1, self.b1, self.w_kind, self.b_kind),
+            *(self.w_role, self.b_role, self.w_job, self.b_job),
+        )
         if self.w1.ndim == 2:
             return [weights]
         return [tuple(w[i] for w in weights) for i in range(self.w1.shape[0])]
@@ -228,12 +231,12 @@ class EvidenceClassifier:
         return kinds, roles, jobs
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            **{k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)},
-            version=np.array(self.version),
-            kinds=np.array([k.value for k in KINDS]),
-        )
+        arrays: dict[str, Any] = {
+            k: v for k, v in self.__dict__.items() if isinstance(v, np.ndarray)
+        }
+        arrays["version"] = np.array(self.version)
+        arrays["kinds"] = np.array([k.value for k in KINDS])
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> EvidenceClassifier:
@@ -242,7 +245,7 @@ class EvidenceClassifier:
             if kinds != [k.value for k in KINDS]:
                 raise ValueError(f"{path}: trained for kinds {kinds}; retrain the classifier")
             arrays = {k: data[k] for k in data.files if k not in ("version", "kinds")}
-            version = str(data["version"])
+            version = str(data["version"]).split("+")[0]  # the digest is added below
         # the weights' own digest in the version: a retrained model re-extracts every workspace
         # (its fingerprint changes) even when nobody bumps the version string
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]

@@ -379,13 +379,14 @@ def answer_with_tools(
             )
         if final is None:
             continue
+        parsed: FinalAnswer | None
         try:
-            parsed = FinalAnswer.model_validate(final.get("args") or {})
+            answer = FinalAnswer.model_validate(final.get("args") or {})
         except ValidationError as exc:
             parsed, error = None, str(exc)
         else:
-            error = ""
-            for sentence in parsed.sentences:  # placeholders the model wrote, mapped back first
+            parsed, error = answer, ""
+            for sentence in answer.sentences:  # placeholders the model wrote, mapped back first
                 sentence.text = tools.placeholders.restore(sentence.text)
         if parsed is not None and not parsed.answered:
             return Answer(

@@ -175,8 +175,8 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
         return QuestionScope(ids, label, reason, used)
     by_outcome = _by_outcome(question, documents)
     if by_outcome is not None:
-        ids, words = by_outcome
-        return QuestionScope(ids, words, "outcome", content_stems(words))
+        outcome_ids, outcome_words = by_outcome
+        return QuestionScope(outcome_ids, outcome_words, "outcome", content_stems(outcome_words))
     subject = subject_of(question)
     if subject and PARTICIPANT_WORDS.search(subject):  # "usability-study participants"
         titled = _titled(subject, documents)
