@@ -89,14 +89,6 @@ def _load(raw: RawFile) -> LoadedFile:
     return LoadedFile(raw=raw, documents=documents, warnings=warnings)
 
 
-def _question_of(text: str, start: int) -> str | None:
-    """The survey question an answer span answers: its `Question: ` label on the same line (the
-    context extraction reads, as a heading is for a note's bullet)."""
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    question = line.rstrip().removesuffix(":").strip()
-    return question or None
-
-
 def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
     table = read_table(raw, json_data)
     columns = survey.detect_columns(table)
@@ -125,9 +117,9 @@ def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
                             role=SpeakerRole.customer,
                             start=a,
                             end=b,
-                            section=_question_of(row.text, a),
+                            section=question,  # the context extraction reads
                         )
-                        for a, b in row.answer_spans
+                        for a, b, question in row.answer_spans
                     ],
                     survey=response,
                     metadata={

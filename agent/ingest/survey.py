@@ -315,7 +315,7 @@ class SurveyRow:
     line: int
     response: SurveyResponse
     text: str
-    answer_spans: list[tuple[int, int]]
+    answer_spans: list[tuple[int, int, str]]  # start, end, the question it answers
     dedupe_key: str
 
 
@@ -421,7 +421,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
     if response.role:
         response.segments.setdefault("role", response.role)
     parts: list[str] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     length = 0
 
     def add(label: str, value: str, is_answer: bool) -> None:
@@ -432,7 +432,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
             length += 1
         parts.append(prefix + value)
         if is_answer:
-            spans.append((length + len(prefix), length + len(prefix) + len(value)))
+            spans.append((length + len(prefix), length + len(prefix) + len(value), label))
         length += len(prefix) + len(value)
 
     for label, column in (
