@@ -177,13 +177,6 @@ def _tool_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@cache
-def _is_tool(text: str) -> bool:
-    from agent.extract.lexicon import load_lexicon
-
-    return bool(load_lexicon().tools_in(text))
-
-
 def _low(text: str) -> str:
     return text.lower().replace("’", "'")
 
@@ -953,6 +946,7 @@ LEADS = SUBORDINATE | frozenset(
 )
 
 
+@cache  # every candidate headline is asked, and the chosen one again
 def names_nothing(label: str) -> str | None:
     """Why a headline names nothing a reader can act on, or None when it names something: a
     lone word that is no tool ("Deal", "Making", "March"; "Git" stands), a word said twice
@@ -966,7 +960,9 @@ def names_nothing(label: str) -> str | None:
     content = [t for t in words if t.content and t.low not in FILLER]
     lemmas = {t.lemma for t in content}
     if len(lemmas) < 2:
-        if len(words) == 1 and _is_tool(label):
+        from agent.extract.lexicon import tools_in
+
+        if len(words) == 1 and tools_in(label):
             return None
         return "a single word" if len(words) < 3 else "a single content word"
     if all(t.tag == "CD" or t.lemma in GENERIC or t.low in CALENDAR for t in content):
