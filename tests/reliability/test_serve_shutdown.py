@@ -51,6 +51,25 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
+def serve(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`icp serve` on a free port in its own process, as a user starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "agent", "serve", "--port", "0", *args],
+        cwd=cwd,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def served_url(server: subprocess.Popen[str]) -> str:
+    """The URL the server prints on its first line."""
+    started = server.stderr.readline() if server.stderr else ""
+    url = re.search(r"http://[^/\s]+/", started)
+    assert url, started
+    return url.group(0)
+
+
 def test_sigterm_during_a_draft_stops_the_server_and_removes_its_temp_files(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -61,18 +80,9 @@ def test_sigterm_during_a_draft_stops_the_server_and_removes_its_temp_files(tmp_
         "TMPDIR": str(temp),
         "XDG_CACHE_HOME": str(cache),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "agent", "serve", "--port", "0", "--draft-minutes", "60"],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server = serve(["--draft-minutes", "60"], env, tmp_path)
     try:
-        started = server.stderr.readline() if server.stderr else ""
-        url = re.search(r"http://[^/\s]+/", started)
-        assert url, started
-        with httpx.Client(base_url=url.group(0), timeout=120) as client:
+        with httpx.Client(base_url=served_url(server), timeout=120) as client:
             token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
             assert token
             created = client.post(
@@ -134,18 +144,9 @@ def test_sigterm_during_a_slow_model_call_still_stops_the_server(icp, tmp_path, 
             "ICP_TIMEOUT": "300",
             "ICP_MAX_RETRIES": "0",
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "agent", "serve", "--port", "0", "-w", str(workspace)],
-            cwd=tmp_path,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server = serve(["-w", str(workspace)], env, tmp_path)
         try:
-            started = server.stderr.readline() if server.stderr else ""
-            url = re.search(r"http://[^/\s]+/", started)
-            assert url, started
-            client = httpx.Client(base_url=url.group(0), timeout=300)
+            client = httpx.Client(base_url=served_url(server), timeout=300)
             token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)
             assert token
 
