@@ -148,7 +148,7 @@ def summarize(draft: ICPDraft) -> list[str]:
         lines.append(
             f"Validate next: {draft.validation_plan[0].rstrip('.')}"
             + (
-                f" ({more} more step{'s' if more != 1 else ''} in the validation plan)."
+                f"; {more} more step{'s' if more != 1 else ''} in the validation plan."
                 if more
                 else "."
             )
