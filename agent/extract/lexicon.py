@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from agent.resources import knowledge, knowledge_dir
 from agent.schema import BuyingRole, EvidenceKind, JobType
@@ -68,15 +68,24 @@ def _find_tools(
 
 
 def tools_in(sentence: str) -> list[tuple[str, str]]:
-    """`load_lexicon().tools_in(sentence)` without compiling the cue patterns (a few hundred,
-    which a process that only looks for tool names, such as `icp ask`, does not need)."""
-    return _find_tools(*_tool_patterns(), sentence)
+    """`load_lexicon().tools_in(sentence)` without compiling the cue patterns or the pattern of
+    every tool name (0.1 s), which a process that reads a few sentences, such as `icp ask`, does
+    not need: only the names that occur in the sentence as plain text go into its pattern, and
+    a pattern only ever matches such names, so the result is the same."""
+    folded, exact, lookup = _tool_names()
+    lowered = sentence.lower()
+    return _find_tools(
+        _alternation(tuple(n for n in folded if n.lower() in lowered), re.IGNORECASE),
+        _alternation(tuple(n for n in exact if n in sentence), 0),
+        lookup,
+        sentence,
+    )
 
 
 @cache
-def _tool_patterns() -> tuple[
-    re.Pattern[str] | None, re.Pattern[str] | None, dict[str, tuple[str, str]]
-]:
+def _tool_names() -> tuple[list[str], list[str], dict[str, tuple[str, str]]]:
+    """(case-folded names, exact-case names, '~name'/'=Name' -> (canonical tool, category)),
+    longest first."""
     folded: list[str] = []
     exact: list[str] = []
     lookup: dict[str, tuple[str, str]] = {}
@@ -95,15 +104,28 @@ def _tool_patterns() -> tuple[
                 folded.append(name)
                 lookup.setdefault("~" + name.lower(), (tool["name"], tool["category"]))
 
-    def build(names: list[str], flags: int) -> re.Pattern[str] | None:
-        if not names:
-            return None
-        alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        # the group matters: without it the guards bind to the first and last alternative only
-        # ("information" read as Infor, "SageMaker" as Sage)
-        return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", flags)
+    def longest_first(names: list[str]) -> list[str]:
+        return sorted(set(names), key=lambda n: (-len(n), n))
 
-    return build(folded, re.IGNORECASE), build(exact, 0), lookup
+    return longest_first(folded), longest_first(exact), lookup
+
+
+@lru_cache(maxsize=256)
+def _alternation(names: tuple[str, ...], flags: int) -> re.Pattern[str] | None:
+    """One pattern for the names (longest first, so the longest name at a position wins)."""
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    # the group matters: without it the guards bind to the first and last alternative only
+    # ("information" read as Infor, "SageMaker" as Sage)
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", flags)
+
+
+def _tool_patterns() -> tuple[
+    re.Pattern[str] | None, re.Pattern[str] | None, dict[str, tuple[str, str]]
+]:
+    folded, exact, lookup = _tool_names()
+    return _alternation(tuple(folded), re.IGNORECASE), _alternation(tuple(exact), 0), lookup
 
 
 @cache

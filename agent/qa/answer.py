@@ -9,7 +9,7 @@ and every citation is checked against them (a citation outside them is rejected)
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,8 +17,6 @@ from agent.config import Settings
 from agent.embeddings import share_names
 from agent.extract.grounding import locate_quote
 from agent.extract.injection import as_data, instruction_spans, without
-from agent.ingest.people import people_in
-from agent.ingest.redaction import Placeholders, Redactor, outgoing_redactor
 from agent.qa.aggregates import try_aggregate
 from agent.qa.candidates import Candidate, gather
 from agent.qa.compose import compose
@@ -36,6 +34,9 @@ from agent.qa.terms import content_stems, stem
 from agent.qa.themes import themes_of
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
 from agent.store import Workspace
+
+if TYPE_CHECKING:
+    from agent.ingest.redaction import Placeholders, Redactor
 
 MIN_SCORE = 0.40  # a sentence scoring less is not part of an answer
 MAX_RELEVANT = 24
@@ -323,6 +324,7 @@ def with_llm(
     instructions and redacted (`redactor`); placeholders in the answer are mapped back."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
+    from agent.ingest.redaction import Placeholders
     from agent.llm import chat_model, strict_schema, structured_call
     from agent.prompts import load_prompt
 
@@ -421,7 +423,10 @@ def answer_question(
     resolved = resolve_follow_up(question, history)
     names_on = settings.redact_names and settings.effective_redact_pii
     known = workspace.catalog.documents() if names_on else []
-    share_names(embedder, people_in(known))  # OpenAI embeddings of the question and passages
+    if known:
+        from agent.ingest.people import people_in
+
+        share_names(embedder, people_in(known))  # OpenAI embeddings of the question and passages
     if draft is None:
         from agent.synthesize import versions
 
@@ -455,8 +460,11 @@ def answer_question(
         if table is not None:
             table.question, table.resolved_question = question, resolved
             return table
-    redactor = outgoing_redactor(settings, known) if settings.effective_engine == "openai" else None
+    redactor = None
     if settings.effective_engine == "openai":
+        from agent.ingest.redaction import outgoing_redactor
+
+        redactor = outgoing_redactor(settings, known)
         from agent.qa.research_agent import answer_with_tools
 
         answer = answer_with_tools(

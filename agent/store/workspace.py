@@ -1,4 +1,5 @@
-"""A workspace folder (default `./.icp`): catalog.sqlite, chroma/, workspace.json, write.lock.
+"""A workspace folder (default `./.icp`): catalog.sqlite, chroma/, snapshots/, workspace.json,
+write.lock (snapshots/: exact-search copies of chroma/, agent.store.snapshot).
 
 One writer at a time across processes: every Chroma write and the creation of workspace.json
 hold the workspace lock exclusively, every Chroma read holds it shared (agent.store.lock), so
@@ -22,6 +23,7 @@ from agent.errors import WorkspaceError
 from agent.schema import Chunk, Evidence, SourceDocument
 from agent.store.catalog import Catalog, FileEntry
 from agent.store.lock import release_workspace_lock, workspace_lock
+from agent.store.snapshot import FOLDER as SNAPSHOT_FOLDER
 from agent.store.vectors import VectorIndex
 
 INFO_FILE = "workspace.json"
@@ -66,7 +68,12 @@ class Workspace:
         if self._vectors is None:
             prefix = f"icp-{self.info['id'][:8]}-" if self.chroma_url else ""
             self._vectors = VectorIndex(
-                self.root / "chroma", self.embedder_name, self.lock, self.chroma_url, prefix
+                self.root / "chroma",
+                self.embedder_name,
+                self.lock,
+                self.chroma_url,
+                prefix,
+                snapshot_folder=self.root / SNAPSHOT_FOLDER,
             )
         return self._vectors
 
