@@ -129,6 +129,19 @@ def _tool_patterns() -> tuple[
 
 
 @cache
+def _distractor_patterns() -> list[re.Pattern[str]]:
+    kinds = knowledge("evidence_kinds")
+    return _compile([*kinds["negation"], *kinds["hypothetical"], *kinds["reported"]])
+
+
+def is_distractor(sentence: str) -> bool:
+    """Negated, hypothetical or reported, by the extraction's own patterns ("month-end was
+    never the problem", "if we ever go public…", "a friend at another firm says…"): not a claim
+    the speaker makes about their own situation. Compiles only these patterns."""
+    return any(p.search(sentence) for p in _distractor_patterns())
+
+
+@cache
 def load_lexicon() -> Lexicon:
     kinds = knowledge("evidence_kinds")
     roles = knowledge("roles")

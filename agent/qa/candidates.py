@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from agent.extract.injection import is_instruction
+from agent.extract.lexicon import is_distractor
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement
@@ -38,6 +39,7 @@ THIN_PENALTY = 0.06
 QUESTION_PENALTY = 0.15
 INTERVIEWER_PENALTY = 0.12
 SURVEY_PENALTY = 0.04
+CONTEXT_PENALTY = 0.08
 SHORT_WORDS = 7
 MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
 NUMBER = re.compile(
@@ -45,6 +47,19 @@ NUMBER = re.compile(
     re.I,
 )
 
+
+# who the speaker is or what the company is ("I'm the analytics manager, there's four of us",
+# "We're a regional health system, three hospitals…"): context for an answer, not one, unless
+# the question asks who they are
+SELF_DESCRIPTION = re.compile(
+    r"^\W*(?:(?:so|well|um|uh|yeah|okay|ok|and|right)\W+)*(?:"
+    r"i['’]?m (?:the|a|an|one of)\b|i (?:run|lead|head|manage|own) (?:the |our |a )?\w+|"
+    r"(?:we['’]re|we are) (?:a|an|about|around|roughly|basically a|mostly a)\b|"
+    r"there['’]?s (?:\w+ )?(?:\w+ )of us\b|there are (?:\w+ )of us\b|"
+    r"[A-Z][\w&.' -]{1,40}: (?:[\w-]+-based|an? [\w -]{2,40}(?:company|firm|lender|provider|group|agency|retailer|manufacturer|distributor|startup))\b)",
+    re.IGNORECASE,
+)
+CONTEXT_KINDS = {"firmographic"}
 
 # a Markdown heading or a notes label line ("**Date:** …", "Attendees:** …" once split), never
 # something a participant said
@@ -152,6 +167,9 @@ def score(
         value -= THIN_PENALTY
     if preferred is not None and candidate.doc_id in preferred:
         value += SCOPE_BONUS
+    context = candidate.evidence_kind in CONTEXT_KINDS or SELF_DESCRIPTION.search(candidate.text)
+    if kinds and not kinds & CONTEXT_KINDS and context:
+        value -= CONTEXT_PENALTY
     return value
 
 
@@ -236,6 +254,8 @@ def gather(
             sentence = text[a:b]
             if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
                 continue  # too short; text aimed at a model; a heading or a notes label line
+            if is_distractor(sentence):
+                continue  # negated, hypothetical or reported: extraction keeps it from claims too
             if any(c.overlaps(passage.doc_id, a, b) for c in candidates):
                 continue
             spans.append((passage.doc_id, a, b, sentence))

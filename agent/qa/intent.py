@@ -54,7 +54,9 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(instead|today|currently|workarounds?|spreadsheets?|before (using|switching)|what do they use)\b",
+            # "today" alone is not enough: "what stops them from buying today" asks for objections
+            r"\b(instead|workarounds?|spreadsheets?|before (using|switching)|what do they use)\b|"
+            r"^\W*how\b.{0,80}\b(today|currently|right now)\b",
             re.I,
         ),
         {"workaround"},
@@ -68,13 +70,19 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(trying to|goals?|jobs?[- ]to[- ]be[- ]done|need to get done|want to achieve)\b",
+            r"\b(trying to|goals?|jobs?[- ]to[- ]be[- ]done|need to get done|want to achieve)\b|"
+            r"\bwhat (do|does|would) .{0,60}\b(want|need|expect)\b|\b(want|need)s? .{0,50}\bto do\b",
             re.I,
         ),
         {"job"},
     ),
     (
-        re.compile(r"\b(stack|tools?|software|systems?|integrat\w*|erp|crm)\b", re.I),
+        # the tools they run, not the product category ("start looking for a monitoring tool")
+        re.compile(
+            r"\b(stack|integrat\w*|(what|which) (other )?(tools?|software|systems?|erps?|crms?|platforms?|vendors?)|"
+            r"(tools?|software|systems?|erps?|crms?) (do|does|did) (they|\w+) (use|run|have))\b",
+            re.I,
+        ),
         {"technographic"},
     ),
 ]

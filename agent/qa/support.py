@@ -128,14 +128,52 @@ AMOUNT_QUESTION = re.compile(
 )
 
 
-def amount_missing(question: str, candidates: list[Candidate]) -> bool:
+# what kind of amount the question asks for: a bill wants money, "how quickly" a duration
+_AMOUNT_UNITS: list[tuple[re.Pattern[str], set[str] | None]] = [
+    (
+        re.compile(r"\bhow\s+(?:quickly|fast|long|soon)\b|\bhow\s+much\s+time\b", re.I),
+        {"minutes", "hours", "days", "weeks", "months", "years", "quarters"},
+    ),
+    (
+        re.compile(
+            r"\bhow\s+(?:much|expensive|costly)\b.{0,60}\b(?:cost|costs|bills?|pay|paid|spend|"
+            r"spent|price|priced|budget|money|dollars|fees?|add\w* to)\b",
+            re.I,
+        ),
+        {"usd", "percent"},
+    ),
+    (re.compile(r"\bwhat\s+(?:percentage|share|proportion|fraction)\b", re.I), {"percent"}),
+]
+
+
+def _units_asked(question: str) -> set[str] | None:
+    for pattern, units in _AMOUNT_UNITS:
+        if pattern.search(question):
+            return units
+    return None  # any stated amount
+
+
+def amount_missing(
+    question: str, candidates: list[Candidate], topic: set[str] | None = None
+) -> bool:
     """The question asks for an amount and none of the closest sentences states one (a number
-    with its unit, money or a percentage: "one thing to have tickets" states none)."""
+    with its unit, money or a percentage: "one thing to have tickets" states none) about the
+    question's topic ("two weeks answering audit requests" is no amount for "how quickly does
+    support respond to tickets")."""
     if not AMOUNT_QUESTION.search(question):
         return False
     from agent.extract.quantities import find_quantities
 
-    return not any(find_quantities(c.text) for c in candidates[:TOP])
+    units = _units_asked(question)
+
+    def states_one(text: str) -> bool:
+        found = find_quantities(text)
+        return any(units is None or q.unit in units for q in found)
+
+    return not any(
+        states_one(c.text) and (not topic or content_stems(c.text) & topic)
+        for c in candidates[:TOP]
+    )
 
 
 def judge_support(
@@ -154,6 +192,6 @@ def judge_support(
         return Support(False, "absent", missing, best, coverage)
     if best < MIN_BEST:
         return Support(False, "far", [], best, coverage)
-    if amount_missing(question, candidates):
+    if amount_missing(question, candidates, topic):
         return Support(False, "no amount", [], best, coverage)
     return Support(True, "", [], best, coverage)
