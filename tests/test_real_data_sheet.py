@@ -83,3 +83,100 @@ def test_the_blind_copy_says_nothing_about_the_run():
     assert {i["item"] for i in blind} == {1, 2}
     rubric = real_data.rubric()
     assert "survey theme" in rubric and "count_plausible" in rubric and "Results" not in rubric
+
+
+def test_qa_protocol_asks_as_a_user_and_the_judge_sees_no_reference(tmp_path, monkeypatch):
+    """`evals/real_data_qa.py ask` answers the questions with the CLI over a fresh workspace;
+    the blind sheet carries the question, the answer and its citations, never the reference;
+    `tally` counts relevant citations, refusals and the count against the reference."""
+    import sys
+
+    monkeypatch.syspath_prepend(str(REPO / "evals"))
+    qa_spec = importlib.util.spec_from_file_location(
+        "real_data_qa", REPO / "evals" / "real_data_qa.py"
+    )
+    real_data_qa = importlib.util.module_from_spec(qa_spec)
+    qa_spec.loader.exec_module(real_data_qa)
+    monkeypatch.setattr(real_data_qa, "REPORTS", tmp_path / "reports")
+    research = tmp_path / "research"
+    research.mkdir()
+    (research / "Interview 1.txt").write_text(
+        "Interviewer: What problems do you have with your data?\n"
+        "Participant: Missing values in the sensor data break our training runs every week.\n"
+        "Interviewer: How do you find out?\n"
+        "Participant: We only notice when the model accuracy drops in the dashboard.\n",
+        encoding="utf-8",
+    )
+    (research / "Interview 2.txt").write_text(
+        "Interviewer: Tell me about data quality.\n"
+        "Participant: Labels are often wrong because the annotators disagree on edge cases.\n"
+        "Participant: Missing data from the field devices is the other big problem for us.\n",
+        encoding="utf-8",
+    )
+    questions = {
+        "questions": [
+            {
+                "id": "q1",
+                "question": "What data quality problems do interviewees mention?",
+                "answerable": True,
+                "files": ["Interview 1.txt", "Interview 2.txt"],
+                "gist": "SECRET-GIST missing values, wrong labels",
+                "count": None,
+                "count_files": None,
+            },
+            {
+                "id": "q2",
+                "question": "How many interviewees mention missing data?",
+                "answerable": True,
+                "files": ["Interview 1.txt", "Interview 2.txt"],
+                "gist": "both",
+                "count": 2,
+                "count_files": ["Interview 1.txt", "Interview 2.txt"],
+            },
+            {
+                "id": "q3",
+                "question": "What does the Snowflake enterprise licence cost per seat?",
+                "answerable": False,
+                "files": [],
+                "gist": "not discussed",
+                "count": None,
+                "count_files": None,
+            },
+        ]
+    }
+    (tmp_path / "questions.json").write_text(json.dumps(questions), encoding="utf-8")
+    blind = tmp_path / "blind"
+    code = real_data_qa.main(
+        [
+            "ask",
+            str(research),
+            "--name",
+            "tiny",
+            "--questions",
+            str(tmp_path / "questions.json"),
+            "--blind-dir",
+            str(blind),
+        ]
+    )
+    assert code == 0
+    sheet = json.loads((blind / "sheet.json").read_text(encoding="utf-8"))
+    assert [q["question"] for q in sheet] == [q["question"] for q in questions["questions"]]
+    assert "SECRET-GIST" not in json.dumps(sheet) and "count_files" not in json.dumps(sheet)
+    assert sheet[0]["answered"] and sheet[0]["citations"]
+    assert all("»" in c["context"] for c in sheet[0]["citations"])
+    assert not sheet[2]["answered"]  # nothing about licences in the research
+    for question in sheet:  # a judge who finds every citation relevant but the last
+        for citation in question["citations"]:
+            citation["verdict"] = "relevant"
+    sheet[0]["citations"][-1]["verdict"] = "not relevant"
+    (tmp_path / "judged.json").write_text(json.dumps(sheet), encoding="utf-8")
+    answers = next((tmp_path / "reports").glob("real-tiny-qa-*/answers.json"))
+    assert (
+        real_data_qa.main(["tally", str(answers), "--verdicts", str(tmp_path / "judged.json")]) == 0
+    )
+    report = (answers.parent / "report.md").read_text(encoding="utf-8")
+    cited = sum(len(q["citations"]) for q in sheet if q["answered"])
+    assert f"Citations judged relevant: {cited - 1} of {cited}" in report
+    assert "Unanswerable questions refused: 1 of 1" in report
+    assert "Count question 2: answered 2, reference 2" in report
+    assert sys.modules.get("real_data") is not None
