@@ -26,6 +26,8 @@ from agent.synthesize.costs import show_stated_cost
         ),
         ("I'd guess thirty patients a week show up at the wrong clinic.", (30, "patients", "week")),
         ("Putting in a ticket with IT, and that takes a week.", (1, "weeks", None)),
+        ("The contractor alone costs us 40k a year.", (40000, "usd", "year")),
+        ("We spend 5K per month on overtime for it.", (5000, "usd", "month")),
     ],
 )
 def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
@@ -48,6 +50,8 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "Anything big goes through a formal RFP, and that takes about ninety days.",  # buying
         "Three percent or whatever it is.",  # the speaker does not stand by it
         "(Side note: two sites lost power for a day.)",  # an aside, not the customer
+        "A year ago we hired a new VP of Sales.",  # when, not how long
+        "Once a year the auditors come in.",  # how often, not how long
     ],
 )
 def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):

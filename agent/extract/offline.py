@@ -43,7 +43,7 @@ from agent.schema import (
 from agent.textspans import split_sentences
 
 ENGINE = "offline"
-VERSION = "offline-3"
+VERSION = "offline-4"  # 4: money in thousands over a period, "a year ago" is no duration
 
 _FILLER = re.compile(
     r"^(?:(?:um+|uh+|uhm+|erm?|hmm+|so|and|but|yeah|yes|yep|well|like|okay|ok|oh|honestly|look|right|i mean|you know|sure|mm-?hmm|i think|basically|actually|no)\b[,.…—-]*\s+)+",

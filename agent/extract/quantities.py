@@ -126,7 +126,10 @@ MONEY_WORDS = re.compile(
     re.IGNORECASE,
 )
 # 'four thousand a month', 'a couple thousand a month': a sum of money over a period, unit unsaid
-MONEY_RATE = re.compile(rf"\b{_RANGE}\s+(?P<scale>thousand|grand|k)\s+(?:{_PERIOD})", re.IGNORECASE)
+# ('40k a year' too: a sum in thousands over a period is money even without a currency)
+MONEY_RATE = re.compile(
+    rf"\b{_RANGE}\s*(?P<scale>thousand|grand|k)\b\s+(?:{_PERIOD})", re.IGNORECASE
+)
 PERCENT = re.compile(
     rf"\b{_RANGE}\s*(?P<unit>%|percent|per cent|percentage points|points)", re.IGNORECASE
 )
@@ -141,8 +144,11 @@ RATE = re.compile(
     rf"\b{_RANGE}\s+(?P<noun>(?:[a-z-]+\s+){{0,2}}?[a-z-]+s)\s+(?:{_PERIOD})", re.IGNORECASE
 )
 _COUNTED_BEFORE = re.compile(
-    rf"\b(?:times|{_DIGITS}|{_SPOKEN}|couple|few|several|dozen)\b(?:\s+[\w-]+){{0,3}}\s*$", re.I
+    rf"\b(?:times|once|twice|{_DIGITS}|{_SPOKEN}|couple|few|several|dozen)\b(?:\s+[\w-]+){{0,3}}\s*$",
+    re.I,
 )
+# 'a year ago', 'a month later': when something happened, not how long it took
+_WHEN_AFTER = re.compile(r"^\s+(?:ago|later|earlier|before|after|back|from now)\b", re.I)
 _NOT_NOUNS = {
     "times",
     "hours",
@@ -265,6 +271,8 @@ def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
             continue
         # 'a couple of times a week', 'eight bookings a week': the duration is the rate's period
         if bare and _COUNTED_BEFORE.search(sentence[: match.start()]):
+            continue
+        if bare and _WHEN_AFTER.match(sentence[match.end("unit") :]):
             continue
         add(match, _scaled(amount, match.group("scale")), unit)
     for match in RATE.finditer(sentence):
