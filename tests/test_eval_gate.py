@@ -17,7 +17,13 @@ from agent.synthesize.survey import survey_cuts
 
 def test_gold_labels_are_consistent_with_the_sources():
     corpora = find_corpora()
-    assert {c.name for c in corpora} >= {"relaypoint", "fieldcrew", "closewise", "tidemark"}
+    assert {c.name for c in corpora} >= {
+        "relaypoint",
+        "fieldcrew",
+        "closewise",
+        "tidemark",
+        "larkspur",
+    }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
         assert any(s.hypothesis for s in corpus.gold.segments) and any(
@@ -31,7 +37,9 @@ def test_adjusted_rand_index():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark"])
+@pytest.mark.parametrize(
+    "dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark", "larkspur"]
+)
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     report_path = tmp_path / "report.json"
     previous = tmp_path / "previous.json"
