@@ -79,14 +79,18 @@ def group(candidates: list[Candidate], themes: list[ThemeView]) -> list[Group]:
 
 
 def key_phrase(members: list[Candidate], question_terms: set[str]) -> str | None:
-    """A two- or three-word phrase several members share, not made of the question's words."""
+    """A two- or three-word phrase several members share, as they say it (consecutive words,
+    none of them filler or a function word: "loans and lines of credit" gives no "loans lines
+    credit"), not made of the question's words."""
     counts: Counter[str] = Counter()
     for member in members:
-        tokens = [w for w in words(member.text) if len(w) > 2 and w not in SCAFFOLD]
+        tokens = words(member.text)
         seen = set()
         for n in (3, 2):
             for i in range(len(tokens) - n + 1):
                 phrase = tokens[i : i + n]
+                if any(len(t) <= 2 or t in SCAFFOLD for t in phrase):
+                    continue
                 if all(stem(t) in question_terms for t in phrase):
                     continue
                 seen.add(" ".join(phrase))

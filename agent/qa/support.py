@@ -146,6 +146,9 @@ _AMOUNT_UNITS: list[tuple[re.Pattern[str], set[str] | None]] = [
 ]
 
 
+_LEAD = re.compile(r"^\W*(?:(?:so|and|roughly|approximately|on average|in general),?\s+)*", re.I)
+
+
 def _units_asked(question: str) -> set[str] | None:
     for pattern, units in _AMOUNT_UNITS:
         if pattern.search(question):
@@ -160,8 +163,10 @@ def amount_missing(
     with its unit, money or a percentage: "one thing to have tickets" states none) about the
     question's topic ("two weeks answering audit requests" is no amount for "how quickly does
     support respond to tickets")."""
-    if not AMOUNT_QUESTION.search(question):
-        return False
+    if not AMOUNT_QUESTION.match(_LEAD.sub("", question)):
+        return (
+            False  # the amount is not what the question asks first ("what tools …, and how much …")
+        )
     from agent.extract.quantities import find_quantities
 
     units = _units_asked(question)
