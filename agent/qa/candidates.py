@@ -36,7 +36,6 @@ TOPIC_BONUS = 0.06
 NUMBER_BONUS = 0.02
 ECHO_PENALTY = 0.16
 THIN_PENALTY = 0.06
-QUESTION_PENALTY = 0.15
 INTERVIEWER_PENALTY = 0.12
 SURVEY_PENALTY = 0.04
 CONTEXT_PENALTY = 0.08
@@ -136,6 +135,12 @@ def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     return list(best.values())
 
 
+def _asks(text: str) -> bool:
+    """A question, whoever says it (an interviewee repeating the interviewer's "the most pressing
+    quality issue researchers should solve?"), answers nothing."""
+    return text.rstrip(" \"'”’)").endswith("?")
+
+
 def score(
     candidate: Candidate,
     question_terms: set[str],
@@ -157,8 +162,6 @@ def score(
         value += TOPIC_BONUS * len(mine & topic_terms) / len(topic_terms)
     if NUMBER.search(candidate.text):
         value += NUMBER_BONUS
-    if candidate.text.rstrip().endswith("?"):
-        value -= QUESTION_PENALTY
     if candidate.role == "interviewer":
         value -= INTERVIEWER_PENALTY
     if candidate.source_kind == "survey":
@@ -301,7 +304,9 @@ def gather(
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred)
     candidates = [
-        c for c in _distinct(candidates) if len(content_stems(c.text)) >= MIN_CONTENT_WORDS
+        c
+        for c in _distinct(candidates)
+        if len(content_stems(c.text)) >= MIN_CONTENT_WORDS and not _asks(c.text)
     ]
     candidates.sort(key=lambda c: -c.score)
     return Pool(query, candidates, passages, texts)

@@ -84,7 +84,13 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
 
     def nowhere(phrase: str, research_only: bool) -> bool:
         parts = " ".join(p for p in re.split(r"[^a-z0-9]+", phrase.lower()) if p)
-        return bool(parts) and phrase_count(workspace, parts, research_only) == 0
+        if not parts or phrase_count(workspace, parts, research_only):
+            return False
+        # a transcript spells a spoken acronym letter by letter ("the G P T models")
+        spelled = " ".join(parts) if parts.isalpha() and 2 <= len(parts) <= 5 else ""
+        return not (
+            spelled and phrase.isupper() and phrase_count(workspace, spelled, research_only)
+        )
 
     tools = tools_in(question)
     for name, _category in tools:
