@@ -88,9 +88,7 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
             return False
         # a transcript spells a spoken acronym letter by letter ("the G P T models")
         spelled = " ".join(parts) if parts.isalpha() and 2 <= len(parts) <= 5 else ""
-        return not (
-            spelled and phrase.isupper() and phrase_count(workspace, spelled, research_only)
-        )
+        return not (spelled and phrase_count(workspace, spelled, research_only))
 
     tools = tools_in(question)
     for name, _category in tools:
