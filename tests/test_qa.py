@@ -222,3 +222,73 @@ def test_a_question_for_an_amount_needs_a_passage_that_states_one():
     assert amount_missing("How quickly does support answer tickets?", vague)
     assert not amount_missing("Why do customers worry about cost?", vague)  # no amount asked
     assert not amount_missing("How many accounts mention cost?", vague)  # counts are units
+
+
+def test_an_amount_is_of_the_kind_asked_about_the_question_topic_and_asked_first():
+    """A bill wants money or a share, "how quickly" a duration; the amount must be about the
+    question's topic; a question that asks something else first is not refused for an amount."""
+    from types import SimpleNamespace
+
+    from agent.qa.support import amount_missing
+
+    def said(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    durations = said("We used to spend two weeks in February answering audit requests.")
+    assert amount_missing("How much do the monitoring queries add to the bill?", durations)
+    assert not amount_missing(
+        "How quickly do audit requests get answered?", durations, {"audit", "request", "answer"}
+    )
+    assert amount_missing(
+        "How quickly does our support team respond to tickets?",
+        durations,
+        {"support", "team", "respond", "ticket"},
+    )
+    assert not amount_missing("What tools do they use, and how much of it is manual?", durations)
+
+
+def test_passage_sentences_that_are_not_claims_are_not_answers():
+    """Negated, hypothetical and reported sentences are distractors by the extraction's rules;
+    a question answers nothing; a self-description is context, not an answer to "why"."""
+    from agent.extract.lexicon import is_distractor
+    from agent.qa.candidates import SELF_DESCRIPTION, _asks
+
+    assert is_distractor("My friend who does BI at a hospital says their whole team quit.")
+    assert is_distractor("If we ever got to fifty entities we'd need a consolidation system.")
+    assert is_distractor("Intercompany honestly isn't a big deal for us.")
+    assert not is_distractor("Quotes take us five days because engineers re-key every line.")
+    assert _asks("The most pressing quality issue that researchers should try to solve?")
+    assert not _asks("We lose about six hours a week.")
+    assert SELF_DESCRIPTION.search("I'm the analytics manager, there's four of us on the team.")
+    assert SELF_DESCRIPTION.search("We're a regional health system, three hospitals.")
+    assert not SELF_DESCRIPTION.search("We're spending six hours a week reconciling.")
+
+
+def test_question_intent_reads_what_is_asked_not_the_product_category():
+    from agent.qa.intent import intent_kinds
+
+    assert intent_kinds("Why do data teams start looking for an observability tool?") == {"trigger"}
+    assert intent_kinds("What do analytics teams want a monitoring tool to do for them?") == {"job"}
+    assert "workaround" not in intent_kinds("What stops hospitals from buying today?")
+    assert "technographic" in intent_kinds("Which CRM do the accounts run?")
+    assert "workaround" in intent_kinds("How do participants check their data today?")
+
+
+def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embedder):
+    """Speech-to-text writes "the G P T models": "GPT" is mentioned, not absent."""
+    from helpers import write
+
+    from agent.qa.support import absent_terms
+
+    write(
+        tmp_path / "r" / "interview.txt",
+        "Interviewer: Which models do you use?\n"
+        "Participant: Now we offer the G P T three model under the hood for summaries.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        assert absent_terms("Which teams use GPT for summaries?", workspace, set()) == []
+        assert absent_terms("Which teams use GDPR tooling?", workspace, set()) == ["GDPR"]
+    finally:
+        workspace.close()
