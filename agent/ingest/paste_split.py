@@ -34,6 +34,8 @@ _FILE_HEADER = re.compile(
 _WEBVTT = re.compile(r"^WEBVTT\b.*$")
 _H1 = re.compile(r"^#[ \t]+(\S.{0,150})$")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w -]{0,40}:")
+# a YAML front-matter block and nothing else: the header of the transcript that follows
+_FRONT_MATTER_ONLY = re.compile(r"---[ \t]*\n(?:[^\n]*\n)*?---", re.MULTILINE)
 _CLOCK = re.compile(r"^[ \t]*\[?(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -246,8 +248,8 @@ def split_paste(text: str) -> list[PastePiece]:
 
 
 def _merge_small(pieces: list[PastePiece], text: str) -> list[PastePiece]:
-    """Parts without enough words to be research (a header line, a stray separator) join the
-    next part (or the previous one at the end)."""
+    """Parts without enough words to be research (a header line, a stray separator, a front-
+    matter block alone) join the next part (or the previous one at the end)."""
     kept: list[PastePiece] = []
     carry: PastePiece | None = None
     for piece in pieces:
@@ -260,8 +262,9 @@ def _merge_small(pieces: list[PastePiece], text: str) -> list[PastePiece]:
                 carry.reason,
             )
             carry = None
-        if len(piece.text.strip()) < MIN_PIECE_CHARS:
-            carry = piece
+        body = piece.text.strip()
+        if len(body) < MIN_PIECE_CHARS or _FRONT_MATTER_ONLY.fullmatch(body):
+            carry = piece  # a header line, a stray separator, a front-matter block: it heads on
             continue
         kept.append(piece)
     if carry is not None:
