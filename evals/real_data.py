@@ -416,10 +416,14 @@ def tally(args: argparse.Namespace) -> int:
         f"({', '.join(auto.get('accounts_shown', [])[:12])}); "
         f"{auto.get('evidence_claims_in_interviewer_turns', '?')} evidence claims in interviewer turns.",
     ]
-    report = path.parent / "report.md"
-    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_report(path.parent, lines)
     return 0
+
+
+def write_report(folder: Path, lines: list[str]) -> None:
+    """`report.md` in the run's folder (the one file of a run that is committed), and on screen."""
+    (folder / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from real_data import REPORTS, _commit, _context, _icp
+from real_data import REPORTS, _commit, _context, _icp, write_report
 
 CITATIONS_JUDGED = 5  # the first five citations of each answer, as Q&A hit@5 counts them
 VERDICTS = ("relevant", "not relevant")
@@ -189,9 +189,7 @@ def tally(args: argparse.Namespace) -> int:
         f"Answerable questions refused: {answerable_refused} of {answerable} (target none)",
         *count_lines,
     ]
-    report = path.parent / "report.md"
-    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_report(path.parent, lines)
     return 0
 
 
