@@ -80,9 +80,11 @@ def test_snapshot_ranks_and_filters_like_chroma(sample_workspace: Path, embedder
                     float(stored @ query / np.linalg.norm(stored) / np.linalg.norm(query)), abs=1e-5
                 )
             chunks = workspace.vectors.query("chunks", query, 8, {"doc_id": doc_ids[0]})
-            assert chunks and [i for i, _, _ in chunks] == brute_force(
-                workspace, "chunks", query, {"doc_id": doc_ids[0]}
-            )[:8]
+            assert (
+                chunks
+                and [i for i, _, _ in chunks]
+                == brute_force(workspace, "chunks", query, {"doc_id": doc_ids[0]})[:8]
+            )
     finally:
         workspace.close()
 
@@ -134,9 +136,7 @@ def test_a_write_is_seen_at_once_and_old_copies_are_removed(icp, tmp_path: Path,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
         assert done.returncode == 0, done.stderr
-        sources = {
-            c.chunk_id: c.source for c in workspace.catalog.chunks()
-        }
+        sources = {c.chunk_id: c.source for c in workspace.catalog.chunks()}
         hits = workspace.vectors.query("chunks", query, 50)
         assert any("harbor" in sources.get(i, "") for i, _, _ in hits)
         assert workspace.vectors.count("chunks") == len(sources)
@@ -149,7 +149,9 @@ def test_a_write_is_seen_at_once_and_old_copies_are_removed(icp, tmp_path: Path,
     finally:
         workspace.close()
     generations = {name.rsplit("-", 1)[1].split(".")[0] for name in files(root)}
-    assert len(generations) == 1 and generations != {n.rsplit("-", 1)[1].split(".")[0] for n in before}
+    assert len(generations) == 1 and generations != {
+        n.rsplit("-", 1)[1].split(".")[0] for n in before
+    }
 
 
 def test_a_forgotten_file_leaves_no_copy(icp, tmp_path: Path):
@@ -195,7 +197,9 @@ def test_a_filter_the_copy_cannot_read_goes_to_chroma(sample_workspace: Path, em
         query = embedder.embed(["spreadsheets"])[0]
         where = {"start": {"$gt": 100}}  # not evaluated by the snapshot: Chroma answers
         found = workspace.vectors.query("chunks", query, 5, where)
-        assert found and [i for i, _, _ in found] == brute_force(workspace, "chunks", query, where)[:5]
+        assert (
+            found and [i for i, _, _ in found] == brute_force(workspace, "chunks", query, where)[:5]
+        )
     finally:
         workspace.close()
 
