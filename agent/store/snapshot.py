@@ -2,7 +2,7 @@
 
 Chroma stays the store: every write goes to it (agent.store.vectors). A snapshot is a copy of one
 collection's ids, vectors and metadata as of one write generation of the workspace lock
-(agent.store.lock), in `<workspace>/snapshots/<collection>-<token>.npy` (vectors, memory-mapped)
+(agent.store.lock), in `<workspace>/snapshots/<collection>-<token>.npy` (vectors)
 and `.json` (ids and metadata columns, written last: its presence means the pair is complete).
 
 A snapshot is used only while its token is the lock's current token and the process holds no
@@ -32,6 +32,8 @@ import numpy as np
 FOLDER = "snapshots"
 _PAGE = 5000
 log = logging.getLogger(__name__)
+_SHARED: dict[str, Snapshots] = {}
+_SHARED_MUTEX = threading.Lock()
 
 
 class Column:
@@ -65,7 +67,7 @@ class Snapshot:
     token: str
     ids: list[str]
     vectors: np.ndarray  # (n, dim) float32, as stored in Chroma
-    unit: np.ndarray  # the same rows scaled to length 1 (cosine similarity is one product)
+    norms: np.ndarray  # each row's length (no second copy of the rows: they may be 150 MB)
     columns: dict[str, list[Any]]  # metadata key -> value per row (None when absent)
     _positions: dict[str, int] | None = None
     _coded: dict[str, Column] = field(default_factory=dict)
@@ -105,7 +107,7 @@ class Snapshot:
             return []
         # every row in one product (a few ms at 100,000), then the filter: cheaper than
         # copying the kept rows out first
-        scores = (self.unit @ (query / norm))[rows]
+        scores = ((self.vectors @ (query / norm)) / self.norms)[rows]
         take = min(limit, len(rows))
         if take < len(rows):
             best = np.argpartition(-scores, take - 1)[:take]
@@ -162,7 +164,8 @@ def load(folder: Path, name: str, token: str) -> Snapshot | None:
     vectors_path, index_path = _paths(folder, name, token)
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        vectors = np.load(vectors_path, mmap_mode="r") if index["ids"] else _empty(index["dim"])
+        # read whole, not memory-mapped: a file cut short under a mapping kills the process
+        vectors = np.load(vectors_path) if index["ids"] else _empty(index["dim"])
     except (OSError, ValueError, KeyError):  # missing, half-removed or damaged: build again
         return None
     if len(vectors) != len(index["ids"]) or index.get("token") != token:
@@ -178,8 +181,8 @@ def _snapshot(
     token: str, ids: list[str], vectors: np.ndarray, columns: dict[str, list[Any]]
 ) -> Snapshot:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else np.ones((0, 1))
-    unit = (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32, copy=False)
-    return Snapshot(token, ids, vectors, unit, columns)
+    lengths = np.where(norms == 0, 1.0, norms).ravel().astype(np.float32)
+    return Snapshot(token, ids, vectors, lengths, columns)
 
 
 def build(collection: Any, folder: Path, name: str, token: str) -> Snapshot:
@@ -233,6 +236,16 @@ def _store(
         match = own.fullmatch(old.name)
         if match and match.group(1) != token:  # an older generation of this collection
             old.unlink(missing_ok=True)
+
+
+def snapshots_for(folder: Path) -> Snapshots:
+    """The process's one cache of a workspace's snapshots (every Workspace object on it, e.g.
+    the web server's per-request ones, shares the loaded copies)."""
+    key = str(folder.resolve())
+    with _SHARED_MUTEX:
+        if key not in _SHARED:
+            _SHARED[key] = Snapshots(folder)
+        return _SHARED[key]
 
 
 class Snapshots:

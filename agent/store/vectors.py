@@ -19,7 +19,7 @@ import numpy as np
 from agent.errors import WorkspaceError
 from agent.store.chroma_import import unchecked_overrides
 from agent.store.lock import WorkspaceLock
-from agent.store.snapshot import Snapshot, Snapshots
+from agent.store.snapshot import Snapshot, snapshots_for
 from agent.store.snapshot import build as build_snapshot
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,9 @@ class VectorIndex:
         # exact-search copies of a workspace's local collections (agent.store.snapshot); a
         # server's other clients write without our lock, so a server is always asked directly
         self._snapshots = (
-            Snapshots(snapshot_folder) if snapshot_folder is not None and not chroma_url else None
+            snapshots_for(snapshot_folder)
+            if snapshot_folder is not None and not chroma_url
+            else None
         )
         with _CLIENTS_MUTEX:
             _USERS[self._key] = _USERS.get(self._key, 0) + 1

@@ -16,7 +16,7 @@ import pytest
 from helpers import write
 
 from agent.store import Workspace
-from agent.store.snapshot import FOLDER
+from agent.store.snapshot import _SHARED, FOLDER
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -179,6 +179,7 @@ def test_a_damaged_or_unwritable_copy_is_not_trusted(copy_workspace, embedder):
     for name in files(root):  # cut every file short
         path = root / FOLDER / name
         path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    _SHARED.clear()  # as a new process: nothing loaded yet
     os.chmod(root / FOLDER, 0o500)  # and nothing can be written there now
     try:
         workspace = Workspace(root, embedder.name)
