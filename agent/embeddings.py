@@ -146,6 +146,9 @@ def _session(ort: Any, model: Path, threads: int) -> Any:
 
 
 def _cache_dir() -> Path:
+    """`ICP_CACHE_DIR/onnx`, else the user's cache (`$XDG_CACHE_HOME/icp-agent/onnx`)."""
+    if os.environ.get("ICP_CACHE_DIR"):
+        return Path(os.environ["ICP_CACHE_DIR"]) / "onnx"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "icp-agent" / "onnx"
 

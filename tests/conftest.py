@@ -19,14 +19,23 @@ def tiktoken_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("tiktoken")
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One optimised embedding graph (90 MB) for the whole run, not one per test."""
+    return tmp_path_factory.mktemp("icp-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiktoken_cache: Path) -> None:
+def isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiktoken_cache: Path, model_cache: Path
+) -> None:
     for name in list(os.environ):
         if name.startswith(("ICP_", "OPENAI_", "LANGSMITH_", "LANGCHAIN_", "AZURE_OPENAI")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tiktoken_cache))
     monkeypatch.setenv("COLUMNS", "220")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ICP_CACHE_DIR", str(model_cache))
     monkeypatch.chdir(tmp_path)
 
 
