@@ -101,7 +101,7 @@ def rebuild_vectors(workspace: Workspace, vectors: CatalogVectors) -> RebuildRep
         close_local(fresh)
         close_local(current)
         workspace.lock.wrote()  # every other process drops its segments of the old folder
-        old.discard_snapshots()  # and nobody searches a copy of it
+        old.retire()  # nobody searches a copy of it, and this process never opens the new one
         retired = root / f"chroma.old-{uuid.uuid4().hex[:8]}"
         if current.exists():
             os.replace(current, retired)

@@ -94,6 +94,7 @@ class VectorIndex:
         self._unlisten = self.lock.on_stale(self._stale)
         self._closed = False
         self._wrote_any = False
+        self._retired = False
         # exact-search copies of a workspace's local collections (agent.store.snapshot); a
         # server's other clients write without our lock, so a server is always asked directly
         self._snapshots = (
@@ -178,7 +179,7 @@ class VectorIndex:
         """The collection as of the current write generation (built from Chroma when this
         generation has none yet), or None: a server, a write not yet released, or a collection
         Chroma cannot read whole (the caller asks Chroma, which reports what is wrong)."""
-        if self._snapshots is None or self.lock.pending_write:
+        if self._snapshots is None or self.lock.pending_write or self._retired:
             return None
         name = self.name(content)
         token = self.lock.token
@@ -198,6 +199,14 @@ class VectorIndex:
         if self._snapshots is not None:
             self._snapshots.discard()
 
+    def retire(self) -> None:
+        """The store was rebuilt without text this process has held (`icp forget`): this
+        process does not open the new store to prepare snapshots (Chroma's native code writes
+        index files from memory it does not clear); the next reader builds them."""
+        self.discard_snapshots()
+        self._wrote_any = False
+        self._retired = True
+
     def prepare(self) -> None:
         """Build the current generation's snapshots now (after writing), so that the next
         reader, e.g. `icp ask`, neither starts Chroma nor reads it whole."""
@@ -212,7 +221,7 @@ class VectorIndex:
         if self._closed:
             return
         self._closed = True
-        if self._wrote_any and self._snapshots is not None:
+        if self._wrote_any and not self._retired and self._snapshots is not None:
             try:
                 self.prepare()
             except Exception as exc:  # a later reader builds them instead
