@@ -170,8 +170,11 @@ def score(
         value -= THIN_PENALTY
     if preferred is not None and candidate.doc_id in preferred:
         value += SCOPE_BONUS
-    context = candidate.evidence_kind in CONTEXT_KINDS or SELF_DESCRIPTION.search(candidate.text)
-    if kinds and not kinds & CONTEXT_KINDS and context:
+    if (
+        kinds
+        and not kinds & CONTEXT_KINDS
+        and (candidate.evidence_kind in CONTEXT_KINDS or SELF_DESCRIPTION.search(candidate.text))
+    ):
         value -= CONTEXT_PENALTY
     return value
 

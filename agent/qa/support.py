@@ -133,31 +133,26 @@ AMOUNT_QUESTION = re.compile(
 
 
 # what kind of amount the question asks for: a bill wants money, "how quickly" a duration
-_AMOUNT_UNITS: list[tuple[re.Pattern[str], set[str] | None]] = [
-    (
-        re.compile(r"\bhow\s+(?:quickly|fast|long|soon)\b|\bhow\s+much\s+time\b", re.I),
-        {"minutes", "hours", "days", "weeks", "months", "years", "quarters"},
-    ),
+_AMOUNT_KINDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bhow\s+(?:quickly|fast|long|soon)\b|\bhow\s+much\s+time\b", re.I), "duration"),
     (
         re.compile(
             r"\bhow\s+(?:much|expensive|costly)\b.{0,60}\b(?:cost|costs|bills?|pay|paid|spend|"
             r"spent|price|priced|budget|money|dollars|fees?|add\w* to)\b",
             re.I,
         ),
-        {"usd", "percent"},
+        "money",
     ),
-    (re.compile(r"\bwhat\s+(?:percentage|share|proportion|fraction)\b", re.I), {"percent"}),
+    (re.compile(r"\bwhat\s+(?:percentage|share|proportion|fraction)\b", re.I), "share"),
 ]
 
 
 _LEAD = re.compile(r"^\W*(?:(?:so|and|roughly|approximately|on average|in general),?\s+)*", re.I)
 
 
-def _units_asked(question: str) -> set[str] | None:
-    for pattern, units in _AMOUNT_UNITS:
-        if pattern.search(question):
-            return units
-    return None  # any stated amount
+def _amount_asked(question: str) -> str | None:
+    """'duration', 'money' or 'share'; None: any stated amount answers."""
+    return next((kind for pattern, kind in _AMOUNT_KINDS if pattern.search(question)), None)
 
 
 def amount_missing(
@@ -168,16 +163,16 @@ def amount_missing(
     question's topic ("two weeks answering audit requests" is no amount for "how quickly does
     support respond to tickets")."""
     if not AMOUNT_QUESTION.match(_LEAD.sub("", question)):
-        return (
-            False  # the amount is not what the question asks first ("what tools …, and how much …")
-        )
-    from agent.extract.quantities import find_quantities
+        return False  # the amount is not what the question asks first ("what tools …, how much …")
+    # quantities loads only for an amount question (its patterns are not needed at start-up)
+    from agent.extract.quantities import DURATIONS, find_quantities
 
-    units = _units_asked(question)
+    units = {"duration": DURATIONS, "money": {"usd", "percent"}, "share": {"percent"}}.get(
+        _amount_asked(question) or ""
+    )
 
     def states_one(text: str) -> bool:
-        found = find_quantities(text)
-        return any(units is None or q.unit in units for q in found)
+        return any(units is None or q.unit in units for q in find_quantities(text))
 
     return not any(
         states_one(c.text) and (not topic or content_stems(c.text) & topic)

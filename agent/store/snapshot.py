@@ -6,8 +6,10 @@ collection's ids, vectors and metadata as of one write generation of the workspa
 and `.json` (ids and metadata columns, written last: its presence means the pair is complete).
 
 A snapshot is used only while its token is the lock's current token and the process holds no
-unreleased write, so it can never answer from stale data; any write moves the token and the next
-reader builds a new one (and removes the older files of that collection). What it buys:
+unreleased write, so it can never answer from stale data. Any write deletes the snapshot files
+(agent.store.vectors) and moves the token; the writer, else the next reader, builds the new
+generation, and a build removes older generations of its collection that a writer without
+snapshots (an older release) left behind. What it buys:
 - `icp ask` does not import or start Chroma (0.6–1 s of a command's wall time);
 - search is exact (every vector is scored), so the same question ranks the same passages in every
   process; Chroma's small collections are re-indexed from their write log in each process and

@@ -204,7 +204,6 @@ class VectorIndex:
         process does not open the new store to prepare snapshots (Chroma's native code writes
         index files from memory it does not clear); the next reader builds them."""
         self.discard_snapshots()
-        self._wrote_any = False
         self._retired = True
 
     def prepare(self) -> None:
