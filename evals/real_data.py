@@ -29,7 +29,13 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.store import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the agent package of this checkout (labels, the catalog)
@@ -74,6 +80,19 @@ def _commit() -> str:
 def _icp(*args: str, workspace: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "agent", *args, "--workspace", str(workspace)]
     return subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+
+
+@contextmanager
+def open_run(workspace: Path) -> Iterator[Workspace]:
+    """The workspace a run's `icp` commands wrote (the bundled local embedder's), to read back."""
+    from agent.embeddings import LocalEmbedder
+    from agent.store import Workspace as Store
+
+    store = Store(workspace, LocalEmbedder.name)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _context(text: str, start: int, end: int, lines: int = 2) -> str:
@@ -223,14 +242,9 @@ def run(args: argparse.Namespace) -> int:
         if synth.returncode != 0 or not draft_path.is_file():
             print(synth.stdout + synth.stderr, file=sys.stderr)
             return 1
-        from agent.store import Workspace
-
-        store = Workspace(workspace, "minilm-l6-int8")
-        try:
+        with open_run(workspace) as store:
             documents = {d.doc_id: d for d in store.catalog.documents()}
             evidence = store.catalog.evidence()
-        finally:
-            store.close()
     draft = json.loads(draft_path.read_text(encoding="utf-8"))
     interviewer = re.compile(args.interviewer_regex)
     speaker = re.compile(SPEAKER_LINE)

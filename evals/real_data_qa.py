@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from real_data import REPORTS, _commit, _context, _icp, write_report
+from real_data import REPORTS, _commit, _context, _icp, open_run, write_report
 
 CITATIONS_JUDGED = 5  # the first five citations of each answer, as Q&A hit@5 counts them
 VERDICTS = ("relevant", "not relevant")
@@ -89,13 +89,8 @@ def ask(args: argparse.Namespace) -> int:
 
 
 def _texts(workspace: Path) -> dict[str, str]:
-    from agent.store import Workspace
-
-    store = Workspace(workspace, "minilm-l6-int8")
-    try:
+    with open_run(workspace) as store:
         return {d.doc_id: d.text for d in store.catalog.documents()}
-    finally:
-        store.close()
 
 
 def blind_sheet(answers: list[dict]) -> list[dict]:
