@@ -98,7 +98,7 @@ def test_llm_engine_eval_through_the_mock_with_judge(embedder):
         settings = load_settings(flags={"base_url": mock.base_url, "timeout": 10}, environ={})
         report = evaluate(corpus, settings, embedder, judge=True)
     assert report.engine == "openai:gpt-4o-mini" and report.prompt_versions == [
-        "extract_evidence@1.3"
+        "extract_evidence@1.4"
     ]
     metrics = report.metrics
     assert metrics["quote_grounding"].value == 1.0

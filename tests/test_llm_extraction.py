@@ -204,7 +204,7 @@ def test_dry_run_and_cli(icp, tmp_path, mock, monkeypatch):
     assert (
         code == 0
         and data["engine"] == "openai:gpt-4o-mini"
-        and data["prompt_version"] == "extract_evidence@1.3"
+        and data["prompt_version"] == "extract_evidence@1.4"
     )
     assert data["usage"]["calls"] == 1
 
@@ -269,7 +269,7 @@ def test_windows_carry_the_question_and_the_prompt_the_rules(icp, tmp_path, mock
     write(tmp_path / "r" / "brookfield.txt", INTERVIEW)
     ingest(icp, tmp_path / "r", tmp_path / "ws")
     report, evidence, docs = extract(mock, tmp_path / "ws", embedder)
-    assert not report.failed and report.prompt_version == "extract_evidence@1.3"
+    assert not report.failed and report.prompt_version == "extract_evidence@1.4"
     system, user = _messages(mock)
     system = " ".join(system.split())
     assert "names a concrete object, action, number, tool or role" in system

@@ -23,6 +23,7 @@ class Lexicon:
     cues: dict[EvidenceKind, list[re.Pattern[str]]]
     job_types: dict[JobType, list[re.Pattern[str]]]
     negation: list[re.Pattern[str]]
+    resolved: list[re.Pattern[str]]  # solved by something else: flagged as negated
     hypothetical: list[re.Pattern[str]]
     reported: list[re.Pattern[str]]
     role_phrases: dict[BuyingRole, list[re.Pattern[str]]]
@@ -131,7 +132,9 @@ def _tool_patterns() -> tuple[
 @cache
 def _distractor_patterns() -> list[re.Pattern[str]]:
     kinds = knowledge("evidence_kinds")
-    return _compile([*kinds["negation"], *kinds["hypothetical"], *kinds["reported"]])
+    return _compile(
+        [*kinds["negation"], *kinds["resolved"], *kinds["hypothetical"], *kinds["reported"]]
+    )
 
 
 def is_distractor(sentence: str) -> bool:
@@ -171,6 +174,7 @@ def load_lexicon() -> Lexicon:
         cues=cues,
         job_types=job_types,
         negation=_compile(kinds["negation"]),
+        resolved=_compile(kinds["resolved"]),
         hypothetical=_compile(kinds["hypothetical"]),
         reported=_compile(kinds["reported"]),
         role_phrases=role_phrases,

@@ -231,6 +231,28 @@ def calibrate(probabilities: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray,
     return thresholds, lines
 
 
+def shown_claim_precision(
+    probabilities: np.ndarray, kinds: np.ndarray, thresholds: np.ndarray
+) -> list[str]:
+    """Held-out precision of the claim kinds the offline engine would show per sentence, the top
+    one apart from a second one (why `offline.decide` shows only the top claim kind)."""
+    from agent.extract.offline import ATTRIBUTES, CANDIDATE_FLOOR, MAX_KINDS
+
+    claims = [i for i, kind in enumerate(KINDS) if kind not in ATTRIBUTES]
+    counts = {"top": [0, 0], "second": [0, 0]}
+    for p, y in zip(probabilities, kinds, strict=True):
+        order = [i for i in np.argsort(-p) if p[i] >= CANDIDATE_FLOOR][:MAX_KINDS]
+        shown = [i for i in order if i in claims and p[i] >= thresholds[i]]
+        for rank, index in enumerate(shown):
+            counts["top" if rank == 0 else "second"][0] += 1
+            counts["top" if rank == 0 else "second"][1] += int(y[index] > 0)
+    return [
+        f"{name} claim kind of a sentence: held-out precision {hits / n:.2f} (n={n})"
+        for name, (n, hits) in counts.items()
+        if n
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -256,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds, lines = calibrate(out_of_fold, kinds)
     print(f"{len(rows)} sentences, {len(domains)} domains; held-out by domain ({FOLDS} folds):")
     print("\n".join(lines))
+    print("\n".join(shown_claim_precision(out_of_fold, kinds, thresholds)))
     model = fit_ensemble(x, kinds, roles, jobs)
     model.thresholds = thresholds
     args.out.parent.mkdir(parents=True, exist_ok=True)

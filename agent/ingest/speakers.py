@@ -376,17 +376,21 @@ def assign_roles(
                 doubt = f"{best} and {ranked[1]} ask questions about as often"
         else:
             doubt = "nobody asks questions, so no one could be told apart as the interviewer"
-    for name in order:
-        if name in roles:
-            continue
-        ratio, avg_words = stats(name)
-        has_customer = SpeakerRole.customer in roles.values()
-        second_interviewer = (
-            ratio >= 0.6 and avg_words < 25 and has_customer and len(by_speaker[name]) >= 3
-        )
-        roles[name] = SpeakerRole.interviewer if second_interviewer else SpeakerRole.customer
-        if second_interviewer:
-            bases.add("questions")
+    # A second interviewer (a colleague on the call) asks in at least half of their turns and
+    # speaks in short turns; decided after everyone else, so that the call's opener is judged
+    # like anyone else, and at least one customer always remains.
+    undecided = [n for n in order if n not in roles]
+    seconds = [
+        n
+        for n in undecided
+        if stats(n)[0] >= 0.5 and stats(n)[1] < 15 and len(by_speaker[n]) >= 3
+    ]
+    if seconds and SpeakerRole.customer not in roles.values() and len(seconds) == len(undecided):
+        seconds.remove(min(seconds, key=lambda n: stats(n)[0]))
+    for name in undecided:
+        roles[name] = SpeakerRole.interviewer if name in seconds else SpeakerRole.customer
+    if seconds:
+        bases.add("questions")
 
     for turn in turns:
         if turn.speaker is not None:

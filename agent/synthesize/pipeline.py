@@ -205,15 +205,22 @@ def _segment(
     n_evidence_accounts = len(with_evidence) or 1
     held: list[Claim] = []
 
-    def shown(kind: EvidenceKind, limit: int = 8) -> list[Claim]:
+    def shown(kind: EvidenceKind, limit: int = 8, among: set[int] | None = None) -> list[Claim]:
         found, vague = ranked_claims(
-            [e for e in evidence if e.kind == kind], vectors, n_evidence_accounts, min_claim, limit
+            [e for e in evidence if e.kind == kind and (among is None or id(e) in among)],
+            vectors,
+            n_evidence_accounts,
+            min_claim,
+            limit,
         )
         held.extend(vague)
         return _with_costs(found)
 
     themed = {kind: shown(kind) for kind in THEME_KINDS}
-    outcome_claims = shown(EvidenceKind.outcome, limit=5)
+    # results of using the product, from accounts that kept it: what a lost or churned account
+    # calls a result is a reason it left, or another product's result
+    kept = {id(e) for a in members if not a.bad for e in a.evidence}
+    outcome_claims = shown(EvidenceKind.outcome, limit=5, among=kept)
     why = shown(EvidenceKind.win_reason, limit=4)
     employees = [a.employees for a in members if a.employees]
     revenues = [a.revenue_usd for a in members if a.revenue_usd]
@@ -303,7 +310,7 @@ def _segment(
         outcomes_said=outcome_claims,
         workarounds=themed[EvidenceKind.workaround],
         objections=themed[EvidenceKind.objection],
-        why_they_buy=why or _bought_outcomes(outcome_claims, context)[:2],
+        why_they_buy=why or _bought_outcomes(outcome_claims, context, members)[:2],
         held_back=held,
         buying_committee=criteria.buying_committee(evidence),
         outcomes=outcomes,
@@ -357,11 +364,15 @@ def _with_costs(items: list[Claim]) -> list[Claim]:
     return items
 
 
-def _bought_outcomes(outcomes: list[Claim], context: BuyingContext) -> list[Claim]:
+def _bought_outcomes(
+    outcomes: list[Claim], context: BuyingContext, members: list[AccountProfile]
+) -> list[Claim]:
     """Results that stand in for reasons to buy: only those said in research about a purchase
-    (a result of someone's work is no reason to buy anything)."""
-    documents = context.documents
-    return [c for c in outcomes if any(r.doc_id in documents for r in c.evidence)]
+    (a result of someone's work is no reason to buy anything) by accounts that bought and
+    stayed (won or expanded): what a churned or lost account calls a result is no reason to buy."""
+    bought = {d for a in members if a.good for d in a.documents}
+    documents = context.documents & bought
+    return [c for c in outcomes if c.evidence and all(r.doc_id in documents for r in c.evidence)]
 
 
 def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
