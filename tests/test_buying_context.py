@@ -230,3 +230,40 @@ def test_end_users_alone_make_no_committee():
         BuyingRole.end_user,
     )
     assert not buying_context([doc], [users], []).admits(users)
+
+
+def test_outcomes_and_reasons_to_buy_come_from_accounts_that_kept_the_product(embedder):
+    """What a churned or lost account calls a result is why it left (a judge found 'I was
+    spending five hours a week cleaning up jobs' from a churn interview under 'Why they buy')."""
+    won = _doc(
+        "w1",
+        "Month-end close went from twelve days to five after the rollout.",
+        kind=SourceKind.win_loss,
+        account="Alder Foods",
+        deal=DealNote(outcome="won"),
+    )
+    churned = _doc(
+        "c1",
+        "I was spending five hours a week cleaning up jobs that did not close right.",
+        kind=SourceKind.win_loss,
+        account="Birch Plumbing",
+        deal=DealNote(outcome="churned"),
+    )
+    evidence = [
+        _claim(won, won.text, EvidenceKind.outcome),
+        _claim(churned, churned.text, EvidenceKind.outcome),
+    ]
+    vectors = dict(
+        zip(
+            [e.id for e in evidence],
+            np.asarray(embedder.embed([e.quote for e in evidence])),
+            strict=True,
+        )
+    )
+    draft = synthesize(
+        SynthesisInputs([won, churned], evidence, vectors, files=2, engine="offline"),
+        embedder.embed,
+    )
+    said = {r.doc_id for s in draft.segments for c in s.outcomes_said for r in c.evidence}
+    buy = {r.doc_id for s in draft.segments for c in s.why_they_buy for r in c.evidence}
+    assert said == {"w1"} and buy == {"w1"}

@@ -37,6 +37,40 @@ def test_plain_labels_multiline_turns_and_interviewer_by_questions(tmp_path):
     )
 
 
+def test_a_second_interviewer_who_opens_the_call_is_found(tmp_path):
+    """Two vendor people on a call: the one who opens it and asks in about half of their short
+    turns is an interviewer too (a gold corpus had her as the customer, so her "That's a great
+    place to end." became a job)."""
+    doc = load(
+        write(
+            tmp_path / "call.txt",
+            "Rachel: Hi, can you both hear me okay?\n"
+            "Aisha: Yep, loud and clear, thanks for setting this up with the whole team.\n"
+            "Rachel: Great. Thanks for doing this on Teams, by the way.\n"
+            "Aisha: We're a Microsoft shop for everything except the data stack, so this is easier.\n"
+            "Rachel: And what's the stack, roughly?\n"
+            "Colm: BigQuery, dbt Core, Dagster, Fivetran for Salesforce, and then Looker on top.\n"
+            "Rachel: Can you tell me about a time something broke and it hurt?\n"
+            "Aisha: In June the servicing export dropped rows for three days and every run was green.\n"
+            "Jules: Does anyone read the freshness report?\n"
+            "Colm: Not really, it goes to a channel that nobody has looked at since the spring.\n"
+            "Jules: How much does that cost you, roughly?\n"
+            "Aisha: We reissued forty invoices and lost most of a week of two engineers' time.\n"
+            "Jules: And what changes for you if this works?\n"
+            "Colm: I stop getting paged at night for things that turn out to be fine in the morning.\n"
+            "Rachel: Teams is on the roadmap but I don't want to promise a date.\n"
+            "Rachel: That's a great place to end.\n",
+        )
+    ).documents[0]
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {
+        "Rachel": SpeakerRole.interviewer,
+        "Jules": SpeakerRole.interviewer,
+        "Aisha": SpeakerRole.customer,
+        "Colm": SpeakerRole.customer,
+    }
+
+
 def test_labels_with_role_titles(tmp_path):
     doc = load(
         write(

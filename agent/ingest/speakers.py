@@ -381,9 +381,7 @@ def assign_roles(
     # like anyone else, and at least one customer always remains.
     undecided = [n for n in order if n not in roles]
     seconds = [
-        n
-        for n in undecided
-        if stats(n)[0] >= 0.5 and stats(n)[1] < 15 and len(by_speaker[n]) >= 3
+        n for n in undecided if stats(n)[0] >= 0.5 and stats(n)[1] < 15 and len(by_speaker[n]) >= 3
     ]
     if seconds and SpeakerRole.customer not in roles.values() and len(seconds) == len(undecided):
         seconds.remove(min(seconds, key=lambda n: stats(n)[0]))
