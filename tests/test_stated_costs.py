@@ -52,6 +52,10 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "(Side note: two sites lost power for a day.)",  # an aside, not the customer
         "A year ago we hired a new VP of Sales.",  # when, not how long
         "Once a year the auditors come in.",  # how often, not how long
+        # a spoken decimal was read as "1 points"
+        "Last Q4 we pushed one point two million in bookings into January.",
+        "About two hundred messages a day across the six clinics.",  # a volume of work
+        "There's maybe forty intercompany balances a month.",  # the size of the job
     ],
 )
 def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):

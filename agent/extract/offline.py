@@ -43,7 +43,7 @@ from agent.schema import (
 from agent.textspans import split_sentences
 
 ENGINE = "offline"
-VERSION = "offline-5"  # 5: one claim kind shown per sentence; 4: money in thousands over a period
+VERSION = "offline-5"  # 5: one claim kind shown per sentence, spoken decimals; 4: money in k
 
 _FILLER = re.compile(
     r"^(?:(?:um+|uh+|uhm+|erm?|hmm+|so|and|but|yeah|yes|yep|well|like|okay|ok|oh|honestly|look|right|i mean|you know|sure|mm-?hmm|i think|basically|actually|no)\b[,.…—-]*\s+)+",

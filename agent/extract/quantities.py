@@ -228,6 +228,21 @@ def _scan(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
         position = max(match.end("unit"), match.start() + 1)
 
 
+_POINT_AFTER = re.compile(rf"^\s*points?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
+_POINT_BEFORE = re.compile(rf"\b(?:{_DIGITS}|{_SPOKEN})\s+point\s*$", re.I)
+
+
+def _in_spoken_decimal(sentence: str, match: re.Match[str]) -> bool:
+    """'one point two million', 'two point five days': a number said with 'point' in it."""
+    amount_end = match.end("amount") if match.groupdict().get("amount") else match.end()
+    text = match.group(0).lower()
+    if re.search(rf"\bpoints?\s+(?:{_DIGITS}|{_SPOKEN})\b", text):
+        return True
+    return bool(
+        _POINT_AFTER.match(sentence[amount_end:]) or _POINT_BEFORE.search(sentence[: match.start()])
+    )
+
+
 def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
     """Every quantity with the match that stated it, in order of position."""
     found: list[tuple[re.Match[str], Quantity]] = []
@@ -236,6 +251,8 @@ def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
         return any(a < m.end() and m.start() < b for m, _ in found)
 
     def add(match: re.Match[str], amount: float, unit: str) -> None:
+        if _in_spoken_decimal(sentence, match):
+            return  # 'one point two million': no pattern reads a spoken decimal right
         found.append(
             (
                 match,
@@ -342,6 +359,16 @@ _BUYING = re.compile(
 _UNSURE = re.compile(r"\b(?:or whatever|or something|who knows|no idea|not sure)\b", re.I)
 
 
+# a count over a period is a cost only when what is counted went wrong
+_GONE_WRONG = re.compile(
+    r"\b(?:wrong|lost|lose|losing|miss(?:ed|ing|es)?|fail(?:ed|s|ing|ures?)?|late|errors?|"
+    r"mistakes?|broke(?:n)?|break(?:s|ing)?|complain(?:ts?|ed|ing)?|dropped|no-shows?|"
+    r"cancel(?:led|ed|lations?)|redo(?:ne)?|rework(?:ed)?|escalat(?:ed|ions?)|bounced?|"
+    r"stuck|overdue|refunds?|chargebacks?|disputes?|returns?)\b",
+    re.IGNORECASE,
+)
+
+
 def stated_cost(sentence: str) -> Quantity | None:
     """The cost or result a reader may be shown for this sentence, exactly as stated; None when
     the sentence states none, or states it in a way a single number would misread."""
@@ -353,8 +380,11 @@ def stated_cost(sentence: str) -> Quantity | None:
     for match, quantity in _quantities(sentence):
         if _is_range(match) or _is_vague(match):
             continue
-        if quantity.unit not in COST_UNITS and quantity.period is None:
-            continue  # 'three branches', 'ten tickets': a count, not a cost
+        if quantity.unit not in COST_UNITS and (
+            quantity.period is None or not _GONE_WRONG.search(sentence)
+        ):
+            continue  # 'three branches', 'two hundred messages a day': a count or a volume of
+            # work, not what it costs ('thirty patients a week at the wrong clinic' is one)
         if quantity.unit in DURATIONS and quantity.period is None:
             before, after = sentence[: match.start()], sentence[match.end() :]
             clause = re.split(r"[,;:—–]|\band\b|\bbut\b", before)[-1]
