@@ -89,6 +89,18 @@ def _claim(doc: SourceDocument, sentence: str, kind: EvidenceKind, role=None) ->
     )
 
 
+def _draft(embedder, documents: list[SourceDocument], items: list[Evidence]):
+    vectors = dict(
+        zip(
+            [e.id for e in items], np.asarray(embedder.embed([e.quote for e in items])), strict=True
+        )
+    )
+    return synthesize(
+        SynthesisInputs(documents, items, vectors, files=len(documents), engine="offline"),
+        embedder.embed,
+    )
+
+
 def test_buying_context_decides_from_deals_and_stated_roles():
     interview = _doc("i1", "My main concern is label noise. I'm the lead data scientist.")
     deal = _doc(
@@ -142,20 +154,7 @@ def test_synthesis_fills_the_sections_from_deal_notes_only(embedder):
         ),
     ]
 
-    def draft_of(documents, items):
-        vectors = dict(
-            zip(
-                [e.id for e in items],
-                np.asarray(embedder.embed([e.quote for e in items])),
-                strict=True,
-            )
-        )
-        return synthesize(
-            SynthesisInputs(documents, items, vectors, files=len(documents), engine="offline"),
-            embedder.embed,
-        )
-
-    alone = draft_of([interview], evidence)
+    alone = _draft(embedder, [interview], evidence)
     assert all(s.unknown == dict.fromkeys(SECTIONS, NO_CONTEXT) for s in alone.segments)
     assert not any(s.objections for s in alone.segments)
     with_deal = [
@@ -172,7 +171,7 @@ def test_synthesis_fills_the_sections_from_deal_notes_only(embedder):
             BuyingRole.economic_buyer,
         ),
     ]
-    draft = draft_of([interview, deal], with_deal)
+    draft = _draft(embedder, [interview, deal], with_deal)
     hollis = next(s for s in draft.segments if "Hollis Fabrication" in s.accounts)
     assert [r.doc_id for c in hollis.objections for r in c.evidence] == ["d1"]
     assert hollis.buying_committee.economic_buyer is not None
@@ -233,8 +232,9 @@ def test_end_users_alone_make_no_committee():
 
 
 def test_outcomes_and_reasons_to_buy_come_from_accounts_that_kept_the_product(embedder):
-    """What a churned or lost account calls a result is why it left (a judge found 'I was
-    spending five hours a week cleaning up jobs' from a churn interview under 'Why they buy')."""
+    """What a churned or lost account calls a result is why it left (the fieldcrew eval showed
+    "I was spending maybe five hours a week cleaning up jobs" from a churn interview under both
+    "Outcomes said" and "Why they buy")."""
     won = _doc(
         "w1",
         "Month-end close went from twelve days to five after the rollout.",
@@ -253,17 +253,7 @@ def test_outcomes_and_reasons_to_buy_come_from_accounts_that_kept_the_product(em
         _claim(won, won.text, EvidenceKind.outcome),
         _claim(churned, churned.text, EvidenceKind.outcome),
     ]
-    vectors = dict(
-        zip(
-            [e.id for e in evidence],
-            np.asarray(embedder.embed([e.quote for e in evidence])),
-            strict=True,
-        )
-    )
-    draft = synthesize(
-        SynthesisInputs([won, churned], evidence, vectors, files=2, engine="offline"),
-        embedder.embed,
-    )
+    draft = _draft(embedder, [won, churned], evidence)
     said = {r.doc_id for s in draft.segments for c in s.outcomes_said for r in c.evidence}
     buy = {r.doc_id for s in draft.segments for c in s.why_they_buy for r in c.evidence}
     assert said == {"w1"} and buy == {"w1"}
