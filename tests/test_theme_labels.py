@@ -90,6 +90,23 @@ def test_headline_forms():
     assert "board" in label(QUOTES[6], "job").lower()
 
 
+def test_stutters_and_idioms_do_not_garble_a_headline():
+    """Real interviews (judged blind): "more often than not missing data in, in the data sets"
+    was headlined "More than not missing data in in data sets"."""
+
+    def label(quote: str) -> str:
+        return describe([[quote], INTERCOMPANY, AUDIT], "pain")[0].label
+
+    assert label("There's also more often than not missing data in, in the data sets.") == (
+        "Missing data in data sets"
+    )
+    convince = label(
+        "Usually that's the problem, to convince the, the clients to, to implement a feedback "
+        "mechanism, and they say no."
+    )
+    assert "to to" not in convince.lower() and "the the" not in convince.lower()
+
+
 def test_people_are_not_named_in_labels():
     for quote, name in [(QUOTES[5], "Adrienne"), (QUOTES[9], "Lauren"), (QUOTES[13], "Tremblay")]:
         got = describe([[quote], AUDIT], "job")[0].label

@@ -77,6 +77,7 @@ HEDGES = (
     ("and", "everything"),
     ("or", "whatever"),
     ("right", "now"),
+    ("more", "often", "than", "not"),  # "often" alone is an adverb a headline drops
 )
 STOP = frozenset(
     """a an the and or but if of to in on at for with from by as is are was were be been being am
@@ -658,6 +659,8 @@ def _render(words: list[Token], texts: list[str] | None = None) -> list[str]:
         low = _low(text)
         if (low == "n't" or (low.startswith("'") and len(low) > 1)) and joined:
             joined[-1] += text
+        elif joined and low == _low(joined[-1]) and low.isalpha():
+            continue  # a stutter ("in, in the data sets") is said once in a headline
         else:
             joined.append(text)
     return _trim(joined)
