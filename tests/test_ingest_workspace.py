@@ -13,6 +13,7 @@ from conftest import REPO, SAMPLE
 from helpers import write
 
 from agent.config import load_settings
+from agent.ingest.loader import READER
 from agent.store import Workspace
 
 TRANSCRIPT = (
@@ -83,6 +84,28 @@ def test_attribution_by_front_matter_file_name_and_conversation(icp, workspace_d
     crm_accounts = set(next(f for f in report["files"] if f["kind"] == "crm")["accounts"])
     assert "Gulfline" not in survey_accounts and "Gulfline Industrial Supply" in survey_accounts
     assert len(survey_accounts - crm_accounts) <= 3
+
+
+def test_a_file_read_by_older_readers_is_read_again(icp, tmp_path, workspace_dir):
+    """When the readers change (a speaker-role rule, say), an unchanged file stored by the older
+    version is read again, once: its documents are not left stale, nothing is duplicated."""
+    folder = tmp_path / "research"
+    write(folder / "a.txt", TRANSCRIPT)
+    assert icp("ingest", folder, "-w", workspace_dir)[0] == 0
+    before = counts(workspace_dir)
+    ws = open_ws(workspace_dir)
+    try:
+        (entry,) = ws.catalog.files()
+        assert entry.reader == READER
+        with ws.catalog.transaction() as db:  # as an older version stored it
+            db.execute("UPDATE file_readers SET reader='readers-1'")
+    finally:
+        ws.close()
+    code, out, _ = icp("ingest", folder, "-w", workspace_dir, "--json")
+    assert code == 0 and [f["status"] for f in json.loads(out)["files"]] == ["replaced"]
+    assert counts(workspace_dir) == before
+    code, out, _ = icp("ingest", folder, "-w", workspace_dir, "--json")
+    assert [f["status"] for f in json.loads(out)["files"]] == ["unchanged"]
 
 
 def test_reingest_unchanged_does_nothing_and_changed_file_replaces_its_chunks(

@@ -19,7 +19,7 @@ from agent.ingest import research_check
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.chunking import chunk_document
 from agent.ingest.discover import discover
-from agent.ingest.loader import LoadedFile, file_identity, load_file
+from agent.ingest.loader import READER, LoadedFile, file_identity, load_file
 from agent.ingest.people import people_in
 from agent.ingest.rawfile import RawFile, decode_text, read_raw
 from agent.ingest.redaction import Redactor, outgoing_redactor
@@ -142,7 +142,7 @@ def ingest_paths(
     for raw in raws:
         file_id = file_identity(raw)
         previous = workspace.catalog.file(file_id)
-        if previous and previous.content_hash == raw.content_hash:
+        if previous and previous.content_hash == raw.content_hash and previous.reader == READER:
             _finish(
                 report,
                 FileResult(
@@ -270,6 +270,7 @@ def _store(
         accounts=accounts,
         warnings=item.warnings,
         ingested_at=now(),
+        reader=READER,
     )
     workspace.store_file(entry, documents, chunks, vectors, stored_texts, on_wait)
     result.kind = entry.kind

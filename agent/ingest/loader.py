@@ -15,6 +15,11 @@ from agent.ingest.tables import parse_json, read_table
 from agent.ingest.transcription import speech_export, whisper_tsv
 from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
 
+# The file readers' version: bump it when the same file would load into different documents
+# (speaker roles, turns, structure, accounts). `icp ingest` reads a file stored by an older
+# version again, as if it had changed. 2: a second interviewer found after everyone else.
+READER = "readers-2"
+
 CONVERSATION_SUFFIXES = {".txt", ".md", ".markdown", ".vtt", ".srt", ".docx"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".json"}
 SUPPORTED_SUFFIXES = CONVERSATION_SUFFIXES | TABLE_SUFFIXES

@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS files (
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_hash ON files(content_hash);
+-- which version of the file readers parsed each file: a file read by an older one is read again
+CREATE TABLE IF NOT EXISTS file_readers (
+    file_id TEXT PRIMARY KEY,
+    reader TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     file_id TEXT NOT NULL,
@@ -89,6 +94,12 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_FILES = (
+    "SELECT files.*, COALESCE(file_readers.reader, '') FROM files "
+    "LEFT JOIN file_readers USING (file_id)"
+)
+
+
 @dataclass
 class FileEntry:
     file_id: str
@@ -102,6 +113,7 @@ class FileEntry:
     accounts: list[str]
     warnings: list[str]
     ingested_at: str
+    reader: str = ""  # the file readers' version that parsed it (agent.ingest.loader.READER)
 
 
 class Catalog:
@@ -130,17 +142,15 @@ class Catalog:
 
     # files ---------------------------------------------------------------
     def file(self, file_id: str) -> FileEntry | None:
-        row = self.db.execute("SELECT * FROM files WHERE file_id=?", (file_id,)).fetchone()
+        row = self.db.execute(f"{_FILES} WHERE file_id=?", (file_id,)).fetchone()
         return self._file(row) if row else None
 
     def file_with_hash(self, content_hash: str) -> FileEntry | None:
-        row = self.db.execute(
-            "SELECT * FROM files WHERE content_hash=? LIMIT 1", (content_hash,)
-        ).fetchone()
+        row = self.db.execute(f"{_FILES} WHERE content_hash=? LIMIT 1", (content_hash,)).fetchone()
         return self._file(row) if row else None
 
     def files(self) -> list[FileEntry]:
-        return [self._file(r) for r in self.db.execute("SELECT * FROM files ORDER BY source")]
+        return [self._file(r) for r in self.db.execute(f"{_FILES} ORDER BY source")]
 
     @staticmethod
     def _file(row: tuple) -> FileEntry:
@@ -196,6 +206,7 @@ class Catalog:
                     entry.ingested_at,
                 ),
             )
+            db.execute("INSERT INTO file_readers VALUES (?,?)", (entry.file_id, entry.reader))
 
     def forget_file(self, file_id: str) -> None:
         with self.transaction() as db:
@@ -215,6 +226,7 @@ class Catalog:
         db.executemany("DELETE FROM extractions WHERE doc_id=?", [(d,) for d in doc_ids])
         db.execute("DELETE FROM documents WHERE file_id=?", (file_id,))
         db.execute("DELETE FROM files WHERE file_id=?", (file_id,))
+        db.execute("DELETE FROM file_readers WHERE file_id=?", (file_id,))
 
     def documents_of_files(self, file_ids: Iterable[str]) -> list[SourceDocument]:
         found: list[SourceDocument] = []
