@@ -15,6 +15,7 @@ from helpers import write
 from agent.config import load_settings
 from agent.ingest.loader import READER
 from agent.store import Workspace
+from agent.synthesize.inputs import inputs_from_workspace
 
 TRANSCRIPT = (
     "Sam: How do quotes get built today?\n"
@@ -91,21 +92,33 @@ def test_a_file_read_by_older_readers_is_read_again(icp, tmp_path, workspace_dir
     version is read again, once: its documents are not left stale, nothing is duplicated."""
     folder = tmp_path / "research"
     write(folder / "a.txt", TRANSCRIPT)
+    write(folder / "b.txt", TRANSCRIPT.replace("Brookfield Tooling", "Gulfline Supply"))
     assert icp("ingest", folder, "-w", workspace_dir)[0] == 0
     before = counts(workspace_dir)
     ws = open_ws(workspace_dir)
     try:
-        (entry,) = ws.catalog.files()
-        assert entry.reader == READER
-        with ws.catalog.transaction() as db:  # as an older version stored it
-            db.execute("UPDATE file_readers SET reader='readers-1'")
+        assert {f.reader for f in ws.catalog.files()} == {READER}
+        with ws.catalog.transaction() as db:  # as an older version stored a.txt
+            db.execute(
+                "UPDATE file_readers SET reader='readers-1' WHERE file_id IN "
+                "(SELECT file_id FROM files WHERE source LIKE '%a.txt')"
+            )
     finally:
         ws.close()
     code, out, _ = icp("ingest", folder, "-w", workspace_dir, "--json")
-    assert code == 0 and [f["status"] for f in json.loads(out)["files"]] == ["replaced"]
+    statuses = {Path(f["source"]).name: f["status"] for f in json.loads(out)["files"]}
+    assert code == 0 and statuses == {"a.txt": "replaced", "b.txt": "unchanged"}
     assert counts(workspace_dir) == before
     code, out, _ = icp("ingest", folder, "-w", workspace_dir, "--json")
-    assert [f["status"] for f in json.loads(out)["files"]] == ["unchanged"]
+    assert {f["status"] for f in json.loads(out)["files"]} == {"unchanged"}
+    # a.txt is now stored after b.txt; synthesis still reads the research in its own order
+    ws = open_ws(workspace_dir)
+    try:
+        stored = [Path(d.source).name for d in ws.catalog.documents()]
+        read = [Path(d.source).name for d in inputs_from_workspace(ws, None).documents]
+    finally:
+        ws.close()
+    assert stored == ["b.txt", "a.txt"] and read == ["a.txt", "b.txt"]
 
 
 def test_reingest_unchanged_does_nothing_and_changed_file_replaces_its_chunks(

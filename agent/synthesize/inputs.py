@@ -14,8 +14,14 @@ from agent.synthesize.pipeline import SynthesisInputs
 
 def inputs_from_workspace(workspace: Workspace, embedder: Any) -> SynthesisInputs:
     catalog = workspace.catalog
-    documents = catalog.documents()
-    evidence = catalog.evidence()
+    # in the order of the research, not of its ingest history: a file read again (edited, or
+    # parsed by newer readers) is stored last, and the same research must give the same draft
+    documents = sorted(catalog.documents(), key=lambda d: (d.source, d.doc_id))
+    position = {d.doc_id: index for index, d in enumerate(documents)}
+    evidence = sorted(
+        catalog.evidence(),
+        key=lambda e: (position.get(e.doc_id, len(position)), e.start, e.end, e.kind.value, e.id),
+    )
     vectors = workspace.vectors.vectors("evidence", [e.id for e in evidence]) if evidence else {}
     missing = [e for e in evidence if e.id not in vectors]
     if missing:  # e.g. a workspace written by an older version, or a different embedder
