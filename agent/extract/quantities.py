@@ -230,16 +230,16 @@ def _scan(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
 
 _POINT_AFTER = re.compile(rf"^\s*points?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
 _POINT_BEFORE = re.compile(rf"\b(?:{_DIGITS}|{_SPOKEN})\s+point\s*$", re.I)
+_POINT_INSIDE = re.compile(rf"\bpoints?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
 
 
 def _in_spoken_decimal(sentence: str, match: re.Match[str]) -> bool:
     """'one point two million', 'two point five days': a number said with 'point' in it."""
     amount_end = match.end("amount") if match.groupdict().get("amount") else match.end()
-    text = match.group(0).lower()
-    if re.search(rf"\bpoints?\s+(?:{_DIGITS}|{_SPOKEN})\b", text):
-        return True
     return bool(
-        _POINT_AFTER.match(sentence[amount_end:]) or _POINT_BEFORE.search(sentence[: match.start()])
+        _POINT_INSIDE.search(match.group(0))
+        or _POINT_AFTER.match(sentence[amount_end:])
+        or _POINT_BEFORE.search(sentence[: match.start()])
     )
 
 

@@ -34,6 +34,7 @@ from agent.extract.classifier import (
     _softmax,
     design_matrix,
 )
+from agent.extract.offline import ATTRIBUTES, CANDIDATE_FLOOR, MAX_KINDS
 
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "training" / "evidence"
 VERSION = "classifier-2"
@@ -236,8 +237,6 @@ def shown_claim_precision(
 ) -> list[str]:
     """Held-out precision of the claim kinds the offline engine would show per sentence, the top
     one apart from a second one (why `offline.decide` shows only the top claim kind)."""
-    from agent.extract.offline import ATTRIBUTES, CANDIDATE_FLOOR, MAX_KINDS
-
     claims = [i for i, kind in enumerate(KINDS) if kind not in ATTRIBUTES]
     counts = {"top": [0, 0], "second": [0, 0]}
     for p, y in zip(probabilities, kinds, strict=True):

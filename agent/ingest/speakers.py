@@ -379,13 +379,15 @@ def assign_roles(
     # A second interviewer (a colleague on the call) asks in at least half of their turns and
     # speaks in short turns; decided after everyone else, so that the call's opener is judged
     # like anyone else, and at least one customer always remains.
-    undecided = [n for n in order if n not in roles]
+    measured = {n: stats(n) for n in order if n not in roles}
     seconds = [
-        n for n in undecided if stats(n)[0] >= 0.5 and stats(n)[1] < 15 and len(by_speaker[n]) >= 3
+        n
+        for n, (ratio, avg_words) in measured.items()
+        if ratio >= 0.5 and avg_words < 15 and len(by_speaker[n]) >= 3
     ]
-    if seconds and SpeakerRole.customer not in roles.values() and len(seconds) == len(undecided):
-        seconds.remove(min(seconds, key=lambda n: stats(n)[0]))
-    for name in undecided:
+    if seconds and SpeakerRole.customer not in roles.values() and len(seconds) == len(measured):
+        seconds.remove(min(seconds, key=lambda n: measured[n][0]))
+    for name in measured:
         roles[name] = SpeakerRole.interviewer if name in seconds else SpeakerRole.customer
     if seconds:
         bases.add("questions")
