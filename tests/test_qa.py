@@ -292,3 +292,153 @@ def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embe
         assert absent_terms("Which teams use GDPR tooling?", workspace, set()) == ["GDPR"]
     finally:
         workspace.close()
+
+
+def _candidate(text, account, score, kind="trigger", vector=None):
+    import numpy as np
+
+    from agent.qa.candidates import Candidate
+    from agent.qa.units import ACCOUNTS, unit_of
+
+    doc = f"doc-{account}"
+    start = abs(hash(text)) % 1000
+    candidate = Candidate(
+        doc_id=doc,
+        source=f"{account}.txt",
+        start=start,
+        end=start + len(text),
+        text=text,
+        account=account,
+        speaker=None,
+        role="customer",
+        source_kind="transcript",
+        vector=np.asarray(vector, dtype=np.float32),
+        score=score,
+        evidence_kind=kind,
+    )
+    candidate.unit = unit_of(ACCOUNTS, account, candidate.source, doc)
+    return candidate
+
+
+def test_an_answer_shows_the_breadth_of_what_was_said_each_voice_named():
+    """Five accounts each give a different reason: the answer names each with its words (not
+    only the two loudest sentences), and a point no second account makes is said in the
+    speaker's words, never under a phrase they happened to repeat."""
+    import numpy as np
+
+    from agent.qa.answer import candidate_citation
+    from agent.qa.compose import compose
+
+    axes = np.eye(6)
+    said = [
+        ("Our auditors flagged a material weakness in the reconciliations.", "Harlow Foods"),
+        ("The board asked for monthly numbers by the tenth working day.", "Ardent Partners"),
+        ("We bought two companies last year and the entity count doubled.", "Kestrel Group"),
+        ("Our senior accountant retired and took the close checklist with her.", "Pinecrest"),
+        ("A new CFO joined in March and wanted a real close calendar.", "Meridian Co"),
+    ]
+    candidates = [
+        _candidate(text, account, 0.6 - i * 0.02, vector=axes[i])
+        for i, (text, account) in enumerate(said)
+    ]
+    text, citations, _ = compose(candidates, [], 9, "accounts", candidate_citation)
+    assert len(citations) == 5
+    for _, account in said:
+        assert f"One account ({account}) says it started with “" in text
+    assert [c.number for c in citations] == [1, 2, 3, 4, 5]
+
+
+def test_several_points_of_one_account_are_one_sentence_and_shared_points_come_first():
+    import numpy as np
+
+    from agent.qa.answer import candidate_citation
+    from agent.qa.compose import compose
+
+    near = np.array([1.0, 0, 0, 0])
+    candidates = [
+        _candidate(
+            "Price was the main reason, the quote came in at eighteen thousand.",
+            "Marlow",
+            0.7,
+            "loss_reason",
+            [0, 1.0, 0, 0],
+        ),
+        _candidate(
+            "The IT director kept asking why they could not use warehouse alerts.",
+            "Marlow",
+            0.6,
+            "loss_reason",
+            [0, 0, 1.0, 0],
+        ),
+        _candidate(
+            "Every rep quotes from a stale price book in a spreadsheet.", "Acme", 0.55, "pain", near
+        ),
+        _candidate(
+            "Our reps quote from last quarter's price book, it's a mess.", "Brio", 0.5, "pain", near
+        ),
+    ]
+    text, citations, _ = compose(candidates, [], 4, "accounts", candidate_citation)
+    first, also = text.split(" Also said by one account each: ")
+    assert first.startswith("Two of 4 accounts describe “")
+    assert also.startswith("Marlow: “Price was the main reason") and also.count("Marlow") == 1
+    assert len(citations) == 4
+
+
+def test_a_thing_of_the_product_is_refused_when_only_a_customers_own_is_mentioned(
+    tmp_path, icp, embedder
+):
+    """ "Relaypoint's mobile app": the research says "mobile app" only of a customer's own
+    customers, never of the product: nothing answers it. The product's users are people, not
+    a thing of the product."""
+    from helpers import write
+
+    from agent.qa.support import absent_terms
+
+    write(
+        tmp_path / "r" / "interview.txt",
+        "Interviewer: What does your company do?\n"
+        "Participant: We sell release management software to mobile app teams.\n"
+        "Interviewer: And how did Relaypoint work out?\n"
+        "Participant: Relaypoint scores every ticket, and your rubric editor is the best part.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        asked = "What do customers think of Relaypoint's mobile app?"
+        assert absent_terms(asked, workspace, set()) == ["Relaypoint's mobile app"]
+        assert (
+            absent_terms("What do they think of Relaypoint's rubric editor?", workspace, set())
+            == []
+        )
+        assert absent_terms("Which tools do Relaypoint's customers run?", workspace, set()) == []
+    finally:
+        workspace.close()
+
+
+def test_a_count_is_scoped_by_who_is_counted_not_by_words_of_the_topic(monkeypatch):
+    """ "How many accounts say an auditor (… a single audit) pushed them?" counts every
+    account: "audit" in the topic is no audit-firm industry to count inside. The scope is read
+    from who is counted only."""
+    from agent.qa import counts
+    from agent.qa.candidates import Pool
+    from agent.qa.scope import QuestionScope
+
+    asked = []
+
+    def scope(question, workspace, draft):
+        asked.append(question)
+        return QuestionScope()
+
+    monkeypatch.setattr(counts, "question_scope", scope)
+    monkeypatch.setattr(counts, "gather", lambda *a, **k: Pool(None, [], []))
+    answer = counts.count_answer(
+        "How many accounts say an auditor (a finding or a single audit) pushed them to look?",
+        None,
+        None,
+        None,
+        None,
+        lambda workspace, unit, ids: (9, 9, 0),
+    )
+    assert asked == ["How many accounts say it?"]
+    assert answer is not None and not answer.answered  # nothing about it: none of the 9
+    assert "none of the 9 accounts" in answer.text

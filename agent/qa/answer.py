@@ -256,7 +256,6 @@ def offline_answer(
         themes_of(draft),
         total,
         unit_kind,
-        question_terms,
         candidate_citation,
     )
     return Answer(

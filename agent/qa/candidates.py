@@ -30,6 +30,7 @@ PASSAGES = 10
 PASSAGE_BONUS = 0.10
 MAX_SENTENCES = 60
 INTENT_BONUS = 0.06
+KIND_FLOOR = 0.34
 CLAIM_BONUS = 0.02
 SCOPE_BONUS = 0.05
 TOPIC_BONUS = 0.06
@@ -39,6 +40,7 @@ THIN_PENALTY = 0.06
 INTERVIEWER_PENALTY = 0.12
 SURVEY_PENALTY = 0.04
 CONTEXT_PENALTY = 0.08
+ATTRIBUTE_PENALTY = 0.06
 SHORT_WORDS = 7
 MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
 NUMBER = re.compile(
@@ -59,6 +61,9 @@ SELF_DESCRIPTION = re.compile(
     re.IGNORECASE,
 )
 CONTEXT_KINDS = {"firmographic"}
+# what describes an account rather than answering why or what: a tool it runs, a company fact,
+# who holds which role — an answer to a question that asks for them, context otherwise
+ATTRIBUTE_KINDS = {"firmographic", "technographic", "buying_role"}
 
 # a Markdown heading or a notes label line ("**Date:** …", "Attendees:** …" once split), never
 # something a participant said
@@ -176,6 +181,8 @@ def score(
         and (candidate.evidence_kind in CONTEXT_KINDS or SELF_DESCRIPTION.search(candidate.text))
     ):
         value -= CONTEXT_PENALTY
+    if kinds and candidate.evidence_kind in ATTRIBUTE_KINDS - kinds:
+        value -= ATTRIBUTE_PENALTY
     return value
 
 
@@ -223,6 +230,15 @@ def gather(
         clauses.append({"kind": scope.evidence_kind})
     where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
     hits = workspace.vectors.query("evidence", query, evidence_k, where)
+    if kinds and not scope.evidence_kind:
+        # what the question asks for, searched on its own: "why do they start looking" is
+        # answered by triggers, which may be less like the question's words than its topic is
+        of_kind = {"kind": {"$in": sorted(kinds)}}
+        more = workspace.vectors.query(
+            "evidence", query, evidence_k // 2, {"$and": [*clauses, of_kind]}
+        )
+        seen = {h[0] for h in hits}
+        hits = [*hits, *(h for h in more if h[0] not in seen)]
     items = {e.id: e for e in workspace.catalog.evidence(ids=[h[0] for h in hits])} if hits else {}
     candidates: list[Candidate] = []
     for eid, similarity, vector in hits:
@@ -291,6 +307,9 @@ def gather(
             candidate.similarity = (
                 candidate.similarity + float(candidate.vector @ topic_query)
             ) / 2
+    for candidate in candidates:  # what the question asks for is near it whatever its words
+        if candidate.evidence_kind in kinds:
+            candidate.similarity = max(candidate.similarity, KIND_FLOOR)
     rank_of: dict[int, int] = {}
     for rank, passage in enumerate(passages):
         for candidate in candidates:

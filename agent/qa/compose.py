@@ -13,14 +13,15 @@ import numpy as np
 
 from agent.qa.candidates import Candidate
 from agent.qa.models import Citation
-from agent.qa.terms import SCAFFOLD, content_stems, stem, words
+from agent.qa.terms import content_stems
 from agent.qa.themes import ThemeView, theme_of
 from agent.qa.units import plural
 
 GROUP_SIMILARITY = 0.55
-MAX_GROUPS = 4
+MAX_GROUPS = 4  # points several accounts or participants make
+MAX_SINGLES = 5  # points one makes: the breadth of what was said, each under its own name
 QUOTES_PER_GROUP = 3
-MAX_CITATIONS = 9
+MAX_CITATIONS = 10
 UNIT_WEIGHT = 0.01
 NUMBERS = "no one two three four five six seven eight nine ten eleven twelve".split()
 VERBS = {
@@ -78,30 +79,6 @@ def group(candidates: list[Candidate], themes: list[ThemeView]) -> list[Group]:
     return groups
 
 
-def key_phrase(members: list[Candidate], question_terms: set[str]) -> str | None:
-    """A two- or three-word phrase several members share, as they say it (consecutive words,
-    none of them filler or a function word: "loans and lines of credit" gives no "loans lines
-    credit"), not made of the question's words."""
-    counts: Counter[str] = Counter()
-    for member in members:
-        tokens = words(member.text)
-        seen = set()
-        for n in (3, 2):
-            for i in range(len(tokens) - n + 1):
-                phrase = tokens[i : i + n]
-                if any(len(t) <= 2 or t in SCAFFOLD for t in phrase):
-                    continue
-                if all(stem(t) in question_terms for t in phrase):
-                    continue
-                seen.add(" ".join(phrase))
-        counts.update(seen)
-    shared = [(p, c) for p, c in counts.items() if c >= 2]
-    if not shared:
-        return None
-    shared.sort(key=lambda pc: (-pc[1], -len(pc[0].split()), pc[0]))
-    return shared[0][0]
-
-
 def agree(verb: str, count: int) -> str:
     """The verb phrase for one unit ("One account says …") or several ("Three accounts say")."""
     if count != 1:
@@ -124,33 +101,29 @@ def exemplar(text: str, limit: int = 14) -> str:
     return clause.rstrip(".")
 
 
-def sentence_for(
-    g: Group, total: int, unit_kind: str, question_terms: set[str], first: bool
-) -> str:
+def sentence_for(g: Group, total: int, unit_kind: str) -> str:
     count = len(g.units)
     kinds = Counter(m.evidence_kind for m in g.members if m.evidence_kind)
     kind = kinds.most_common(1)[0][0] if kinds else None
     verb = VERBS.get(kind or "", "say")
+    said = exemplar(g.members[0].text)
+    markers = "".join(f"[{n}]" for n in g.citations)
+    if count <= 1:  # one voice: their own words, not a theme's label
+        unit = g.members[0].unit
+        who = f"One {plural(1, unit.kind if unit else unit_kind)}" + (
+            f" ({unit.name})" if unit else ""
+        )
+        return f"{who} {agree(verb, 1)} “{said}” {markers}."
     who = (
         f"{number_word(count, capital=True)} of {total} {plural(total, unit_kind)}"
         if total
         else f"{number_word(count, capital=True)} {plural(count, unit_kind)}"
     )
-    if count == 1:
-        unit = g.members[0].unit
-        who = f"One {plural(1, unit.kind if unit else unit_kind)}" + (
-            f" ({unit.name})" if unit else ""
-        )
-    phrase = key_phrase(g.members, question_terms)
-    said = exemplar(g.members[0].text)
     if g.theme is not None:  # the theme's label is ours, not their words: never in quotes
         label = g.theme.label[:1].lower() + g.theme.label[1:]
         body = f"{agree('mention' if verb == 'say' else verb, count)} {label.rstrip('.')}, e.g. “{said}”"
-    elif phrase:
-        body = f"{agree('mention' if verb == 'say' else verb, count)} {phrase}, e.g. “{said}”"
     else:
         body = f"{agree(verb, count)} “{said}”"
-    markers = "".join(f"[{n}]" for n in g.citations)
     return f"{who} {body} {markers}."
 
 
@@ -159,21 +132,47 @@ def weight(g: Group) -> float:
     return g.members[0].score + UNIT_WEIGHT * (len(g.units) - 1)
 
 
+def _voice(g: Group) -> str:
+    return next(iter(g.units), g.members[0].doc_id)
+
+
+def _singles(groups: list[Group]) -> list[Group]:
+    """Up to MAX_SINGLES one-voice points in score order: each from a different account first,
+    then further points of the same ones (a question about one account has only its voice)."""
+    chosen: list[Group] = []
+    voices: set[str] = set()
+    for g in groups:
+        if len(chosen) < MAX_SINGLES and _voice(g) not in voices:
+            voices.add(_voice(g))
+            chosen.append(g)
+    for g in groups:
+        if len(chosen) >= MAX_SINGLES:
+            break
+        if g not in chosen and sum(_voice(c) == _voice(g) for c in chosen) < QUOTES_PER_GROUP:
+            chosen.append(g)
+    return sorted(chosen, key=lambda g: groups.index(g))
+
+
+def _quoted(g: Group, limit: int) -> str:
+    return f"“{exemplar(g.members[0].text, limit)}” " + "".join(f"[{n}]" for n in g.citations)
+
+
 def compose(
     candidates: list[Candidate],
     themes: list[ThemeView],
     total: int,
     unit_kind: str,
-    question_terms: set[str],
     citation: object,
 ) -> tuple[str, list[Citation], list[Group]]:
-    """The answer text and its citations; `citation(number, candidate)` makes a Citation."""
+    """The answer text and its citations; `citation(number, candidate)` makes a Citation.
+
+    Points several accounts (or participants) make come first, one sentence each with the
+    count; then up to MAX_SINGLES points one of them makes, each from a different account, so
+    that an answer shows the breadth of what was said rather than its two loudest sentences."""
     groups = group(candidates, themes)
     groups.sort(key=lambda g: -weight(g))
     shown = [g for g in groups if len(g.units) >= 2][:MAX_GROUPS]
-    singles = [g for g in groups if len(g.units) < 2][: max(1, MAX_GROUPS - len(shown))]
-    if not shown:
-        shown, singles = singles[:2], []
+    singles = _singles([g for g in groups if len(g.units) < 2])
     citations: list[Citation] = []
     for g in shown + singles:
         used: set[str] = set()
@@ -187,24 +186,24 @@ def compose(
             number = len(citations) + 1
             citations.append(citation(number, member))  # type: ignore[operator]
             g.citations.append(number)
-    sentences = [
-        sentence_for(g, total, unit_kind, question_terms, i == 0)
-        for i, g in enumerate(shown)
-        if g.citations
-    ]
-    cited_singles = [g for g in singles if g.citations]
-    if cited_singles and shown:
-        parts = [
-            f"“{exemplar(g.members[0].text, 12)}” {''.join(f'[{n}]' for n in g.citations)}"
-            for g in cited_singles
-        ]
+    sentences = [sentence_for(g, total, unit_kind) for g in shown if g.citations]
+    by_voice: dict[str, list[Group]] = {}
+    for g in singles:
+        if g.citations:
+            by_voice.setdefault(_voice(g), []).append(g)
+    if by_voice and shown:
+        parts = []
+        for said in by_voice.values():
+            unit = said[0].members[0].unit
+            name = f"{unit.name}: " if unit and unit.name else ""
+            parts.append(name + ", ".join(_quoted(g, 12) for g in said))
         sentences.append(f"Also said by one {plural(1, unit_kind)} each: " + "; ".join(parts) + ".")
-    elif cited_singles:
-        sentences.extend(
-            sentence_for(g, total, unit_kind, question_terms, False) for g in cited_singles
-        )
+    else:
+        for said in by_voice.values():
+            first = sentence_for(said[0], total, unit_kind)[:-1]
+            more = [_quoted(g, 14) for g in said[1:]]
+            if more:
+                first = ", ".join([first, *more[:-1]]) + ("," if more[:-1] else "")
+                first += " and " + more[-1]
+            sentences.append(first + ".")
     return " ".join(sentences), citations, shown + singles
-
-
-def topic_stems(question: str, scope_stems: set[str]) -> set[str]:
-    return content_stems(question) - scope_stems

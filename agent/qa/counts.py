@@ -90,7 +90,9 @@ def count_answer(
         return None
     who, verb, said = parsed
     topic = _LEAD.sub("", said)
-    asked = question_scope(question, workspace, draft)
+    # who is counted is read from the question's subject only: "an auditor (… a single audit)"
+    # in the topic is no audit-firm industry to count inside
+    asked = question_scope(f"How many {who} {verb} it?", workspace, draft)
     total, with_account, without = units_in_scope(workspace, ACCOUNTS, asked.doc_ids)
     unit_kind = unit_for(f"how many {who} mention", with_account, without)
     total, _, _ = units_in_scope(workspace, unit_kind, asked.doc_ids)

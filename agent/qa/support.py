@@ -71,6 +71,54 @@ POSSESSED = re.compile(
 )
 
 
+# "Relaypoint's mobile app", "Larkspur's own gross revenue retention": something of the
+# product's own, up to the first word that ends the phrase
+OWN_THING = re.compile(
+    r"\b([A-Z][\w-]+)(?:'s|’s)\s+([\w-]+(?:\s+[\w-]+){0,4}?)(?=\s+(?:or|and|across|with|"
+    r"compared|for|to|in|on|at|from|add|adds|answer|answers|run|runs|work|works|do|does|is|are)"
+    r"\b|\s*[?,.;]|\s*$)"
+)
+# the possessor's people, not its things: "FieldCrew's core HVAC customers" asks about them
+PEOPLE_HEADS = set(
+    "customer customers client clients user users account accounts buyer buyers prospect "
+    "prospects partner partners reseller resellers".split()
+)
+OWN_THING_DISTANCE = 10
+
+
+def unmentioned_own_things(question: str, workspace: Workspace) -> list[str]:
+    """Things of the vendor's own product the question asks about ("Relaypoint's mobile app",
+    "Tidemark's support team") that no research passage says of the product: the phrase's
+    last two content words never stand near the product's name, "your" or "you". The research
+    may say "mobile app" about a customer's own customers ("software to mobile app teams");
+    that is no answer about the product's app. Accounts and tools as possessors are left to
+    the other checks (an interview about Harlow rarely says "Harlow")."""
+    from agent.extract.lexicon import tools_in
+
+    found = []
+    directory = None
+    for match in OWN_THING.finditer(question):
+        owner, thing = match.group(1), match.group(2).strip()
+        tokens = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", thing)]
+        if not tokens or tokens[-1] in PEOPLE_HEADS or tools_in(owner):
+            continue
+        if directory is None:
+            from agent.qa.index import document_index
+
+            directory = document_index(workspace).directory()
+        if directory.mentioned(owner):
+            continue  # an account's own things
+        key = [w for w in tokens if w not in SCAFFOLD and w not in GENERAL and len(w) > 2][-2:]
+        if not key or not phrase_count(workspace, owner.lower(), research_only=False):
+            continue
+        if not any(
+            near_count(workspace, [who, *key], OWN_THING_DISTANCE)
+            for who in (owner.lower(), "your", "you")
+        ):
+            found.append(f"{owner}'s {thing}")
+    return found
+
+
 def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
     """What the question names that the research never does: a tool ('Gong', 'Procore',
     'Dynamics 365') no customer mentions (a CRM tech-stack column is not a customer talking), a
@@ -119,6 +167,8 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
                 continue
             if nowhere(lower, research_only=False):
                 absent.append(lower)
+    if not absent:
+        absent.extend(unmentioned_own_things(question, workspace))
     return list(dict.fromkeys(absent))
 
 
