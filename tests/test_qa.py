@@ -245,6 +245,11 @@ def test_an_amount_is_of_the_kind_asked_about_the_question_topic_and_asked_first
         {"support", "team", "respond", "ticket"},
     )
     assert not amount_missing("What tools do they use, and how much of it is manual?", durations)
+    price = said("Our quote (~$38k) is above her authority for a monitoring tool.")
+    bill = "How much do the monitoring queries add to the warehouse bill?"
+    assert amount_missing(bill, price, {"monitor", "queri", "add", "warehous", "bill"})
+    added = said("The monitoring queries add about $400 a month to our warehouse bill.")
+    assert not amount_missing(bill, added, {"monitor", "queri", "add", "warehous", "bill"})
 
 
 def test_passage_sentences_that_are_not_claims_are_not_answers():

@@ -1,6 +1,7 @@
-"""An offline answer that synthesizes: the relevant sentences grouped by meaning (a draft theme
-when one holds them, else an ad-hoc cluster), one sentence per group with its count of accounts
-or participants — "Four of 9 accounts describe …" — and the quotes under it, each citing its
+"""An offline answer that synthesizes: the relevant sentences grouped by meaning (closer ones
+join when the draft put them in one theme), one sentence per group with its count of accounts
+or participants and the group's words — "Four of 9 accounts describe “…” [1][2]" — then the
+points one account makes, each under its name, and the quotes under it all, each citing its
 passage."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from agent.qa.themes import ThemeView, theme_of
 from agent.qa.units import plural
 
 GROUP_SIMILARITY = 0.55
+THEME_SIMILARITY = 0.45
 MAX_GROUPS = 4  # points several accounts or participants make
 MAX_SINGLES = 5  # points one makes: the breadth of what was said, each under its own name
 QUOTES_PER_GROUP = 3
@@ -57,25 +59,25 @@ def number_word(n: int, capital: bool = False) -> str:
 
 
 def group(candidates: list[Candidate], themes: list[ThemeView]) -> list[Group]:
-    """Greedy leader clustering in score order; a draft theme names the group that holds one of
-    its quotes."""
+    """Greedy leader clustering in score order. A sentence joins the group whose leader is
+    GROUP_SIMILARITY alike, or THEME_SIMILARITY alike when the draft put both in one theme (the
+    synthesis already grouped them; a theme joined by one shared word is not followed)."""
     groups: list[Group] = []
     for candidate in candidates:
-        best, best_similarity = None, GROUP_SIMILARITY
+        theme = theme_of(candidate.doc_id, candidate.start, candidate.end, themes)
+        best, best_similarity = None, 0.0
         for g in groups:  # against the group's leader: groups do not drift
             similarity = float(candidate.vector @ g.members[0].vector)
-            if similarity >= best_similarity:
+            needed = (
+                THEME_SIMILARITY if theme is not None and g.theme is theme else GROUP_SIMILARITY
+            )
+            if similarity >= needed and similarity > best_similarity:
                 best, best_similarity = g, similarity
         if best is None:
-            groups.append(Group([candidate], candidate.vector.copy()))
+            groups.append(Group([candidate], candidate.vector.copy(), theme))
         else:
             best.members.append(candidate)
             best.centroid = best.centroid + candidate.vector
-    for g in groups:
-        for member in g.members:
-            g.theme = theme_of(member.doc_id, member.start, member.end, themes)
-            if g.theme:
-                break
     return groups
 
 
@@ -108,23 +110,20 @@ def sentence_for(g: Group, total: int, unit_kind: str) -> str:
     verb = VERBS.get(kind or "", "say")
     said = exemplar(g.members[0].text)
     markers = "".join(f"[{n}]" for n in g.citations)
-    if count <= 1:  # one voice: their own words, not a theme's label
+    # the group is said in its members' words: a theme's label is ours, and on conversational
+    # speech it can read as a cut-up clause ("describe do with way that data collected is")
+    if count <= 1:
         unit = g.members[0].unit
         who = f"One {plural(1, unit.kind if unit else unit_kind)}" + (
             f" ({unit.name})" if unit else ""
         )
-        return f"{who} {agree(verb, 1)} “{said}” {markers}."
-    who = (
-        f"{number_word(count, capital=True)} of {total} {plural(total, unit_kind)}"
-        if total
-        else f"{number_word(count, capital=True)} {plural(count, unit_kind)}"
-    )
-    if g.theme is not None:  # the theme's label is ours, not their words: never in quotes
-        label = g.theme.label[:1].lower() + g.theme.label[1:]
-        body = f"{agree('mention' if verb == 'say' else verb, count)} {label.rstrip('.')}, e.g. “{said}”"
     else:
-        body = f"{agree(verb, count)} “{said}”"
-    return f"{who} {body} {markers}."
+        who = (
+            f"{number_word(count, capital=True)} of {total} {plural(total, unit_kind)}"
+            if total
+            else f"{number_word(count, capital=True)} {plural(count, unit_kind)}"
+        )
+    return f"{who} {agree(verb, count)} “{said}” {markers}."
 
 
 def weight(g: Group) -> float:

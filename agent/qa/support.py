@@ -23,6 +23,7 @@ MIN_BEST = 0.40
 MIN_TOPIC_COVERAGE = 0.34
 CLOSE_ENOUGH = 0.55
 TOP = 5
+AMOUNT_TOPIC_WORDS = 2
 # words too general to refuse on when absent (the research says the same thing otherwise)
 GENERAL = set(
     """
@@ -211,21 +212,26 @@ def amount_missing(
     """The question asks for an amount and none of the closest sentences states one (a number
     with its unit, money or a percentage: "one thing to have tickets" states none) about the
     question's topic ("two weeks answering audit requests" is no amount for "how quickly does
-    support respond to tickets")."""
+    support respond to tickets"; for money, two of the topic's words)."""
     if not AMOUNT_QUESTION.match(_LEAD.sub("", question)):
         return False  # the amount is not what the question asks first ("what tools …, how much …")
     # quantities loads only for an amount question (its patterns are not needed at start-up)
     from agent.extract.quantities import DURATIONS, find_quantities
 
+    asked = _amount_asked(question)
     units = {"duration": DURATIONS, "money": {"usd", "percent"}, "share": {"percent"}}.get(
-        _amount_asked(question) or ""
+        asked or ""
     )
 
     def states_one(text: str) -> bool:
         return any(units is None or q.unit in units for q in find_quantities(text))
 
+    # about the topic; money two of its words at least: deal notes state prices everywhere ("our
+    # quote (~$38k) … for a monitoring tool" shares one word with "how much do the monitoring
+    # queries add to the warehouse bill")
+    needed = min(AMOUNT_TOPIC_WORDS if asked == "money" else 1, len(topic or ()))
     return not any(
-        states_one(c.text) and (not topic or content_stems(c.text) & topic)
+        states_one(c.text) and len(content_stems(c.text) & (topic or set())) >= needed
         for c in candidates[:TOP]
     )
 
