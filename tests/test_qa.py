@@ -447,3 +447,24 @@ def test_a_count_is_scoped_by_who_is_counted_not_by_words_of_the_topic(monkeypat
     assert asked == ["How many accounts say it?"]
     assert answer is not None and not answer.answered  # nothing about it: none of the 9
     assert "none of the 9 accounts" in answer.text
+
+
+def test_an_answer_quotes_the_clause_that_says_most_as_a_piece_of_the_quote():
+    """The words quoted inside an answer sentence are a contiguous piece of the cited quote:
+    its clause that says most (the question's topic first), without the fillers it opens with,
+    marked "…" where it is cut."""
+    from agent.qa.compose import exemplar
+
+    quote = "So yeah. We lost a week of orders to that sync, and nobody noticed until Monday."
+    assert exemplar(quote) == "We lost a week of orders to that sync"
+    spoken = "Uh, I mean, the labels from the vendor were wrong in a third of the images."
+    assert exemplar(spoken) == "The labels from the vendor were wrong in a third of the images"
+    said = "It was fine for a while, but then the nightly sync to the warehouse stopped silently."
+    assert exemplar(said, topic={"sync", "warehous"}) == (
+        "…then the nightly sync to the warehouse stopped silently"
+    )
+    long = "We " + " ".join(f"w{i}" for i in range(30))
+    assert exemplar(long).endswith("…") and len(exemplar(long).split()) == 16
+    for text in (quote, spoken, said):
+        piece = exemplar(text, topic={"sync"}).strip("…")
+        assert piece.lower() in text.lower()

@@ -257,6 +257,7 @@ def offline_answer(
         total,
         unit_kind,
         candidate_citation,
+        topic,
     )
     return Answer(
         question=question,

@@ -91,24 +91,44 @@ def agree(verb: str, count: int) -> str:
     return f"{head} {rest}".strip()
 
 
-def exemplar(text: str, limit: int = 14) -> str:
-    """The member's words cut at a clause boundary, for quoting inside a sentence."""
+# discourse markers and fillers a quote inside a sentence need not start with
+LEADING_FILLERS = re.compile(
+    r"^(?:(?:so|well|uh|um|uhm|er|yeah|yes|okay|ok|and|but|like|right|actually|basically|"
+    r"honestly|i mean|you know|i think|i guess)\b[,.]?\s*)+",
+    re.IGNORECASE,
+)
+FILLER_STEMS = {"uh", "um", "uhm", "er", "yeah", "okay", "mean", "like", "know"}
+_CLAUSE = re.compile(r"(?<=[.;!?])\s|,\s(?=(?:and|but|so|because|which|then)\b)|\s[—–]\s")
+
+
+def exemplar(text: str, limit: int = 16, topic: set[str] | None = None) -> str:
+    """The member's words for quoting inside a sentence: a contiguous piece of the quote, its
+    clause that says most (content words, the question's topic words twice), without the
+    fillers it opens with, cut at `limit` words."""
     text = re.sub(r"\s+", " ", text).strip().strip('"“”')
-    clauses = re.split(r"(?<=[.;!?])\s|,\s(?=(?:and|but|so|because|which)\b)", text)
-    # the first clause that says something ("So yeah. We lost a week…" → "We lost a week…")
-    clause = next((c for c in clauses if len(content_stems(c)) >= 3), clauses[0])
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()] or [text]
+
+    def says(clause: str) -> int:
+        content = content_stems(clause) - FILLER_STEMS
+        return len(content) + 2 * len(content & (topic or set()))
+
+    best = max(range(len(clauses)), key=lambda i: (says(clauses[i]), -i))
+    opens = best == 0 or clauses[best - 1].rstrip()[-1:] in ".;!?"  # a sentence of its own
+    clause = LEADING_FILLERS.sub("", clauses[best].strip()) or clauses[best].strip()
+    clause = clause[:1].upper() + clause[1:] if opens else clause
     tokens = clause.split()
     if len(tokens) > limit:
-        clause = " ".join(tokens[:limit]).rstrip(",;:") + "…"
-    return clause.rstrip(".")
+        clause = " ".join(tokens[:limit]).rstrip(",;:—–") + "…"
+    clause = clause.rstrip(".,;: ")
+    return clause if opens else "…" + clause
 
 
-def sentence_for(g: Group, total: int, unit_kind: str) -> str:
+def sentence_for(g: Group, total: int, unit_kind: str, topic: set[str] | None = None) -> str:
     count = len(g.units)
     kinds = Counter(m.evidence_kind for m in g.members if m.evidence_kind)
     kind = kinds.most_common(1)[0][0] if kinds else None
     verb = VERBS.get(kind or "", "say")
-    said = exemplar(g.members[0].text)
+    said = exemplar(g.members[0].text, topic=topic)
     markers = "".join(f"[{n}]" for n in g.citations)
     # the group is said in its members' words: a theme's label is ours, and on conversational
     # speech it can read as a cut-up clause ("describe do with way that data collected is")
@@ -152,8 +172,9 @@ def _singles(groups: list[Group]) -> list[Group]:
     return sorted(chosen, key=lambda g: groups.index(g))
 
 
-def _quoted(g: Group, limit: int) -> str:
-    return f"“{exemplar(g.members[0].text, limit)}” " + "".join(f"[{n}]" for n in g.citations)
+def _quoted(g: Group, limit: int, topic: set[str] | None) -> str:
+    said = exemplar(g.members[0].text, limit, topic)
+    return f"“{said}” " + "".join(f"[{n}]" for n in g.citations)
 
 
 def compose(
@@ -162,6 +183,7 @@ def compose(
     total: int,
     unit_kind: str,
     citation: object,
+    topic: set[str] | None = None,
 ) -> tuple[str, list[Citation], list[Group]]:
     """The answer text and its citations; `citation(number, candidate)` makes a Citation.
 
@@ -185,7 +207,7 @@ def compose(
             number = len(citations) + 1
             citations.append(citation(number, member))  # type: ignore[operator]
             g.citations.append(number)
-    sentences = [sentence_for(g, total, unit_kind) for g in shown if g.citations]
+    sentences = [sentence_for(g, total, unit_kind, topic) for g in shown if g.citations]
     by_voice: dict[str, list[Group]] = {}
     for g in singles:
         if g.citations:
@@ -195,12 +217,12 @@ def compose(
         for said in by_voice.values():
             unit = said[0].members[0].unit
             name = f"{unit.name}: " if unit and unit.name else ""
-            parts.append(name + ", ".join(_quoted(g, 12) for g in said))
+            parts.append(name + ", ".join(_quoted(g, 14, topic) for g in said))
         sentences.append(f"Also said by one {plural(1, unit_kind)} each: " + "; ".join(parts) + ".")
     else:
         for said in by_voice.values():
-            first = sentence_for(said[0], total, unit_kind)[:-1]
-            more = [_quoted(g, 14) for g in said[1:]]
+            first = sentence_for(said[0], total, unit_kind, topic)[:-1]
+            more = [_quoted(g, 16, topic) for g in said[1:]]
             if more:
                 first = ", ".join([first, *more[:-1]]) + ("," if more[:-1] else "")
                 first += " and " + more[-1]
