@@ -10,6 +10,7 @@ an interviewer's line."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from agent.extract.injection import is_instruction
 from agent.extract.lexicon import is_distractor
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
-from agent.qa.terms import content_stems, restatement
+from agent.qa.terms import content_stems, restatement, stem, words
 from agent.qa.units import Unit, unit_of
 from agent.store import Workspace
 from agent.textspans import split_sentences
@@ -33,7 +34,7 @@ INTENT_BONUS = 0.06
 KIND_FLOOR = 0.34
 CLAIM_BONUS = 0.02
 SCOPE_BONUS = 0.05
-TOPIC_BONUS = 0.06
+TOPIC_BONUS = 0.10
 NUMBER_BONUS = 0.02
 ECHO_PENALTY = 0.16
 THIN_PENALTY = 0.06
@@ -152,6 +153,7 @@ def score(
     topic_terms: set[str],
     kinds: set[str],
     preferred: set[str] | None,
+    topic_weights: dict[str, float] | None = None,
 ) -> float:
     value = candidate.similarity + candidate.passage_bonus
     if candidate.evidence_kind:
@@ -163,7 +165,10 @@ def score(
         value -= ECHO_PENALTY * (echo - 0.3) / 0.7
     if len(novel) < 3:
         value -= THIN_PENALTY
-    if topic_terms:
+    if topic_weights:  # the topic's rarer words count more ("scraping", not "data")
+        said = sum(w for t, w in topic_weights.items() if t in mine)
+        value += TOPIC_BONUS * said / sum(topic_weights.values())
+    elif topic_terms:
         value += TOPIC_BONUS * len(mine & topic_terms) / len(topic_terms)
     if NUMBER.search(candidate.text):
         value += NUMBER_BONUS
@@ -184,6 +189,21 @@ def score(
     if kinds and candidate.evidence_kind in ATTRIBUTE_KINDS - kinds:
         value -= ATTRIBUTE_PENALTY
     return value
+
+
+def topic_weights(workspace: Workspace, question: str, topic: set[str]) -> dict[str, float]:
+    """Each topic word's weight: its inverse document frequency in the research (a word in
+    every passage, like "data" in a study of data quality, tells no answer from another).
+    Words the research never uses are left out: no sentence can say them."""
+    total = workspace.catalog.chunk_count() or 1
+    weights: dict[str, float] = {}
+    for word in words(question):
+        key = stem(word)
+        if key in topic and key not in weights:
+            found = workspace.catalog.term_count(word)
+            if found:
+                weights[key] = math.log((total + 1) / (found + 1)) + 1.0
+    return weights
 
 
 def gather(
@@ -320,11 +340,12 @@ def gather(
         candidate.passage_bonus = (
             PASSAGE_BONUS * (1 - found / max(len(passages), 1)) if found is not None else 0.0
         )
+    weights = topic_weights(workspace, question, topic_terms)
     for candidate in candidates:
         candidate.unit = unit_of(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
-        candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred)
+        candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred, weights)
     candidates = [
         c
         for c in _distinct(candidates)
