@@ -468,3 +468,49 @@ def test_an_answer_quotes_the_clause_that_says_most_as_a_piece_of_the_quote():
     for text in (quote, spoken, said):
         piece = exemplar(text, topic={"sync"}).strip("…")
         assert piece.lower() in text.lower()
+
+
+def test_a_rare_topic_word_weighs_more_than_one_every_passage_uses():
+    """In a study of data quality "data" is in every passage: a sentence that says "scraping"
+    answers "what problems come with scraped data" more than one that says "data"."""
+    from types import SimpleNamespace
+
+    from agent.qa.candidates import topic_weights
+    from agent.qa.terms import content_stems
+
+    seen = {"data": 95, "scraping": 3, "problems": 40}
+    catalog = SimpleNamespace(
+        chunk_count=lambda: 100, term_count=lambda word: seen.get(word.lower(), 0)
+    )
+    question = "What problems come with data from scraping or vendors?"
+    topic = content_stems(question)
+    weights = topic_weights(SimpleNamespace(catalog=catalog), question, topic)
+    by_word = {w: weights[next(iter(content_stems(w)))] for w in ("data", "scraping", "problems")}
+    assert by_word["scraping"] > by_word["problems"] > by_word["data"]
+    assert next(iter(content_stems("vendors"))) not in weights  # never said: no sentence has it
+
+
+def test_a_specialised_term_the_research_never_uses_is_refused(tmp_path, icp, embedder):
+    """ "Have any teams used federated learning?" on interviews that never say "federated": a
+    specialised word no passage uses is absent. A common word said otherwise ("effort") is
+    left to the meaning check, and a rare word beside a said one ("plumbers and handymen")
+    names a group the research speaks of."""
+    from helpers import write
+
+    from agent.qa.support import absent_terms
+
+    write(
+        tmp_path / "r" / "interview.txt",
+        "Interviewer: How do you handle sensitive data?\n"
+        "Participant: The hospital's data never leaves their servers, so we train on site.\n"
+        "Participant: Our plumbers log every job on paper and the setup took nine months.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        asked = "Have any of the teams used federated learning for the owner's sensitive data?"
+        assert absent_terms(asked, workspace, set()) == ["federated"]
+        assert absent_terms("How much effort did the setup take?", workspace, set()) == []
+        assert absent_terms("Why do plumbers and handymen log jobs?", workspace, set()) == []
+    finally:
+        workspace.close()

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.qa.candidates import Candidate
-from agent.qa.terms import SCAFFOLD, content_stems, stem
+from agent.qa.terms import SCAFFOLD, common_word, content_stems, stem
 from agent.store import Workspace
 
 MIN_BEST = 0.40
@@ -169,8 +170,45 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
             if nowhere(lower, research_only=False):
                 absent.append(lower)
     if not absent:
+        absent.extend(unmentioned_terms(question, scope_words, nowhere))
+    if not absent:
         absent.extend(unmentioned_own_things(question, workspace))
     return list(dict.fromkeys(absent))
+
+
+def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> list[str]:
+    """Specialised words of the question the research never uses ("federated learning",
+    "hallucinations"): a word outside the common vocabulary (terms.common_word) that no passage
+    says, unless a word beside it in an "X and Y" / "X or Y" pair is said ("plumbers and
+    handymen": the research speaks of the group). Common words are left to the meaning check
+    (the research may say "took nine months" where the question says "effort"); hyphenated
+    descriptions of a group ("PE-backed", "multi-entity") are the scope's business."""
+    tokens = re.findall(r"[A-Za-z][A-Za-z'’-]*", question)
+    found = []
+    for i, word in enumerate(tokens):
+        lower = word.lower().removesuffix("'s").removesuffix("’s")
+        if (
+            word[:1].isupper()
+            or "-" in word
+            or len(lower) < 5
+            or lower in SCAFFOLD
+            or lower in GENERAL
+            or stem(lower) in scope_words
+            or common_word(lower)
+            or not nowhere(lower, research_only=False)
+        ):
+            continue
+        pair = [
+            tokens[j + k]
+            for j, k in ((i - 1, -1), (i + 1, 1))
+            if 0 <= j < len(tokens)
+            and tokens[j].lower() in ("and", "or")
+            and 0 <= j + k < len(tokens)
+        ]
+        if any(not nowhere(p.lower(), research_only=False) for p in pair):
+            continue
+        found.append(lower)
+    return found
 
 
 # A question that asks for an amount ("how much do the queries add to the bill", "how quickly

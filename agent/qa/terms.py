@@ -92,3 +92,25 @@ def coverage(text: str, terms: set[str]) -> float:
     if not terms:
         return 1.0
     return len(terms & set(stems(text))) / len(terms)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary (about 20,000 of the commonest
+    English words): a word outside it is a specialised term ("federated", "hallucinations")."""
+    import json
+
+    from agent.embeddings import _TOKENIZER
+
+    vocab = json.loads(_TOKENIZER.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
+
+
+def common_word(word: str) -> bool:
+    """Whether `word` (or its singular) is a common English word."""
+    lower = word.lower()
+    known = _common_words()
+    return any(
+        form in known
+        for form in (lower, lower.removesuffix("s"), lower.removesuffix("es"), lower[:-3] + "y")
+    )
