@@ -353,7 +353,9 @@ def test_an_answer_shows_the_breadth_of_what_was_said_each_voice_named():
     assert [c.number for c in citations] == [1, 2, 3, 4, 5]
 
 
-def test_several_points_of_one_account_are_one_sentence_and_shared_points_come_first():
+def test_several_points_of_one_account_are_one_sentence_and_points_come_by_relevance():
+    """One account's two reasons are one sentence; a point one account makes that answers
+    better comes before a point two accounts share."""
     import numpy as np
 
     from agent.qa.answer import candidate_citation
@@ -383,9 +385,10 @@ def test_several_points_of_one_account_are_one_sentence_and_shared_points_come_f
         ),
     ]
     text, citations, _ = compose(candidates, [], 4, "accounts", candidate_citation)
-    first, also = text.split(" Also said by one account each: ")
-    assert first.startswith("Two of 4 accounts describe “")
-    assert also.startswith("Marlow: “Price was the main reason") and also.count("Marlow") == 1
+    marlow, shared = text.split(". Two of 4 accounts describe “")
+    assert marlow.startswith("One account (Marlow) went elsewhere over “Price was the main reason")
+    assert "[1] and “The IT director" in marlow and marlow.count("Marlow") == 1
+    assert shared.endswith("[3][4].")
     assert len(citations) == 4
 
 

@@ -187,15 +187,18 @@ def compose(
 ) -> tuple[str, list[Citation], list[Group]]:
     """The answer text and its citations; `citation(number, candidate)` makes a Citation.
 
-    Points several accounts (or participants) make come first, one sentence each with the
-    count; then up to MAX_SINGLES points one of them makes, each from a different account, so
-    that an answer shows the breadth of what was said rather than its two loudest sentences."""
+    Up to MAX_GROUPS points several accounts (or participants) make, each one sentence with its
+    count, and up to MAX_SINGLES points one of them makes, each from a different account first,
+    so that an answer shows the breadth of what was said rather than its two loudest sentences.
+    All are shown in order of relevance: a point one participant makes that answers the
+    question comes before a shared one that only talks about its subject."""
     groups = group(candidates, themes)
     groups.sort(key=lambda g: -weight(g))
-    shown = [g for g in groups if len(g.units) >= 2][:MAX_GROUPS]
+    shared = [g for g in groups if len(g.units) >= 2][:MAX_GROUPS]
     singles = _singles([g for g in groups if len(g.units) < 2])
+    shown = sorted(shared + singles, key=lambda g: groups.index(g))
     citations: list[Citation] = []
-    for g in shown + singles:
+    for g in shown:
         used: set[str] = set()
         for member in sorted(g.members, key=lambda m: -m.score):
             if len(citations) >= MAX_CITATIONS or len(g.citations) >= QUOTES_PER_GROUP:
@@ -207,24 +210,24 @@ def compose(
             number = len(citations) + 1
             citations.append(citation(number, member))  # type: ignore[operator]
             g.citations.append(number)
-    sentences = [sentence_for(g, total, unit_kind, topic) for g in shown if g.citations]
     by_voice: dict[str, list[Group]] = {}
     for g in singles:
         if g.citations:
             by_voice.setdefault(_voice(g), []).append(g)
-    if by_voice and shown:
-        parts = []
-        for said in by_voice.values():
-            unit = said[0].members[0].unit
-            name = f"{unit.name}: " if unit and unit.name else ""
-            parts.append(name + ", ".join(_quoted(g, 14, topic) for g in said))
-        sentences.append(f"Also said by one {plural(1, unit_kind)} each: " + "; ".join(parts) + ".")
-    else:
-        for said in by_voice.values():
-            first = sentence_for(said[0], total, unit_kind, topic)[:-1]
-            more = [_quoted(g, 16, topic) for g in said[1:]]
-            if more:
-                first = ", ".join([first, *more[:-1]]) + ("," if more[:-1] else "")
-                first += " and " + more[-1]
-            sentences.append(first + ".")
-    return " ".join(sentences), citations, shown + singles
+    sentences = []
+    for g in shown:
+        if not g.citations:
+            continue
+        if g in shared:
+            sentences.append(sentence_for(g, total, unit_kind, topic))
+            continue
+        said = by_voice.get(_voice(g), [])
+        if not said or said[0] is not g:
+            continue  # said in the sentence of the voice's first point
+        first = sentence_for(g, total, unit_kind, topic)[:-1]
+        more = [_quoted(other, 16, topic) for other in said[1:]]
+        if more:
+            first = ", ".join([first, *more[:-1]]) + ("," if more[:-1] else "")
+            first += " and " + more[-1]
+        sentences.append(first + ".")
+    return " ".join(sentences), citations, shown
