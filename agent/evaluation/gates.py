@@ -16,6 +16,7 @@ LOWER_IS_BETTER = {
     "distractor_claim_rate",
     "displayed_noise",
     "invented_accounts",
+    "qa_answerable_refused",
 }
 
 
