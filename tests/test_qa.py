@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 import pytest
 from support.mock_openai import MockOpenAI
@@ -20,6 +21,20 @@ def workspace(sample_workspace, embedder):
     ws = Workspace(sample_workspace, embedder.name)
     yield ws
     ws.close()
+
+
+@contextmanager
+def _interview(tmp_path, icp, embedder, *lines):
+    """A workspace of one ingested interview made of `lines`."""
+    from helpers import write
+
+    write(tmp_path / "r" / "interview.txt", "".join(lines))
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        yield workspace
+    finally:
+        workspace.close()
 
 
 def offline(folder):
@@ -281,22 +296,17 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
 
 def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embedder):
     """Speech-to-text writes "the G P T models": "GPT" is mentioned, not absent."""
-    from helpers import write
-
     from agent.qa.support import absent_terms
 
-    write(
-        tmp_path / "r" / "interview.txt",
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
         "Interviewer: Which models do you use?\n"
         "Participant: Now we offer the G P T three model under the hood for summaries.\n",
-    )
-    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
-    workspace = Workspace(tmp_path / "ws", embedder.name)
-    try:
+    ) as workspace:
         assert absent_terms("Which teams use GPT for summaries?", workspace, set()) == []
         assert absent_terms("Which teams use GDPR tooling?", workspace, set()) == ["GDPR"]
-    finally:
-        workspace.close()
 
 
 def _candidate(text, account, score, kind="trigger", vector=None):
@@ -398,20 +408,17 @@ def test_a_thing_of_the_product_is_refused_when_only_a_customers_own_is_mentione
     """ "Relaypoint's mobile app": the research says "mobile app" only of a customer's own
     customers, never of the product: nothing answers it. The product's users are people, not
     a thing of the product."""
-    from helpers import write
-
     from agent.qa.support import absent_terms
 
-    write(
-        tmp_path / "r" / "interview.txt",
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
         "Interviewer: What does your company do?\n"
         "Participant: We sell release management software to mobile app teams.\n"
         "Interviewer: And how did Relaypoint work out?\n"
         "Participant: Relaypoint scores every ticket, and your rubric editor is the best part.\n",
-    )
-    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
-    workspace = Workspace(tmp_path / "ws", embedder.name)
-    try:
+    ) as workspace:
         asked = "What do customers think of Relaypoint's mobile app?"
         assert absent_terms(asked, workspace, set()) == ["Relaypoint's mobile app"]
         assert (
@@ -419,8 +426,6 @@ def test_a_thing_of_the_product_is_refused_when_only_a_customers_own_is_mentione
             == []
         )
         assert absent_terms("Which tools do Relaypoint's customers run?", workspace, set()) == []
-    finally:
-        workspace.close()
 
 
 def test_a_count_is_scoped_by_who_is_counted_not_by_words_of_the_topic(monkeypatch):
@@ -498,22 +503,17 @@ def test_a_specialised_term_the_research_never_uses_is_refused(tmp_path, icp, em
     specialised word no passage uses is absent. A common word said otherwise ("effort") is
     left to the meaning check, and a rare word beside a said one ("plumbers and handymen")
     names a group the research speaks of."""
-    from helpers import write
-
     from agent.qa.support import absent_terms
 
-    write(
-        tmp_path / "r" / "interview.txt",
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
         "Interviewer: How do you handle sensitive data?\n"
         "Participant: The hospital's data never leaves their servers, so we train on site.\n"
         "Participant: Our plumbers log every job on paper and the setup took nine months.\n",
-    )
-    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
-    workspace = Workspace(tmp_path / "ws", embedder.name)
-    try:
+    ) as workspace:
         asked = "Have any of the teams used federated learning for the owner's sensitive data?"
         assert absent_terms(asked, workspace, set()) == ["federated"]
         assert absent_terms("How much effort did the setup take?", workspace, set()) == []
         assert absent_terms("Why do plumbers and handymen log jobs?", workspace, set()) == []
-    finally:
-        workspace.close()
