@@ -1,8 +1,8 @@
 """An offline answer that synthesizes: the relevant sentences grouped by meaning (closer ones
 join when the draft put them in one theme), one sentence per group with its count of accounts
-or participants and the group's words — "Four of 9 accounts describe “…” [1][2]" — then the
-points one account makes, each under its name, and the quotes under it all, each citing its
-passage."""
+or participants and the group's words — "Four of 9 accounts describe “…” [1][2]" — and the
+points one account makes, each under its name, all in order of relevance; the quotes under
+it, each citing its passage."""
 
 from __future__ import annotations
 
