@@ -18,10 +18,10 @@ from agent.qa.terms import content_stems
 from agent.qa.themes import ThemeView, theme_of
 from agent.qa.units import plural
 
-GROUP_SIMILARITY = 0.55
+GROUP_SIMILARITY = 0.62
 THEME_SIMILARITY = 0.45
 MAX_GROUPS = 4  # points several accounts or participants make
-MAX_SINGLES = 5  # points one makes: the breadth of what was said, each under its own name
+MAX_SINGLES = 7  # points one makes: the breadth of what was said, each under its own name
 QUOTES_PER_GROUP = 3
 MAX_CITATIONS = 10
 UNIT_WEIGHT = 0.01
