@@ -217,7 +217,7 @@ def test_files_one_bad_file_is_reported_next_to_it_and_the_rest_is_drafted(embed
         created = client.post("/api/drafts", files=files, headers=headers)
         assert created.status_code == 202, created.text
         progress = wait_for(client, created.json()["id"])
-        assert progress["step"] == "done", progress
+        assert progress["step"] == "done", (progress.get("error"), progress.get("files"))
         rows = {row["name"]: row for row in progress["files"]}
         assert rows["keystone-call.txt"]["status"] == "ingested"
         assert rows["priya.vtt"]["status"] == "ingested"
