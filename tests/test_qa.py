@@ -356,7 +356,7 @@ def test_an_answer_shows_the_breadth_of_what_was_said_each_voice_named():
         _candidate(text, account, 0.6 - i * 0.02, vector=axes[i])
         for i, (text, account) in enumerate(said)
     ]
-    text, citations, _ = compose(candidates, [], 9, "accounts", candidate_citation)
+    text, citations, _ = compose(candidates, 9, "accounts", candidate_citation)
     assert len(citations) == 5
     for _, account in said:
         assert f"One account ({account}) says it started with “" in text
@@ -394,7 +394,7 @@ def test_several_points_of_one_account_are_one_sentence_and_points_come_by_relev
             "Our reps quote from last quarter's price book, it's a mess.", "Brio", 0.5, "pain", near
         ),
     ]
-    text, citations, _ = compose(candidates, [], 4, "accounts", candidate_citation)
+    text, citations, _ = compose(candidates, 4, "accounts", candidate_citation)
     marlow, shared = text.split(". Two of 4 accounts describe “")
     assert marlow.startswith("One account (Marlow) went elsewhere over “Price was the main reason")
     assert "[1] and “The IT director" in marlow and marlow.count("Marlow") == 1

@@ -31,7 +31,6 @@ from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.support import absent_terms, judge_support
 from agent.qa.survey_tables import survey_answer
 from agent.qa.terms import content_stems, stem
-from agent.qa.themes import themes_of
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
 from agent.store import Workspace
 
@@ -253,7 +252,6 @@ def offline_answer(
     )
     text, citations, _ = compose(
         relevant[:MAX_RELEVANT],
-        themes_of(draft),
         total,
         unit_kind,
         candidate_citation,

@@ -1,8 +1,7 @@
-"""An offline answer that synthesizes: the relevant sentences grouped by meaning (closer ones
-join when the draft put them in one theme), one sentence per group with its count of accounts
-or participants and the group's words — "Four of 9 accounts describe “…” [1][2]" — and the
-points one account makes, each under its name, all in order of relevance; the quotes under
-it, each citing its passage."""
+"""An offline answer that synthesizes: the relevant sentences grouped by meaning, one sentence
+per group with its count of accounts or participants and the group's words — "Four of 9
+accounts describe “…” [1][2]" — and the points one account makes, each under its name, all in
+order of relevance; the quotes under it, each citing its passage."""
 
 from __future__ import annotations
 
@@ -15,11 +14,9 @@ import numpy as np
 from agent.qa.candidates import Candidate
 from agent.qa.models import Citation
 from agent.qa.terms import content_stems
-from agent.qa.themes import ThemeView, theme_of
 from agent.qa.units import plural
 
 GROUP_SIMILARITY = 0.62
-THEME_SIMILARITY = 0.45
 MAX_GROUPS = 4  # points several accounts or participants make
 MAX_SINGLES = 7  # points one makes: the breadth of what was said, each under its own name
 QUOTES_PER_GROUP = 3
@@ -45,7 +42,6 @@ VERBS = {
 class Group:
     members: list[Candidate]
     centroid: np.ndarray
-    theme: ThemeView | None = None
     citations: list[int] = field(default_factory=list)
 
     @property
@@ -58,23 +54,20 @@ def number_word(n: int, capital: bool = False) -> str:
     return word.capitalize() if capital else word
 
 
-def group(candidates: list[Candidate], themes: list[ThemeView]) -> list[Group]:
-    """Greedy leader clustering in score order. A sentence joins the group whose leader is
-    GROUP_SIMILARITY alike, or THEME_SIMILARITY alike when the draft put both in one theme (the
-    synthesis already grouped them; a theme joined by one shared word is not followed)."""
+def group(candidates: list[Candidate]) -> list[Group]:
+    """Greedy leader clustering in score order: a sentence joins the group whose leader is
+    GROUP_SIMILARITY alike. The draft's themes are not followed: a theme can join two points
+    that share a few words (the sample's "competitor had a quote back in a day" and "we hired
+    a new VP of Sales"), and an answer would count them as one."""
     groups: list[Group] = []
     for candidate in candidates:
-        theme = theme_of(candidate.doc_id, candidate.start, candidate.end, themes)
-        best, best_similarity = None, 0.0
+        best, best_similarity = None, GROUP_SIMILARITY
         for g in groups:  # against the group's leader: groups do not drift
             similarity = float(candidate.vector @ g.members[0].vector)
-            needed = (
-                THEME_SIMILARITY if theme is not None and g.theme is theme else GROUP_SIMILARITY
-            )
-            if similarity >= needed and similarity > best_similarity:
+            if similarity >= best_similarity:
                 best, best_similarity = g, similarity
         if best is None:
-            groups.append(Group([candidate], candidate.vector.copy(), theme))
+            groups.append(Group([candidate], candidate.vector.copy()))
         else:
             best.members.append(candidate)
             best.centroid = best.centroid + candidate.vector
@@ -179,7 +172,6 @@ def _quoted(g: Group, limit: int, topic: set[str] | None) -> str:
 
 def compose(
     candidates: list[Candidate],
-    themes: list[ThemeView],
     total: int,
     unit_kind: str,
     citation: object,
@@ -192,7 +184,7 @@ def compose(
     so that an answer shows the breadth of what was said rather than its two loudest sentences.
     All are shown in order of relevance: a point one participant makes that answers the
     question comes before a shared one that only talks about its subject."""
-    groups = group(candidates, themes)
+    groups = group(candidates)
     groups.sort(key=lambda g: -weight(g))
     shared = [g for g in groups if len(g.units) >= 2][:MAX_GROUPS]
     singles = _singles([g for g in groups if len(g.units) < 2])
