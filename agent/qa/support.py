@@ -194,8 +194,8 @@ def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> lis
             or lower in SCAFFOLD
             or lower in GENERAL
             or stem(lower) in scope_words
-            or common_word(lower)
-            or not nowhere(lower, research_only=False)
+            or not nowhere(lower, research_only=False)  # an index lookup: before the vocabulary
+            or common_word(lower)  # loads the embedding vocabulary, once per process
         ):
             continue
         pair = [
