@@ -228,7 +228,6 @@ def _scan(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
         position = max(match.end("unit"), match.start() + 1)
 
 
-_POINT_AFTER = re.compile(rf"^\s*points?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
 _POINT_BEFORE = re.compile(rf"\b(?:{_DIGITS}|{_SPOKEN})\s+point\s*$", re.I)
 _POINT_INSIDE = re.compile(rf"\bpoints?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
 
@@ -238,7 +237,7 @@ def _in_spoken_decimal(sentence: str, match: re.Match[str]) -> bool:
     amount_end = match.end("amount") if match.groupdict().get("amount") else match.end()
     return bool(
         _POINT_INSIDE.search(match.group(0))
-        or _POINT_AFTER.match(sentence[amount_end:])
+        or _POINT_INSIDE.match(sentence[amount_end:].lstrip())
         or _POINT_BEFORE.search(sentence[: match.start()])
     )
 
