@@ -71,6 +71,11 @@ def _doc(doc_id: str, text: str, kind=SourceKind.transcript, account=None, deal=
     )
 
 
+def _deal(doc_id: str, text: str, account: str, outcome: str) -> SourceDocument:
+    """A win/loss or churn note of `account` with its outcome."""
+    return _doc(doc_id, text, SourceKind.win_loss, account, DealNote(outcome=outcome))
+
+
 def _claim(doc: SourceDocument, sentence: str, kind: EvidenceKind, role=None) -> Evidence:
     start = doc.text.index(sentence)
     return Evidence(
@@ -103,12 +108,11 @@ def _draft(embedder, documents: list[SourceDocument], items: list[Evidence]):
 
 def test_buying_context_decides_from_deals_and_stated_roles():
     interview = _doc("i1", "My main concern is label noise. I'm the lead data scientist.")
-    deal = _doc(
+    deal = _deal(
         "d1",
         "The price was too high for them. Our CFO signs anything over twenty thousand.",
-        kind=SourceKind.win_loss,
-        account="Hollis",
-        deal=DealNote(outcome="lost"),
+        "Hollis",
+        "lost",
     )
     concern = _claim(interview, "My main concern is label noise.", EvidenceKind.objection)
     title = _claim(
@@ -135,13 +139,12 @@ def test_synthesis_fills_the_sections_from_deal_notes_only(embedder):
         "My main concern is label noise in the annotations. "
         "We hash every image and drop duplicates before each split.",
     )
-    deal = _doc(
+    deal = _deal(
         "d1",
         "Lost on price: fifteen thousand a year was more than the whole software budget. "
         "The owner signs off on any purchase over five thousand dollars.",
-        kind=SourceKind.win_loss,
-        account="Hollis Fabrication",
-        deal=DealNote(outcome="lost"),
+        "Hollis Fabrication",
+        "lost",
     )
     evidence = [
         _claim(
@@ -235,19 +238,17 @@ def test_outcomes_and_reasons_to_buy_come_from_accounts_that_kept_the_product(em
     """What a churned or lost account calls a result is why it left (the fieldcrew eval showed
     "I was spending maybe five hours a week cleaning up jobs" from a churn interview under both
     "Outcomes said" and "Why they buy")."""
-    won = _doc(
+    won = _deal(
         "w1",
         "Month-end close went from twelve days to five after the rollout.",
-        kind=SourceKind.win_loss,
-        account="Alder Foods",
-        deal=DealNote(outcome="won"),
+        "Alder Foods",
+        "won",
     )
-    churned = _doc(
+    churned = _deal(
         "c1",
         "I was spending five hours a week cleaning up jobs that did not close right.",
-        kind=SourceKind.win_loss,
-        account="Birch Plumbing",
-        deal=DealNote(outcome="churned"),
+        "Birch Plumbing",
+        "churned",
     )
     evidence = [
         _claim(won, won.text, EvidenceKind.outcome),
