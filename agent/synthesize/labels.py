@@ -713,7 +713,10 @@ def _variants(
             and before.tag.startswith("NN")
             and i + 1 < len(core)
             and core[i + 1].tag not in ("VB", "VBG")  # "started asking" stays
-            and (token.tag != "VBD" or core[i + 1].tag in ("IN", "DT", "NN", "NNS", "JJ", "PRP$"))
+            and (
+                token.tag != "VBD"
+                or core[i + 1].tag in ("IN", "DT", "NN", "NNS", "JJ", "PRP$", "CD")
+            )
         ):
             texts = [*_digits(core[:i]), _inflect(token, "VBG"), *_digits(core[i + 1 :])]
             variants.append(_render(core, texts))

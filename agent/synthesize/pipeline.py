@@ -47,7 +47,7 @@ from agent.synthesize.themes import by_confidence, one_per_account, ranked_claim
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
-SYNTHESIS_VERSION = "synthesis-3"  # bump when the same inputs give a different draft
+SYNTHESIS_VERSION = "synthesis-4"  # bump when the same inputs give a different draft
 THEME_KINDS = (
     EvidenceKind.pain,
     EvidenceKind.job,
