@@ -16,11 +16,7 @@ from agent.schema import Evidence, Quantity
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.labels import describe
 
-SIMILARITY = 0.55  # leader clustering of survey answers
-LINK_SIMILARITY = 0.4  # average linkage of statements (brindle, the tuning corpus: see CHANGELOG)
-MAX_LINKED = (
-    2000  # statements per kind and segment linked one by one (a 2000² float32 matrix, 16 MB)
-)
+SIMILARITY = 0.55
 MAX_QUOTES = 3
 HELD_BACK_BELOW = 2  # accounts: a vague-headlined theme said by fewer is held back
 _STOP = set(
@@ -88,118 +84,33 @@ def cluster(
 ) -> list[Theme]:
     """Greedy leader clustering in order of confidence: each item joins the most similar theme
     centroid at or above `threshold`, else starts a theme. O(items × themes) with running
-    sums, so thousands of items per kind stay fast. Survey answers are grouped this way (then
-    `merge_close`); statements from conversations by `average_link`."""
-    ordered = _ordered(items, vectors)
+    sums, so thousands of items per kind stay fast."""
+    ordered = [e for e in sorted(items, key=lambda e: (-e.confidence, e.id)) if e.id in vectors]
     if not ordered:
         return []
-    groups = _leader_groups(ordered, vectors, threshold)
-    return [_theme([ordered[i] for i in group], vectors) for group in groups]
-
-
-def _ordered(items: list[Evidence], vectors: dict[str, np.ndarray]) -> list[Evidence]:
-    return [e for e in sorted(items, key=lambda e: (-e.confidence, e.id)) if e.id in vectors]
-
-
-def _theme(members: list[Evidence], vectors: dict[str, np.ndarray]) -> Theme:
-    total = np.sum([vectors[m.id] for m in members], axis=0)
-    unit = total / max(float(np.linalg.norm(total)), 1e-9)
-    return Theme(items=members, centroid=unit, medoid=_medoid(members, unit, vectors))
-
-
-def _leader_groups(
-    ordered: list[Evidence], vectors: dict[str, np.ndarray], threshold: float
-) -> list[list[int]]:
     dimension = len(vectors[ordered[0].id])
     sums = np.zeros((len(ordered), dimension), dtype=np.float32)
     norms = np.zeros(len(ordered), dtype=np.float32)
-    groups: list[list[int]] = []
-    for index, item in enumerate(ordered):
+    groups: list[list[Evidence]] = []
+    for item in ordered:
         vector = vectors[item.id]
         count = len(groups)
         if count:
             similarities = (sums[:count] @ vector) / np.maximum(norms[:count], 1e-9)
             best = int(similarities.argmax())
             if similarities[best] >= threshold:
-                groups[best].append(index)
+                groups[best].append(item)
                 sums[best] += vector
                 norms[best] = float(np.linalg.norm(sums[best]))
                 continue
-        groups.append([index])
+        groups.append([item])
         sums[count] = vector
         norms[count] = float(np.linalg.norm(vector))
-    return groups
-
-
-def average_link(
-    items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = LINK_SIMILARITY
-) -> list[Theme]:
-    """Average-linkage clustering: two groups join while the mean similarity of all their
-    pairs of statements is at least `threshold`. One theme worded differently by each account
-    ("we redo the grid every weekend", "the Sunday schedule is built by hand") is one group,
-    where a running centroid splits it; a group never joins on one close pair, as single
-    linkage would. The nearest-neighbour chain makes it O(n²) in time and memory; above
-    MAX_LINKED statements, near-duplicates are first grouped by leader clustering (and, if
-    that leaves too many groups, the leader groups stand)."""
-    ordered = _ordered(items, vectors)
-    if not ordered:
-        return []
-    unit = np.stack([vectors[e.id] for e in ordered]).astype(np.float32)
-    unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
-    groups = [[i] for i in range(len(ordered))]
-    for merge_at in (0.9, 0.8, 0.7, 0.6):
-        if len(groups) <= MAX_LINKED:
-            break
-        groups = _leader_groups(ordered, vectors, merge_at)
-    linked = (
-        _nearest_neighbour_chain(unit, groups, threshold) if len(groups) <= MAX_LINKED else groups
-    )
-    return [_theme([ordered[i] for i in sorted(group)], vectors) for group in linked]
-
-
-def _nearest_neighbour_chain(
-    unit: np.ndarray, groups: list[list[int]], threshold: float
-) -> list[list[int]]:
-    """Average linkage over `groups` (rows of unit vectors), stopped at `threshold`: follow each
-    group's most similar group until two are each other's nearest, and join them. A group
-    whose nearest is below the threshold is final: averages of its similarities can only stay
-    below it."""
-    sums = np.stack([unit[group].sum(axis=0) for group in groups])
-    size = np.array([len(group) for group in groups], dtype=np.float32)
-    similarity = (sums @ sums.T) / np.outer(size, size)
-    np.fill_diagonal(similarity, -np.inf)
-    active = np.ones(len(groups), dtype=bool)
-    members = [list(group) for group in groups]
-    final: list[int] = []
-    chain: list[int] = []
-    while True:
-        if not chain:
-            left = np.flatnonzero(active)
-            if not len(left):
-                break
-            chain = [int(left[0])]
-        a = chain[-1]
-        row = np.where(active, similarity[a], -np.inf)
-        b = int(row.argmax())
-        if not np.isfinite(row[b]) or row[b] < threshold:
-            active[a] = False
-            final.append(a)
-            chain.pop()
-            continue
-        if len(chain) > 1 and row[chain[-2]] >= row[b]:  # mutual nearest: join
-            b = chain[-2]
-            del chain[-2:]
-            joined = (size[a] * similarity[a] + size[b] * similarity[b]) / (size[a] + size[b])
-            similarity[a] = joined
-            similarity[:, a] = joined
-            similarity[a, a] = -np.inf
-            active[b] = False
-            size[a] += size[b]
-            members[a] += members[b]
-            members[b] = []
-            continue
-        chain.append(b)
-    return sorted((members[g] for g in final), key=min)
+    themes = []
+    for index, members in enumerate(groups):
+        unit = sums[index] / max(float(norms[index]), 1e-9)
+        themes.append(Theme(items=members, centroid=unit, medoid=_medoid(members, unit, vectors)))
+    return themes
 
 
 def merge_close(
@@ -269,10 +180,9 @@ def ranked_claims(
     whose centroids are at least this alike (short statements such as survey answers)."""
     if not items:
         return [], []
+    themes = cluster(items, vectors)
     if merge is not None:
-        themes = merge_close(cluster(items, vectors), vectors, merge)
-    else:
-        themes = average_link(items, vectors)
+        themes = merge_close(themes, vectors, merge)
     # the clearest statements first: close to the theme and confidently of its kind
     ordered = [
         sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
