@@ -1,15 +1,21 @@
 """Synthesis time and peak memory at 200 and 1,000 transcripts (the sample sprint's extracted
 evidence replicated under new account names), with the ratio 1,000 / 200. Each size runs in
-its own process so its peak memory is its own."""
+its own process so its peak memory is its own.
+
+`--baseline REV` also synthesizes the same evidence with another commit's code (checked out in
+a temporary `git worktree`, removed afterwards) and prints current / baseline ratios of time
+and synthesis memory at each size, measured in the same run."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from extract_speed import baseline_problem, git
 from scale import REPO, SAMPLE
 
 CHILD = r"""
@@ -67,7 +73,22 @@ print(json.dumps({{"transcripts": copies * len(transcripts), "accounts": draft.c
 """
 
 
-def main() -> None:
+def synthesized(root: Path, workspace: str, n: int) -> dict:
+    code = CHILD.format(repo=str(root), bench=str(Path(__file__).parent), ws=workspace, n=n)
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=str(root)
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", help="a commit to compare with, in the same run")
+    args = parser.parse_args()
+    problem = baseline_problem(args.baseline) if args.baseline else None
+    if problem:
+        print(f"No ratio: the baseline {args.baseline} cannot be run here: {problem}.")
+        return 1
     sys.path.insert(0, str(REPO))
     from agent.config import load_settings
     from agent.embeddings import LocalEmbedder
@@ -82,22 +103,28 @@ def main() -> None:
         ingest_paths([str(SAMPLE)], workspace, embedder, settings)
         run_extraction(workspace, settings, embedder)
         workspace.close()
-        rows = []
-        for n in (200, 1000):
-            code = CHILD.format(repo=str(REPO), bench=str(Path(__file__).parent), ws=folder, n=n)
-            output = subprocess.run(
-                [sys.executable, "-c", code], check=True, capture_output=True, text=True
-            ).stdout
-            rows.append(json.loads(output.strip().splitlines()[-1]))
+        rows = [synthesized(REPO, folder, n) for n in (200, 1000)]
+        base_rows: list[dict] = []
+        if args.baseline:
+            tree = Path(folder) / "baseline-src"
+            added = git("worktree", "add", "--detach", str(tree), args.baseline)
+            if added.returncode != 0:
+                print(f"No ratio: cannot check out {args.baseline}: {added.stderr.strip()}")
+                return 1
+            try:
+                base_rows = [synthesized(tree, folder, n) for n in (200, 1000)]
+            finally:
+                git("worktree", "remove", "--force", str(tree))
     print("Synthesis time and peak memory (offline engine evidence, replicated)")
     print(
-        f"{'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s} {'synthesis peak MB':>18s}"
+        f"{'code':>10s} {'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s} {'synthesis peak MB':>18s}"
     )
-    for row in rows:
-        print(
-            f"{row['transcripts']:11d} {row['accounts']:9d} {row['evidence']:9d} {row['segments']:9d} {row['seconds']:8.1f} "
-            f"{row['peak_mb']:8.0f} {row['synthesis_mb']:18.0f}"
-        )
+    for code, table in (("current", rows), (args.baseline or "", base_rows)):
+        for row in table:
+            print(
+                f"{code:>10s} {row['transcripts']:11d} {row['accounts']:9d} {row['evidence']:9d} {row['segments']:9d} {row['seconds']:8.1f} "
+                f"{row['peak_mb']:8.0f} {row['synthesis_mb']:18.0f}"
+            )
     small, large = rows
     print(
         f"time ratio 1000/200: {large['seconds'] / small['seconds']:.2f} for {large['evidence'] / small['evidence']:.1f}x the evidence"
@@ -105,7 +132,14 @@ def main() -> None:
     print(
         f"synthesis peak memory ratio 1000/200 (tracemalloc): {large['synthesis_mb'] / small['synthesis_mb']:.2f}"
     )
+    for row, base in zip(rows, base_rows, strict=False):
+        print(
+            f"current / {args.baseline} at {row['transcripts']} transcripts: time "
+            f"{row['seconds'] / base['seconds']:.2f}, synthesis peak memory "
+            f"{row['synthesis_mb'] / base['synthesis_mb']:.2f}"
+        )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
