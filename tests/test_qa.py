@@ -517,3 +517,177 @@ def test_a_specialised_term_the_research_never_uses_is_refused(tmp_path, icp, em
         assert absent_terms(asked, workspace, set()) == ["federated"]
         assert absent_terms("How much effort did the setup take?", workspace, set()) == []
         assert absent_terms("Why do plumbers and handymen log jobs?", workspace, set()) == []
+
+
+def test_a_share_answers_a_money_question_only_when_it_is_of_money():
+    """ "How much did temp-agency spend fall?" is not answered by "thirty percent of the temps
+    they promised show up": a percentage is money only in a sentence about money."""
+    from types import SimpleNamespace
+
+    from agent.qa.support import amount_missing
+
+    def said(*texts):
+        return [SimpleNamespace(text=t) for t in texts]
+
+    asked = "How much did customers' temp-agency spend fall after the rollout?"
+    topic = {"temp", "agenc", "spend", "fall", "rollout"}
+    shows = said(
+        "We use two temp agencies and maybe thirty percent of the temps they promised show."
+    )
+    assert amount_missing(asked, shows, topic)
+    fell = said("Our temp agency spend fell about twelve percent the first quarter.")
+    assert not amount_missing(asked, fell, topic)
+
+
+def test_counting_accounts_never_counts_a_person_of_a_study_without_a_company():
+    """ "How many accounts say …" over research that also holds a usability study: a participant
+    with no company is no account, however close their sentence."""
+    import numpy as np
+
+    from agent.qa.candidates import Candidate
+    from agent.qa.counts import counted
+    from agent.qa.units import ACCOUNTS, unit_of
+
+    def said(text, account, source):
+        return Candidate(
+            doc_id=source,
+            source=source,
+            start=0,
+            end=len(text),
+            text=text,
+            account=account,
+            speaker=None,
+            role="customer",
+            source_kind="transcript",
+            vector=np.zeros(3),
+            score=0.9,
+            unit=unit_of(ACCOUNTS, account, source, source),
+        )
+
+    pool = [
+        said("The agency confirms twenty and fourteen show up.", "Kestrel Logistics", "k.txt"),
+        said("The temps they send are never the number we ordered.", None, "ux-study_P3.txt"),
+    ]
+    assert list(counted(pool, "temp agency sends fewer workers", ACCOUNTS)) == ["kestrel logistics"]
+
+
+def test_a_pmf_question_about_a_segment_gets_that_segments_share():
+    """ "What share of core-segment respondents would be very disappointed?" reads the core
+    segment's Sean Ellis share (with everyone's beside it), not everyone's alone."""
+    from types import SimpleNamespace
+
+    from agent.qa.survey_tables import survey_answer
+    from agent.schema.icp import PMF
+
+    def segment(name, tier, very, n):
+        pct = 100 * very / n if n else None
+        return SimpleNamespace(
+            name=name, tier=tier, accounts=["A"], pmf=PMF(very=very, n=n, very_disappointed_pct=pct)
+        )
+
+    draft = SimpleNamespace(
+        survey_cuts=[],
+        pmf_overall=PMF(very=32, n=62, very_disappointed_pct=51.6),
+        segments=[segment("3PL warehouses", "core", 25, 42), segment("Bakeries", "adjacent", 2, 6)],
+    )
+    core = survey_answer(
+        "What share of core-segment respondents would be very disappointed?", draft
+    )
+    assert core is not None and core.answered and core.count == 25
+    assert "25 of 42 (60%) in 3PL warehouses" in core.text and "32 of 62" in core.text
+    everyone = survey_answer("What share of respondents would be very disappointed?", draft)
+    assert everyone is not None and everyone.count == 32 and "3PL" not in everyone.text
+
+
+def test_who_is_counted_is_no_topic_the_research_must_mention(tmp_path, icp, embedder):
+    """ "How many UX-study participants say …": "UX-study" names the study's files (who is
+    counted), not something a passage must say."""
+    from helpers import write
+
+    for n in (1, 2):
+        write(
+            tmp_path / "r" / f"2026-10-1{n}_ux-study_P{n}.txt",
+            f"Moderator: Tell me about your week as a shift supervisor.\n"
+            f"P{n}: I run the early shift at a cold-storage site, about ninety people.\n"
+            f"Moderator: How do swaps reach you?\n"
+            f"P{n}: Swap requests get lost in the WhatsApp group, nobody knows who agreed.\n"
+            f"Moderator: And call-outs?\n"
+            f"P{n}: I text people from my own phone until somebody takes the shift.\n",
+        )
+    write(
+        tmp_path / "r" / "2026-10-01_kestrel-logistics_ops.txt",
+        "Interviewer: How do you schedule?\nDana: We build the week in Excel by hand.\n"
+        "Interviewer: How long does it take?\nDana: Every Thursday afternoon, four hours at least.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        answer = answer_question(
+            "How many UX-study participants say swap requests get lost in chat groups?",
+            workspace,
+            offline(tmp_path / "ws"),
+            embedder,
+        )
+    finally:
+        workspace.close()
+    assert answer.answered, answer.text
+    assert answer.text.startswith("2 of 2"), answer.text
+
+
+def test_should_we_pursue_a_segment_is_answered_from_the_draft():
+    """ "Should we pursue the selective segment?" reads the draft: the segment's tier and why,
+    whether it is a hypothesis, and what its accounts raise most, each cited; not sentences
+    that merely share its words ("We're a 410-bed hospital")."""
+    from types import SimpleNamespace
+
+    from agent.qa.aggregates import try_aggregate
+    from agent.schema.icp import PMF, Claim, EvidenceRef, Outcomes
+
+    quote = "Infection control gave us minimums per unit and I check them by hand."
+    ref = EvidenceRef(
+        doc_id="d1", source="evs.txt", quote=quote, start=0, end=len(quote), account="St. Aldric"
+    )
+    pain = Claim(
+        label="Unit minimums checked by hand",
+        kind="pain",
+        accounts=1,
+        mentions=1,
+        share=0.5,
+        evidence=[ref],
+    )
+    hospitals = SimpleNamespace(
+        name="Healthcare, 1001–5000 employees",
+        accounts=["Calloway Regional", "St. Aldric"],
+        tier="selective",
+        tier_reason="Unproven: win rate unknown — only 1 closed deal",
+        hypothesis=True,
+        hypothesis_reason="only 2 accounts with research evidence (at least 3 needed)",
+        outcomes=Outcomes(lost=1, open=1),
+        pmf=PMF(),
+        pains=[pain],
+    )
+    core = SimpleNamespace(name="Logistics", accounts=["Kestrel"], tier="core", pains=[])
+    draft = SimpleNamespace(segments=[core, hospitals], version=2)
+    answer = try_aggregate("Should we pursue the selective segment?", None, None, draft)
+    assert answer is not None and answer.answered
+    assert answer.text.startswith("“Healthcare, 1001–5000 employees”, 2 accounts (Calloway")
+    assert "tier selective" in answer.text and "A hypothesis: only 2 accounts" in answer.text
+    assert "“Unit minimums checked by hand” (1 account) [1]" in answer.text
+    assert answer.citations[0].quote == quote and "Logistics" not in answer.text
+    assert try_aggregate("Why do hospitals want minimums checked?", None, None, draft) is None
+
+
+def test_a_question_naming_two_industries_is_about_both():
+    """ "Why do 3PL and e-commerce fulfilment operators start looking?" is about the logistics
+    and the e-commerce accounts; "3PL" counts though short (its digit), "it" or "AI" never."""
+    from agent.qa.index import DocRow
+    from agent.qa.scope import _industry_accounts
+
+    crm = [
+        DocRow("c1", "crm", "Kestrel", "crm.csv", None, "logistics_transportation", "Kestrel"),
+        DocRow("c2", "crm", "Harlow", "crm.csv", None, "retail_ecommerce", "Harlow"),
+        DocRow("c3", "crm", "Acme", "crm.csv", None, "software_saas", "Acme"),
+    ]
+    asked = "Why do 3PL and e-commerce fulfilment operators start looking?"
+    assert _industry_accounts(asked, crm)[0] == {"Kestrel", "Harlow"}
+    assert _industry_accounts("Why do they use AI for it?", crm)[0] == set()

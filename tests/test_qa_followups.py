@@ -153,6 +153,7 @@ def test_survey_questions_read_the_survey_tables():
             )
         ],
         pmf_overall=PMF(very_disappointed_pct=40.0, very=24, n=60),
+        segments=[],
     )
     answer = survey_answer("how many would not recommend?", draft)
     assert answer is not None and answer.answered and answer.count == 18

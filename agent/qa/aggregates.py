@@ -12,7 +12,15 @@ from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
 WHICH_SEGMENT = re.compile(r"\bwhich (?:segment|customer segment|icp segment)s?\b", re.IGNORECASE)
+# "Is hospital housekeeping a segment we should pursue?", "Are agencies worth targeting?"
+PURSUE = re.compile(
+    r"\b(?:(?:should\s+we|we\s+should)\s+(?:pursue|target|go\s+after|prioriti[sz]e|focus\s+on|sell\s+to|invest\s+in)|"
+    r"worth\s+(?:pursuing|targeting|going\s+after|prioriti[sz]ing)|"
+    r"(?:good|right|strong|real)\s+(?:fit|segment|target|icp)\b)",
+    re.IGNORECASE,
+)
 MIN_PMF_N = 5
+SHOWN_PAINS = 3
 
 
 @dataclass
@@ -107,9 +115,88 @@ def which_segment(question: str, draft: ICPDraft) -> Answer:
     return _table_answer(question, " ".join(lines))
 
 
+def _asked_segments(question: str, workspace: Workspace, draft: ICPDraft) -> list[Segment]:
+    """The segments a question names: by tier or name, else by the industry it names (the
+    segments holding most of that industry's accounts)."""
+    from agent.qa.index import document_index
+    from agent.qa.scope import _industry_accounts, segments_named
+
+    named, _, _ = segments_named(question, draft)
+    if named:
+        return named
+    crm = [d for d in document_index(workspace).rows if d.kind == "crm"]
+    accounts, _ = _industry_accounts(question, crm)
+    keys = {a.lower() for a in accounts}
+    if not keys:
+        return []
+    held = [(s, sum(1 for a in s.accounts if a.lower() in keys)) for s in draft.segments]
+    return [s for s, n in held if n and n * 2 >= len(s.accounts)]
+
+
+def segment_verdict(question: str, segments: list[Segment], draft: ICPDraft) -> Answer:
+    """Whether to pursue a segment, from the draft: its tier and why, whether it is a
+    hypothesis, its deals and PMF, and what its accounts raise most (cited)."""
+    sentences: list[str] = []
+    citations: list[Citation] = []
+    for segment in segments:
+        accounts = segment.accounts
+        who = f"{len(accounts)} {'account' if len(accounts) == 1 else 'accounts'}" + (
+            f" ({', '.join(accounts[:6])}{', …' if len(accounts) > 6 else ''})" if accounts else ""
+        )
+        verdict = f"“{segment.name}”, {who}: tier {segment.tier}"
+        verdict += f" ({segment.tier_reason.rstrip('.')})" if segment.tier_reason else ""
+        if segment.hypothesis:
+            verdict += ". A hypothesis" + (
+                f": {segment.hypothesis_reason.rstrip('.')}" if segment.hypothesis_reason else ""
+            )
+        if not segment.tier_reason:  # the tier's reason already says its deals and PMF
+            outcomes = segment.outcomes
+            verdict += (
+                f". Deals: {outcomes.won + outcomes.expanded} won, {outcomes.lost} lost, "
+                f"{outcomes.churned} churned, {outcomes.open} open"
+                if outcomes.closed or outcomes.open
+                else ". No deals in the research"
+            )
+            verdict += (
+                f". PMF: {segment.pmf.very} of {segment.pmf.n} very disappointed"
+                if segment.pmf.n
+                else ". No survey answers from it"
+            )
+        pains = [c for c in segment.pains if c.evidence][:SHOWN_PAINS]
+        if pains:
+            raised = []
+            for claim in pains:
+                ref = claim.evidence[0]
+                number = len(citations) + 1
+                citations.append(
+                    Citation(
+                        number=number,
+                        doc_id=ref.doc_id,
+                        source=ref.source,
+                        quote=ref.quote,
+                        start=ref.start,
+                        end=ref.end,
+                        account=ref.account,
+                        speaker=ref.speaker,
+                    )
+                )
+                unit = "participant" if not claim.evidence[0].account else "account"
+                raised.append(
+                    f"“{claim.label}” ({claim.accounts} {unit}{'' if claim.accounts == 1 else 's'}) [{number}]"
+                )
+            verdict += ". What they raise most: " + "; ".join(raised)
+        sentences.append(verdict + ".")
+    sentences.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
+    return _table_answer(question, " ".join(sentences), citations=citations)
+
+
 def try_aggregate(
     question: str, workspace: Workspace, embedder: Any, draft: Any = None
 ) -> Answer | None:
+    if draft is not None and PURSUE.search(question) and not WHICH_SEGMENT.search(question):
+        segments = _asked_segments(question, workspace, draft)
+        if segments:
+            return segment_verdict(question, segments, draft)
     if WHICH_SEGMENT.search(question):
         if draft is None:
             return _table_answer(

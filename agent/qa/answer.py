@@ -20,7 +20,7 @@ from agent.extract.injection import as_data, instruction_spans, without
 from agent.qa.aggregates import try_aggregate
 from agent.qa.candidates import Candidate, gather
 from agent.qa.compose import compose
-from agent.qa.counts import count_answer
+from agent.qa.counts import count_answer, count_scope
 from agent.qa.counts import parse as count_question
 from agent.qa.followups import resolve
 from agent.qa.index import document_index
@@ -436,7 +436,10 @@ def answer_question(
             surveyed.question, surveyed.resolved_question = question, resolved
             return surveyed
     if no_filters and count_question(resolved):
-        missing = absent_terms(resolved, workspace, set())
+        # words that say who is counted ("UX-study participants": the study's file names) are
+        # scope, not a topic the research must mention
+        counted_who = count_scope(resolved, workspace, draft)
+        missing = absent_terms(resolved, workspace, counted_who.stems)
         if missing:
             return _not_enough(
                 question,

@@ -14,7 +14,7 @@ from typing import Any
 
 from agent.qa.candidates import Candidate, gather
 from agent.qa.models import Answer, Citation
-from agent.qa.scope import question_scope
+from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, plural, unit_for, unit_named
 from agent.store import Workspace
@@ -59,12 +59,17 @@ def alternatives(topic: str) -> list[set[str]]:
     return found
 
 
-def counted(candidates: list[Candidate], topic: str) -> dict[str, Candidate]:
-    """The best sentence of each unit that is about the topic."""
+def counted(
+    candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS
+) -> dict[str, Candidate]:
+    """The best sentence of each unit that is about the topic. Counting accounts, a person of a
+    study that names no company is not one."""
     options = alternatives(topic)
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
+            continue
+        if candidate.unit.kind != unit_kind:
             continue
         said = set(stems(candidate.text))
         lexical = any(option <= said for option in options)
@@ -75,6 +80,16 @@ def counted(candidates: list[Candidate], topic: str) -> dict[str, Candidate]:
         if key not in best or candidate.score > best[key].score:
             best[key] = candidate
     return best
+
+
+def count_scope(question: str, workspace: Workspace, draft: Any) -> QuestionScope:
+    """Who a counting question counts, read from its subject only: "an auditor (… a single
+    audit)" in the topic is no audit-firm industry to count inside."""
+    parsed = parse(question)
+    if parsed is None:
+        return QuestionScope()
+    who, verb, _ = parsed
+    return question_scope(f"How many {who} {verb} it?", workspace, draft)
 
 
 def count_answer(
@@ -90,9 +105,7 @@ def count_answer(
         return None
     who, verb, said = parsed
     topic = _LEAD.sub("", said)
-    # who is counted is read from the question's subject only: "an auditor (… a single audit)"
-    # in the topic is no audit-firm industry to count inside
-    asked = question_scope(f"How many {who} {verb} it?", workspace, draft)
+    asked = count_scope(question, workspace, draft)
     total, with_account, without = units_in_scope(workspace, ACCOUNTS, asked.doc_ids)
     unit_kind = unit_for(f"how many {who} mention", with_account, without)
     total, _, _ = units_in_scope(workspace, unit_kind, asked.doc_ids)
@@ -119,7 +132,7 @@ def count_answer(
         evidence_k=120,
         max_sentences=200,
     )
-    best = counted(pool.candidates, topic)
+    best = counted(pool.candidates, topic, unit_kind)
     ordered = sorted(best.values(), key=lambda c: -c.score)
     noun = plural(total, unit_kind)
     group = who if re.search(r"\w", who) else noun
@@ -158,4 +171,4 @@ def _answer(
     )
 
 
-__all__ = ["PARTICIPANTS", "count_answer", "parse"]
+__all__ = ["PARTICIPANTS", "count_answer", "count_scope", "parse"]

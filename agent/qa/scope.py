@@ -47,25 +47,34 @@ class QuestionScope:
         return self.doc_ids is not None
 
 
-def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str]] | None:
+def segments_named(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
+    """The draft's segments a question names: by tier ("core segment", "adjacent accounts"),
+    else the segment sharing most words (at least two) with its name; their label and the
+    question's words used up."""
     lowered = question.lower()
     for word, tier in TIERS.items():
         if re.search(rf"\b{word}(?:[- ]segment|[- ]icp|[- ]tier)?\b", lowered) and re.search(
             rf"\b{word}[- ](?:segment|icp|tier|accounts|customers)", lowered
         ):
-            members = {a for s in draft.segments if s.tier == tier for a in s.accounts}
-            if members:
-                return members, f"{word} segment", {stem(word), stem("segment")}
+            tiered = [s for s in draft.segments if s.tier == tier]
+            if tiered:
+                return tiered, f"{word} segment", {stem(word), stem("segment")}
     asked = content_stems(question) - UNIT_STEMS
-    best = None
+    best: tuple[list[Any], str, set[str]] = ([], "", set())
     for segment in draft.segments:
         name = content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", segment.name)) - UNIT_STEMS
         shared = asked & name
         if not segment.accounts:
             continue  # a group of participants: no accounts to narrow the question to
-        if len(shared) >= 2 and (best is None or len(shared) > len(best[2])):
-            best = (set(segment.accounts), segment.name, shared)
+        if len(shared) >= 2 and len(shared) > len(best[2]):
+            best = ([segment], segment.name, shared)
     return best
+
+
+def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str]] | None:
+    segments, label, used = segments_named(question, draft)
+    members = {a for s in segments for a in s.accounts}
+    return (members, label, used) if members else None
 
 
 def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
@@ -75,7 +84,8 @@ def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[
     industries: set[str] = set()
     used: set[str] = set()
     for length, industry, match in industry_matches(folded):
-        if length >= 4 and industry != "other":
+        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
+        if (length >= 4 or any(c.isdigit() for c in match.group(0))) and industry != "other":
             industries.add(industry)
             used |= content_stems(match.group(0))
     accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}

@@ -152,7 +152,10 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
         w.removesuffix("'s").removesuffix("’s") for pair in named for w in pair if w
     ):
         lower = word.lower()
+        parts = [stem(p) for p in re.split(r"[^a-z0-9]+", lower) if p]
         if lower in SCAFFOLD or lower in GENERAL or len(lower) < 2 or stem(lower) in scope_words:
+            continue
+        if len(parts) > 1 and any(p in scope_words for p in parts):  # "UX-study": scope "ux"
             continue
         if any(lower in t.lower() for t, _ in tools):
             continue
@@ -236,6 +239,13 @@ _AMOUNT_KINDS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# a percentage is an amount of money only in a sentence about money ("overtime cost us 9% of
+# payroll"; not "thirty percent of the temps they promised show up")
+MONEY_WORDS = re.compile(
+    r"\b(?:cost\w*|spen[dt]\w*|budget\w*|dollars?|price[ds]?|pricing|bills?|billing|paid|pay\w*|"
+    r"sav(?:e|ed|es|ing|ings)|fees?|invoice\w*|revenue|margins?|payroll|expens\w+)\b|[$€£]",
+    re.IGNORECASE,
+)
 _LEAD = re.compile(r"^\W*(?:(?:so|and|roughly|approximately|on average|in general),?\s+)*", re.I)
 
 
@@ -262,7 +272,10 @@ def amount_missing(
     )
 
     def states_one(text: str) -> bool:
-        return any(units is None or q.unit in units for q in find_quantities(text))
+        found = [q.unit for q in find_quantities(text) if units is None or q.unit in units]
+        if asked == "money":  # a share answers a money question only when it is of money
+            return "usd" in found or bool(found and MONEY_WORDS.search(text))
+        return bool(found)
 
     # about the topic; money two of its words at least: deal notes state prices everywhere ("our
     # quote (~$38k) … for a monitoring tool" shares one word with "how much do the monitoring

@@ -9,6 +9,7 @@ from typing import Any
 
 from agent.qa.aggregates import WHICH_SEGMENT
 from agent.qa.models import Answer
+from agent.qa.scope import segments_named
 from agent.qa.terms import SCAFFOLD, content_stems, stem
 
 SURVEY_CUE = re.compile(
@@ -62,9 +63,26 @@ def survey_answer(question: str, draft: Any) -> Answer | None:
             )
     if PMF_CUE.search(question) and draft.pmf_overall.n:
         pmf = draft.pmf_overall
+        overall = f"{pmf.very} of {pmf.n} survey respondents ({pmf.very_disappointed_pct:.0f}%)"
+        segments, label, _ = segments_named(question, draft)
+        if segments:  # "core-segment respondents": each named segment's share, then everyone's
+            parts = [
+                f"{s.pmf.very} of {s.pmf.n} ({s.pmf.very_disappointed_pct:.0f}%) in {s.name}"
+                if s.pmf.n
+                else f"no survey answers linked to {s.name}"
+                for s in segments
+            ]
+            return _table(
+                question,
+                f"Very disappointed without the product (Sean Ellis), {label}: "
+                + "; ".join(parts)
+                + f". All respondents: {overall}.",
+                answered=any(s.pmf.n for s in segments),
+                count=sum(s.pmf.very for s in segments) if any(s.pmf.n for s in segments) else None,
+            )
         return _table(
             question,
-            f"{pmf.very} of {pmf.n} survey respondents ({pmf.very_disappointed_pct:.0f}%) would be very disappointed without the product (Sean Ellis).",
+            f"{overall} would be very disappointed without the product (Sean Ellis).",
             count=pmf.very,
         )
     return None
