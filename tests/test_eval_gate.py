@@ -38,7 +38,7 @@ def test_adjusted_rand_index():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark", "larkspur"]
+    "dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark", "larkspur", "brindle"]
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     report_path = tmp_path / "report.json"
