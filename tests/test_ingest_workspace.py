@@ -319,3 +319,35 @@ def test_settings_precedence(tmp_path, monkeypatch):
     assert settings.concurrency == 9  # flag beats everything
     assert settings.max_retries == 7  # workspace config beats default
     assert settings.effective_engine == "offline" and settings.effective_redact_pii is False
+
+
+def _open_catalog(path: str, start: float) -> str | None:
+    import time
+
+    from agent.store.catalog import Catalog
+
+    while time.time() < start:
+        pass
+    try:
+        Catalog(Path(path)).close()
+        return None
+    except Exception as exc:  # reported to the test, which names it
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_processes_opening_a_new_workspace_at_once_all_get_its_catalog(tmp_path):
+    """Two `icp ingest` runs started together on a new workspace: SQLite answers "database is
+    locked" to the switch to write-ahead logging without waiting (about one open in 25 here
+    before the switch was retried); every process must open the catalog."""
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("fork")
+    failures = []
+    with context.Pool(4) as pool:
+        for round_ in range(30):
+            path = str(tmp_path / f"w{round_}" / "catalog.sqlite")
+            Path(path).parent.mkdir()
+            start = time.time() + 0.05
+            failures += [f for f in pool.starmap(_open_catalog, [(path, start)] * 4) if f]
+    assert failures == []

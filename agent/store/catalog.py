@@ -116,11 +116,28 @@ class FileEntry:
     reader: str = ""  # the file readers' version that parsed it (agent.ingest.loader.READER)
 
 
+def _write_ahead_log(db: sqlite3.Connection, wait: float = 60.0) -> None:
+    """Switch the catalog to write-ahead logging. When two processes open a new workspace at
+    once, SQLite answers "database is locked" to the switch without waiting (its busy handler
+    is not called for it), so the switch is retried until `wait` seconds have passed."""
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(self.db)
         self.db.execute("PRAGMA busy_timeout=60000")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
