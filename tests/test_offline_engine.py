@@ -233,6 +233,28 @@ def test_a_generic_you_offering_an_option_is_hypothetical(sentence, option):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "reported"),
+    [
+        (
+            "My cousin does EVS at a hospital in Tampa, and she says their staffing app got turned off.",
+            True,
+        ),
+        ("A friend at another 3PL says their agency sends half the people.", True),
+        ("My brother and I run the shop, it's just us and two drivers.", False),
+        ("My wife handles the payroll on Sunday nights.", False),
+    ],
+)
+def test_what_a_relative_says_of_another_employer_is_reported(sentence, reported):
+    """A relative's job elsewhere is someone else's company, not the speaker's (brindle showed
+    "My cousin does EVS at a hospital in Tampa" as a pain); a relative in the speaker's own
+    business is not reported speech."""
+    from agent.extract.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert (lexicon.matches(lexicon.reported, sentence) > 0) is reported
+
+
+@pytest.mark.parametrize(
     ("sentence", "resolved"),
     [
         (
