@@ -681,7 +681,7 @@ def test_a_question_naming_two_industries_is_about_both():
     """ "Why do 3PL and e-commerce fulfilment operators start looking?" is about the logistics
     and the e-commerce accounts; "3PL" counts though short (its digit), "it" or "AI" never."""
     from agent.qa.index import DocRow
-    from agent.qa.scope import _industry_accounts
+    from agent.qa.scope import industry_accounts
 
     crm = [
         DocRow("c1", "crm", "Kestrel", "crm.csv", None, "logistics_transportation", "Kestrel"),
@@ -689,5 +689,5 @@ def test_a_question_naming_two_industries_is_about_both():
         DocRow("c3", "crm", "Acme", "crm.csv", None, "software_saas", "Acme"),
     ]
     asked = "Why do 3PL and e-commerce fulfilment operators start looking?"
-    assert _industry_accounts(asked, crm)[0] == {"Kestrel", "Harlow"}
-    assert _industry_accounts("Why do they use AI for it?", crm)[0] == set()
+    assert industry_accounts(asked, crm)[0] == {"Kestrel", "Harlow"}
+    assert industry_accounts("Why do they use AI for it?", crm)[0] == set()

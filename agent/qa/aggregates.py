@@ -119,13 +119,13 @@ def _asked_segments(question: str, workspace: Workspace, draft: ICPDraft) -> lis
     """The segments a question names: by tier or name, else by the industry it names (the
     segments holding most of that industry's accounts)."""
     from agent.qa.index import document_index
-    from agent.qa.scope import _industry_accounts, segments_named
+    from agent.qa.scope import industry_accounts, segments_named
 
     named, _, _ = segments_named(question, draft)
     if named:
         return named
     crm = [d for d in document_index(workspace).rows if d.kind == "crm"]
-    accounts, _ = _industry_accounts(question, crm)
+    accounts, _ = industry_accounts(question, crm)
     keys = {a.lower() for a in accounts}
     if not keys:
         return []

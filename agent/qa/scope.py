@@ -77,7 +77,9 @@ def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str
     return (members, label, used) if members else None
 
 
-def _industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
+def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[str]]:
+    """The CRM accounts of the industries a question names ("3PL and e-commerce operators"),
+    and the question's words those names use."""
     from agent.ingest.normalize import _fold, industry_matches
 
     folded = _fold(question)
@@ -172,7 +174,7 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
             accounts, label, used = segment
             reason = "segment"
         else:
-            industry, words = _industry_accounts(question, crm)
+            industry, words = industry_accounts(question, crm)
             if industry:
                 accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
     if accounts is not None:
