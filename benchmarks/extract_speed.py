@@ -17,6 +17,8 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from scale import REPO, SAMPLE
@@ -80,6 +82,20 @@ def baseline_problem(commit: str) -> str | None:
     return None
 
 
+@contextmanager
+def worktree(commit: str, folder: Path) -> Iterator[Path]:
+    """`commit` checked out in a git worktree under `folder` for the block, removed afterwards;
+    RuntimeError (with git's reason) when it cannot be created."""
+    tree = folder / "baseline"
+    added = git("worktree", "add", "--detach", str(tree), commit)
+    if added.returncode != 0:
+        raise RuntimeError(f"cannot create a worktree of {commit}: {added.stderr.strip()}")
+    try:
+        yield tree
+    finally:
+        git("worktree", "remove", "--force", str(tree))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="processes per engine (default 3)")
@@ -95,19 +111,16 @@ def main() -> int:
         )
         print(f"No ratio: the baseline {args.baseline} cannot be timed here: {problem}.")
         return 1
+    runs: dict[str, list[dict]] = {"baseline": [], "current": []}
     with tempfile.TemporaryDirectory(prefix="icp-bench-base-") as folder:
-        tree = Path(folder) / "baseline"
-        added = git("worktree", "add", "--detach", str(tree), args.baseline)
-        if added.returncode != 0:
-            print(f"No ratio: cannot create a worktree of {args.baseline}: {added.stderr.strip()}")
-            return 1
         try:
-            runs: dict[str, list[dict]] = {"baseline": [], "current": []}
-            for _ in range(max(1, args.rounds)):
-                runs["baseline"].append(timed(tree, SAMPLE))
-                runs["current"].append(timed(REPO, SAMPLE))
-        finally:
-            git("worktree", "remove", "--force", str(tree))
+            with worktree(args.baseline, Path(folder)) as tree:
+                for _ in range(max(1, args.rounds)):
+                    runs["baseline"].append(timed(tree, SAMPLE))
+                    runs["current"].append(timed(REPO, SAMPLE))
+        except RuntimeError as exc:
+            print(f"No ratio: {exc}")
+            return 1
     best = {name: min(rows, key=lambda r: r["seconds"]) for name, rows in runs.items()}
     print(
         f"Offline extraction of {SAMPLE.relative_to(REPO)} (local MiniLM embeddings; best of {args.rounds})"

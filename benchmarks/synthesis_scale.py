@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from extract_speed import baseline_problem, git
+from extract_speed import baseline_problem, worktree
 from scale import REPO, SAMPLE
 
 CHILD = r"""
@@ -106,15 +106,12 @@ def main() -> int:
         rows = [synthesized(REPO, folder, n) for n in (200, 1000)]
         base_rows: list[dict] = []
         if args.baseline:
-            tree = Path(folder) / "baseline-src"
-            added = git("worktree", "add", "--detach", str(tree), args.baseline)
-            if added.returncode != 0:
-                print(f"No ratio: cannot check out {args.baseline}: {added.stderr.strip()}")
-                return 1
             try:
-                base_rows = [synthesized(tree, folder, n) for n in (200, 1000)]
-            finally:
-                git("worktree", "remove", "--force", str(tree))
+                with worktree(args.baseline, Path(folder)) as tree:
+                    base_rows = [synthesized(tree, folder, n) for n in (200, 1000)]
+            except RuntimeError as exc:
+                print(f"No ratio: {exc}")
+                return 1
     print("Synthesis time and peak memory (offline engine evidence, replicated)")
     print(
         f"{'code':>10s} {'transcripts':>11s} {'accounts':>9s} {'evidence':>9s} {'segments':>9s} {'seconds':>8s} {'peak MB':>8s} {'synthesis peak MB':>18s}"

@@ -451,7 +451,7 @@ def answer_question(
                 "tables",
             )
         counted = count_answer(
-            resolved, workspace, embedder, draft, candidate_citation, units_in_scope
+            resolved, workspace, embedder, draft, candidate_citation, units_in_scope, counted_who
         )
         if counted is not None:
             counted.question, counted.resolved_question = question, resolved

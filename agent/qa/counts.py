@@ -99,13 +99,15 @@ def count_answer(
     draft: Any,
     citation: Any,
     units_in_scope: Any,
+    asked: QuestionScope | None = None,
 ) -> Answer | None:
+    """`asked`: who is counted (`count_scope`), when the caller has read it already."""
     parsed = parse(question)
     if parsed is None:
         return None
     who, verb, said = parsed
     topic = _LEAD.sub("", said)
-    asked = count_scope(question, workspace, draft)
+    asked = asked if asked is not None else count_scope(question, workspace, draft)
     total, with_account, without = units_in_scope(workspace, ACCOUNTS, asked.doc_ids)
     unit_kind = unit_for(f"how many {who} mention", with_account, without)
     total, _, _ = units_in_scope(workspace, unit_kind, asked.doc_ids)

@@ -429,6 +429,8 @@ def _answer(
     rejected: int,
     settings: Settings,
 ) -> Answer:
+    from agent.qa.answer import candidate_citation
+
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     texts = []
@@ -437,20 +439,7 @@ def _answer(
         for key in dict.fromkeys(e for e in sentence.evidence if e in ledger.evidence):
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
-                c = ledger.evidence[key]
-                citations.append(
-                    Citation(
-                        number=numbers[key],
-                        doc_id=c.doc_id,
-                        source=c.source,
-                        quote=c.text,
-                        start=c.start,
-                        end=c.end,
-                        account=c.account,
-                        speaker=c.speaker,
-                        score=round(c.score, 3),
-                    )
-                )
+                citations.append(candidate_citation(numbers[key], ledger.evidence[key]))
             markers += f"[{numbers[key]}]"
         body = re.sub(r"\s*\[E\d+\]", "", sentence.text).rstrip(". ")
         texts.append(f"{body} {markers}.")

@@ -47,16 +47,20 @@ class QuestionScope:
         return self.doc_ids is not None
 
 
-def segments_named(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
+def segments_named(
+    question: str, draft: Any, with_accounts: bool = False
+) -> tuple[list[Any], str, set[str]]:
     """The draft's segments a question names: by tier ("core segment", "adjacent accounts"),
     else the segment sharing most words (at least two) with its name; their label and the
-    question's words used up."""
+    question's words used up. `with_accounts`: only segments that have accounts."""
     lowered = question.lower()
     for word, tier in TIERS.items():
         if re.search(rf"\b{word}(?:[- ]segment|[- ]icp|[- ]tier)?\b", lowered) and re.search(
             rf"\b{word}[- ](?:segment|icp|tier|accounts|customers)", lowered
         ):
-            tiered = [s for s in draft.segments if s.tier == tier]
+            tiered = [
+                s for s in draft.segments if s.tier == tier and (s.accounts or not with_accounts)
+            ]
             if tiered:
                 return tiered, f"{word} segment", {stem(word), stem("segment")}
     asked = content_stems(question) - UNIT_STEMS
@@ -72,7 +76,7 @@ def segments_named(question: str, draft: Any) -> tuple[list[Any], str, set[str]]
 
 
 def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str]] | None:
-    segments, label, used = segments_named(question, draft)
+    segments, label, used = segments_named(question, draft, with_accounts=True)
     members = {a for s in segments for a in s.accounts}
     return (members, label, used) if members else None
 

@@ -66,6 +66,7 @@ def survey_answer(question: str, draft: Any) -> Answer | None:
         overall = f"{pmf.very} of {pmf.n} survey respondents ({pmf.very_disappointed_pct:.0f}%)"
         segments, label, _ = segments_named(question, draft)
         if segments:  # "core-segment respondents": each named segment's share, then everyone's
+            answered = [s for s in segments if s.pmf.n]
             parts = [
                 f"{s.pmf.very} of {s.pmf.n} ({s.pmf.very_disappointed_pct:.0f}%) in {s.name}"
                 if s.pmf.n
@@ -77,8 +78,8 @@ def survey_answer(question: str, draft: Any) -> Answer | None:
                 f"Very disappointed without the product (Sean Ellis), {label}: "
                 + "; ".join(parts)
                 + f". All respondents: {overall}.",
-                answered=any(s.pmf.n for s in segments),
-                count=sum(s.pmf.very for s in segments) if any(s.pmf.n for s in segments) else None,
+                answered=bool(answered),
+                count=sum(s.pmf.very for s in answered) if answered else None,
             )
         return _table(
             question,
