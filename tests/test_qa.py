@@ -667,13 +667,23 @@ def test_should_we_pursue_a_segment_is_answered_from_the_draft():
         pains=[pain],
     )
     core = SimpleNamespace(name="Logistics", accounts=["Kestrel"], tier="core", pains=[])
-    draft = SimpleNamespace(segments=[core, hospitals], version=2)
+    from agent.schema.icp import Competitor, CompetitorDeal
+
+    lost = CompetitorDeal(
+        account="Calloway Regional", outcome="lost", source="d.md", evidence=[ref]
+    )
+    kronos = Competitor(name="UKG", details=["existing Kronos add-on"], deals=[lost])
+    draft = SimpleNamespace(segments=[core, hospitals], version=2, competition=[kronos])
     answer = try_aggregate("Should we pursue the selective segment?", None, None, draft)
     assert answer is not None and answer.answered
     assert answer.text.startswith("“Healthcare, 1001–5000 employees”, 2 accounts (Calloway")
     assert "tier selective" in answer.text and "A hypothesis: only 2 accounts" in answer.text
     assert "“Unit minimums checked by hand” (1 account) [1]" in answer.text
     assert answer.citations[0].quote == quote and "Logistics" not in answer.text
+    # the segment's deals against a competitor, cited
+    assert (
+        "In deals: lost Calloway Regional against UKG (existing Kronos add-on) [2]" in answer.text
+    )
     assert try_aggregate("Why do hospitals want minimums checked?", None, None, draft) is None
 
 
@@ -691,3 +701,17 @@ def test_a_question_naming_two_industries_is_about_both():
     asked = "Why do 3PL and e-commerce fulfilment operators start looking?"
     assert industry_accounts(asked, crm)[0] == {"Kestrel", "Harlow"}
     assert industry_accounts("Why do they use AI for it?", crm)[0] == set()
+
+
+def test_a_quote_with_its_own_subject_is_said_not_wanted():
+    """'wants to “I want …”' and 'says it started with “He said …”' read wrong: such a quote is
+    introduced by 'says'; a phrase keeps the verb of its kind."""
+    from agent.qa.compose import verb_for
+
+    assert verb_for("job", "I want the regional directors looking at overtime") == "say"
+    assert verb_for("job", "Have the sanitation crew's start follow production") == "want to"
+    assert verb_for("workaround", "We export a CSV every Friday") == "say"
+    assert verb_for("workaround", "A shared spreadsheet per site") == "get by with"
+    assert verb_for("trigger", "We launched version three in January") == "say it started with"
+    assert verb_for("trigger", "He said he was hired to make support measurable") == "say"
+    assert verb_for("pain", "I check those against the schedule by hand") == "describe"

@@ -50,6 +50,27 @@ def test_pmf_survey_detected_normalised_and_deduped(tmp_path, encoding):
     assert answer == "We finally score every ticket.\nCoaching is faster."
 
 
+def test_a_resubmission_with_a_new_id_is_the_same_person_by_e_mail(tmp_path):
+    # Form tools give every submission a new response id: the e-mail (any case, stray spaces)
+    # still names the person, and an id shared by rows without e-mail does too.
+    survey = (
+        "Response ID,Submitted,Email,How would you feel if you could no longer use Brindle?\n"
+        "r1,2026-10-01 09:00,ana@kestrel.com,Somewhat disappointed\n"
+        "r2,2026-10-02 09:00,bo@ridgeway.com,Very disappointed\n"
+        "r7,2026-10-09 09:00, ANA@Kestrel.com ,Very disappointed\n"
+        "r2,2026-10-10 09:00,,Not disappointed\n"
+        "r9,2026-10-11 09:00,cy@harlow.com,Very disappointed\n"
+    )
+    loaded = load(write(tmp_path / "pmf.csv", survey, "utf-8"))
+    assert loaded.rows == 5 and loaded.duplicate_rows == 2
+    answers = sorted((d.survey.respondent, d.survey.pmf_answer) for d in loaded.documents)
+    assert answers == [
+        ("ana@kestrel.com", "very"),  # the later submission, new id, same e-mail
+        ("cy@harlow.com", "very"),
+        ("r2", "not"),  # bo's later submission: same id, e-mail left blank
+    ]
+
+
 def test_survey_xlsx(tmp_path):
     from openpyxl import Workbook
 

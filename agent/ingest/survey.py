@@ -317,6 +317,7 @@ class SurveyRow:
     text: str
     answer_spans: list[tuple[int, int, str]]  # start, end, the question it answers
     dedupe_key: str
+    identities: tuple[str, ...] = ()  # "id:…", "email:…": any one shared is the same person
 
 
 def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], int, int]:
@@ -331,6 +332,7 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
             continue
         rows.append(_row(cells, line, columns))
     _split_sessions(rows)
+    _same_person(rows)
     latest: dict[str, SurveyRow] = {}
     for row in rows:
         previous = latest.get(row.dedupe_key)
@@ -341,6 +343,27 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
 
 
 DOUBLE_SUBMIT = dt.timedelta(minutes=10)
+
+
+def _same_person(rows: list[SurveyRow]) -> None:
+    """Rows that share a respondent id or an e-mail are one person, even when a resubmission
+    got a new id or no id: their dedupe keys become the first key of the group (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for row in rows:
+        first = root(row.dedupe_key)
+        for identity in row.identities:
+            other = root(identity)
+            if other != first:
+                parent[other] = first
+    for row in rows:
+        row.dedupe_key = root(row.dedupe_key)
 
 
 def _moment(row: SurveyRow) -> dt.datetime | str | None:
@@ -383,7 +406,7 @@ def _later(candidate: SurveyRow, current: SurveyRow) -> bool:
 
 
 def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
-    email = row.get(columns.email or "", "").strip().lower() or None
+    email = re.sub(r"\s+", "", row.get(columns.email or "", "")).lower() or None
     respondent_id = next((row[h].strip() for h in columns.ids if row[h].strip()), None)
     industry_raw = next((row[h] for h in columns.industry if row[h]), "")
     size_raw = row.get(columns.size or "", "")
@@ -456,8 +479,11 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
             response.answers[question] = "\n".join(answers)
             for answer in answers:
                 add(question, answer, True)
-    # The same person (id, then e-mail) or the very same row; never equal answers alone:
-    # two people may well both write "Loading time".
+    # The same person (id or e-mail, see _same_person) or the very same row; never equal
+    # answers alone: two people may well both write "Loading time".
+    identities = tuple(
+        key for key in (respondent_id and f"id:{respondent_id}", email and f"email:{email}") if key
+    )
     if respondent_id:
         key = f"id:{respondent_id}"
     elif email:
@@ -466,7 +492,12 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
         times = {columns.timestamp, *columns.times}
         key = "row:" + "\x1f".join(row[h] for h in row if h not in times)
     return SurveyRow(
-        line=line, response=response, text="".join(parts), answer_spans=spans, dedupe_key=key
+        line=line,
+        response=response,
+        text="".join(parts),
+        answer_spans=spans,
+        dedupe_key=key,
+        identities=identities,
     )
 
 

@@ -19,6 +19,22 @@ PURSUE = re.compile(
     r"(?:good|right|strong|real)\s+(?:fit|segment|target|icp)\b)",
     re.IGNORECASE,
 )
+# "Which competitors come up in deals?", "Who do we lose to?" (not "why did X go with a competitor")
+COMPETITORS = re.compile(
+    r"^\W*(?:which|what|who)\b.{0,60}\b(?:competitors?|competition|competing (?:vendors?|products?|tools?)|"
+    r"alternatives?\b.{0,60}\b(?:deals?|lose|lost|losing|win|won|winning))\b|"
+    r"\bwho (?:do|did|are) we (?:lose|lost|losing|win|won|winning)\b",
+    re.IGNORECASE,
+)
+# asked of the interviews or the survey, not of the deals: retrieval answers it
+NOT_DEALS = re.compile(r"\b(?:interview\w*|participants?|respondents?|survey\w*)\b", re.IGNORECASE)
+OUTCOME_WORDS = {
+    "won": "won",
+    "expanded": "expanded",
+    "lost": "lost",
+    "churned": "churned",
+    "open": "open",
+}
 MIN_PMF_N = 5
 SHOWN_PAINS = 3
 
@@ -168,31 +184,90 @@ def segment_verdict(question: str, segments: list[Segment], draft: ICPDraft) -> 
             for claim in pains:
                 ref = claim.evidence[0]
                 number = len(citations) + 1
-                citations.append(
-                    Citation(
-                        number=number,
-                        doc_id=ref.doc_id,
-                        source=ref.source,
-                        quote=ref.quote,
-                        start=ref.start,
-                        end=ref.end,
-                        account=ref.account,
-                        speaker=ref.speaker,
-                    )
-                )
+                citations.append(_cite(number, ref))
                 unit = "participant" if not claim.evidence[0].account else "account"
                 raised.append(
                     f"“{claim.label}” ({claim.accounts} {unit}{'' if claim.accounts == 1 else 's'}) [{number}]"
                 )
             verdict += ". What they raise most: " + "; ".join(raised)
+        members = set(accounts)
+        against = [
+            (rival, deal)
+            for rival in draft.competition
+            for deal in rival.deals
+            if deal.account in members and deal.evidence
+        ]
+        if against:
+            said = []
+            for rival, deal in against:
+                numbers = []
+                for ref in deal.evidence:
+                    numbers.append(len(citations) + 1)
+                    citations.append(_cite(len(citations) + 1, ref))
+                outcome = OUTCOME_WORDS.get(deal.outcome or "", "no outcome yet")
+                name = rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
+                said.append(
+                    f"{outcome} {deal.account} against {name} " + "".join(f"[{n}]" for n in numbers)
+                )
+            verdict += ". In deals: " + "; ".join(s.strip() for s in said)
         sentences.append(verdict + ".")
     sentences.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
     return _table_answer(question, " ".join(sentences), citations=citations)
 
 
+def competitors_answer(question: str, draft: ICPDraft) -> Answer:
+    """Competitors named by the deal notes: each with its deals' outcomes and accounts, every
+    deal cited with the note's sentence naming the competitor and its clearest reason."""
+    citations: list[Citation] = []
+    sentences = []
+    deals = sum(len(c.deals) for c in draft.competition)
+    for rival in draft.competition:
+        parts = []
+        for deal in rival.deals:
+            numbers = []
+            for ref in deal.evidence:
+                numbers.append(len(citations) + 1)
+                citations.append(_cite(len(citations) + 1, ref))
+            said = OUTCOME_WORDS.get(deal.outcome or "", "no outcome")
+            parts.append(
+                f"{said} {deal.account or deal.source} " + "".join(f"[{n}]" for n in numbers)
+            )
+        name = rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
+        n = len(rival.deals)
+        sentences.append(
+            f"{name}: {n} deal{'' if n == 1 else 's'} — {', '.join(p.strip() for p in parts)}."
+        )
+    lead = (
+        f"{deals} deal note{'' if deals == 1 else 's'} name{'s' if deals == 1 else ''} "
+        f"{len(draft.competition)} competitor{'' if len(draft.competition) == 1 else 's'} or alternative"
+        f"{'' if len(draft.competition) == 1 else 's'} (interviews may mention others):"
+    )
+    return _table_answer(question, " ".join([lead, *sentences]), citations=citations)
+
+
+def _cite(number: int, ref: Any) -> Citation:
+    return Citation(
+        number=number,
+        doc_id=ref.doc_id,
+        source=ref.source,
+        quote=ref.quote,
+        start=ref.start,
+        end=ref.end,
+        account=ref.account,
+        speaker=ref.speaker,
+    )
+
+
 def try_aggregate(
     question: str, workspace: Workspace, embedder: Any, draft: Any = None
 ) -> Answer | None:
+    if (
+        draft is not None
+        and draft.competition
+        and COMPETITORS.search(question)
+        and not NOT_DEALS.search(question)
+    ):
+        return competitors_answer(question, draft)
     if draft is not None and PURSUE.search(question) and not WHICH_SEGMENT.search(question):
         segments = _asked_segments(question, workspace, draft)
         if segments:

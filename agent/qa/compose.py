@@ -38,6 +38,25 @@ VERBS = {
 }
 
 
+# A verb that takes a noun or verb phrase ("wants to", "gets by with") cannot take a quote that
+# opens with its own subject: "wants to “I want …”" reads wrong, "says “I want …”" does not.
+# "Says it started with" takes a clause, unless it is somebody else's words ("He said …").
+OWN_SUBJECT = re.compile(
+    r"^…?(?:i|i['’](?:m|ve|d|ll)|we|we['’](?:re|ve|d|ll)|he|she|they|they['’](?:re|ve|d)|it|"
+    r"it['’]s|there['’]s|there|you|you['’](?:re|ve|d))\b",
+    re.IGNORECASE,
+)
+REPORTED = re.compile(r"^…?(?:he|she|they)\s+(?:said|says|told|tells)\b", re.IGNORECASE)
+PHRASE_VERBS = {"want to", "get by with", "chose it for", "left over", "went elsewhere over"}
+
+
+def verb_for(kind: str | None, said: str) -> str:
+    verb = VERBS.get(kind or "", "say")
+    if (verb in PHRASE_VERBS and OWN_SUBJECT.match(said)) or REPORTED.match(said):
+        return "say"
+    return verb
+
+
 @dataclass
 class Group:
     members: list[Candidate]
@@ -120,8 +139,8 @@ def sentence_for(g: Group, total: int, unit_kind: str, topic: set[str] | None = 
     count = len(g.units)
     kinds = Counter(m.evidence_kind for m in g.members if m.evidence_kind)
     kind = kinds.most_common(1)[0][0] if kinds else None
-    verb = VERBS.get(kind or "", "say")
     said = exemplar(g.members[0].text, topic=topic)
+    verb = verb_for(kind, said)
     markers = "".join(f"[{n}]" for n in g.citations)
     # the group is said in its members' words: a theme's label is ours, and on conversational
     # speech it can read as a cut-up clause ("describe do with way that data collected is")

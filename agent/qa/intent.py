@@ -77,6 +77,16 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
         {"job"},
     ),
     (
+        # what sets a group apart is what it needs and struggles with, not who it is
+        re.compile(
+            r"\b(what (makes|sets) .{0,80}\b(different|unique|distinct|special|apart)|"
+            r"how (is|are|do|does) .{0,80}\bdiffer\w*|what(?:'s| is) (different|unique|special) about|"
+            r"distinguish\w*)\b",
+            re.I,
+        ),
+        {"pain", "job", "workaround"},
+    ),
+    (
         # the tools they run, not the product category ("start looking for a monitoring tool")
         re.compile(
             r"\b(stack|integrat\w*|(what|which) (other )?(tools?|software|systems?|erps?|crms?|platforms?|vendors?)|"

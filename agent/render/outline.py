@@ -466,6 +466,8 @@ class Outline:
             doc.add(self.segment(index, segment))
         doc.add(Heading(2, "Negative ICP", "negative-icp"))
         self.negative(doc)
+        doc.add(Heading(2, "Competition in deals", "competition"))
+        self.competition(doc)
         doc.add(Heading(2, "The ideal of the ideal", "ideal"))
         if draft.ideal_of_ideal:
             ideal = draft.ideal_of_ideal
@@ -567,6 +569,45 @@ class Outline:
             )
         if draft.disqualifiers:
             doc.add(Heading(3, "Disqualifiers"), Bullets([words(d) for d in draft.disqualifiers]))
+
+    def competition(self, doc: Section) -> None:
+        """Who the deal notes say each deal was against, with its outcome and the note's words."""
+        if not self.draft.competition:
+            doc.add(
+                Para(
+                    "No win/loss or churn note names a competitor (front matter `competitor:`).",
+                    style="empty",
+                )
+            )
+            return
+        items: list[str | Item] = []
+        for rival in self.draft.competition:
+            tags = [labels.plural(len(rival.deals), "deal")]
+            for outcome, said in (
+                ("won", "won"),
+                ("expanded", "expanded"),
+                ("lost", "lost"),
+                ("churned", "churned to it"),
+                ("open", "open"),
+            ):
+                if n := rival.count(outcome):
+                    tags.append(f"{said} {n}")
+            by_outcome: dict[str, list[str]] = {}
+            for deal in rival.deals:
+                by_outcome.setdefault(deal.outcome or "no outcome", []).append(
+                    deal.account or deal.source
+                )
+            note = "; ".join(f"{o}: {', '.join(a)}" for o, a in by_outcome.items())
+            name = rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
+            items.append(
+                Item(
+                    words(name),
+                    tags=tags,
+                    note=words(note),
+                    quotes=[self.quote(r) for d in rival.deals for r in d.evidence],
+                )
+            )
+        doc.add(Bullets(items))
 
     def scorecard(self, doc: Section) -> None:
         card = self.draft.scorecard

@@ -395,6 +395,32 @@ class Provenance(BaseModel):
     )
 
 
+class CompetitorDeal(BaseModel):
+    """One deal note that names the competitor: its account, outcome and the note's words."""
+
+    account: str | None = None
+    outcome: str | None = Field(None, description="won, lost, churned, expanded or open.")
+    source: str
+    evidence: list[EvidenceRef] = Field(
+        default_factory=list,
+        description="The note's sentence naming the competitor, then its clearest reason.",
+    )
+
+
+class Competitor(BaseModel):
+    """A competitor (or the status quo) as the deal notes name it, with every deal it was in."""
+
+    name: str
+    status_quo: bool = Field(False, description="No vendor: spreadsheets, in-house, do nothing.")
+    details: list[str] = Field(
+        default_factory=list, description="What the notes add in parentheses."
+    )
+    deals: list[CompetitorDeal] = Field(default_factory=list)
+
+    def count(self, *outcomes: str) -> int:
+        return sum(1 for d in self.deals if d.outcome in outcomes)
+
+
 class ICPDraft(BaseModel):
     """An Ideal Customer Profile draft: segments with evidence, negative ICP, scorecard, plan."""
 
@@ -427,6 +453,10 @@ class ICPDraft(BaseModel):
     survey_cuts: list[SurveyCut] = Field(
         default_factory=list,
         description="PMF, NPS or would-recommend (else response counts) by survey segment column.",
+    )
+    competition: list[Competitor] = Field(
+        default_factory=list,
+        description="Competitors named by deal notes (front matter), most deals first.",
     )
     survey_themes: list[SurveyQuestionThemes] = Field(
         default_factory=list, description="Themes over the free-text answers, per question."

@@ -37,6 +37,7 @@ from agent.synthesize.accounts import (
     build_accounts,
 )
 from agent.synthesize.buying import BuyingContext, buying_context
+from agent.synthesize.competition import competition
 from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
@@ -47,7 +48,7 @@ from agent.synthesize.themes import by_confidence, one_per_account, ranked_claim
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
-SYNTHESIS_VERSION = "synthesis-4"  # bump when the same inputs give a different draft
+SYNTHESIS_VERSION = "synthesis-5"  # bump when the same inputs give a different draft
 THEME_KINDS = (
     EvidenceKind.pain,
     EvidenceKind.job,
@@ -453,6 +454,7 @@ def synthesize(
         revisit_on=today + dt.timedelta(days=90),
         pmf_overall=pmf(all_responses),
         survey_cuts=survey_cuts(all_responses),
+        competition=competition(inputs.documents, claims_only),
         survey_themes=answer_themes(inputs.documents, embed, min_claim),
         provenance=Provenance(
             engine=inputs.engine,
