@@ -715,3 +715,106 @@ def test_a_quote_with_its_own_subject_is_said_not_wanted():
     assert verb_for("trigger", "We launched version three in January") == "say it started with"
     assert verb_for("trigger", "He said he was hired to make support measurable") == "say"
     assert verb_for("pain", "I check those against the schedule by hand") == "describe"
+
+
+def test_the_things_a_question_lists_are_its_facets():
+    from agent.qa.facets import facets
+
+    assert facets(
+        "What problems do interviewees run into when they use external data such as public "
+        "datasets, third-party APIs, data vendors or web scraping, and how do they deal with them?"
+    ) == ["public datasets", "third-party APIs", "data vendors", "web scraping"]
+    assert facets("Which tools such as Great Expectations or Deequ do teams use?") == [
+        "Great Expectations",
+        "Deequ",
+    ]
+    # two alternatives without a word announcing examples are the topic, not a list
+    assert facets("What problems come with manually collected or human-labelled data?") == []
+    assert facets("Which concerns do buyers raise about implementation effort and timing?") == []
+    # clauses joined by "and" are no list
+    assert facets("What do startups say about their close, and why do they churn or not buy?") == []
+
+
+def test_a_sentence_about_one_listed_facet_scores_higher(monkeypatch):
+    from agent.qa import candidates
+
+    class Catalog:  # "data" is in every passage, "scraping" and "api" in few
+        def chunk_count(self):
+            return 100
+
+        def term_count(self, word):
+            return {"data": 90, "web": 30, "scraping": 4, "apis": 6, "third": 8, "party": 8}.get(
+                word.lower(), 1
+            )
+
+    workspace = type("W", (), {"catalog": Catalog()})()
+    keys = candidates.facet_keys(workspace, ["third-party APIs", "web scraping"])
+    said = candidates.content_stems
+    assert candidates.says_a_facet(said("The scrapers broke whenever the website changed."), keys)
+    assert candidates.says_a_facet(said("Sometimes the API was just not available."), keys)
+    assert keys == [{"api"}, {"scrape"}]
+    assert not candidates.says_a_facet(said("We clean the data before training."), keys)
+
+
+GUIDE = (
+    "Interviewer 1: Thanks for joining. Did you ever use external data, so public datasets, "
+    "third party APIs or web scraping?\n"
+    "Interviewee: Yes, a lot.\n"
+    "Interviewer 1: Mm-hmm.\n"
+    "Interviewee: Even when we buy, once in a while the APIs just don't return calls.\n"
+    "Interviewer 1: I see. And in your opinion, what is the most pressing quality issue "
+    "researchers should try to solve?\n"
+    "Interviewee: For me the most pressing issue is label noise in the training data.\n"
+)
+
+
+def test_an_answer_knows_the_interviewer_question_it_follows(tmp_path):
+    from helpers import load, write
+
+    from agent.qa.asked import answer_positions, asked_bonus, question_before
+
+    doc = load(write(tmp_path / "Interview 11.txt", GUIDE)).documents[0]
+    text = doc.text
+    api = text.index("Even when we buy")
+    noise = text.index("For me the most")
+    asked = question_before(doc, api)
+    assert asked is not None and text[asked[0] : asked[1]].startswith("Did you ever use")
+    # "I see." opens the next question's turn: the last question asked is the one answered
+    asked = question_before(doc, noise)
+    assert asked is not None
+    assert text[asked[0] : asked[1]].startswith("And in your opinion, what is the most pressing")
+    assert question_before(doc, text.index("Thanks for joining")) is None
+    # the answers to the first question run past a backchannel, up to the next question
+    first = text.index("Did you ever use")
+    assert [text[p : p + 10] for p in answer_positions(doc, first)] == ["Yes, a lot", "Even when "]
+    assert answer_positions(doc, api) == []  # not an interviewer turn
+    assert asked_bonus(0.40) == 0.0 and asked_bonus(0.55) == pytest.approx(0.06)
+    assert asked_bonus(0.65) == pytest.approx(0.12) and asked_bonus(0.95) == pytest.approx(0.24)
+    # an answer to another question, when some interview asked the user's very question
+    assert asked_bonus(0.40, best=0.8) < 0 and asked_bonus(0.40, best=0.6) == 0.0
+
+
+def test_the_answer_to_a_guide_question_like_the_users_comes_first(tmp_path, icp, embedder):
+    """The user asks what the guide asked, in other words; the answer to it shares few of the
+    question's words, and a sentence that repeats them answers another question."""
+    lines = (
+        "Interviewer: How do you evaluate the quality of your model?\n",
+        "Interviewee: We check quality problems in the dashboards the researchers use and "
+        "compare the metrics every week.\n",
+        "Interviewer: In your opinion, what is the most pressing quality issue researchers "
+        "should try to solve?\n",
+        "Interviewee: Honestly, label noise: annotators disagree on a third of the images and "
+        "nobody audits them.\n",
+        "Interviewer: Who else is on your team?\n",
+        "Interviewee: Two data engineers and a product manager who owns the roadmap.\n",
+    )
+    with _interview(tmp_path, icp, embedder, *lines) as workspace:
+        answer = answer_question(
+            "What do interviewees see as the most pressing quality problem that researchers "
+            "should work on?",
+            workspace,
+            offline(tmp_path / "ws"),
+            embedder,
+        )
+    assert answer.answered
+    assert answer.citations[0].quote.startswith("Honestly, label noise")

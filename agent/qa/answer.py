@@ -22,6 +22,7 @@ from agent.qa.candidates import Candidate, gather
 from agent.qa.compose import compose
 from agent.qa.counts import count_answer, count_scope
 from agent.qa.counts import parse as count_question
+from agent.qa.facets import facets
 from agent.qa.followups import resolve
 from agent.qa.index import document_index
 from agent.qa.intent import intent_kinds
@@ -221,6 +222,7 @@ def offline_answer(
         unit_kind,
         preferred=asked.doc_ids,
         topic_question=without_stems(focus, asked.stems) if asked.stems else None,
+        facets=facets(focus),
     )
     support = judge_support(
         focus, topic, pool.candidates, workspace, asked.stems | {stem(w) for w in common}

@@ -23,6 +23,7 @@ from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement, stem, words
 from agent.qa.units import Unit, unit_of
+from agent.schema import SourceDocument
 from agent.store import Workspace
 from agent.textspans import split_sentences
 
@@ -43,6 +44,11 @@ SURVEY_PENALTY = 0.04
 CONTEXT_PENALTY = 0.08
 ATTRIBUTE_PENALTY = 0.06
 SHORT_WORDS = 7
+FACET_BONUS = 0.10  # a sentence that says one of the things a question lists
+FACET_PASSAGES = 2  # passages added per listed facet
+EXTRA_SENTENCES = 6  # sentences read from each passage added beyond the ranked ones
+ASKED_READ = 40  # candidates whose interviewer question is compared with the user's
+RARE_WEIGHT = 1.0 + math.log(1 / 0.2)  # a stem in fewer than a fifth of the passages
 MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|half|dozen)\b",
@@ -121,11 +127,44 @@ def _embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[
 
 
 def document_texts(workspace: Workspace, doc_ids: set[str]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for doc_id in doc_ids:
-        doc = workspace.catalog.document(doc_id)
-        texts[doc_id] = doc.text if doc else ""
-    return texts
+    return {
+        doc_id: doc.text if doc else "" for doc_id, doc in documents(workspace, doc_ids).items()
+    }
+
+
+def documents(workspace: Workspace, doc_ids: set[str]) -> dict[str, SourceDocument | None]:
+    return {doc_id: workspace.catalog.document(doc_id) for doc_id in doc_ids}
+
+
+def add_asked_bonus(
+    candidates: list[Candidate],
+    docs: dict[str, SourceDocument | None],
+    embedder: Any,
+    query: np.ndarray,
+) -> None:
+    """A sentence that answers an interviewer question like the user's scores more
+    (agent.qa.asked): the best ASKED_READ candidates, their questions embedded once each."""
+    from agent.qa.asked import asked_bonus, question_before
+
+    spans: dict[tuple[str, int, int], list[Candidate]] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.score)[:ASKED_READ]:
+        doc = docs.get(candidate.doc_id)
+        if doc is None or candidate.role == "interviewer":
+            continue
+        span = question_before(doc, candidate.start)
+        if span is not None:
+            spans.setdefault((doc.doc_id, *span), []).append(candidate)
+    if not spans:
+        return
+    keys = list(spans)
+    texts = {k: docs[k[0]].text[k[1] : k[2]] for k in keys}  # type: ignore[union-attr]
+    vectors = _embed_spans(embedder, [(d, a, b, texts[(d, a, b)]) for d, a, b in keys])
+    alike = [float(vector @ query) for vector in vectors]
+    best = max(alike)
+    for key, similarity in zip(keys, alike, strict=True):
+        bonus = asked_bonus(similarity, best)
+        for candidate in spans[key]:
+            candidate.score += bonus
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -206,6 +245,32 @@ def topic_weights(workspace: Workspace, question: str, topic: set[str]) -> dict[
     return weights
 
 
+def facet_keys(workspace: Workspace, facets: list[str]) -> list[set[str]]:
+    """Each facet's key: its rarest stem when that one is rare (in fewer than a fifth of the
+    passages): "scrape" of "web scraping", "api" of "third-party APIs" (a sentence about "the
+    API" is about it); all its stems when every one is common."""
+    keys = []
+    for facet in facets:
+        facet_stems = content_stems(facet)
+        weights = topic_weights(workspace, facet, facet_stems)
+        rarest = max(weights, key=lambda s: (weights[s], s), default=None)
+        if rarest is not None and weights[rarest] >= RARE_WEIGHT:
+            keys.append({rarest})
+        elif facet_stems:
+            keys.append(facet_stems)
+    return keys
+
+
+def says_a_facet(said: set[str], keys: list[set[str]]) -> bool:
+    """Whether a sentence's stems hold every key stem of one facet; a longer form counts
+    ("scraper" says "scrape")."""
+
+    def has(key: str) -> bool:
+        return key in said or (len(key) >= 4 and any(s.startswith(key) for s in said))
+
+    return any(key_set and all(has(k) for k in key_set) for key_set in keys)
+
+
 def gather(
     question: str,
     workspace: Workspace,
@@ -221,10 +286,13 @@ def gather(
     only_docs: set[str] | None = None,
     evidence_k: int = EVIDENCE_CANDIDATES,
     max_sentences: int = MAX_SENTENCES,
+    facets: list[str] | None = None,
 ) -> Pool:
     """`question` is embedded and searched; `topic_question` (the question without the group
     it is about: "what slows down deals" for "…deals with fintech companies"), when given, is
-    averaged in, so sentences that only name the group do not outrank those that answer."""
+    averaged in, so sentences that only name the group do not outrank those that answer.
+    `facets` (agent.qa.facets) are searched one by one, and a sentence that says a facet's
+    rarer words scores FACET_BONUS more."""
     vectors = embedder.embed([question] + ([topic_question] if topic_question else []))
     query = np.asarray(vectors[0], dtype=np.float32)
     topic_query = np.asarray(vectors[1], dtype=np.float32) if topic_question else None
@@ -233,11 +301,12 @@ def gather(
         workspace,
         embedder,
         filters,
-        k=passages_k,
+        k=passages_k + FACET_PASSAGES * len(facets or []),
         evidence_kinds=kinds,
         query_vector=query,
         preferred_docs=preferred,
         only_docs=only_docs,
+        facets=facets,
     )
     scope = resolve_scope(workspace, filters)
     clauses: list[dict[str, Any]] = [{"claim": True}]
@@ -287,10 +356,16 @@ def gather(
     if only_docs is not None:
         passages = [p for p in passages if p.doc_id in only_docs]
     doc_ids = {p.doc_id for p in passages} | {c.doc_id for c in candidates}
-    texts = document_texts(workspace, doc_ids)
+    docs = documents(workspace, doc_ids)
+    texts = {doc_id: doc.text if doc else "" for doc_id, doc in docs.items()}
     spans: list[tuple[str, int, int, str]] = []
     meta: list[Passage] = []
+    # passages added for a listed facet or an answer to a matching question bring their own
+    # sentences beyond the budget of the ranked ones
+    budget = max_sentences + EXTRA_SENTENCES * max(0, len(passages) - passages_k)
     for passage in passages:
+        if len(spans) >= budget:
+            break
         text = texts[passage.doc_id]
         for a, b in split_sentences(text, passage.start, passage.end):
             sentence = text[a:b]
@@ -302,7 +377,7 @@ def gather(
                 continue
             spans.append((passage.doc_id, a, b, sentence))
             meta.append(passage)
-            if len(spans) >= max_sentences:
+            if len(spans) >= budget:
                 break
     for (doc_id, a, b, sentence), vector, passage in zip(
         spans, _embed_spans(embedder, spans), meta, strict=True
@@ -346,6 +421,12 @@ def gather(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred, weights)
+    add_asked_bonus(candidates, docs, embedder, query)
+    if facets:
+        keys = facet_keys(workspace, facets)
+        for candidate in candidates:
+            if says_a_facet(content_stems(candidate.text), keys):
+                candidate.score += FACET_BONUS
     candidates = [
         c
         for c in _distinct(candidates)

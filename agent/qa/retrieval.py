@@ -18,6 +18,11 @@ from agent.store import Workspace
 
 RRF_K = 60
 CANDIDATES = 60
+FACET_CANDIDATES = 10  # passages each listed facet adds to the fusion (lexical, its words)
+FACET_RRF_WEIGHT = 1.0
+FACET_SURE = 2  # passages of each facet's own ranking always kept
+ASKED_SOURCES = 4  # interviewer questions like the user's whose answers are read
+ASKED_CHUNKS = 2  # answer passages read per such question
 INTERVIEWER_WEIGHT = 0.4
 MMR_LAMBDA = 0.75
 
@@ -161,10 +166,13 @@ def retrieve(
     query_vector: np.ndarray | None = None,
     preferred_docs: set[str] | None = None,
     only_docs: set[str] | None = None,
+    facets: list[str] | None = None,
 ) -> list[Passage]:
     """The best k passages. `preferred_docs` (the documents the question is about, see
     agent.qa.scope) are boosted; without it, accounts of the industries or names the question
-    mentions are."""
+    mentions are. `facets` (agent.qa.facets: "public datasets", "web scraping" of a question
+    that lists them) are each searched by their words, one more ranking apiece, so a passage
+    about one of them is found although the whole question is about all."""
     scope = resolve_scope(workspace, filters)
     if only_docs is not None:
         scope.doc_ids = only_docs if scope.doc_ids is None else scope.doc_ids & only_docs
@@ -178,6 +186,7 @@ def retrieve(
     )
     dense = workspace.vectors.query("chunks", query, CANDIDATES, _where(scope))
     lexical = [(cid, score) for cid, score in workspace.catalog.bm25(question, CANDIDATES * 2)]
+    by_facet = [workspace.catalog.bm25(facet, FACET_CANDIDATES) for facet in facets or []]
     fused: dict[str, float] = {}
     dense_score = {cid: sim for cid, sim, _ in dense}
     vectors = {cid: vec for cid, _, vec in dense}
@@ -186,7 +195,11 @@ def retrieve(
     lexical_score: dict[str, float] = {}
     chunks = {
         c.chunk_id: c
-        for c in workspace.catalog.chunks([cid for cid, _ in lexical] + list(dense_score))
+        for c in workspace.catalog.chunks(
+            [cid for cid, _ in lexical]
+            + [cid for ranking in by_facet for cid, _ in ranking]
+            + list(dense_score)
+        )
     }
     rank = 0
     for cid, score in lexical:
@@ -198,6 +211,14 @@ def retrieve(
         rank += 1
         if rank >= CANDIDATES:
             break
+    for ranking in by_facet:
+        rank = 0
+        for cid, _score in ranking:
+            chunk = chunks.get(cid)
+            if chunk is None or not scope.allows(chunk.doc_id, chunk.kind.value):
+                continue
+            fused[cid] = fused.get(cid, 0.0) + FACET_RRF_WEIGHT / (RRF_K + rank)
+            rank += 1
     if evidence_kinds:
         # what the question asks for (triggers, pains, who signs…) as extracted evidence: a third ranking
         clauses: list[dict[str, Any]] = [{"kind": {"$in": sorted(evidence_kinds)}}, {"claim": True}]
@@ -256,7 +277,66 @@ def retrieve(
             )
         )
     passages.sort(key=lambda p: -p.fused)
-    return mmr(passages[:CANDIDATES], vectors, query, k)
+    chosen = mmr(passages[:CANDIDATES], vectors, query, k)
+    chosen += _answers_to_asked(workspace, passages, chosen, scope)
+    if by_facet:  # each listed facet's best passages, whatever the whole question prefers
+        by_id = {p.chunk_id: p for p in passages}
+        taken = {p.chunk_id for p in chosen}
+        for ranking in by_facet:
+            added = 0
+            for cid, _score in ranking:
+                passage = by_id.get(cid)
+                if added >= FACET_SURE or passage is None or passage.role == "interviewer":
+                    continue  # the interviewer's list is the question again, not an answer
+                added += 1
+                if cid not in taken:
+                    taken.add(cid)
+                    chosen.append(passage)
+    return chosen
+
+
+def _answers_to_asked(
+    workspace: Workspace, passages: list[Passage], chosen: list[Passage], scope: Scope
+) -> list[Passage]:
+    """The customer turns that answer the interviewer questions most like the user's (among
+    the best ASKED_SOURCES passages that are interviewer turns alike enough): a guide's
+    question matches the user's better than its answers do (agent.qa.asked)."""
+    from agent.qa.asked import ASKED_FROM, answer_positions
+
+    asked = [p for p in passages[:CANDIDATES] if p.role == "interviewer" and p.dense > ASKED_FROM]
+    taken = {p.chunk_id for p in chosen}
+    added: list[Passage] = []
+    for question in asked[:ASKED_SOURCES]:
+        doc = workspace.catalog.document(question.doc_id)
+        if doc is None:
+            continue
+        positions = [(doc.doc_id, at) for at in answer_positions(doc, question.start)]
+        covering = workspace.catalog.chunks_covering(positions)
+        for key in positions[:ASKED_CHUNKS]:
+            chunk = covering.get(key)
+            if chunk is None or chunk.chunk_id in taken:
+                continue
+            if not scope.allows(chunk.doc_id, chunk.kind.value):
+                continue
+            taken.add(chunk.chunk_id)
+            added.append(
+                Passage(
+                    chunk_id=chunk.chunk_id,
+                    doc_id=chunk.doc_id,
+                    source=chunk.source,
+                    text=chunk.text,
+                    start=chunk.start,
+                    end=chunk.end,
+                    account=chunk.account,
+                    speaker=chunk.speaker,
+                    role=chunk.role.value,
+                    kind=chunk.kind.value,
+                    dense=question.dense,
+                    lexical=0.0,
+                    fused=question.fused,
+                )
+            )
+    return added
 
 
 def _retrieve_evidence(
