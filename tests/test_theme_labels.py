@@ -88,6 +88,9 @@ def test_headline_forms():
     assert label(QUOTES[9], "trigger").startswith("New CFO")
     assert label(QUOTES[12], "trigger").startswith("Added aftermarket division")
     assert "board" in label(QUOTES[6], "job").lower()
+    # a number of a group keeps its grammar when the possessive goes: never "2 of inside reps"
+    reps = label("then in September two of our inside reps quit in the same month.", "trigger")
+    assert reps.startswith("2 inside reps") and " of inside" not in reps
 
 
 def test_stutters_and_idioms_do_not_garble_a_headline():

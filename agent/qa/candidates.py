@@ -139,29 +139,38 @@ def documents(workspace: Workspace, doc_ids: set[str]) -> dict[str, SourceDocume
 def add_asked_bonus(
     candidates: list[Candidate],
     docs: dict[str, SourceDocument | None],
-    embedder: Any,
+    workspace: Workspace,
     query: np.ndarray,
+    question_terms: set[str],
 ) -> None:
-    """A sentence that answers an interviewer question like the user's scores more
-    (agent.qa.asked): the best ASKED_READ candidates, their questions embedded once each."""
+    """A sentence that answers an interviewer question like the user's scores more (unless it
+    only echoes the question: fewer than three words of its own), one that
+    answers an unlike question less when some interview asked the user's (agent.qa.asked).
+    The best ASKED_READ candidates; each question is compared by the vector of its passage,
+    embedded at ingest (nothing is embedded here)."""
     from agent.qa.asked import asked_bonus, question_before
 
-    spans: dict[tuple[str, int, int], list[Candidate]] = {}
+    spans: dict[tuple[str, int], list[Candidate]] = {}
     for candidate in sorted(candidates, key=lambda c: -c.score)[:ASKED_READ]:
         doc = docs.get(candidate.doc_id)
         if doc is None or candidate.role == "interviewer":
             continue
         span = question_before(doc, candidate.start)
-        if span is not None:
-            spans.setdefault((doc.doc_id, *span), []).append(candidate)
+        if span is not None and len(content_stems(candidate.text) - question_terms) >= 3:
+            spans.setdefault((doc.doc_id, span[0]), []).append(candidate)
     if not spans:
         return
-    keys = list(spans)
-    texts = {k: docs[k[0]].text[k[1] : k[2]] for k in keys}  # type: ignore[union-attr]
-    vectors = _embed_spans(embedder, [(d, a, b, texts[(d, a, b)]) for d, a, b in keys])
-    alike = [float(vector @ query) for vector in vectors]
-    best = max(alike)
-    for key, similarity in zip(keys, alike, strict=True):
+    chunks = workspace.catalog.chunks_covering(list(spans))
+    vectors = workspace.vectors.vectors("chunks", sorted({c.chunk_id for c in chunks.values()}))
+    alike = {
+        key: float(vectors[chunk.chunk_id] @ query)
+        for key, chunk in chunks.items()
+        if chunk.chunk_id in vectors
+    }
+    if not alike:
+        return
+    best = max(alike.values())
+    for key, similarity in alike.items():
         bonus = asked_bonus(similarity, best)
         for candidate in spans[key]:
             candidate.score += bonus
@@ -421,7 +430,7 @@ def gather(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred, weights)
-    add_asked_bonus(candidates, docs, embedder, query)
+    add_asked_bonus(candidates, docs, workspace, query, question_terms)
     if facets:
         keys = facet_keys(workspace, facets)
         for candidate in candidates:

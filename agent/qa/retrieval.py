@@ -21,8 +21,9 @@ CANDIDATES = 60
 FACET_CANDIDATES = 10  # passages each listed facet adds to the fusion (lexical, its words)
 FACET_RRF_WEIGHT = 1.0
 FACET_SURE = 2  # passages of each facet's own ranking always kept
-ASKED_SOURCES = 4  # interviewer questions like the user's whose answers are read
-ASKED_CHUNKS = 2  # answer passages read per such question
+ASKED_SOURCES = 2  # interviewer questions like the user's whose answers are read…
+ASKED_MATCH = 0.55  # …when this alike to it (a guide's question asked in other words)
+ASKED_CHUNKS = 1  # answer passages read per such question
 INTERVIEWER_WEIGHT = 0.4
 MMR_LAMBDA = 0.75
 
@@ -301,9 +302,9 @@ def _answers_to_asked(
     """The customer turns that answer the interviewer questions most like the user's (among
     the best ASKED_SOURCES passages that are interviewer turns alike enough): a guide's
     question matches the user's better than its answers do (agent.qa.asked)."""
-    from agent.qa.asked import ASKED_FROM, answer_positions
+    from agent.qa.asked import answer_positions
 
-    asked = [p for p in passages[:CANDIDATES] if p.role == "interviewer" and p.dense > ASKED_FROM]
+    asked = [p for p in passages[:CANDIDATES] if p.role == "interviewer" and p.dense >= ASKED_MATCH]
     taken = {p.chunk_id for p in chosen}
     added: list[Passage] = []
     for question in asked[:ASKED_SOURCES]:

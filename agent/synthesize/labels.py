@@ -598,6 +598,8 @@ def _core(
                 and out[-1].tag in ("NNS", "CD", "NN")
             ):
                 out.append(token)  # "three days a month"
+            elif out and out[-1].low == "of" and len(out) >= 2 and out[-2].tag == "CD":
+                out.pop()  # "two of our inside reps" → "2 inside reps", not "2 of inside reps"
             continue
         if low in {"myself", "ourselves", "themselves", "yourself", "itself", "himself", "herself"}:
             continue
