@@ -818,3 +818,23 @@ def test_the_answer_to_a_guide_question_like_the_users_comes_first(tmp_path, icp
         )
     assert answer.answered
     assert answer.citations[0].quote.startswith("Honestly, label noise")
+
+
+def test_a_name_described_by_a_word_is_absent_only_when_the_name_is(tmp_path, icp, embedder):
+    """'PE-backed' is a group the research speaks of when it says 'PE'; 'VC-backed' is not."""
+    lines = (
+        "Interviewer: What held you back from buying?\n",
+        "Dana: Our PE sponsor froze every new software contract until the next add-on deal "
+        "closes, so the close tool waits.\n",
+        "Dana: And the integration with our four ERPs looked like six months of work.\n",
+    )
+    with _interview(tmp_path, icp, embedder, *lines) as workspace:
+        settings = offline(tmp_path / "ws")
+        pe = answer_question(
+            "What stops PE-backed groups from buying?", workspace, settings, embedder
+        )
+        vc = answer_question(
+            "What stops VC-backed groups from buying?", workspace, settings, embedder
+        )
+    assert pe.answered and "PE sponsor" in pe.citations[0].quote
+    assert not vc.answered and "VC-backed" in vc.text

@@ -157,6 +157,13 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
             continue
         if len(parts) > 1 and any(p in scope_words for p in parts):  # "UX-study": scope "ux"
             continue
+        head, *rest = word.split("-")
+        if rest and head and all(r.islower() for r in rest):
+            # a name described by an ordinary word ("PE-backed", "US-based", "AI-powered"):
+            # absent only when the name is
+            if nowhere(head.lower(), research_only=False):
+                absent.append(word)
+            continue
         if any(lower in t.lower() for t, _ in tools):
             continue
         if nowhere(lower, research_only=False):
