@@ -838,3 +838,30 @@ def test_a_name_described_by_a_word_is_absent_only_when_the_name_is(tmp_path, ic
         )
     assert pe.answered and "PE sponsor" in pe.citations[0].quote
     assert not vc.answered and "VC-backed" in vc.text
+
+
+def test_a_quote_that_stops_before_its_point_is_cited_with_it():
+    from agent.qa.candidates import joined_lead_ins
+    from agent.textspans import split_sentences
+
+    def cut(text):
+        return [text[a:b] for a, b in joined_lead_ins(text, split_sentences(text))]
+
+    said = "The thing that makes the most difference is. Data quality, honestly. Then we retrain."
+    assert cut(said) == [
+        "The thing that makes the most difference is. Data quality, honestly.",
+        "Then we retrain.",
+    ]
+    assert cut("There are two problems: Missing values. Drift.") == [
+        "There are two problems: Missing values.",
+        "Drift.",
+    ]
+    # a whole sentence that ends on "is" is no lead-in, nor is the next speaker's line
+    assert cut("I do not know what it is. We retrain monthly.") == [
+        "I do not know what it is.",
+        "We retrain monthly.",
+    ]
+    assert cut("The main problem is.\nInterviewer: Which one?") == [
+        "The main problem is.",
+        "Interviewer: Which one?",
+    ]

@@ -280,6 +280,36 @@ def says_a_facet(said: set[str], keys: list[set[str]]) -> bool:
     return any(key_set and all(has(k) for k in key_set) for key_set in keys)
 
 
+# a sentence that stops where its point begins: "the thing that makes the most difference is."
+LEAD_IN = re.compile(
+    r"\b(?:the|a|an|of|to|like|as|because|and|or|but|with|for|that)\W*$|:\s*$|"
+    r"\bthe\s+(?:\w+\s+){0,3}(?:thing|problem|issue|point|difference|reason|challenge|key|answer)s?\b"
+    r"[^.;!?]{0,60}\b(?:is|are|was|were)\W*$",
+    re.IGNORECASE,
+)
+
+
+def joined_lead_ins(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans, a lead-in joined to the sentence after it when that one follows on the
+    same line ("…what makes the most difference is. Data quality, how representative…"): a
+    quote that stops before its point is cited with it."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        a, b = spans[i]
+        if (
+            i + 1 < len(spans)
+            and LEAD_IN.search(text[a:b].rstrip(".…"))
+            and "\n" not in text[b : spans[i + 1][0]]
+        ):
+            out.append((a, spans[i + 1][1]))
+            i += 2
+            continue
+        out.append((a, b))
+        i += 1
+    return out
+
+
 def gather(
     question: str,
     workspace: Workspace,
@@ -376,7 +406,7 @@ def gather(
         if len(spans) >= budget:
             break
         text = texts[passage.doc_id]
-        for a, b in split_sentences(text, passage.start, passage.end):
+        for a, b in joined_lead_ins(text, split_sentences(text, passage.start, passage.end)):
             sentence = text[a:b]
             if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
                 continue  # too short; text aimed at a model; a heading or a notes label line
