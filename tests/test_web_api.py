@@ -562,7 +562,8 @@ def test_a_draft_and_its_pasted_text_survive_a_server_restart(embedder, tmp_path
         draft_id = client.post("/api/drafts", data={"text": TRANSCRIPT}, headers=headers).json()[
             "id"
         ]
-        assert wait_for(client, draft_id)["step"] == "done"
+        progress = wait_for(client, draft_id)
+        assert progress["step"] == "done", progress.get("error")
         cookies = dict(client.cookies)
     # a new server process on the same drafts folder; the browser keeps its cookie and page
     second = create_app(settings_for(tmp_path), embedder, drafts_dir=drafts)
