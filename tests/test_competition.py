@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from helpers import write
+from synthetic_research import evidence_in
 
 from agent.config import load_settings
 from agent.qa.answer import answer_question
@@ -35,20 +36,7 @@ def _doc(doc_id: str, text: str, competitor: str | None, outcome: str = "lost") 
 
 
 def _reason(doc: SourceDocument, sentence: str, kind: EvidenceKind) -> Evidence:
-    start = doc.text.index(sentence)
-    return Evidence(
-        kind=kind,
-        summary=sentence,
-        quote=sentence,
-        doc_id=doc.doc_id,
-        source=doc.source,
-        source_kind=doc.kind,
-        start=start,
-        end=start + len(sentence),
-        account=doc.account,
-        confidence=0.9,
-        engine="offline",
-    )
+    return evidence_in(doc, sentence, kind).model_copy(update={"account": doc.account})
 
 
 def test_competitors_are_grouped_by_name_with_each_deal_cited_in_the_notes_words():

@@ -261,17 +261,8 @@ def retrieve(
         if similarity is None and cid in vectors:
             similarity = float(vectors[cid] @ query)
         passages.append(
-            Passage(
-                chunk_id=cid,
-                doc_id=chunk.doc_id,
-                source=chunk.source,
-                text=chunk.text,
-                start=chunk.start,
-                end=chunk.end,
-                account=chunk.account,
-                speaker=chunk.speaker,
-                role=chunk.role.value,
-                kind=chunk.kind.value,
+            _passage(
+                chunk,
                 dense=round(similarity or 0.0, 4),
                 lexical=round(lexical_score.get(cid, 0.0), 4),
                 fused=round(score * weight, 6),
@@ -294,6 +285,24 @@ def retrieve(
                     taken.add(cid)
                     chosen.append(passage)
     return chosen
+
+
+def _passage(chunk: Any, dense: float, lexical: float, fused: float) -> Passage:
+    return Passage(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        source=chunk.source,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        account=chunk.account,
+        speaker=chunk.speaker,
+        role=chunk.role.value,
+        kind=chunk.kind.value,
+        dense=dense,
+        lexical=lexical,
+        fused=fused,
+    )
 
 
 def _answers_to_asked(
@@ -320,23 +329,7 @@ def _answers_to_asked(
             if not scope.allows(chunk.doc_id, chunk.kind.value):
                 continue
             taken.add(chunk.chunk_id)
-            added.append(
-                Passage(
-                    chunk_id=chunk.chunk_id,
-                    doc_id=chunk.doc_id,
-                    source=chunk.source,
-                    text=chunk.text,
-                    start=chunk.start,
-                    end=chunk.end,
-                    account=chunk.account,
-                    speaker=chunk.speaker,
-                    role=chunk.role.value,
-                    kind=chunk.kind.value,
-                    dense=question.dense,
-                    lexical=0.0,
-                    fused=question.fused,
-                )
-            )
+            added.append(_passage(chunk, dense=question.dense, lexical=0.0, fused=question.fused))
     return added
 
 
