@@ -865,3 +865,49 @@ def test_a_quote_that_stops_before_its_point_is_cited_with_it():
         "The main problem is.",
         "Interviewer: Which one?",
     ]
+
+
+def test_who_signs_is_answered_from_the_buying_committee():
+    """'Who signs off?' is answered from the draft's buying committees: each role with its
+    titles, its count and its quotes cited, the role asked for first; a segment the question
+    names narrows it; research without roles falls through to retrieval."""
+    from types import SimpleNamespace
+
+    from agent.qa.aggregates import try_aggregate
+    from agent.schema.icp import BuyingCommittee, EvidenceRef, Role
+
+    def ref(quote: str) -> EvidenceRef:
+        return EvidenceRef(doc_id="d", source="s.txt", quote=quote, start=0, end=len(quote))
+
+    committee = BuyingCommittee(
+        champion=Role(
+            role="champion", titles=["QA lead"], accounts=3, evidence=[ref("I'm the champion.")]
+        ),
+        economic_buyer=Role(
+            role="economic_buyer",
+            titles=["CFO", "CEO"],
+            accounts=8,
+            evidence=[ref("Our CFO signs anything over 25k."), ref("Our CEO co-signs over 15k.")],
+        ),
+    )
+    saas = SimpleNamespace(
+        name="Software, SaaS & IT", accounts=["A", "B"], tier="core", buying_committee=committee
+    )
+    empty = SimpleNamespace(
+        name="Clinics", accounts=["C"], tier="defer", buying_committee=BuyingCommittee()
+    )
+    draft = SimpleNamespace(segments=[saas, empty], version=3, competition=[])
+    answer = try_aggregate("Who signs off on the purchase?", None, None, draft)
+    assert answer is not None and answer.answered
+    assert answer.text.startswith(
+        "“Software, SaaS & IT” — signs (economic buyer): CFO, CEO — 8 accounts [1][2]; "
+        "champions it: QA lead — 3 accounts [3]."
+    )
+    assert (
+        "Clinics" not in answer.text
+        and [c.quote for c in answer.citations][2] == "I'm the champion."
+    )
+    # who champions it: the champion first
+    assert "— champions it: QA lead" in try_aggregate("Who champions it?", None, None, draft).text
+    nobody = SimpleNamespace(segments=[empty], version=3, competition=[])
+    assert try_aggregate("Who signs off on the purchase?", None, None, nobody) is None

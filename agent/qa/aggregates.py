@@ -35,6 +35,22 @@ OUTCOME_WORDS = {
     "churned": "churned",
     "open": "open",
 }
+# "Who signs off on a purchase?", "who champions it?", "who is in the buying committee?"
+COMMITTEE = re.compile(
+    r"\bwho\b.{0,40}\b(?:signs?|signed|approves?|approved|decides?|decided|buys?|champions?|"
+    r"blocks?|blocked|evaluates?|owns? the budget|holds? the budget|pays?)\b|"
+    r"\b(?:buying committee|decision[- ]makers?|economic buyers?|budget (?:owner|holder)s?)\b",
+    re.IGNORECASE,
+)
+ROLE_WORDS = {  # role: (what the role does, the question words that ask for it)
+    "economic_buyer": ("signs (economic buyer)", r"sign|approv|decid|buy|budget|pay|economic"),
+    "champion": ("champions it", r"champion"),
+    "technical_evaluator": ("reviews it (technical evaluator)", r"evaluat|review|security|it\b"),
+    "blocker": ("can block it", r"block"),
+    "end_user": ("uses it", r"\buse|user"),
+}
+QUOTES_PER_ROLE = 2
+MAX_SEGMENTS = 3
 MIN_PMF_N = 5
 SHOWN_PAINS = 3
 
@@ -138,7 +154,7 @@ def _asked_segments(question: str, workspace: Workspace, draft: ICPDraft) -> lis
     from agent.qa.scope import industry_accounts, segments_named
 
     named, _, _ = segments_named(question, draft)
-    if named:
+    if named or workspace is None:
         return named
     crm = [d for d in document_index(workspace).rows if d.kind == "crm"]
     accounts, _ = industry_accounts(question, crm)
@@ -258,6 +274,44 @@ def _cite(number: int, ref: Any) -> Citation:
     )
 
 
+def committee_answer(question: str, segments: list[Segment], draft: ICPDraft) -> Answer | None:
+    """Who buys, from the draft's buying committees: per segment (those the question names,
+    else every segment with a role in the research, most accounts first), each role with the
+    titles named for it, how many accounts name it, and its quotes cited; the role the
+    question asks for first. None when no segment has a role with evidence."""
+    from agent.render.labels import title
+
+    asked = [role for role, (_, words) in ROLE_WORDS.items() if re.search(words, question, re.I)]
+    order = asked + [r for r in ROLE_WORDS if r not in asked]
+    chosen = segments or sorted(draft.segments, key=lambda s: -len(s.accounts))
+    citations: list[Citation] = []
+    sentences = []
+    for segment in chosen:
+        parts = []
+        for name in order:
+            role = getattr(segment.buying_committee, name)
+            if role is None or not role.evidence:
+                continue
+            numbers = []
+            for ref in role.evidence[:QUOTES_PER_ROLE]:
+                numbers.append(len(citations) + 1)
+                citations.append(_cite(len(citations) + 1, ref))
+            unit = "participant" if role.unit == "participants" else "account"
+            who = ", ".join(dict.fromkeys(title(t) for t in role.titles[:4]))
+            parts.append(
+                f"{ROLE_WORDS[name][0]}: {who + ' — ' if who else ''}{role.accounts} "
+                f"{unit}{'' if role.accounts == 1 else 's'} " + "".join(f"[{n}]" for n in numbers)
+            )
+        if parts:
+            sentences.append(f"“{segment.name}” — " + "; ".join(p.strip() for p in parts) + ".")
+        if len(sentences) >= MAX_SEGMENTS:
+            break
+    if not sentences:
+        return None
+    sentences.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
+    return _table_answer(question, " ".join(sentences), citations=citations)
+
+
 def try_aggregate(
     question: str, workspace: Workspace, embedder: Any, draft: Any = None
 ) -> Answer | None:
@@ -268,6 +322,10 @@ def try_aggregate(
         and not NOT_DEALS.search(question)
     ):
         return competitors_answer(question, draft)
+    if draft is not None and COMMITTEE.search(question) and not WHICH_SEGMENT.search(question):
+        answer = committee_answer(question, _asked_segments(question, workspace, draft), draft)
+        if answer is not None:
+            return answer
     if draft is not None and PURSUE.search(question) and not WHICH_SEGMENT.search(question):
         segments = _asked_segments(question, workspace, draft)
         if segments:

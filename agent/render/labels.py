@@ -42,7 +42,35 @@ CLAIM_KINDS = {
 }
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _COUNTED = re.compile(r"\b(\d[\d,]*) ((?:survey )?\w+?)\(s\)")  # "338 survey respondent(s)"
-_ACRONYMS = {"crm", "erp", "it", "saas", "hr", "cpq", "nps", "pmf", "acv", "icp", "vp", "ceo"}
+_ACRONYMS = {
+    "crm",
+    "erp",
+    "it",
+    "saas",
+    "hr",
+    "cpq",
+    "nps",
+    "pmf",
+    "acv",
+    "icp",
+    "vp",
+    "ceo",
+    "cfo",
+    "cto",
+    "coo",
+    "cio",
+    "ciso",
+    "cro",
+    "cmo",
+    "cpo",
+    "svp",
+    "evp",
+    "avp",
+    "gm",
+    "qa",
+    "hris",
+    "evs",
+}
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
