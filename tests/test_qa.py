@@ -911,3 +911,44 @@ def test_who_signs_is_answered_from_the_buying_committee():
     assert "— champions it: QA lead" in try_aggregate("Who champions it?", None, None, draft).text
     nobody = SimpleNamespace(segments=[empty], version=3, competition=[])
     assert try_aggregate("Who signs off on the purchase?", None, None, nobody) is None
+
+
+def test_a_survey_answer_to_another_columns_question_ranks_lower(embedder):
+    import numpy as np
+
+    from agent.qa.asked import OTHER_PENALTY
+    from agent.qa.candidates import add_survey_question_fit
+    from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
+
+    who = "Who do you think would benefit most from Relaypoint?"
+    why = "What made you start looking for a QA tool?"
+    text = "Support managers at growing SaaS companies\nOur CSAT dropped after the pricing launch"
+    cut = text.index("\n")
+    survey = SourceDocument(
+        doc_id="row1",
+        source="survey.csv",
+        path="/x/survey.csv",
+        kind=SourceKind.survey,
+        text=text,
+        content_hash="h",
+        turns=[
+            Turn(role=SpeakerRole.customer, start=0, end=cut, section=who),
+            Turn(role=SpeakerRole.customer, start=cut + 1, end=len(text), section=why),
+        ],
+    )
+    vector = np.zeros(4, dtype=np.float32)
+    answers = [
+        _candidate(text[:cut], "A", 0.6, vector=vector),
+        _candidate(text[cut + 1 :], "B", 0.6, vector=vector),
+    ]
+    for candidate, start in zip(answers, (0, cut + 1), strict=True):
+        candidate.doc_id, candidate.source_kind, candidate.start = "row1", "survey", start
+    spoken = _candidate("We hired a new head of support.", "C", 0.6, vector=vector)
+    query = np.asarray(embedder.embed(["Why do support leaders start looking for a QA tool?"])[0])
+    add_survey_question_fit([*answers, spoken], {"row1": survey}, embedder, query)
+    assert answers[0].score == pytest.approx(0.6 - OTHER_PENALTY)  # answers "who benefits"
+    assert answers[1].score == pytest.approx(0.6) and spoken.score == pytest.approx(0.6)
+    # survey answers alone: nothing else to prefer, nothing changes
+    answers[0].score = 0.6
+    add_survey_question_fit(answers[:1], {"row1": survey}, embedder, query)
+    assert answers[0].score == pytest.approx(0.6)

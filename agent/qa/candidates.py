@@ -47,6 +47,7 @@ SHORT_WORDS = 7
 FACET_BONUS = 0.10  # a sentence that says one of the things a question lists
 FACET_PASSAGES = 2  # passages added per listed facet
 EXTRA_SENTENCES = 6  # sentences read from each passage added beyond the ranked ones
+SURVEY_UNLIKE = 0.30  # a survey column's question this unlike the user's is another question
 ASKED_READ = 40  # candidates whose interviewer question is compared with the user's
 RARE_WEIGHT = 1.0 + math.log(1 / 0.2)  # a stem in fewer than a fifth of the passages
 MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
@@ -174,6 +175,40 @@ def add_asked_bonus(
         bonus = asked_bonus(similarity, best)
         for candidate in spans[key]:
             candidate.score += bonus
+
+
+def add_survey_question_fit(
+    candidates: list[Candidate],
+    docs: dict[str, SourceDocument | None],
+    embedder: Any,
+    query: np.ndarray,
+) -> None:
+    """A survey answer answers its column's question: "Support managers at growing B2B
+    software companies" answers "who would benefit most?", not "why do they start looking?".
+    An answer to a question clearly unlike the user's (cosine below SURVEY_UNLIKE) scores
+    OTHER_PENALTY less, when interviews or notes are among the candidates. No bonus the other way: a survey's columns are all about the product,
+    and short answers must not crowd out what interviews say. The few distinct questions are
+    embedded once per process."""
+    from agent.qa.asked import OTHER_PENALTY
+
+    if all(c.source_kind == "survey" for c in candidates):
+        return  # a survey-only question or workspace: nothing else to prefer
+    by_question: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        doc = docs.get(candidate.doc_id)
+        if doc is None or candidate.source_kind != "survey":
+            continue
+        turn = next((t for t in doc.turns if t.start <= candidate.start < t.end), None)
+        if turn is not None and turn.section:
+            by_question.setdefault(turn.section, []).append(candidate)
+    if not by_question:
+        return
+    questions = list(by_question)
+    vectors = _embed_spans(embedder, [(f"survey question: {q}", 0, 0, q) for q in questions])
+    for question, vector in zip(questions, vectors, strict=True):
+        if float(vector @ query) < SURVEY_UNLIKE:
+            for candidate in by_question[question]:
+                candidate.score -= OTHER_PENALTY
 
 
 def _distinct(candidates: list[Candidate]) -> list[Candidate]:
@@ -326,12 +361,14 @@ def gather(
     evidence_k: int = EVIDENCE_CANDIDATES,
     max_sentences: int = MAX_SENTENCES,
     facets: list[str] | None = None,
+    answering: bool = True,
 ) -> Pool:
     """`question` is embedded and searched; `topic_question` (the question without the group
     it is about: "what slows down deals" for "…deals with fintech companies"), when given, is
     averaged in, so sentences that only name the group do not outrank those that answer.
     `facets` (agent.qa.facets) are searched one by one, and a sentence that says a facet's
-    rarer words scores FACET_BONUS more."""
+    rarer words scores FACET_BONUS more. `answering`: sentences are scored by the question
+    they answer (an interview's, a survey column's); off for counting."""
     vectors = embedder.embed([question] + ([topic_question] if topic_question else []))
     query = np.asarray(vectors[0], dtype=np.float32)
     topic_query = np.asarray(vectors[1], dtype=np.float32) if topic_question else None
@@ -460,7 +497,9 @@ def gather(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred, weights)
-    add_asked_bonus(candidates, docs, workspace, query, question_terms)
+    if answering:  # a count asks who mentions it, whatever they were answering
+        add_asked_bonus(candidates, docs, workspace, query, question_terms)
+        add_survey_question_fit(candidates, docs, embedder, query)
     if facets:
         keys = facet_keys(workspace, facets)
         for candidate in candidates:

@@ -133,6 +133,7 @@ def count_answer(
         only_docs=asked.doc_ids,
         evidence_k=120,
         max_sentences=200,
+        answering=False,
     )
     best = counted(pool.candidates, topic, unit_kind)
     ordered = sorted(best.values(), key=lambda c: -c.score)
