@@ -28,13 +28,6 @@ COMPETITORS = re.compile(
 )
 # asked of the interviews or the survey, not of the deals: retrieval answers it
 NOT_DEALS = re.compile(r"\b(?:interview\w*|participants?|respondents?|survey\w*)\b", re.IGNORECASE)
-OUTCOME_WORDS = {
-    "won": "won",
-    "expanded": "expanded",
-    "lost": "lost",
-    "churned": "churned",
-    "open": "open",
-}
 # "Who signs off on a purchase?", "who champions it?", "who is in the buying committee?"
 COMMITTEE = re.compile(
     r"\bwho\b.{0,40}\b(?:signs?|signed|approves?|approved|decides?|decided|buys?|champions?|"
@@ -143,7 +136,7 @@ def which_segment(question: str, draft: ICPDraft) -> Answer:
         lines.append(
             "Not ranked (too little data): " + ", ".join(f"“{s.name}”" for s in skipped) + "."
         )
-    lines.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
+    lines.append(_from_draft(draft))
     return _table_answer(question, " ".join(lines))
 
 
@@ -198,12 +191,10 @@ def segment_verdict(question: str, segments: list[Segment], draft: ICPDraft) -> 
         if pains:
             raised = []
             for claim in pains:
-                ref = claim.evidence[0]
-                number = len(citations) + 1
-                citations.append(_cite(number, ref))
                 unit = "participant" if not claim.evidence[0].account else "account"
                 raised.append(
-                    f"“{claim.label}” ({claim.accounts} {unit}{'' if claim.accounts == 1 else 's'}) [{number}]"
+                    f"“{claim.label}” ({claim.accounts} {unit}{'' if claim.accounts == 1 else 's'}) "
+                    + _cite_all(claim.evidence[:1], citations)
                 )
             verdict += ". What they raise most: " + "; ".join(raised)
         members = set(accounts)
@@ -214,20 +205,14 @@ def segment_verdict(question: str, segments: list[Segment], draft: ICPDraft) -> 
             if deal.account in members and deal.evidence
         ]
         if against:
-            said = []
-            for rival, deal in against:
-                numbers = []
-                for ref in deal.evidence:
-                    numbers.append(len(citations) + 1)
-                    citations.append(_cite(len(citations) + 1, ref))
-                outcome = OUTCOME_WORDS.get(deal.outcome or "", "no outcome yet")
-                name = rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
-                said.append(
-                    f"{outcome} {deal.account} against {name} " + "".join(f"[{n}]" for n in numbers)
-                )
+            said = [
+                f"{deal.outcome or 'no outcome yet'} {deal.account} against {_rival_name(rival)} "
+                + _cite_all(deal.evidence, citations)
+                for rival, deal in against
+            ]
             verdict += ". In deals: " + "; ".join(s.strip() for s in said)
         sentences.append(verdict + ".")
-    sentences.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
+    sentences.append(_from_draft(draft))
     return _table_answer(question, " ".join(sentences), citations=citations)
 
 
@@ -240,18 +225,14 @@ def competitors_answer(question: str, draft: ICPDraft) -> Answer:
     for rival in draft.competition:
         parts = []
         for deal in rival.deals:
-            numbers = []
-            for ref in deal.evidence:
-                numbers.append(len(citations) + 1)
-                citations.append(_cite(len(citations) + 1, ref))
-            said = OUTCOME_WORDS.get(deal.outcome or "", "no outcome")
             parts.append(
-                f"{said} {deal.account or deal.source} " + "".join(f"[{n}]" for n in numbers)
+                f"{deal.outcome or 'no outcome'} {deal.account or deal.source} "
+                + _cite_all(deal.evidence, citations)
             )
-        name = rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
         n = len(rival.deals)
         sentences.append(
-            f"{name}: {n} deal{'' if n == 1 else 's'} — {', '.join(p.strip() for p in parts)}."
+            f"{_rival_name(rival)}: {n} deal{'' if n == 1 else 's'} — "
+            f"{', '.join(p.strip() for p in parts)}."
         )
     lead = (
         f"{deals} deal note{'' if deals == 1 else 's'} name{'s' if deals == 1 else ''} "
@@ -274,6 +255,23 @@ def _cite(number: int, ref: Any) -> Citation:
     )
 
 
+def _cite_all(refs: list[Any], citations: list[Citation]) -> str:
+    """Cite each ref after those already cited; their markers ("[3][4]")."""
+    markers = ""
+    for ref in refs:
+        citations.append(_cite(len(citations) + 1, ref))
+        markers += f"[{len(citations)}]"
+    return markers
+
+
+def _rival_name(rival: Any) -> str:
+    return rival.name + (f" ({'; '.join(rival.details)})" if rival.details else "")
+
+
+def _from_draft(draft: Any) -> str:
+    return f"From ICP v{draft.version}." if draft.version else "From the current draft."
+
+
 def committee_answer(question: str, segments: list[Segment], draft: ICPDraft) -> Answer | None:
     """Who buys, from the draft's buying committees: per segment (those the question names,
     else every segment with a role in the research, most accounts first), each role with the
@@ -292,15 +290,12 @@ def committee_answer(question: str, segments: list[Segment], draft: ICPDraft) ->
             role = getattr(segment.buying_committee, name)
             if role is None or not role.evidence:
                 continue
-            numbers = []
-            for ref in role.evidence[:QUOTES_PER_ROLE]:
-                numbers.append(len(citations) + 1)
-                citations.append(_cite(len(citations) + 1, ref))
             unit = "participant" if role.unit == "participants" else "account"
             who = ", ".join(dict.fromkeys(title(t) for t in role.titles[:4]))
             parts.append(
                 f"{ROLE_WORDS[name][0]}: {who + ' — ' if who else ''}{role.accounts} "
-                f"{unit}{'' if role.accounts == 1 else 's'} " + "".join(f"[{n}]" for n in numbers)
+                f"{unit}{'' if role.accounts == 1 else 's'} "
+                + _cite_all(role.evidence[:QUOTES_PER_ROLE], citations)
             )
         if parts:
             sentences.append(f"“{segment.name}” — " + "; ".join(p.strip() for p in parts) + ".")
@@ -308,7 +303,7 @@ def committee_answer(question: str, segments: list[Segment], draft: ICPDraft) ->
             break
     if not sentences:
         return None
-    sentences.append(f"From ICP v{draft.version}." if draft.version else "From the current draft.")
+    sentences.append(_from_draft(draft))
     return _table_answer(question, " ".join(sentences), citations=citations)
 
 

@@ -127,12 +127,6 @@ def _embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[
     return [_SENTENCE_CACHE[(d, a, b)] for d, a, b, _ in spans]
 
 
-def document_texts(workspace: Workspace, doc_ids: set[str]) -> dict[str, str]:
-    return {
-        doc_id: doc.text if doc else "" for doc_id, doc in documents(workspace, doc_ids).items()
-    }
-
-
 def documents(workspace: Workspace, doc_ids: set[str]) -> dict[str, SourceDocument | None]:
     return {doc_id: workspace.catalog.document(doc_id) for doc_id in doc_ids}
 

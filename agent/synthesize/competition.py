@@ -55,8 +55,9 @@ def competition(documents: Iterable[SourceDocument], evidence: list[Evidence]) -
         by_doc.setdefault(item.doc_id, []).append(item)
     found: dict[str, Competitor] = {}
     for doc in documents:
-        named = doc.deal.competitor if doc.deal is not None else None
-        if not named or UNKNOWN.match(named):
+        deal = doc.deal
+        named = deal.competitor if deal is not None else None
+        if deal is None or not named or UNKNOWN.match(named):
             continue
         name, detail = _split(named)
         if NONE.match(name) and not detail:
@@ -70,7 +71,7 @@ def competition(documents: Iterable[SourceDocument], evidence: list[Evidence]) -
             extra = name + (f" ({detail})" if detail else "")  # "Excel", "in-house"
         if extra and extra not in competitor.details:
             competitor.details.append(extra)
-        outcome = doc.deal.outcome if doc.deal is not None else None
+        outcome = deal.outcome
         refs: list[EvidenceRef] = []
         for found_ref in (
             _naming(doc, name, named),
