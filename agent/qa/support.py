@@ -48,23 +48,26 @@ class Support:
     coverage: float = 0.0
 
 
-def phrase_count(workspace: Workspace, phrase: str, research_only: bool = True) -> int:
-    """Passages that contain the phrase; research only: not CRM rows (a tech-stack column is
-    not a customer talking)."""
-    query = "SELECT count(*) FROM chunks WHERE chunk_id IN (SELECT chunk_id FROM chunks_fts WHERE chunks_fts MATCH ?)"
-    if research_only:
-        query += " AND json_extract(data, '$.kind') != 'crm'"
-    return int(workspace.catalog.db.execute(query, (f'"{phrase}"',)).fetchone()[0])
+def phrase_said(workspace: Workspace, phrase: str, research_only: bool = True) -> bool:
+    """Whether some passage contains the phrase; research only: not CRM rows (a tech-stack
+    column is not a customer talking). Stops at the first passage found."""
+    return _said(workspace, f'"{phrase}"', research_only)
 
 
-def near_count(workspace: Workspace, words: list[str], distance: int = 6) -> int:
-    """Research passages where all the words stand within `distance` words of each other."""
+def words_near(workspace: Workspace, words: list[str], distance: int = 6) -> bool:
+    """Whether some research passage has all the words within `distance` words of each other."""
     terms = " ".join(f'"{w}"' for w in words)
+    return _said(workspace, f"NEAR({terms}, {distance})", research_only=True)
+
+
+def _said(workspace: Workspace, expression: str, research_only: bool) -> bool:
     query = (
-        "SELECT count(*) FROM chunks WHERE chunk_id IN (SELECT chunk_id FROM chunks_fts WHERE "
-        "chunks_fts MATCH ?) AND json_extract(data, '$.kind') != 'crm'"
+        "SELECT 1 FROM chunks_fts JOIN chunks ON chunks.chunk_id = chunks_fts.chunk_id "
+        "WHERE chunks_fts MATCH ?"
     )
-    return int(workspace.catalog.db.execute(query, (f"NEAR({terms}, {distance})",)).fetchone()[0])
+    if research_only:
+        query += " AND json_extract(chunks.data, '$.kind') != 'crm'"
+    return workspace.catalog.db.execute(query + " LIMIT 1", (expression,)).fetchone() is not None
 
 
 POSSESSED = re.compile(
@@ -111,10 +114,10 @@ def unmentioned_own_things(question: str, workspace: Workspace) -> list[str]:
         if directory.mentioned(owner):
             continue  # an account's own things
         key = [w for w in tokens if w not in SCAFFOLD and w not in GENERAL and len(w) > 2][-2:]
-        if not key or not phrase_count(workspace, owner.lower(), research_only=False):
+        if not key or not phrase_said(workspace, owner.lower(), research_only=False):
             continue
         if not any(
-            near_count(workspace, [who, *key], OWN_THING_DISTANCE)
+            words_near(workspace, [who, *key], OWN_THING_DISTANCE)
             for who in (owner.lower(), "your", "you")
         ):
             found.append(f"{owner}'s {thing}")
@@ -134,11 +137,11 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
 
     def nowhere(phrase: str, research_only: bool) -> bool:
         parts = " ".join(p for p in re.split(r"[^a-z0-9]+", phrase.lower()) if p)
-        if not parts or phrase_count(workspace, parts, research_only):
+        if not parts or phrase_said(workspace, parts, research_only):
             return False
         # a transcript spells a spoken acronym letter by letter ("the G P T models")
         spelled = " ".join(parts) if parts.isalpha() and 2 <= len(parts) <= 5 else ""
-        return not (spelled and phrase_count(workspace, spelled, research_only))
+        return not (spelled and phrase_said(workspace, spelled, research_only))
 
     tools = tools_in(question)
     for name, _category in tools:
@@ -170,7 +173,7 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
             absent.append(word)
     for match in POSSESSED.finditer(question):
         feature = [w for w in re.split(r"[^a-z0-9]+", match.group(1).lower()) if w]
-        if len(feature) >= 2 and not near_count(workspace, feature):
+        if len(feature) >= 2 and not words_near(workspace, feature):
             absent.append(match.group(1))  # its words never said together ("mobile app")
             continue
         for word in re.split(r"[\s-]+", match.group(1)):
