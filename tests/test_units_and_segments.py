@@ -260,3 +260,106 @@ def test_participants_beside_named_accounts_form_a_group_of_their_own(tmp_path, 
     holding = [s for s in draft.segments if s.participants]
     assert len(holding) == 1 and holding[0].accounts == [] and len(holding[0].participants) == 4
     assert any("name no company" in warning for warning in draft.warnings)
+
+
+# --- one account however the sources spell it -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Brantford Falls, City of", "City of Brantford Falls"),
+        ("Harlow Valley Water Dist.", "Harlow Valley Water District"),
+        ("Delmont County Sewer Auth", "Delmont County Sewer Authority"),
+        ("Aqua North Svcs, Inc.", "Aqua North Services"),
+    ],
+)
+def test_an_inverted_or_abbreviated_name_is_the_same_account(one, other):
+    from agent.ingest.normalize import company_key
+
+    assert company_key(one) == company_key(other)
+
+
+def test_a_descriptor_after_the_name_never_splits_one_account_in_two():
+    names = ["Brantford Falls, City of", "City of Brantford Falls - Water & Sewer Utility"]
+    for order in (names, names[::-1]):
+        directory = AccountDirectory()
+        for name in order:
+            directory.add(name)
+        shown = {directory.canonical(name) for name in order}
+        assert len(shown) == 1, order
+    directory = AccountDirectory()
+    directory.add("Acme")
+    directory.add("Acme Robotics")  # no descriptor: two names, two accounts
+    assert directory.canonical("Acme Robotics") == "Acme Robotics"
+
+
+def test_a_duplicate_crm_row_fills_blanks_and_the_written_out_name_shows(tmp_path, embedder):
+    full = CRMRecord(
+        name="Harlow Valley Water District",
+        industry="energy_utilities",
+        employees=95,
+        size_band="51-200",
+        stack=["Sage"],
+        stage="open",
+    )
+    duplicate = CRMRecord(name="Harlow Valley Water Dist.", industry="energy_utilities")
+    docs = [crm_row(duplicate), crm_row(full)]
+    doc = transcript(tmp_path, "harlow.txt", ["Tickets pile up every Monday."])
+    doc.account, doc.account_attribution = "Harlow Valley Water Dist.", "front_matter"
+    docs.append(doc)
+    evidence = [evidence_in(doc, "Tickets pile up every Monday.", EvidenceKind.pain)]
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    accounts = [a for s in draft.segments for a in s.accounts]
+    assert accounts == ["Harlow Valley Water District"]
+    assert draft.segments[0].firmographics.employees_min == 95
+
+
+def test_a_crm_industry_the_schema_does_not_know_keeps_its_own_name():
+    from agent.ingest.normalize import industry_id
+
+    assert industry_id("Contract Operations", keep_unmatched=True) == "Contract Operations"
+    assert industry_id("Contract Operations") == "other"
+    assert industry_id("Private/IOU", keep_unmatched=True) == "Private/IOU"
+    assert industry_id("Water/Wastewater - Special District") == "energy_utilities"
+    assert industry_id("we run plants for a few towns and more", keep_unmatched=True) == "other"
+    assert industry_id("n/a", keep_unmatched=True) == "other"
+
+
+def test_a_theme_said_in_two_segments_is_shared_at_the_top(tmp_path, embedder):
+    """A problem one SaaS account and one clinic both describe is one shared theme, whatever
+    their segments; a pain only one account states is not shared."""
+    said = {
+        "Saas 0": "Every week the meter numbers in our billing system don't match what's in the field.",
+        "Clinic One": "The meter records in billing never match what the field crew actually installed.",
+        "Saas 1": "Our onboarding checklist lives in a Google Doc that nobody updates.",
+    }
+    docs: list[SourceDocument] = []
+    evidence: list[Evidence] = []
+    for account in SAAS + CLINICS:
+        docs.append(
+            crm_row(
+                CRMRecord(
+                    name=account.name,
+                    industry=account.industry,
+                    size_band=account.size_band,
+                    stack=account.stack,
+                    stage=account.outcome,  # type: ignore[arg-type]
+                )
+            )
+        )
+        line = said.get(account.name, "Tickets pile up every Monday.")
+        doc = transcript(tmp_path, f"{account.name.lower().replace(' ', '-')}.txt", [line])
+        doc.account, doc.account_attribution = account.name, "front_matter"
+        docs.append(doc)
+        evidence.append(evidence_in(doc, line, EvidenceKind.pain))
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    segment_of = {a: s.id for s in draft.segments for a in s.accounts}
+    assert segment_of["Saas 0"] != segment_of["Clinic One"]
+    shared = [
+        {r.account for r in claim.evidence} for claim in draft.shared_themes if claim.kind == "pain"
+    ]
+    assert {"Saas 0", "Clinic One"} in shared
+    assert all("Saas 1" not in accounts for accounts in shared)
+    assert all(claim.accounts >= 2 for claim in draft.shared_themes)
+    assert any("several accounts across the research" in line for line in draft.summary)

@@ -8,7 +8,14 @@ from collections import Counter
 from collections.abc import Iterable
 
 from agent.extract.lexicon import load_lexicon
-from agent.ingest.normalize import FREE_MAIL, company_key, domain_of, tool_name
+from agent.ingest.normalize import (
+    ABBREVIATIONS,
+    FREE_MAIL,
+    company_key,
+    domain_of,
+    readable_name,
+    tool_name,
+)
 from agent.schema import SourceDocument, SpeakerRole
 
 _COMMON_FIRST_WORDS = {
@@ -33,6 +40,7 @@ _COMMON_FIRST_WORDS = {
     "pacific",
     "atlantic",
 }
+_DESCRIPTOR = re.compile(r"\s+[-–—]\s+|\s*\(")
 _NAME = r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z0-9][\w&'’.\-]*){0,4})"
 # Words between "I'm" and "at" that make it something else than a job ("I'm gonna answer for X").
 _NOT_A_JOB = (
@@ -120,6 +128,11 @@ _NOT_NAMES = {
 }
 
 
+def _abbreviated(name: str) -> int:
+    """How many words of a name are abbreviations ('Dist.', 'Svcs')."""
+    return sum(1 for w in re.findall(r"[A-Za-z]+", name) if w.lower() in ABBREVIATIONS)
+
+
 class AccountDirectory:
     """Known accounts (from CRM rows, front matter and deal notes) and how to recognise them."""
 
@@ -138,7 +151,15 @@ class AccountDirectory:
         key = company_key(name)
         if not key:
             return
-        display = self.names.setdefault(key, name.strip())
+        # "City of Brantford Falls - Water & Sewer Utility", "Acme (EMEA)": the name before its
+        # descriptor is the same account; a descriptor never splits one account in two
+        base = _DESCRIPTOR.split(name, maxsplit=1)[0]
+        base_key = company_key(base) if base != name and len(base.split()) >= 2 else ""
+        if key not in self.names and base_key in self.names:
+            self.names[key] = self.names[base_key]
+        display = self.names.setdefault(key, readable_name(name))
+        if base_key:
+            self.names.setdefault(base_key, display)
         self.compact.setdefault(key.replace(" ", ""), display)
         self.by_first_word.setdefault(key.split(" ")[0], set()).add(key)
         clean_domain = domain_of(domain)
@@ -151,11 +172,16 @@ class AccountDirectory:
             )
 
     def add_documents(self, documents: Iterable[SourceDocument]) -> None:
+        named: list[tuple[str, str | None]] = []
         for doc in documents:
             if doc.crm is not None:
-                self.add(doc.crm.name, doc.crm.domain)
+                named.append((doc.crm.name, doc.crm.domain))
             elif doc.account and doc.account_attribution in ("front_matter", "crm"):
-                self.add(doc.account)
+                named.append((doc.account, None))
+        # of two spellings of one account, the one written out shows ("Harlow Valley Water
+        # District", not "Harlow Valley Water Dist."): CRM rows and front matter first
+        for name, domain in sorted(named, key=lambda n: (_abbreviated(n[0]), n[1] is None)):
+            self.add(name, domain)
 
     def canonical(self, name: str | None) -> str | None:
         """The known spelling of a company name ('Brookfield Tooling Inc.' → 'Brookfield Tooling')."""

@@ -111,7 +111,7 @@ def record(row: dict[str, str], mapping: dict[str, str]) -> CRMRecord | None:
     return CRMRecord(
         name=name,
         domain=domain_of(get("domain")),
-        industry=industry_id(get("industry")),
+        industry=industry_id(get("industry"), keep_unmatched=True),
         industry_raw=get("industry") or None,
         employees=employees,
         employees_raw=get("employees") or None,

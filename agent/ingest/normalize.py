@@ -152,9 +152,12 @@ def industry_matches(folded: str) -> Iterator[tuple[int, str, re.Match[str]]]:
                 yield length, industry, match
 
 
-def industry_id(value: object, min_synonym: int = 0) -> str | None:
+def industry_id(value: object, min_synonym: int = 0, keep_unmatched: bool = False) -> str | None:
     """Map a free-text industry label to the internal schema (longest synonym wins).
-    `min_synonym` ignores short synonyms ('it', 'ai') when reading prose or company names."""
+    `min_synonym` ignores short synonyms ('it', 'ai') when reading prose or company names.
+    `keep_unmatched` (a CRM or survey column): a short label the schema does not know
+    ("Contract Operations", "Special district") stays itself instead of becoming `other`, so
+    two groups the research tells apart are never merged into one "Other"."""
     if value is None or not str(value).strip():
         return None
     folded = _fold(str(value))
@@ -166,7 +169,18 @@ def industry_id(value: object, min_synonym: int = 0) -> str | None:
     for length, industry, _match in industry_matches(folded):
         if length >= min_synonym:
             return industry
-    return "other"
+    return _own_label(str(value)) if keep_unmatched else "other"
+
+
+def _own_label(value: str) -> str:
+    """A column's own industry label, as written and before a sub-category ("Contract
+    Operations - Municipal" → "Contract Operations"), or `other` when it is no label (a
+    sentence, a number)."""
+    head = re.split(r"\s+[-–—]\s+|\s*[(;:]", _plain(value).strip(), maxsplit=1)[0].strip()
+    words = head.split()
+    if not words or len(words) > 4 or not re.fullmatch(r"[A-Za-z][A-Za-z&/'’.\s-]*", head):
+        return "other"
+    return head[:1].upper() + head[1:]
 
 
 def industry_label(industry: str | None) -> str:
@@ -333,11 +347,56 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+# a public body's name filed inverted: "Brantford Falls, City of" is "City of Brantford Falls"
+_INVERTED = re.compile(
+    r"^(?P<name>.+?),\s*(?:the\s+)?(?P<kind>city|town|village|county|borough|township|parish|"
+    r"port|state|commonwealth|district|municipality|university|college)\s+of\.?$"
+)
+# abbreviations a CRM row uses for a word the same name spells out elsewhere
+ABBREVIATIONS = {
+    "dist": "district",
+    "auth": "authority",
+    "util": "utility",
+    "utils": "utilities",
+    "svc": "services",
+    "svcs": "services",
+    "dept": "department",
+    "intl": "international",
+    "mfg": "manufacturing",
+    "assn": "association",
+    "assoc": "association",
+    "natl": "national",
+    "univ": "university",
+    "hosp": "hospital",
+    "ctr": "center",
+    "mgmt": "management",
+    "bros": "brothers",
+    "twp": "township",
+    "cty": "county",
+}
+
+
+def readable_name(name: str) -> str:
+    """A name as people say it: 'Brantford Falls, City of' → 'City of Brantford Falls'."""
+    stripped = name.strip()
+    inverted = _INVERTED.match(stripped.lower())
+    if not inverted:
+        return stripped
+    kind_start = inverted.start("kind")
+    kind = stripped[kind_start : inverted.end("kind")]
+    return f"{kind[:1].upper()}{kind[1:]} of {stripped[: inverted.end('name')]}"
+
+
 @lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
-    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling'.
-    Remembered: Q&A compares every document's account with a question's, every question."""
+    """Comparable form of a company name: 'Brookfield Tooling, Inc.' → 'brookfield tooling';
+    'Brantford Falls, City of' → 'city of brantford falls'; 'Harlow Valley Water Dist.' →
+    'harlow valley water district'. Remembered: Q&A compares every document's account with a
+    question's, every question."""
     folded = _fold(name)
+    inverted = _INVERTED.match(folded)
+    if inverted:
+        folded = f"{inverted.group('kind')} of {inverted.group('name')}"
     folded = re.sub(r"[.,'’\"()/&-]", " ", folded)
     folded = re.sub(r"\band\b", " ", folded)
     folded = re.sub(
@@ -345,7 +404,8 @@ def company_key(name: str) -> str:
         " ",
         folded,
     )
-    return re.sub(r"\s+", " ", folded).strip()
+    words = [ABBREVIATIONS.get(w, w) for w in folded.split()]
+    return " ".join(words)
 
 
 def domain_of(value: object) -> str | None:

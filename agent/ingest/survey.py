@@ -428,7 +428,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
         company=company or None,
         role=row.get(columns.role or "", "").strip() or None,
         size_band=band if band else (size_raw or None),
-        industry=industry_id(industry_raw) if industry_raw else None,
+        industry=industry_id(industry_raw, keep_unmatched=True) if industry_raw else None,
         submitted_at=_sortable_time(submitted)
         if submitted
         else (parsed_time.isoformat() if parsed_time else None),

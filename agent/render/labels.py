@@ -97,9 +97,21 @@ def humanize(name: str) -> str:
     return " ".join(shown)
 
 
+def quote_text(quote: str) -> str:
+    """A quote as the reader sees it: the words, without the Markdown bold markers of the notes
+    it was cut from ("Michelle Okoro, Director of Utilities** – economic buyer"); the stored quote
+    stays the exact source span."""
+    return re.sub(r"[ \t]{2,}", " ", quote.replace("**", "")).strip() or quote
+
+
 def industry(code: str | None) -> str:
     label = industry_label(code)
-    return humanize(label) if label == code else label
+    # a schema code ("software_saas") reads as words; a column's own label ("Private/IOU") as written
+    return (
+        humanize(label)
+        if label == code and (code or "").islower() and " " not in (code or "")
+        else label
+    )
 
 
 def source_kind(kind: str, count: int | None = None) -> str:

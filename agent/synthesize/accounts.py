@@ -117,18 +117,29 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
         if doc.kind == SourceKind.crm and doc.crm is not None:
             record = doc.crm
             account = profile(record.name)
+            # a second row for the same account (a duplicate with the name spelled otherwise)
+            # fills what the first left empty; it never blanks a field the first one had
+            first = not account.in_crm
             account.in_crm = True
-            account.domain = record.domain
-            account.industry = record.industry
-            account.size_band = record.size_band
-            account.employees = record.employees
-            account.revenue_usd = record.revenue_usd
-            account.region = record.region
-            account.country = record.country
-            account.stack = list(record.stack)
-            account.outcome = record.stage
-            account.acv = record.acv
-            account.expansion_arr = record.expansion_arr
+            for field in (
+                "domain",
+                "industry",
+                "size_band",
+                "employees",
+                "revenue_usd",
+                "region",
+                "country",
+                "acv",
+                "expansion_arr",
+            ):
+                value = getattr(record, field)
+                if first or (
+                    getattr(account, field) in (None, "", "other") and value not in (None, "")
+                ):
+                    setattr(account, field, value)
+            account.stack = list(dict.fromkeys([*account.stack, *record.stack]))
+            if first or account.outcome in (None, "open"):
+                account.outcome = record.stage or account.outcome
             account.documents.append(doc.doc_id)
             account.source_kinds.add(doc.kind.value)
     account_of_doc: dict[str, str] = {}
