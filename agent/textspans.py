@@ -60,7 +60,7 @@ _ABBREVIATIONS = {
     "svp",
     "evp",
 }
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
+_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*")  # closing quotes, brackets and Markdown emphasis
 _BULLET = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s+")
 
 _TRANSLATE = str.maketrans(

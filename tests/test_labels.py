@@ -53,3 +53,25 @@ def test_citations_never_show_an_email_address():
     assert citer.who("d2", None, "dana@brookfield.com") == "respondent 1"  # stable per document
     assert citer.who("d4", None, "Priya Nair") == "Priya Nair"
     assert labels.without_emails("write to a.b@c.io now") == "write to [e-mail] now"
+
+
+def test_a_quantity_alone_names_nothing_even_abbreviated():
+    from agent.synthesize.labels import names_nothing
+
+    assert names_nothing("70 min") and names_nothing("2 hrs")
+    assert names_nothing("10 hours a week merging reports") is None
+
+
+def test_a_quote_from_bold_notes_reads_without_its_markers():
+    from agent.render.labels import industry, quote_text
+    from agent.textspans import split_sentences
+
+    assert (
+        quote_text("Michelle Okoro, Director of Utilities** – economic buyer, signed.")
+        == "Michelle Okoro, Director of Utilities – economic buyer, signed."
+    )
+    text = "- **Failed state audit.** State DEQ did a records inspection in Feb 2026."
+    assert [text[a:b] for a, b in split_sentences(text)][-1] == (
+        "State DEQ did a records inspection in Feb 2026."
+    )
+    assert industry("Private/IOU") == "Private/IOU" and industry("software_saas") != "software_saas"

@@ -107,6 +107,7 @@ def test_quantities_in_plain_speech():
 NOTES = """# Call notes — Harlow Foods
 **Date:** 12 March 2026
 **Attendees:** Dana Whitfield (Controller), Sam Ortiz (PM)
+**Format:** in person, at their office (a converted house, two garages full of pumps). ~70 min. Not recorded, she asked me not to, so these are from my notebook and typed up the same evening.
 
 ## Pains
 - Intercompany eliminations are rebuilt by hand in Excel every month, about three days of work.
@@ -124,6 +125,8 @@ def test_headings_and_label_lines_are_context_never_evidence(tmp_path, embedder)
     assert not any(
         q.lstrip().startswith("#") or "**Date:**" in q or "Attendees" in q for q in quotes
     )
+    # the header's properties stay facts about the note, however long the line
+    assert not any("70 min" in q or "notebook" in q or "garages" in q for q in quotes)
     assert any(
         "Intercompany eliminations" in e.quote and e.kind == EvidenceKind.pain
         for e in evidence

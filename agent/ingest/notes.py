@@ -111,6 +111,15 @@ LABEL_WORDS = {
     "phone",
     "website",
     "linkedin",
+    "type",
+    "interview type",
+    "tag",
+    "recorded",
+    "language",
+    "organization",
+    "organisation",
+    "link",
+    "url",
 }
 _LABEL_MAX_WORDS = 12
 
@@ -205,7 +214,16 @@ def _blocks(text: str, start: int) -> list[_Block]:
                 else TurnForm.heading
             )
             blocks.append(_Block(form, offset + bold.start("text"), end))
-        elif label and _label_form(label.group("label"), label.group("value")):
+        elif label and (
+            _label_form(label.group("label"), label.group("value"))
+            # the header's properties ("**Format:** in person … ~70 min. Not recorded, …"):
+            # facts about the note however long, before anything else is written
+            or (
+                label.group("label").strip().lower() in LABEL_WORDS
+                and all(b.form in (TurnForm.label, TurnForm.heading) for b in blocks)
+                and current is None
+            )
+        ):
             close()
             blocks.append(_Block(TurnForm.label, offset + label.start("label"), end))
         elif label and not label.group("value").strip() and len(label.group("label").split()) <= 6:

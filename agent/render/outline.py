@@ -92,7 +92,7 @@ class Outline:
     def quote(self, ref: EvidenceRef) -> Quote:
         who = self.citer.who(ref.doc_id, ref.account, ref.speaker)
         return Quote(
-            text=ref.quote,
+            text=labels.quote_text(ref.quote),
             cite=f"{who} · {ref.source}",
             doc_id=ref.doc_id,
             start=ref.start,
@@ -387,6 +387,37 @@ class Outline:
             )
         return blocks
 
+    def shared_themes(self) -> list[object]:
+        """Themes several accounts share across segments, each with its quotes."""
+        if not self.draft.shared_themes:
+            return []
+        segment_of = {
+            name: index
+            for index, segment in enumerate(self.draft.segments, start=1)
+            for name in segment.accounts
+        }
+        items = []
+        for claim in self.draft.shared_themes:
+            item = self.claim(claim)
+            item.text = f"{labels.claim_kind(claim.kind)}: {claim.label}"
+            where = sorted(
+                {segment_of[r.account] for r in claim.evidence if r.account in segment_of}
+            )
+            if where:
+                item.tags.append(
+                    ("segment " if len(where) == 1 else "segments ")
+                    + ", ".join(str(w) for w in where)
+                )
+            items.append(item)
+        unit = self.draft.unit
+        return [
+            Para(
+                f"What at least two {unit} say, whatever their segment (most shared first).",
+                label="Shared across the research:",
+            ),
+            Bullets(items, ordered=True, css="claims"),
+        ]
+
     def top_themes(self) -> list[object]:
         found: list[tuple[int, int, str, str, int]] = []
         for index, segment in enumerate(self.draft.segments, start=1):
@@ -461,7 +492,9 @@ class Outline:
         else:
             doc.add(Para("No segments: there is not enough research yet.", style="empty"))
         doc.add(Heading(2, "Top themes", "themes"))
-        doc.blocks += self.top_themes()
+        shared = self.shared_themes()
+        # the shared themes are the top themes; without any, the most-said theme per segment
+        doc.blocks += shared or self.top_themes()
         for index, segment in enumerate(draft.segments, start=1):
             doc.add(self.segment(index, segment))
         doc.add(Heading(2, "Negative ICP", "negative-icp"))

@@ -458,6 +458,11 @@ class ICPDraft(BaseModel):
         default_factory=list,
         description="Competitors named by deal notes (front matter), most deals first.",
     )
+    shared_themes: list[Claim] = Field(
+        default_factory=list,
+        description="Themes at least two accounts (or participants) share across the whole "
+        "research, whatever their segments; most shared first.",
+    )
     survey_themes: list[SurveyQuestionThemes] = Field(
         default_factory=list, description="Themes over the free-text answers, per question."
     )

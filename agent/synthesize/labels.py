@@ -241,7 +241,9 @@ def _can_be_verb(low: str) -> bool:
 
 CALENDAR = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    "monday tuesday wednesday thursday friday saturday sunday "
+    # units of time as notes abbreviate them ("~70 min", "2 hrs")
+    "min mins hr hrs sec secs wk wks mo mos yr yrs".split()
 )
 
 

@@ -44,11 +44,17 @@ from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothes
 from agent.synthesize.segments import segment_units
 from agent.synthesize.summary import summarize
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
-from agent.synthesize.themes import by_confidence, one_per_account, ranked_claims, ref
+from agent.synthesize.themes import (
+    by_confidence,
+    one_per_account,
+    ranked_claims,
+    ref,
+    shared_claims,
+)
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
-SYNTHESIS_VERSION = "synthesis-5"  # bump when the same inputs give a different draft
+SYNTHESIS_VERSION = "synthesis-6"  # bump when the same inputs give a different draft
 THEME_KINDS = (
     EvidenceKind.pain,
     EvidenceKind.job,
@@ -380,6 +386,16 @@ def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
     return one_per_account(by_confidence(items), limit)
 
 
+def _shared_themes(
+    accounts: list[AccountProfile],
+    vectors: dict[str, np.ndarray],
+    context: BuyingContext,
+    min_claim: int,
+) -> list[Claim]:
+    evidence = [e for a in accounts for e in a.evidence if e.is_claim and context.admits(e)]
+    return _with_costs(shared_claims(evidence, vectors, THEME_KINDS, min_claim))
+
+
 def _unique_names(segments: list[Segment]) -> None:
     counts = Counter(s.name for s in segments)
     for segment in segments:
@@ -455,6 +471,7 @@ def synthesize(
         pmf_overall=pmf(all_responses),
         survey_cuts=survey_cuts(all_responses),
         competition=competition(inputs.documents, claims_only),
+        shared_themes=_shared_themes(accounts, inputs.vectors, context, min_claim),
         survey_themes=answer_themes(inputs.documents, embed, min_claim),
         provenance=Provenance(
             engine=inputs.engine,

@@ -137,6 +137,13 @@ def summarize(draft: ICPDraft) -> list[str]:
     for segment in sorted(draft.segments, key=_rank):
         if segment is not first:
             lines.append(_segment_line(segment))
+    if draft.shared_themes:
+        unit = draft.unit
+        said = "; ".join(
+            f"{claim.kind} “{claim.label}” ({claim.accounts} {unit})"
+            for claim in draft.shared_themes[:2]
+        )
+        lines.append(f"Said by several {unit} across the research: {said}.")
     if draft.negative_icp:
         worst = draft.negative_icp[0]
         lines.append(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agent.schema import Evidence, Quantity
+from agent.schema import Evidence, EvidenceKind, Quantity
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.labels import describe
 
@@ -173,16 +173,26 @@ def ranked_claims(
     min_accounts_for_claim: int,
     limit: int = 8,
     merge: float | None = None,
+    min_accounts: int = 1,
 ) -> tuple[list[Claim], list[Claim]]:
     """Themes of one kind as ranked claims (distinct-account support first), split into those
     shown (up to `limit`) and those held back: said by a single source under a headline that
     names nothing specific (`Claim.held_back` says why; kept for audit). `merge`: join themes
-    whose centroids are at least this alike (short statements such as survey answers)."""
+    whose centroids are at least this alike (short statements such as survey answers).
+    `min_accounts`: keep only themes that many accounts (or documents) share."""
     if not items:
         return [], []
     themes = cluster(items, vectors)
     if merge is not None:
         themes = merge_close(themes, vectors, merge)
+    if min_accounts > 1:  # only themes that many sources share (labelled only those)
+        themes = [
+            t
+            for t in themes
+            if len({e.account or f"doc:{e.doc_id}" for e in t.items}) >= min_accounts
+        ]
+        if not themes:
+            return [], []
     # the clearest statements first: close to the theme and confidently of its kind
     ordered = [
         sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
@@ -223,3 +233,31 @@ def ranked_claims(
     shown = [claim for claim, _, _ in ranked if claim.held_back is None]
     held = [claim for claim, _, _ in ranked if claim.held_back is not None]
     return shown[:limit], held[:limit]
+
+
+SHARED = 8  # themes shared across the research, shown at the top of the document
+
+
+def shared_claims(
+    evidence: list[Evidence],
+    vectors: dict[str, np.ndarray],
+    kinds: Iterable[EvidenceKind],
+    min_accounts_for_claim: int,
+    limit: int = SHARED,
+) -> list[Claim]:
+    """Themes at least two accounts (or participants) share across the whole research, whatever
+    segment each is in: what the research says more than once, most shared first."""
+    with_evidence = len({e.account or f"doc:{e.doc_id}" for e in evidence}) or 1
+    found: list[Claim] = []
+    for kind in kinds:
+        claims, _ = ranked_claims(
+            [e for e in evidence if e.kind == kind],
+            vectors,
+            with_evidence,
+            min_accounts_for_claim,
+            limit,
+            min_accounts=2,
+        )
+        found.extend(claims)
+    found.sort(key=lambda c: (-c.accounts, -c.mentions, -c.confidence, c.label))
+    return found[:limit]
