@@ -310,3 +310,20 @@ def test_speaker_names_with_accented_capitals(tmp_path, name):
         )
     ).documents[0]
     assert [who for who, _ in spoken(text, "customer")] == [name, name]
+
+
+def test_srt_with_bracketed_speaker_tags(tmp_path):
+    text = (
+        "1\n00:00:02,300 --> 00:00:06,492\n[Interviewer] Okay, could you start with your role?\n\n"
+        "2\n00:00:06,842 --> 00:00:13,727\n[Karen] Sure. I'm the asset manager. [laughs]\nOur work orders live on paper.\n\n"
+        "3\n00:00:14,077 --> 00:00:19,038\n[Interviewer] And what happens to them?\n\n"
+        "4\n00:00:19,388 --> 00:00:22,812\n[Karen] They get lost between shifts.\n\n"
+        "5\n00:00:23,000 --> 00:00:24,000\n[inaudible] so that's the gist of it.\n"
+    )
+    doc = load(write(tmp_path / "call.srt", text)).documents[0]
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {"Interviewer": SpeakerRole.interviewer, "Karen": SpeakerRole.customer}
+    customer = [words for _, words in spoken(doc, "customer")]
+    assert any("They get lost between shifts." in w for w in customer)
+    assert not any("[Karen]" in w or "[Interviewer]" in w for w in customer)
+    assert "[inaudible]" in doc.text  # a sound cue is no speaker

@@ -25,6 +25,13 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SPEAKER_PREFIX = re.compile(
     rf"^(?P<name>[{UPPER}][\w.'’\-]*(?:[ \t]+[{UPPER}a-z][\w.'’\-]*){{0,4}}|[Ss]peaker[ \t]*\d{{1,2}})[ \t]*:[ \t]+"
 )
+# captioners' speaker tags: "[Karen] Great.", "(Interviewer) So…", ">> DANA: Right." (not a sound
+# cue: "[laughs]", "[inaudible]", "(crosstalk)" are lower case)
+_BRACKETED = re.compile(
+    rf"^(?:\[(?P<square>[{UPPER}][\w.'’\-]*(?:[ \t]+[{UPPER}][\w.'’\-]*){{0,3}}|[Ss]peaker[ \t]*\d{{1,2}})\]"
+    rf"|\((?P<round>[{UPPER}][\w.'’\-]*(?:[ \t]+[{UPPER}][\w.'’\-]*){{0,3}})\)"
+    rf"|>>[ \t]*(?P<chevron>[{UPPER}][\w.'’\-]*(?:[ \t]+[{UPPER}][\w.'’\-]*){{0,3}})[ \t]*:)[ \t]*"
+)
 
 
 @dataclass
@@ -60,9 +67,13 @@ def _payload(lines: list[str]) -> tuple[str | None, str]:
         speaker = voice.group("name").strip()
     joined = _TAG.sub("", joined).strip()
     prefix = _SPEAKER_PREFIX.match(joined)
+    tagged = _BRACKETED.match(joined)
     if prefix and speaker is None:
         speaker = prefix.group("name").strip()
         joined = joined[prefix.end() :]
+    elif tagged and speaker is None and joined[tagged.end() :].strip():
+        speaker = next(name for name in tagged.group("square", "round", "chevron") if name)
+        joined = joined[tagged.end() :]
     return speaker, re.sub(r"[ \t]+", " ", joined).strip()
 
 
