@@ -952,3 +952,71 @@ def test_a_survey_answer_to_another_columns_question_ranks_lower(embedder):
     answers[0].score = 0.6
     add_survey_question_fit(answers[:1], {"row1": survey}, embedder, query)
     assert answers[0].score == pytest.approx(0.6)
+
+
+def test_of_n_accounts_counts_accounts_only():
+    """A survey respondent in a group of account statements is said apart, never counted as
+    one of the accounts."""
+    import numpy as np
+
+    from agent.qa.candidates import Candidate
+    from agent.qa.compose import Group, sentence_for
+    from agent.qa.units import ACCOUNTS, unit_of
+
+    def said(doc: str, account: str | None, source: str, text: str) -> Candidate:
+        return Candidate(
+            doc_id=doc,
+            source=source,
+            start=0,
+            end=len(text),
+            text=text,
+            account=account,
+            speaker=None,
+            role="customer",
+            source_kind="interview",
+            vector=np.ones(3, dtype=np.float32),
+            score=0.9,
+            unit=unit_of(ACCOUNTS, account, source, doc),
+        )
+
+    members = [
+        said("d1", "Delmont", "deals/delmont.md", "Work orders get lost between shifts."),
+        said("s1#3", None, "survey/pmf.csv", "work orders dont get lost"),
+    ]
+    text = sentence_for(Group(members, np.ones(3)), 10, ACCOUNTS)
+    assert text.startswith("One account (Delmont) and 1 participant"), text
+    members.append(said("d2", "Okemah", "okemah.txt", "Paper work orders vanish overnight."))
+    text = sentence_for(Group(members, np.ones(3)), 10, ACCOUNTS)
+    assert text.startswith("Two of 10 accounts and 1 participant"), text
+
+
+def test_segment_pmf_falls_back_to_the_surveys_own_groups(workspace):
+    """Respondents who are not the segmented accounts: "which segment has the highest PMF?" is
+    answered by the survey's group column, not refused; with no groups either, refused."""
+    from agent.qa.aggregates import which_segment
+    from agent.schema.icp import PMF, SurveyCut, SurveyCutValue
+    from agent.synthesize import versions
+
+    draft = versions.latest(workspace)
+    assert draft is not None
+    for segment in draft.segments:
+        segment.pmf = PMF()
+    draft.survey_cuts = [
+        SurveyCut(
+            column="industry",
+            metric="pmf",
+            values=[
+                SurveyCutValue(value="Private/IOU", responses=18, very_disappointed_pct=35.3, n=17),
+                SurveyCutValue(
+                    value="government_public", responses=22, very_disappointed_pct=66.7, n=21
+                ),
+            ],
+        )
+    ]
+    answer = which_segment("Which segment has the highest PMF share?", draft)
+    assert answer.answered and "Government & Public Sector: 67% very disappointed (n=21)" in answer.text
+    assert answer.text.index("Government") < answer.text.index("Private/IOU")
+    draft.survey_cuts = []
+    refused = which_segment("Which segment has the highest PMF share?", draft)
+    assert not refused.answered and "PMF needs at least" in refused.text
+    assert "PMF" not in which_segment("Which segment has the best win rate?", draft).text

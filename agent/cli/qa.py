@@ -82,10 +82,18 @@ def _answer(question: str, ws, settings, embedder, filters, history=None):
 
 
 def _quote_line(citation) -> str:
-    quote = " ".join(citation.quote.split())
+    from rich.markup import escape
+
+    from agent.render.labels import quote_text
+
+    quote = " ".join(quote_text(citation.quote).split())
     if len(quote) > 240:
         quote = quote[:237] + "…"
-    return f"  [bold][{citation.number}][/] {citation.source}:{citation.start}-{citation.end} ({citation.account or 'no account'}) “{quote}”"
+    where = (
+        f"{citation.source}:{citation.start}-{citation.end} ({citation.account or 'no account'})"
+    )
+    # the research's own brackets ("[laughs]", "[Karen]") are text, not console markup
+    return f"  [bold]\\[{citation.number}][/] {escape(where)} “{escape(quote)}”"
 
 
 def print_answer(answer) -> None:
@@ -106,11 +114,8 @@ def print_answer(answer) -> None:
     if cited:
         out.print("[dim]" + ("Sources:" if answer.citations else "Closest passages:"))
         for citation in cited:
-            quote = " ".join(citation.quote.split())
-            if len(quote) > 240:
-                quote = quote[:237] + "…"
             out.print(
-                f"  [bold][{citation.number}][/] {citation.source}:{citation.start}-{citation.end} ({citation.account or 'no account'}) “{quote}”",
+                _quote_line(citation),
                 highlight=False,
             )
     if answer.rejected_citations:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.qa.models import Answer, Citation
+from agent.render import labels
 from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
@@ -111,13 +112,50 @@ def _table_answer(
     )
 
 
+def _survey_groups(draft: ICPDraft, lowest: bool) -> str:
+    """No segment has survey answers (the respondents are not the segmented accounts): the
+    survey's own groups, by the first column that splits the PMF question, or ''."""
+    for cut in draft.survey_cuts:
+        rows = [
+            v
+            for v in cut.values
+            if cut.metric == "pmf"
+            and v.very_disappointed_pct is not None
+            and (v.n or 0) >= MIN_PMF_N
+        ]
+        if len(rows) < 2:
+            continue
+        rows.sort(key=lambda v: v.very_disappointed_pct or 0.0, reverse=not lowest)
+        shown = "; ".join(
+            f"{labels.industry(v.value) if cut.column.lower() == 'industry' else v.value}: "
+            f"{v.very_disappointed_pct:.0f}% very disappointed (n={v.n})"
+            for v in rows
+        )
+        return (
+            f"No segment has survey answers of its own (the respondents are not among the "
+            f"segmented accounts). By the survey's {cut.column.lower()} column, "
+            f"{'lowest' if lowest else 'highest'} first: {shown}."
+        )
+    return ""
+
+
 def which_segment(question: str, draft: ICPDraft) -> Answer:
     metric, lowest = _segment_metric(question)
     ranked = [(s, _value(s, metric)) for s in draft.segments]
     measured = [(s, v) for s, v in ranked if v is not None]
     skipped = [s for s, v in ranked if v is None]
     if not measured:
-        text = f"Not enough evidence: no segment has enough data for {metric.replace('_', ' ')} (PMF needs at least {MIN_PMF_N} answers)."
+        if metric == "pmf":
+            by_group = _survey_groups(draft, lowest)
+            if by_group:
+                return _table_answer(question, by_group + " " + _from_draft(draft))
+        need = {
+            "pmf": f"PMF needs at least {MIN_PMF_N} answers",
+            "win_rate": "a win rate needs at least 2 closed deals",
+            "churn": "a churn rate needs at least 2 closed deals",
+            "acv": "no deal value is known",
+        }.get(metric, "nothing to compare")
+        text = f"Not enough evidence: no segment has enough data for {metric.replace('_', ' ')} ({need})."
         return _table_answer(question, text, answered=False)
     measured.sort(key=lambda item: item[1], reverse=not lowest)
     best, _ = measured[0]

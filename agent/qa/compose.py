@@ -117,7 +117,7 @@ def exemplar(text: str, limit: int = 16, topic: set[str] | None = None) -> str:
     """The member's words for quoting inside a sentence: a contiguous piece of the quote, its
     clause that says most (content words, the question's topic words twice), without the
     fillers it opens with, cut at `limit` words."""
-    text = re.sub(r"\s+", " ", text).strip().strip('"“”')
+    text = re.sub(r"\s+", " ", text.replace("**", "")).strip().strip('"“”')  # no Markdown bold
     clauses = [c for c in _CLAUSE.split(text) if c.strip()] or [text]
 
     def says(clause: str) -> int:
@@ -144,17 +144,31 @@ def sentence_for(g: Group, total: int, unit_kind: str, topic: set[str] | None = 
     markers = "".join(f"[{n}]" for n in g.citations)
     # the group is said in its members' words: a theme's label is ours, and on conversational
     # speech it can read as a cut-up clause ("describe do with way that data collected is")
+    # "of 10 accounts" counts accounts only: a survey respondent or a person of a study that
+    # names no company beside them is said apart ("Two of 10 accounts and 1 participant")
+    same = {m.unit.key: m.unit for m in g.members if m.unit and m.unit.kind == unit_kind}
+    others = {m.unit.key: m.unit for m in g.members if m.unit and m.unit.kind != unit_kind}
     if count <= 1:
         unit = g.members[0].unit
         who = f"One {plural(1, unit.kind if unit else unit_kind)}" + (
             f" ({unit.name})" if unit else ""
         )
-    else:
+    elif len(same) >= 2:
         who = (
-            f"{number_word(count, capital=True)} of {total} {plural(total, unit_kind)}"
+            f"{number_word(len(same), capital=True)} of {total} {plural(total, unit_kind)}"
             if total
-            else f"{number_word(count, capital=True)} {plural(count, unit_kind)}"
+            else f"{number_word(len(same), capital=True)} {plural(len(same), unit_kind)}"
         )
+    elif same:
+        unit = next(iter(same.values()))
+        who = f"One {plural(1, unit_kind)} ({unit.name})"
+    else:
+        kind = next(iter(others.values())).kind
+        who = f"{number_word(len(others), capital=True)} {plural(len(others), kind)}"
+        others = {}
+    if others and count > 1:
+        kind = next(iter(others.values())).kind
+        who += f" and {len(others)} {plural(len(others), kind)}"
     return f"{who} {agree(verb, count)} “{said}” {markers}."
 
 
