@@ -157,3 +157,24 @@ def test_which_competitors_is_answered_from_the_deal_notes(sample_workspace, emb
         assert not why.text.startswith("4 deal notes")
     finally:
         workspace.close()
+
+
+def test_a_deal_write_up_with_label_lines_names_its_competitor_in_a_sentence(tmp_path):
+    """ "**Lost to:** MiseOS" is read as the deal's competitor; the citation is the note's own
+    sentence about the contest, never its header of label lines joined into one."""
+    from helpers import load, write
+
+    from agent.synthesize.competition import competition
+
+    text = (
+        "# Night Owl Kitchens — Closed Lost\n\n**Account:** Night Owl Kitchens (Chicago, IL)\n"
+        "**Date closed:** 2024-04-30\n**Outcome:** Lost\n**Lost to:** MiseOS\n\n**Why:**\n"
+        "- Price was not the issue — MiseOS is about the same price.\n"
+        "- Menus change every day and the tool wants a fixed recipe.\n"
+    )
+    doc = load(write(tmp_path / "night-owl.md", text)).documents[0]
+    (rival,) = competition([doc], [])
+    assert rival.name == "MiseOS" and [d.outcome for d in rival.deals] == ["lost"]
+    quotes = [r.quote for d in rival.deals for r in d.evidence]
+    assert quotes[0] == "Price was not the issue — MiseOS is about the same price."
+    assert not any("Date closed" in q for q in quotes)

@@ -75,3 +75,13 @@ def test_a_quote_from_bold_notes_reads_without_its_markers():
         "State DEQ did a records inspection in Feb 2026."
     )
     assert industry("Private/IOU") == "Private/IOU" and industry("software_saas") != "software_saas"
+
+
+def test_a_headline_never_drops_the_negation_of_its_statement():
+    from agent.synthesize.labels import describe
+
+    label = describe([["Didn't pitch meter features at all."]])[0].label
+    assert label.lower() != "pitch meter features" and "meter features" in label.lower()
+    assert describe([["We never get the lot numbers back from the co-packer."]])[
+        0
+    ].label.startswith("Never")

@@ -316,3 +316,18 @@ def test_a_sentence_shows_one_claim_kind(tmp_path, embedder):
         EvidenceKind.workaround,
         EvidenceKind.buying_role,
     }
+
+
+def test_a_pain_told_as_the_time_before_is_no_current_pain(tmp_path, embedder):
+    text = (
+        "Sam: How are labels now?\n"
+        "Dana: Labels used to be a nightmare, we had the wrong date codes going out a couple of times.\n"
+        "Sam: And recalls?\n"
+        "Dana: Before, our mock recalls took three and a half hours to get to a hundred percent.\n"
+        "Sam: And audits?\n"
+        "Dana: Audit prep still takes me three weeks of hunting for paper records.\n"
+    )
+    _, evidence = extract(tmp_path, embedder, text)
+    pains = [e.quote for e in evidence if e.is_claim and e.kind == EvidenceKind.pain]
+    assert not any("date codes" in q or "mock recalls" in q for q in pains), pains
+    assert any("Audit prep" in q for q in pains), pains

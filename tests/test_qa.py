@@ -1014,7 +1014,10 @@ def test_segment_pmf_falls_back_to_the_surveys_own_groups(workspace):
         )
     ]
     answer = which_segment("Which segment has the highest PMF share?", draft)
-    assert answer.answered and "Government & Public Sector: 67% very disappointed (n=21)" in answer.text
+    assert (
+        answer.answered
+        and "Government & Public Sector: 67% very disappointed (n=21)" in answer.text
+    )
     assert answer.text.index("Government") < answer.text.index("Private/IOU")
     draft.survey_cuts = []
     refused = which_segment("Which segment has the highest PMF share?", draft)

@@ -246,3 +246,65 @@ def test_malformed_csv_names_the_line(tmp_path):
                 tmp_path / "x.csv", 'Account Name,Industry,Employees\n"Acme,SaaS,10\nBeta,SaaS,20\n'
             )
         )
+
+
+HIGHLIGHTS = """Highlight,Tags,Note title,Participant,Created
+we got a major nonconformance on allergen changeover verification in the August audit,"trigger, allergen",Harvest Hearth – Dana W. (QA Mgr),Dana Whitfield,2024-04-10 09:12
+"It was about three weeks before every audit where me and one of my techs stopped doing our jobs.",pain:audit-prep,Harvest Hearth – Dana W. (QA Mgr),Dana Whitfield,2024-04-10 09:14
+"It was about three weeks before every audit where me and one of my techs stopped doing our jobs.",pain:audit-prep,Harvest Hearth – Dana W. (QA Mgr),Dana Whitfield,2024-04-10 09:15
+The recipes change every single day so a fixed production run makes no sense for us.,pain,Churn interview #3 (FreshFold),Participant,2024-04-12 10:00
+"""
+
+
+def test_a_highlights_export_is_notes_per_interview_not_a_survey(tmp_path, embedder):
+    """A Dovetail-style export: quotes of a few interviews, one notes document per note (its
+    tags as context, a repeated highlight once), attributed by the note's title."""
+    from synthetic_research import crm_row
+
+    from agent.schema import CRMRecord
+    from agent.synthesize.accounts import build_accounts
+
+    loaded = load(write(tmp_path / "highlights.csv", HIGHLIGHTS))
+    assert [d.kind for d in loaded.documents] == [SourceKind.notes, SourceKind.notes]
+    assert any("not a survey" in w for w in loaded.warnings)
+    harvest = loaded.documents[0]
+    assert harvest.text.count("three weeks before every audit") == 1
+    assert [t.section for t in harvest.turns] == ["trigger, allergen", "pain:audit-prep"]
+    assert all(harvest.text[t.start : t.end].strip() for t in harvest.turns)
+    crm = [
+        crm_row(CRMRecord(name="Harvest Hearth Bakery, Inc.")),
+        crm_row(CRMRecord(name="FreshFold Kitchens")),
+    ]
+    book = build_accounts([*crm, *loaded.documents], [])
+    assert {d.account for d in loaded.documents} == {
+        "Harvest Hearth Bakery, Inc.",
+        "FreshFold Kitchens",
+    }
+    assert set(book.accounts) == {"Harvest Hearth Bakery, Inc.", "FreshFold Kitchens"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "outcome_", "rival"),
+    [
+        (
+            "night-owl.md",
+            "# Night Owl Kitchens — deal review\n\n**Account:** Night Owl Kitchens (Chicago, IL)\n"
+            "**Outcome:** Lost\n**Lost to:** MiseOS\n\n**Why:**\n- Menus change every day.\n",
+            "lost",
+            "MiseOS",
+        ),
+        (
+            "FW_ Pepper Hollow - closed lost.txt",
+            "From: Sam <sam@vendor.io>\nSubject: FW: proposal\n\nWe are going to pass for now. "
+            "Four hundred a month is more than we pay for QuickBooks.\n",
+            "lost",
+            None,
+        ),
+    ],
+)
+def test_a_deal_write_up_without_front_matter_is_a_deal_note(tmp_path, name, text, outcome_, rival):
+    doc = load(write(tmp_path / name, text)).documents[0]
+    assert doc.kind == SourceKind.win_loss and doc.deal is not None
+    assert doc.deal.outcome == outcome_ and doc.deal.competitor == rival
+    if rival:
+        assert doc.account == "Night Owl Kitchens"

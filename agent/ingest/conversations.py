@@ -62,6 +62,25 @@ def _header_date(header: str):
     return parse_date(value)
 
 
+_NAMED_OUTCOME = re.compile(
+    r"(?i)(?:^|[\W_])(?:closed[\W_]*(?P<closed>won|lost)|(?P<word>won|lost|churned|churn|loss|win))(?=$|[\W_])"
+)
+
+
+def _outcome_in_name(stem: str) -> str | None:
+    """A deal write-up named by its outcome ("FW_ Pepper Hollow - closed lost", "acme_loss"):
+    won, lost or churned when the name says exactly one of them. Notes of a call or interview
+    with a churned customer ("acme_churn-call-notes") stay notes: what they say is the
+    customer's, not a deal review."""
+    if re.search(r"(?i)call|interview|notes?\b|transcript|recording|meeting", stem):
+        return None
+    found = set()
+    for match in _NAMED_OUTCOME.finditer(stem):
+        word = (match.group("closed") or match.group("word")).lower()
+        found.add({"win": "won", "loss": "lost", "churn": "churned"}.get(word, word))
+    return found.pop() if len(found) == 1 else None
+
+
 def _looks_spoken(raw: RawFile, text: str, start: int) -> bool:
     """A speakerless transcript (Whisper's .txt, a pasted caption dump) rather than notes:
     no Markdown structure and speech fillers, or a file name that says it is a recording."""
@@ -152,6 +171,16 @@ def build_conversation(
             kind = SourceKind.notes
             turns = note_turns(text, body_start)
             derived = header_labels(text, turns)
+            stage = outcome(derived.get("outcome")) or _outcome_in_name(raw.path.stem)
+            if stage in {"won", "lost", "churned", "expanded"}:
+                # a deal write-up with label lines instead of front matter ("**Outcome:** Lost")
+                kind = SourceKind.win_loss
+                deal = DealNote(
+                    outcome=stage,
+                    acv=parse_money(derived.get("acv")),
+                    competitor=(derived.get("lost_to") or derived.get("competitor") or "").strip()
+                    or None,
+                )
     account = (
         meta.get("account")
         or meta.get("company")

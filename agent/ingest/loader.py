@@ -9,16 +9,19 @@ from typing import Any
 from agent.errors import SourceError
 from agent.ingest import crm, survey
 from agent.ingest.conversations import load_docx, load_speech_export, load_subtitles, load_text
+from agent.ingest.highlights import HighlightColumns, highlight_columns, highlight_notes
 from agent.ingest.language import mark_languages
 from agent.ingest.rawfile import RawFile, decode_text
-from agent.ingest.tables import parse_json, read_table
+from agent.ingest.tables import Table, parse_json, read_table
 from agent.ingest.transcription import speech_export, whisper_tsv
 from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
 
 # The file readers' version: bump it when the same file would load into different documents
 # (speaker roles, turns, structure, accounts). `icp ingest` reads a file stored by an older
 # version again, as if it had changed. 2: a second interviewer found after everyone else.
-READER = "readers-2"
+# 3: caption speaker tags ("[Karen]"), a header's long metadata lines, deal write-ups with label
+# lines ("**Outcome:** Lost") or an outcome in the file name, highlight exports as notes.
+READER = "readers-3"
 
 CONVERSATION_SUFFIXES = {".txt", ".md", ".markdown", ".vtt", ".srt", ".docx"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".json"}
@@ -94,8 +97,54 @@ def _load(raw: RawFile) -> LoadedFile:
     return LoadedFile(raw=raw, documents=documents, warnings=warnings)
 
 
+def _load_highlights(raw: RawFile, table: Table, marked: HighlightColumns) -> LoadedFile:
+    """A highlights export: one notes document per note, attributed at synthesis by its title."""
+    notes = highlight_notes(table, marked)
+    if not notes:
+        raise raw.fail(f"highlights export has no text in its '{marked.text}' column")
+    documents = [
+        _document(
+            raw,
+            f"note {note.title}",
+            kind=SourceKind.notes,
+            account=None,
+            account_attribution=None,
+            date=None,
+            text=note.text,
+            turns=note.turns,
+            title=note.title,
+            metadata={"highlights": len(note.turns), "participants": ", ".join(note.participants)},
+        )
+        for note in notes
+    ]
+    quotes = sum(len(n.turns) for n in notes)
+    return LoadedFile(
+        raw=raw,
+        documents=documents,
+        warnings=[
+            *table.notes,
+            f"read as research highlights, not a survey: {quotes} quotes from {len(notes)} notes "
+            "(one document per note, attributed by its title; tags are each quote's context)",
+        ],
+        rows=len(table.rows),
+        columns={
+            h: r
+            for h, r in (
+                (marked.text, "highlight (quote)"),
+                (marked.note, "note"),
+                (marked.participant, "participant"),
+                (marked.tags, "tags (context)"),
+            )
+            if h
+        },
+    )
+
+
 def _load_table(raw: RawFile, json_data: Any = None) -> LoadedFile:
     table = read_table(raw, json_data)
+    marked = highlight_columns(table)
+    if marked is not None:
+        return _load_highlights(raw, table, marked)
     columns = survey.detect_columns(table)
     # Survey question headers first; then a CRM export's columns; only then a survey known
     # by its values alone (a CRM's 0-10 'branches' column is no NPS).

@@ -120,6 +120,10 @@ LABEL_WORDS = {
     "organisation",
     "link",
     "url",
+    "deal outcome",
+    "deal stage",
+    "date closed",
+    "deal value",
 }
 _LABEL_MAX_WORDS = 12
 
@@ -314,7 +318,33 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
         if not match:
             continue
         key = match.group("label").strip().lower()
-        key = {"company": "account", "customer": "account", "client": "account"}.get(key, key)
-        if key in {"account", "date"}:
-            found.setdefault(key, match.group("value").strip().strip("*_").strip())
+        key = DEAL_LABELS.get(key, key)
+        if key in {"account", "date", "outcome", "lost_to", "competitor", "acv"}:
+            value = match.group("value").strip().strip("*_").strip()
+            if key == "account":  # "Night Owl Kitchens (Chicago, IL)": the name, not its place
+                value = re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
+            found.setdefault(key, value)
     return found
+
+
+# label lines of a deal write-up ("**Outcome:** Lost", "**Lost to:** MiseOS") and of its header,
+# as the front-matter keys they stand for
+DEAL_LABELS = {
+    "company": "account",
+    "customer": "account",
+    "client": "account",
+    "outcome": "outcome",
+    "result": "outcome",
+    "deal outcome": "outcome",
+    "deal result": "outcome",
+    "deal stage": "outcome",
+    "lost to": "lost_to",
+    "won against": "competitor",
+    "competitor": "competitor",
+    "competitors": "competitor",
+    "competition": "competitor",
+    "acv": "acv",
+    "deal size": "acv",
+    "deal value": "acv",
+    "contract value": "acv",
+}

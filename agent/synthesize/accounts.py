@@ -93,6 +93,10 @@ def resolve_accounts(documents: list[SourceDocument]) -> AccountDirectory:
             if doc.survey is not None and doc.survey.company:
                 doc.account, doc.account_attribution = doc.survey.company, "column"
                 attribute(doc, directory, Path(doc.source).stem)
+            elif doc.metadata.get("highlights") and doc.title:
+                # one note of a highlights export: its title names the interview ("Harvest
+                # Hearth – Dana W.", "Churn interview #3 (FreshFold)")
+                attribute(doc, directory, doc.title)
             else:
                 attribute(doc, directory, Path(doc.source).stem)
             if doc.account is None and previous and doc.survey is None:

@@ -102,16 +102,21 @@ def _naming(doc: SourceDocument, name: str, named: str) -> EvidenceRef | None:
     body_start = front.end() if front else 0
     if not STATUS_QUO.match(name):
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        # sentences of the note's content, never of its label lines ("**Lost to:** MiseOS")
+        regions = [(t.start, t.end) for t in doc.turns if t.is_content and t.end > body_start] or [
+            (body_start, len(text))
+        ]
         naming = [
             (start, end)
-            for start, end in split_sentences(text, body_start)
+            for a, b in regions
+            for start, end in split_sentences(text, max(a, body_start), b)
             if pattern.search(text[start:end])
         ]
         contest = [(a, b) for a, b in naming if CONTEST.search(text[a:b])]
         if contest or naming:
             return _span(doc, *(contest or naming)[0])
     line = re.search(
-        rf"^[ \t]*\**(?:competitor|lost[ _]to)\**[ \t]*:\**[ \t]*{re.escape(named)}[ \t]*$",
+        rf"^[ \t]*\**(?:competitor|lost[ _]to|won against)\**[ \t]*:\**[ \t]*{re.escape(named)}[ \t]*$",
         text,
         re.IGNORECASE | re.MULTILINE,
     )

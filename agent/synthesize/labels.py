@@ -1062,6 +1062,35 @@ def _description(
     return sentence + ("" if sentence.endswith((".", "…", "?", "!")) else ".")
 
 
+NEGATIONS = frozenset("not n't never no nobody nothing none neither nor without cannot".split())
+
+
+def _is_noun(word: str) -> bool:
+    from lemminflect import getAllLemmas
+
+    return "NOUN" in getAllLemmas(word.lower()) and "VERB" not in getAllLemmas(word.lower())
+
+
+def _negated(words: list[str]) -> bool:
+    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+
+
+def _denied_verb(clause: list[Token]) -> str | None:
+    """The lemma of the verb a negation denies ("didn't *pitch*", "never *makes*"), or None."""
+    for index, token in enumerate(clause):
+        if token.low in NEGATIONS or token.low.endswith("n't"):
+            for after in clause[index + 1 : index + 4]:
+                if after.tag.startswith("VB") and after.lemma not in AUX:
+                    return after.lemma
+    return None
+
+
+def _says_denied(label: list[str], verb: str) -> bool:
+    """The headline asserts the denied verb without its negation."""
+    words = [w.lower() for w in label]
+    return not _negated(words) and any(t.lemma == verb for t in tokens(" ".join(label)))
+
+
 def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabel]:
     """A label and a description per theme (its quotes, clearest first), by contrast with the
     other themes given (of the same kind)."""
@@ -1076,10 +1105,13 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
             for clause in clauses(words):
                 if len(_content(clause)) < 1:
                     continue
+                denied = _denied_verb(clause)
                 for order, label in enumerate(compress(clause, kind)):
                     shown = _finish(label)
                     if _copied(shown, texts) or not _supported(shown, vocabulary):
                         continue
+                    if denied and _says_denied(label, denied):
+                        continue  # "Didn't pitch meter features" is never "Pitch meter features"
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
@@ -1088,6 +1120,14 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     candidates.append((score, label, clause, words))
         best = max(candidates, key=lambda c: c[0]) if candidates else None
         phrase = _key_phrase(weight, tagged) if best is None or best[0] < -5 else []
+        if (  # of a negated statement, the thing named and not the act it denies
+            len(phrase) > 1
+            and tagged
+            and _negated([t.low for t in tagged[0]])
+            and _can_be_verb(phrase[0].lower())
+            and not _is_noun(phrase[0])
+        ):
+            phrase = phrase[1:]
         if (
             phrase
             and best is not None
