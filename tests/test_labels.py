@@ -85,3 +85,8 @@ def test_a_headline_never_drops_the_negation_of_its_statement():
     assert describe([["We never get the lot numbers back from the co-packer."]])[
         0
     ].label.startswith("Never")
+    said = (
+        "Same company, same week, and I couldn't move labour between them because I couldn't "
+        "see it."
+    )
+    assert describe([[said]])[0].label == "Not moving labour"

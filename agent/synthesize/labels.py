@@ -1076,19 +1076,49 @@ def _negated(words: list[str]) -> bool:
 
 
 def _denied_verb(clause: list[Token]) -> str | None:
-    """The lemma of the verb a negation denies ("didn't *pitch*", "never *makes*"), or None."""
+    """The lemma of the clause's main verb when a negation denies it ("didn't *pitch*", "never
+    *makes*"), or None: "I want to open one place … without opening each" denies no main verb."""
     for index, token in enumerate(clause):
+        if token.tag.startswith("VB") and token.low not in AUX and token.lemma not in AUX:
+            return None  # the main verb comes first, undenied
         if token.low in NEGATIONS or token.low.endswith("n't"):
             for after in clause[index + 1 : index + 4]:
-                if after.tag.startswith("VB") and after.lemma not in AUX:
-                    return after.lemma
+                if after.low in AUX or after.tag.startswith("RB"):
+                    continue  # "didn't really", "couldn't even", "haven't been"
+                if after.tag.startswith("VB") or _can_be_verb(after.low):
+                    from lemminflect import getLemma
+
+                    lemmas = getLemma(after.low, upos="VERB")
+                    return lemmas[0].lower() if lemmas else after.lemma
+                break
     return None
 
 
+def _denial(label: list[str], verb: str) -> list[str]:
+    """A headline that opens with the denied verb, said as denied ("Move labour" → "Not moving
+    labour"); [] when the verb stands elsewhere in it."""
+    from lemminflect import getInflection
+
+    words = [w for w in label if w.lower() not in NEGATIONS and not w.lower().endswith("n't")]
+    if len(words) < 2 or not _verb_is(words[0], verb):
+        return []
+    forms = getInflection(verb, tag="VBG")
+    return ["Not", forms[0] if forms else words[0], *words[1:]]
+
+
+def _verb_is(word: str, verb: str) -> bool:
+    from lemminflect import getLemma
+
+    return word.lower() == verb or verb in {v.lower() for v in getLemma(word.lower(), upos="VERB")}
+
+
 def _says_denied(label: list[str], verb: str) -> bool:
-    """The headline asserts the denied verb without its negation."""
+    """The headline asserts the denied verb without saying the denial first ("N't move labour"
+    is a fragment, not a denial)."""
     words = [w.lower() for w in label]
-    return not _negated(words) and any(t.lemma == verb for t in tokens(" ".join(label)))
+    if words and words[0] == "n't":
+        words = words[1:]  # a cut that begins inside "couldn't" says no denial
+    return not _negated(words) and any(_verb_is(w, verb) for w in words)
 
 
 def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabel]:
@@ -1107,11 +1137,15 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     continue
                 denied = _denied_verb(clause)
                 for order, label in enumerate(compress(clause, kind)):
+                    if denied and _says_denied(label, denied):
+                        # "Didn't pitch meter features" is never "Pitch meter features": the
+                        # denial said ("Not pitching meter features") or no such headline
+                        label = _denial(label, denied)
+                        if not label:
+                            continue
                     shown = _finish(label)
                     if _copied(shown, texts) or not _supported(shown, vocabulary):
                         continue
-                    if denied and _says_denied(label, denied):
-                        continue  # "Didn't pitch meter features" is never "Pitch meter features"
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"

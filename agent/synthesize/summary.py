@@ -55,7 +55,7 @@ def _pain_clause(segment: Segment) -> str | None:
         return None
     with_evidence = segment.support.accounts + segment.support.participants
     if pain.accounts < 2:  # one voice is no segment's pain: say so, and which it is
-        return f"no pain is shared by two {pain.unit} yet (one says “{pain.label}”)"
+        return f"no pain is shared by two of its {pain.unit} yet (one says “{pain.label}”)"
     if with_evidence >= pain.accounts:
         return f"their top pain is “{pain.label}” ({pain.accounts} of {_count(with_evidence, pain.unit)})"
     return f"their top pain is “{pain.label}” ({_count(pain.accounts, pain.unit)})"
