@@ -1023,3 +1023,34 @@ def test_segment_pmf_falls_back_to_the_surveys_own_groups(workspace):
     refused = which_segment("Which segment has the highest PMF share?", draft)
     assert not refused.answered and "PMF needs at least" in refused.text
     assert "PMF" not in which_segment("Which segment has the best win rate?", draft).text
+
+
+def test_a_notes_heading_or_label_line_is_never_an_answer(tmp_path, icp, embedder):
+    """A churn write-up's title ("… – churn post-mortem") and its label lines name the document;
+    the reasons are its bullets."""
+    from helpers import write
+
+    from agent.qa.candidates import gather
+    from agent.qa.terms import content_stems
+
+    write(
+        tmp_path / "r" / "delmont-churned.md",
+        "---\naccount: Delmont County Sewer Authority\noutcome: churned\n---\n"
+        "# Delmont County Sewer Authority – churn post-mortem\n\n"
+        "**Why they churned:** see below for the full churn story\n\n"
+        "## Why they churned\n"
+        "- The renewal quote went up twelve percent with a list price change.\n"
+        "- Their champion left in January for a job at a private utility.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        terms = content_stems("Why did Delmont churn?")
+        pool = gather(
+            "Why did Delmont churn?", workspace, embedder, None, set(), terms, terms, "accounts"
+        )
+        said = [c.text for c in pool.candidates]
+        assert any("renewal quote" in s for s in said)
+        assert not any("post-mortem" in s or "full churn story" in s for s in said), said
+    finally:
+        workspace.close()

@@ -433,6 +433,11 @@ def gather(
     # passages added for a listed facet or an answer to a matching question bring their own
     # sentences beyond the budget of the ranked ones
     budget = max_sentences + EXTRA_SENTENCES * max(0, len(passages) - passages_k)
+    structure = {  # headings and label lines of notes: what they name is no one's answer
+        doc_id: [(t.start, t.end) for t in doc.turns if not t.is_content]
+        for doc_id, doc in docs.items()
+        if doc is not None
+    }
     for passage in passages:
         if len(spans) >= budget:
             break
@@ -441,6 +446,8 @@ def gather(
             sentence = text[a:b]
             if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
                 continue  # too short; text aimed at a model; a heading or a notes label line
+            if any(s <= a < e for s, e in structure.get(passage.doc_id, ())):
+                continue
             if is_distractor(sentence):
                 continue  # negated, hypothetical or reported: extraction keeps it from claims too
             if any(c.overlaps(passage.doc_id, a, b) for c in candidates):
