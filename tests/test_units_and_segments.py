@@ -363,3 +363,39 @@ def test_a_theme_said_in_two_segments_is_shared_at_the_top(tmp_path, embedder):
     assert all("Saas 1" not in accounts for accounts in shared)
     assert all(claim.accounts >= 2 for claim in draft.shared_themes)
     assert any("several accounts across the research" in line for line in draft.summary)
+
+
+def test_a_theme_shared_by_a_common_word_alone_is_no_shared_theme():
+    """Quotes of a study about data that share only "data" (said in most statements) are a
+    blur; two that share "meter" (said in few) are a theme."""
+    from collections import Counter
+
+    from agent.schema.icp import Claim, EvidenceRef
+    from agent.synthesize.themes import _shares_a_specific_word, _stems
+
+    def claim(*quotes: str) -> Claim:
+        refs = [
+            EvidenceRef(doc_id=f"d{i}", source="s", quote=q, start=0, end=len(q), account=f"a{i}")
+            for i, q in enumerate(quotes)
+        ]
+        return Claim(
+            label="x",
+            kind="pain",
+            accounts=len(quotes),
+            mentions=len(quotes),
+            share=0.1,
+            evidence=refs,
+        )
+
+    corpus = [f"The data in system {i} is wrong again." for i in range(20)] + [
+        "The meter numbers in billing never match the field.",
+        "Meter swaps reach billing weeks late.",
+    ]
+    frequency = Counter(stem for q in corpus for stem in set(_stems(q)))
+    common = max(3.0, 0.15 * len(corpus))
+    assert not _shares_a_specific_word(
+        claim("The data in system 1 is wrong again.", "The data in system 2 is wrong again."),
+        frequency,
+        common,
+    )
+    assert _shares_a_specific_word(claim(*corpus[-2:]), frequency, common)

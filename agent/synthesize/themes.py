@@ -236,6 +236,21 @@ def ranked_claims(
 
 
 SHARED = 8  # themes shared across the research, shown at the top of the document
+SHARED_WORD_SHARE = 0.15  # a word more of a kind's statements say is no theme's own
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return {w[:5] for w in words if len(w) >= 4 and w not in _STOP}
+
+
+def _shares_a_specific_word(claim: Claim, frequency: Counter[str], common: float) -> bool:
+    """Two of the theme's quotes (of different accounts) say a word at most `common` of all the
+    statements of its kind say."""
+    seen: Counter[str] = Counter()
+    for stems in {frozenset(_stems(r.quote)) for r in claim.evidence}:
+        seen.update(stems)
+    return any(n >= 2 and frequency[stem] <= common for stem, n in seen.items())
 
 
 def shared_claims(
@@ -250,14 +265,14 @@ def shared_claims(
     with_evidence = len({e.account or f"doc:{e.doc_id}" for e in evidence}) or 1
     found: list[Claim] = []
     for kind in kinds:
+        items = [e for e in evidence if e.kind == kind]
         claims, _ = ranked_claims(
-            [e for e in evidence if e.kind == kind],
-            vectors,
-            with_evidence,
-            min_accounts_for_claim,
-            limit,
-            min_accounts=2,
+            items, vectors, with_evidence, min_accounts_for_claim, limit, min_accounts=2
         )
-        found.extend(claims)
+        frequency = Counter(stem for e in items for stem in set(_stems(e.quote)))
+        common = max(3.0, SHARED_WORD_SHARE * len(items))
+        # a theme shared by meaning alone ("data", said in every other sentence of a study
+        # about data) is a blur, not a finding: its accounts must share a word few others say
+        found.extend(c for c in claims if _shares_a_specific_word(c, frequency, common))
     found.sort(key=lambda c: (-c.accounts, -c.mentions, -c.confidence, c.label))
     return found[:limit]
