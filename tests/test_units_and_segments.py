@@ -392,7 +392,7 @@ def test_a_theme_shared_by_a_common_word_alone_is_no_shared_theme():
         "Meter swaps reach billing weeks late.",
     ]
     frequency = Counter(stem for q in corpus for stem in set(_stems(q)))
-    common = max(3.0, 0.15 * len(corpus))
+    common = max(3.0, 0.05 * len(corpus))
     assert not _shares_a_specific_word(
         claim("The data in system 1 is wrong again.", "The data in system 2 is wrong again."),
         frequency,

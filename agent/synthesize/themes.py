@@ -236,7 +236,7 @@ def ranked_claims(
 
 
 SHARED = 8  # themes shared across the research, shown at the top of the document
-SHARED_WORD_SHARE = 0.15  # a word more of a kind's statements say is no theme's own
+SHARED_WORD_SHARE = 0.05  # a word more of a kind's statements say is no theme's own
 
 
 def _stems(text: str) -> set[str]:
@@ -245,12 +245,13 @@ def _stems(text: str) -> set[str]:
 
 
 def _shares_a_specific_word(claim: Claim, frequency: Counter[str], common: float) -> bool:
-    """Two of the theme's quotes (of different accounts) say a word at most `common` of all the
+    """Every quote shown (each of another account) says a word at most `common` of all the
     statements of its kind say."""
+    quotes = {frozenset(_stems(r.quote)) for r in claim.evidence}
     seen: Counter[str] = Counter()
-    for stems in {frozenset(_stems(r.quote)) for r in claim.evidence}:
+    for stems in quotes:
         seen.update(stems)
-    return any(n >= 2 and frequency[stem] <= common for stem, n in seen.items())
+    return any(n == len(quotes) >= 2 and frequency[stem] <= common for stem, n in seen.items())
 
 
 def shared_claims(
