@@ -243,3 +243,10 @@ def copies_quote(words: list[str], quote: str, quote_length: int) -> bool:
     if longest >= max(4, 0.7 * len(words)):
         return True
     return longest == len(words) and quote_length <= len(words) + 2
+
+
+def quote_text(quote: str) -> str:
+    """A quote as the reader sees it: the words, without the Markdown bold markers of the notes
+    it was cut from ("Michelle Okoro, Director of Utilities** – economic buyer"); the stored quote
+    stays the exact source span."""
+    return re.sub(r"[ \t]{2,}", " ", quote.replace("**", "")).strip() or quote

@@ -84,7 +84,7 @@ def _answer(question: str, ws, settings, embedder, filters, history=None):
 def _quote_line(citation) -> str:
     from rich.markup import escape
 
-    from agent.render.labels import quote_text
+    from agent.textspans import quote_text
 
     quote = " ".join(quote_text(citation.quote).split())
     if len(quote) > 240:

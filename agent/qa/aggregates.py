@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.qa.models import Answer, Citation
-from agent.render import labels
 from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
@@ -115,6 +114,8 @@ def _table_answer(
 def _survey_groups(draft: ICPDraft, lowest: bool) -> str:
     """No segment has survey answers (the respondents are not the segmented accounts): the
     survey's own groups, by the first column that splits the PMF question, or ''."""
+    from agent.ingest.normalize import industry_label
+
     for cut in draft.survey_cuts:
         rows = [
             v
@@ -127,7 +128,7 @@ def _survey_groups(draft: ICPDraft, lowest: bool) -> str:
             continue
         rows.sort(key=lambda v: v.very_disappointed_pct or 0.0, reverse=not lowest)
         shown = "; ".join(
-            f"{labels.industry(v.value) if cut.column.lower() == 'industry' else v.value}: "
+            f"{industry_label(v.value) if cut.column.lower() == 'industry' else v.value}: "
             f"{v.very_disappointed_pct:.0f}% very disappointed (n={v.n})"
             for v in rows
         )

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from agent.ingest.normalize import industry_label
+from agent.textspans import quote_text  # noqa: F401  (the display form of a quote)
 
 SOURCE_KINDS = {
     "transcript": ("interview transcript", "interview transcripts"),
@@ -95,13 +96,6 @@ def humanize(name: str) -> str:
         else:
             shown.append(word.capitalize() if index == 0 else word)
     return " ".join(shown)
-
-
-def quote_text(quote: str) -> str:
-    """A quote as the reader sees it: the words, without the Markdown bold markers of the notes
-    it was cut from ("Michelle Okoro, Director of Utilities** – economic buyer"); the stored quote
-    stays the exact source span."""
-    return re.sub(r"[ \t]{2,}", " ", quote.replace("**", "")).strip() or quote
 
 
 def industry(code: str | None) -> str:
