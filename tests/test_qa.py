@@ -207,6 +207,29 @@ def test_cli_ask_json_and_chat(sample_workspace, icp):
     assert code == 0 and len(quotes) >= 2 and "you> " not in out  # no prompts when piped
 
 
+def _said(text: str, account: str | None, source: str, doc: str | None = None):
+    """A customer sentence as a Q&A candidate, counted in accounts (a person without one)."""
+    import numpy as np
+
+    from agent.qa.candidates import Candidate
+    from agent.qa.units import ACCOUNTS, unit_of
+
+    return Candidate(
+        doc_id=doc or source,
+        source=source,
+        start=0,
+        end=len(text),
+        text=text,
+        account=account,
+        speaker=None,
+        role="customer",
+        source_kind="transcript",
+        vector=np.ones(3, dtype=np.float32),
+        score=0.9,
+        unit=unit_of(ACCOUNTS, account, source, doc or source),
+    )
+
+
 def test_a_file_without_a_company_is_a_participant_never_an_account():
     """In research about companies, a usability session names no company: its speaker is counted
     and named as a participant ("One participant (Sam (ux-p3))"), never as an account made up
@@ -542,27 +565,12 @@ def test_a_share_answers_a_money_question_only_when_it_is_of_money():
 def test_counting_accounts_never_counts_a_person_of_a_study_without_a_company():
     """ "How many accounts say …" over research that also holds a usability study: a participant
     with no company is no account, however close their sentence."""
-    import numpy as np
 
-    from agent.qa.candidates import Candidate
     from agent.qa.counts import counted
-    from agent.qa.units import ACCOUNTS, unit_of
+    from agent.qa.units import ACCOUNTS
 
     def said(text, account, source):
-        return Candidate(
-            doc_id=source,
-            source=source,
-            start=0,
-            end=len(text),
-            text=text,
-            account=account,
-            speaker=None,
-            role="customer",
-            source_kind="transcript",
-            vector=np.zeros(3),
-            score=0.9,
-            unit=unit_of(ACCOUNTS, account, source, source),
-        )
+        return _said(text, account, source)
 
     pool = [
         said("The agency confirms twenty and fourteen show up.", "Kestrel Logistics", "k.txt"),
@@ -961,23 +969,10 @@ def test_of_n_accounts_counts_accounts_only():
 
     from agent.qa.candidates import Candidate
     from agent.qa.compose import Group, sentence_for
-    from agent.qa.units import ACCOUNTS, unit_of
+    from agent.qa.units import ACCOUNTS
 
     def said(doc: str, account: str | None, source: str, text: str) -> Candidate:
-        return Candidate(
-            doc_id=doc,
-            source=source,
-            start=0,
-            end=len(text),
-            text=text,
-            account=account,
-            speaker=None,
-            role="customer",
-            source_kind="interview",
-            vector=np.ones(3, dtype=np.float32),
-            score=0.9,
-            unit=unit_of(ACCOUNTS, account, source, doc),
-        )
+        return _said(text, account, source, doc)
 
     members = [
         said("d1", "Delmont", "deals/delmont.md", "Work orders get lost between shifts."),
