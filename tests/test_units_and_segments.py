@@ -399,3 +399,6 @@ def test_a_theme_shared_by_a_common_word_alone_is_no_shared_theme():
         common,
     )
     assert _shares_a_specific_word(claim(*corpus[-2:]), frequency, common)
+    # two accounts saying the very same sentence share its words
+    same = "Meter swaps reach billing weeks late."
+    assert _shares_a_specific_word(claim(same, same), frequency, common)

@@ -247,7 +247,7 @@ def _stems(text: str) -> set[str]:
 def _shares_a_specific_word(claim: Claim, frequency: Counter[str], common: float) -> bool:
     """Every quote shown (each of another account) says a word at most `common` of all the
     statements of its kind say."""
-    quotes = {frozenset(_stems(r.quote)) for r in claim.evidence}
+    quotes = [_stems(r.quote) for r in claim.evidence]
     seen: Counter[str] = Counter()
     for stems in quotes:
         seen.update(stems)
