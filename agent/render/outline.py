@@ -396,7 +396,7 @@ class Outline:
             for index, segment in enumerate(self.draft.segments, start=1)
             for name in segment.accounts
         }
-        items = []
+        items: list[str | Item] = []
         for claim in self.draft.shared_themes:
             item = self.claim(claim)
             item.text = f"{labels.claim_kind(claim.kind)}: {claim.label}"
