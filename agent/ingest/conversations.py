@@ -62,6 +62,19 @@ def _header_date(header: str):
     return parse_date(value)
 
 
+DEAL_OUTCOMES = {"won", "lost", "churned", "expanded"}
+
+
+def _deal_note(stage: str | None, acv: object, competitor: object) -> DealNote:
+    """A deal note's facts, from front matter or from label lines: an outcome only when it is
+    one of DEAL_OUTCOMES, the value as money, the competitor as written."""
+    return DealNote(
+        outcome=stage if stage in DEAL_OUTCOMES else None,
+        acv=parse_money(acv),
+        competitor=str(competitor or "").strip() or None,
+    )
+
+
 _NAMED_OUTCOME = re.compile(
     r"(?i)(?:^|[\W_])(?:closed[\W_]*(?P<closed>won|lost)|(?P<word>won|lost|churned|churn|loss|win))(?=$|[\W_])"
 )
@@ -116,11 +129,10 @@ def build_conversation(
         "win",
     }:
         kind = SourceKind.win_loss
-        stage = outcome(meta.get("outcome") or meta.get("result") or meta.get("type"))
-        deal = DealNote(
-            outcome=stage if stage in {"won", "lost", "churned", "expanded"} else None,
-            acv=parse_money(meta.get("acv")),
-            competitor=str(meta.get("competitor") or meta.get("lost_to") or "").strip() or None,
+        deal = _deal_note(
+            outcome(meta.get("outcome") or meta.get("result") or meta.get("type")),
+            meta.get("acv"),
+            meta.get("competitor") or meta.get("lost_to"),
         )
         if deal.outcome is None and meta.get("outcome") is not None:
             warnings.append(
@@ -172,14 +184,11 @@ def build_conversation(
             turns = note_turns(text, body_start)
             derived = header_labels(text, turns)
             stage = outcome(derived.get("outcome")) or _outcome_in_name(raw.path.stem)
-            if stage in {"won", "lost", "churned", "expanded"}:
+            if stage in DEAL_OUTCOMES:
                 # a deal write-up with label lines instead of front matter ("**Outcome:** Lost")
                 kind = SourceKind.win_loss
-                deal = DealNote(
-                    outcome=stage,
-                    acv=parse_money(derived.get("acv")),
-                    competitor=(derived.get("lost_to") or derived.get("competitor") or "").strip()
-                    or None,
+                deal = _deal_note(
+                    stage, derived.get("acv"), derived.get("lost_to") or derived.get("competitor")
                 )
     account = (
         meta.get("account")
