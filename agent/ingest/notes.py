@@ -26,6 +26,28 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•▪‣◦]|\d{1,3}[.)])[ \t]
 _RULE = re.compile(r"^[ \t]*(?:[=]{3,}|[-]{3,}|[*]{3,}|_{3,})[ \t]*$")
 _CAPS_TITLE = re.compile(r"^[ \t]*(?=[^a-z]*[A-Z]{2})[A-Z0-9][A-Z0-9 &/'’,()-]{1,60}$")
 
+# label lines of a deal write-up ("**Outcome:** Lost", "**Lost to:** MiseOS") and of its header,
+# as the front-matter keys they stand for
+DEAL_LABELS = {
+    "company": "account",
+    "customer": "account",
+    "client": "account",
+    "outcome": "outcome",
+    "result": "outcome",
+    "deal outcome": "outcome",
+    "deal result": "outcome",
+    "deal stage": "outcome",
+    "lost to": "lost_to",
+    "won against": "competitor",
+    "competitor": "competitor",
+    "competitors": "competitor",
+    "competition": "competitor",
+    "acv": "acv",
+    "deal size": "acv",
+    "deal value": "acv",
+    "contract value": "acv",
+}
+
 # Label lines that carry facts about the document, not what anyone said.
 LABEL_WORDS = {
     "date",
@@ -58,9 +80,6 @@ LABEL_WORDS = {
     "prepared by",
     "account",
     "accounts",
-    "company",
-    "customer",
-    "client",
     "contact",
     "contacts",
     "title",
@@ -83,16 +102,9 @@ LABEL_WORDS = {
     "sales rep",
     "ae",
     "csm",
-    "acv",
     "arr",
     "mrr",
-    "deal size",
     "amount",
-    "outcome",
-    "result",
-    "competitor",
-    "lost to",
-    "won against",
     "close date",
     "closed",
     "renewal date",
@@ -120,11 +132,8 @@ LABEL_WORDS = {
     "organisation",
     "link",
     "url",
-    "deal outcome",
-    "deal stage",
     "date closed",
-    "deal value",
-}
+} | set(DEAL_LABELS)  # and every deal label
 _LABEL_MAX_WORDS = 12
 
 # Sections whose text is the vendor's own view or plan, not the customer's.
@@ -325,26 +334,3 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
                 value = re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
             found.setdefault(key, value)
     return found
-
-
-# label lines of a deal write-up ("**Outcome:** Lost", "**Lost to:** MiseOS") and of its header,
-# as the front-matter keys they stand for
-DEAL_LABELS = {
-    "company": "account",
-    "customer": "account",
-    "client": "account",
-    "outcome": "outcome",
-    "result": "outcome",
-    "deal outcome": "outcome",
-    "deal result": "outcome",
-    "deal stage": "outcome",
-    "lost to": "lost_to",
-    "won against": "competitor",
-    "competitor": "competitor",
-    "competitors": "competitor",
-    "competition": "competitor",
-    "acv": "acv",
-    "deal size": "acv",
-    "deal value": "acv",
-    "contract value": "acv",
-}
