@@ -1068,11 +1068,17 @@ NEGATIONS = frozenset("not n't never no nobody nothing none neither nor without 
 def _is_noun(word: str) -> bool:
     from lemminflect import getAllLemmas
 
-    return "NOUN" in getAllLemmas(word.lower()) and "VERB" not in getAllLemmas(word.lower())
+    lemmas = getAllLemmas(word.lower())
+    return "NOUN" in lemmas and "VERB" not in lemmas
+
+
+def _is_negation(word: str) -> bool:
+    low = word.lower()
+    return low in NEGATIONS or low.endswith("n't")
 
 
 def _negated(words: list[str]) -> bool:
-    return any(w in NEGATIONS or w.endswith("n't") for w in words)
+    return any(_is_negation(w) for w in words)
 
 
 def _denied_verb(clause: list[Token]) -> str | None:
@@ -1081,7 +1087,7 @@ def _denied_verb(clause: list[Token]) -> str | None:
     for index, token in enumerate(clause):
         if token.tag.startswith("VB") and token.low not in AUX and token.lemma not in AUX:
             return None  # the main verb comes first, undenied
-        if token.low in NEGATIONS or token.low.endswith("n't"):
+        if _is_negation(token.low):
             for after in clause[index + 1 : index + 4]:
                 if after.low in AUX or after.tag.startswith("RB"):
                     continue  # "didn't really", "couldn't even", "haven't been"
@@ -1099,7 +1105,7 @@ def _denial(label: list[str], verb: str) -> list[str]:
     labour"); [] when the verb stands elsewhere in it."""
     from lemminflect import getInflection
 
-    words = [w for w in label if w.lower() not in NEGATIONS and not w.lower().endswith("n't")]
+    words = [w for w in label if not _is_negation(w)]
     if len(words) < 2 or not _verb_is(words[0], verb):
         return []
     forms = getInflection(verb, tag="VBG")
