@@ -63,8 +63,8 @@ def test_a_quantity_alone_names_nothing_even_abbreviated():
 
 
 def test_a_quote_from_bold_notes_reads_without_its_markers():
-    from agent.render.labels import industry, quote_text
-    from agent.textspans import split_sentences
+    from agent.render.labels import industry
+    from agent.textspans import quote_text, split_sentences
 
     assert (
         quote_text("Michelle Okoro, Director of Utilities** – economic buyer, signed.")

@@ -15,6 +15,7 @@ from agent.qa.candidates import Candidate
 from agent.qa.models import Citation
 from agent.qa.terms import content_stems
 from agent.qa.units import plural
+from agent.textspans import quote_text
 
 GROUP_SIMILARITY = 0.62
 MAX_GROUPS = 4  # points several accounts or participants make
@@ -117,7 +118,7 @@ def exemplar(text: str, limit: int = 16, topic: set[str] | None = None) -> str:
     """The member's words for quoting inside a sentence: a contiguous piece of the quote, its
     clause that says most (content words, the question's topic words twice), without the
     fillers it opens with, cut at `limit` words."""
-    text = re.sub(r"\s+", " ", text.replace("**", "")).strip().strip('"“”')  # no Markdown bold
+    text = re.sub(r"\s+", " ", quote_text(text)).strip().strip('"“”')
     clauses = [c for c in _CLAUSE.split(text) if c.strip()] or [text]
 
     def says(clause: str) -> int:

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 
 from agent.ingest.normalize import industry_label
-from agent.textspans import quote_text  # noqa: F401  (the display form of a quote)
 
 SOURCE_KINDS = {
     "transcript": ("interview transcript", "interview transcripts"),

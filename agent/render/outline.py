@@ -24,6 +24,7 @@ from agent.render.blocks import (
 )
 from agent.schema.icp import Claim, EvidenceRef, ICPDraft, Role, Segment
 from agent.synthesize.hypotheses import hypothesis_label
+from agent.textspans import quote_text
 
 CLAIM_GROUPS = (
     ("triggers", "Trigger events", "No trigger event named yet."),
@@ -92,7 +93,7 @@ class Outline:
     def quote(self, ref: EvidenceRef) -> Quote:
         who = self.citer.who(ref.doc_id, ref.account, ref.speaker)
         return Quote(
-            text=labels.quote_text(ref.quote),
+            text=quote_text(ref.quote),
             cite=f"{who} · {ref.source}",
             doc_id=ref.doc_id,
             start=ref.start,
