@@ -59,6 +59,7 @@ def test_a_quantity_alone_names_nothing_even_abbreviated():
     from agent.synthesize.labels import names_nothing
 
     assert names_nothing("70 min") and names_nothing("2 hrs")
+    assert names_nothing("Six hours") and names_nothing("20 minutes")
     assert names_nothing("10 hours a week merging reports") is None
 
 
@@ -90,3 +91,41 @@ def test_a_headline_never_drops_the_negation_of_its_statement():
         "see it."
     )
     assert describe([[said]])[0].label == "Not moving labour"
+
+
+def test_a_denial_whose_auxiliary_went_reads_not():
+    from agent.synthesize.labels import theme_labels
+
+    labels = theme_labels(
+        [
+            ["Last Q4 we pushed bookings into January because the paperwork wasn't countersigned."],
+            ["Some recs for the new carriers weren't reviewed, or there was no evidence."],
+        ],
+        "pain",
+    )
+    assert labels == ["Paperwork not countersigned", "Recs for new carriers not reviewed"]
+
+
+def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone():
+    from agent.synthesize.labels import describe, ill_formed
+
+    assert ill_formed("Only catches big") and ill_formed("Spent of Friday on it")
+    assert ill_formed("Expected interval it guessing 25 hours")
+    for fine in (
+        "Totals are wrong",
+        "Pricing gets confusing",
+        "Building it by hand",
+        "Look bigger",
+    ):
+        assert ill_formed(fine) is None, fine
+    spent, planners = describe(
+        [
+            ["The invoice thing, I spent most of a Friday on it, like six hours, just tracing it."],
+            ["(laughs) I'd guess the planners spend five hours a week rebuilding stuff we have."],
+        ],
+        "pain",
+    )
+    assert spent.label.startswith("Spent most of Friday") and spent.vague is None
+    assert planners.label.startswith("Planners spend 5 hours a week")
+    (interval,) = describe([["Expected interval it's guessing 25 hours."]], "pain")
+    assert "it guessing" not in interval.label

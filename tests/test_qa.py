@@ -1049,3 +1049,18 @@ def test_a_notes_heading_or_label_line_is_never_an_answer(tmp_path, icp, embedde
         assert not any("post-mortem" in s or "full churn story" in s for s in said), said
     finally:
         workspace.close()
+
+
+def test_a_one_word_alternative_is_an_object_of_the_part_before_not_a_topic():
+    from agent.qa.counts import alternatives
+
+    stuck, cfo = alternatives(
+        "contract approvals get stuck waiting on the general counsel or the CFO"
+    )
+    assert {"cfo", "stuck", "wait", "approv"} <= cfo and "counsel" not in cfo
+    assert "counsel" in stuck
+    assert alternatives("noisy alerts or on-call fatigue") == [
+        {"noisi", "alert"},
+        {"call", "fatigu"},
+    ]
+    assert alternatives("missing data") == [{"miss", "data"}]

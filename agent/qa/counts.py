@@ -44,18 +44,32 @@ def parse(question: str) -> tuple[str, str, str] | None:
     return who, match.group("verb").strip(), topic
 
 
+_HEAD_BREAK = {"on", "for", "by", "to", "from", "with", "about", "of", "in", "at", "over"}
+
+
+def _key(words: list[str]) -> set[str]:
+    return {stem(w) for w in words if w not in SCAFFOLD and len(w) > 2}
+
+
 def alternatives(topic: str) -> list[set[str]]:
-    """The topic's alternatives as sets of key stems: 'noisy alerts or on-call fatigue'."""
+    """The topic's alternatives as sets of key stems: 'noisy alerts or on-call fatigue' is two.
+    A part of one key word is an alternative object of the part before it, not a topic of its
+    own: 'approvals stuck waiting on the general counsel or the CFO' is 'approvals stuck
+    waiting on the general counsel' or 'approvals stuck waiting on the CFO', never 'CFO'."""
     parts = re.split(r",\s*(?:or\s+)?|\s+or\s+|\s+and/or\s+", topic)
-    found = []
+    found: list[set[str]] = []
+    head: list[str] = []  # the part before, without its last object
     for part in parts:
-        key = {
-            stem(w)
-            for w in re.findall(r"[a-z0-9]+", part.lower())
-            if w not in SCAFFOLD and len(w) > 2
-        }
-        if key:
-            found.append(key)
+        words = re.findall(r"[a-z0-9]+", part.lower())
+        key = _key(words)
+        if not key:
+            continue
+        if len(key) < 2 and head:
+            found.append(_key(head) | key)
+            continue
+        found.append(key)
+        cut = max((i for i, w in enumerate(words) if w in _HEAD_BREAK), default=None)
+        head = words[: cut + 1] if cut is not None else []
     return found
 
 

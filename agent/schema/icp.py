@@ -70,8 +70,8 @@ class Claim(BaseModel):
     )
     held_back: str | None = Field(
         None,
-        description="Why the theme is not shown (its headline names nothing specific: a lone "
-        "word, a quantity, a dependent clause); kept in the JSON for audit, never shown or counted.",
+        description="Why the theme is not shown (its headline names nothing specific or does not "
+        "read: a lone word, a quantity, a dependent clause); kept in the JSON for audit, never shown or counted.",
     )
     evidence: list[EvidenceRef] = Field(
         default_factory=list, description="Most representative quotes."

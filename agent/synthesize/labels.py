@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 
 from agent.textspans import copies_quote, padded
 
@@ -64,6 +65,8 @@ HEDGES = (
     ("i", "'d", "say"),
     ("i", "would", "say"),
     ("i", "'d", "argue"),
+    ("i", "'d", "guess"),
+    ("i", "would", "guess"),
     ("kind", "of"),
     ("sort", "of"),
     ("a", "little", "bit"),
@@ -155,7 +158,7 @@ class Token:
 class ThemeLabel:
     label: str
     description: str
-    vague: str | None = None  # why the label names nothing specific (the theme is held back)
+    vague: str | None = None  # why the label names nothing or does not read (held back)
 
 
 # -- words -------------------------------------------------------------------------------------
@@ -379,9 +382,11 @@ def _drop_hedges(words: list[Token]) -> list[Token]:
 KEEP_DT = frozenset({"no", "every", "each", "all", "another", "half"})
 KEEP_RB = frozenset(
     "only early monthly weekly quarterly daily yearly twice once late again back off out up "
-    "manually longer instead down behind ahead away".split()
+    "manually longer instead down behind ahead away most".split()
 )
 TIME_UNITS = frozenset("month week day year quarter close".split())
+# what a bare quantity counts in: "Six hours", "20 minutes", "one percent" name nothing
+SPAN_UNITS = TIME_UNITS | frozenset("hour minute second percent time".split())
 
 
 def _digits(words: list[Token]) -> list[str]:
@@ -656,12 +661,17 @@ def _core(
     return out, dropped
 
 
+NOT_JOINED = frozenset("need dare ai".split())  # "needn't", "ain't"
+
+
 def _render(words: list[Token], texts: list[str] | None = None) -> list[str]:
     texts = texts if texts is not None else _digits(words)
     joined: list[str] = []
     for text in texts:
         low = _low(text)
-        if (low == "n't" or (low.startswith("'") and len(low) > 1)) and joined:
+        if low == "n't" and joined and _low(joined[-1]) not in AUX | NOT_JOINED:
+            joined.append("not")  # its auxiliary went: "paperwork wasn't signed" → "not signed"
+        elif (low == "n't" or (low.startswith("'") and len(low) > 1)) and joined:
             joined[-1] += text
         elif joined and low == _low(joined[-1]) and low.isalpha():
             continue  # a stutter ("in, in the data sets") is said once in a headline
@@ -975,8 +985,37 @@ def names_nothing(label: str) -> str | None:
         if len(words) == 1 and tools_in(label):
             return None
         return "a single word" if len(words) < 3 else "a single content word"
-    if all(t.tag == "CD" or t.lemma in GENERIC or t.low in CALENDAR for t in content):
+    if all(t.tag == "CD" or t.lemma in GENERIC | SPAN_UNITS or t.low in CALENDAR for t in content):
         return "a quantity or date alone"
+    return None
+
+
+SUBJECTS = frozenset("i we they he she it".split())
+LINKING = frozenset("be get look feel seem stay become keep sound go run turn".split())
+
+
+@cache
+def ill_formed(label: str) -> str | None:
+    """Why a headline cut out of a clause no longer reads, or None: it ends on an adjective
+    whose noun went ("Only catches big"), a past verb runs into "of" ("Spent of Friday"), or a
+    pronoun lost its auxiliary inside it ("Expected interval it guessing")."""
+    words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
+    if len(words) < 2:
+        return None
+    last, before_last = words[-1], words[-2]
+    if (
+        last.tag in ("JJ", "JJR", "JJS")
+        and before_last.tag.startswith("VB")
+        and before_last.lemma not in LINKING
+        and before_last.low not in AUX
+        and not _is_noun(last.text)
+    ):
+        return "ends on an adjective whose noun went"
+    for index, (before, after) in enumerate(pairwise(words)):
+        if before.tag == "VBD" and after.low == "of":
+            return "a verb runs into 'of'"
+        if index and before.low in SUBJECTS and after.tag == "VBG":
+            return "a pronoun without its verb"
     return None
 
 
@@ -1155,8 +1194,8 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
-                    if names_nothing(shown):
-                        score -= 10.0  # any headline that names a thing wins
+                    if names_nothing(shown) or ill_formed(shown):
+                        score -= 10.0  # any headline that names a thing, and reads, wins
                     candidates.append((score, label, clause, words))
         best = max(candidates, key=lambda c: c[0]) if candidates else None
         phrase = _key_phrase(weight, tagged) if best is None or best[0] < -5 else []
@@ -1193,7 +1232,9 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
             ThemeLabel(
                 headline,
                 _description(clause, quote, text, tagged, weight),
-                names_nothing(headline) if label != ["Unlabelled theme"] else "no label",
+                (names_nothing(headline) or ill_formed(headline))
+                if label != ["Unlabelled theme"]
+                else "no label",
             )
         )
     return results

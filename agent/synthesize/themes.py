@@ -177,7 +177,7 @@ def ranked_claims(
 ) -> tuple[list[Claim], list[Claim]]:
     """Themes of one kind as ranked claims (distinct-account support first), split into those
     shown (up to `limit`) and those held back: said by a single source under a headline that
-    names nothing specific (`Claim.held_back` says why; kept for audit). `merge`: join themes
+    names nothing specific or no longer reads (`Claim.held_back` says why; kept for audit). `merge`: join themes
     whose centroids are at least this alike (short statements such as survey answers).
     `min_accounts`: keep only themes that many accounts (or documents) share."""
     if not items:
@@ -221,7 +221,7 @@ def ranked_claims(
             confidence=round(max(e.confidence for e in theme.items), 3),
             # one source and a headline that names nothing: more likely a stray sentence than
             # a finding (a theme many sources share stands on its count, whatever its headline)
-            held_back=f"one source, and its headline names nothing specific ({named.vague})"
+            held_back=f"one source, and its headline names nothing specific or does not read ({named.vague})"
             if named.vague and len(accounts) < HELD_BACK_BELOW
             else None,
             evidence=[ref(e) for e in chosen],
