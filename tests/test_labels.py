@@ -111,6 +111,9 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
 
     assert ill_formed("Only catches big") and ill_formed("Spent of Friday on it")
     assert ill_formed("Expected interval it guessing 25 hours")
+    assert ill_formed("Open one screen on day 3 and see") and ill_formed("Skincare brand decided")
+    assert ill_formed("Them to see we closed 4 thousand work orders")
+    assert ill_formed("Only have what 4–5 feeds")
     for fine in (
         "Totals are wrong",
         "Pricing gets confusing",
@@ -129,3 +132,18 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert planners.label.startswith("Planners spend 5 hours a week")
     (interval,) = describe([["Expected interval it's guessing 25 hours."]], "pain")
     assert "it guessing" not in interval.label
+
+
+def test_clauses_joined_by_commas_are_cut_where_a_new_subject_and_verb_begin():
+    from agent.synthesize.labels import clauses, theme_labels, tokens
+
+    parts = clauses(tokens("dbt ran fine, dagster was green, the table was just stale."))
+    assert [" ".join(t.low for t in p) for p in parts][-1] == "the table was stale"
+    assert len(parts) == 3
+    quote = (
+        "Because the usage events table had stopped updating four days before the invoice run, "
+        "and nothing told us. dbt ran fine, dagster was green, the table was just stale."
+    )
+    assert theme_labels([[quote]], "pain") == ["Usage events table stopped updating 4 days"]
+    kept = clauses(tokens("Renewal alerts on vendor contracts, sent to whoever owns the budget."))
+    assert len(kept) == 1

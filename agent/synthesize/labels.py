@@ -308,7 +308,9 @@ def clauses(words: list[Token]) -> list[list[Token]]:
     for i, token in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) else None
         new_subject = after is not None and (
-            after.low in SUBJECT_PRONOUNS or after.low in (SOFT_BREAK - {","}) | {"and", "or"}
+            after.low in SUBJECT_PRONOUNS
+            or after.low in (SOFT_BREAK - {","}) | {"and", "or"}
+            or _subject_and_verb(words[i + 1 : i + 6])
         )
         if (
             token.low in CLAUSE_BREAK
@@ -323,6 +325,17 @@ def clauses(words: list[Token]) -> list[list[Token]]:
             continue
         parts[-1].append(token)
     return [_unframe(p) for p in parts if p]
+
+
+def _subject_and_verb(words: list[Token]) -> bool:
+    """A clause of its own begins here: a short noun phrase, then a finite verb ("dbt ran fine,
+    dagster was green, the table was just stale")."""
+    for i, token in enumerate(words):
+        if token.tag in ("VBD", "VBZ") or token.low in {"was", "were", "is", "are"}:
+            return i >= 1
+        if not (token.tag in ("DT", "PRP$", "JJ", "NN", "NNS", "NNP", "NNPS") or token.name):
+            return False
+    return False
 
 
 FRAMES = frozenset(
@@ -992,13 +1005,18 @@ def names_nothing(label: str) -> str | None:
 
 SUBJECTS = frozenset("i we they he she it".split())
 LINKING = frozenset("be get look feel seem stay become keep sound go run turn".split())
+# verbs that say nothing without what follows them ("…and see", "Spent whole summer figuring")
+NEEDS_OBJECT = frozenset("see know tell figure decide make want need say think".split())
+OBJECTS = frozenset("them him me us".split())
 
 
 @cache
 def ill_formed(label: str) -> str | None:
     """Why a headline cut out of a clause no longer reads, or None: it ends on an adjective
-    whose noun went ("Only catches big"), a past verb runs into "of" ("Spent of Friday"), or a
-    pronoun lost its auxiliary inside it ("Expected interval it guessing")."""
+    whose noun went ("Only catches big") or on a verb whose object went ("Open one screen and
+    see"), it begins with an object ("Them to see…"), a past verb runs into "of" ("Spent of
+    Friday"), a pronoun lost its auxiliary ("Expected interval it guessing") or a spoken "what"
+    sits inside ("Only have what 4–5 feeds")."""
     words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
     if len(words) < 2:
         return None
@@ -1011,7 +1029,13 @@ def ill_formed(label: str) -> str | None:
         and not _is_noun(last.text)
     ):
         return "ends on an adjective whose noun went"
+    if last.tag.startswith("VB") and last.lemma in NEEDS_OBJECT:
+        return "ends on a verb whose object went"
+    if words[0].low in OBJECTS:
+        return "begins with an object pronoun"
     for index, (before, after) in enumerate(pairwise(words)):
+        if before.low == "what" and after.tag == "CD":
+            return "a spoken 'what' inside"
         if before.tag == "VBD" and after.low == "of":
             return "a verb runs into 'of'"
         if index and before.low in SUBJECTS and after.tag == "VBG":
