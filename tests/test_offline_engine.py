@@ -245,6 +245,9 @@ def test_a_generic_you_offering_an_option_is_hypothetical(sentence, option):
         ("A friend at another 3PL says their agency sends half the people.", True),
         ("My brother and I run the shop, it's just us and two drivers.", False),
         ("My wife handles the payroll on Sunday nights.", False),
+        ("A guy I know at another DSO, in Georgia, says they pay an outsourced firm.", True),
+        ("Someone at another clinic told me they use Dentrix.", True),
+        ("We moved to another system last year and it says nothing.", False),
     ],
 )
 def test_what_a_relative_says_of_another_employer_is_reported(sentence, reported):
