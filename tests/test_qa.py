@@ -1064,3 +1064,40 @@ def test_a_one_word_alternative_is_an_object_of_the_part_before_not_a_topic():
         {"call", "fatigu"},
     ]
     assert alternatives("missing data") == [{"miss", "data"}]
+
+
+def test_why_we_won_an_account_is_answered_from_its_won_deal_note(tmp_path, icp, embedder):
+    """A won deal note is the record of why: its reasons answer "Why did we win X?" whatever
+    their words; its front matter, byline and a lost note of another account do not."""
+    from helpers import write
+
+    write(
+        tmp_path / "r" / "deals" / "2026-04-08_calloway_won.md",
+        "---\naccount: Calloway Building Products\noutcome: won\ncompetitor: BlackLine\n---\n"
+        "Notes from Marcus Webb (AE).\n\n"
+        "Why we won: intercompany matching went from four days to under one in the pilot.\n\n"
+        "Second reason was timing. We committed to a go-live for the June close, which the CFO "
+        "had made a hard condition; BlackLine's earliest start date was August.\n\n"
+        "Third, the audit story: their new auditors added about $60k in fees last year.\n",
+    )
+    write(
+        tmp_path / "r" / "deals" / "2026-05-02_harlow_lost.md",
+        "---\naccount: Harlow Foods\noutcome: lost\ncompetitor: BlackLine\n---\n"
+        "They went with BlackLine because their auditors already knew it.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        answer = answer_question(
+            "Why did we win Calloway Building Products?",
+            workspace,
+            offline(tmp_path / "ws"),
+            embedder,
+        )
+    finally:
+        workspace.close()
+    assert answer.answered, answer.text
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "go-live for the June close" in quoted and "$60k" in quoted, answer.text
+    assert "Marcus Webb" not in quoted and "account:" not in quoted
+    assert "auditors already knew it" not in quoted

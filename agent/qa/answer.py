@@ -22,6 +22,7 @@ from agent.qa.candidates import Candidate, gather
 from agent.qa.compose import compose
 from agent.qa.counts import count_answer, count_scope
 from agent.qa.counts import parse as count_question
+from agent.qa.deal_reasons import OUTCOMES, deal_note_candidates
 from agent.qa.facets import facets
 from agent.qa.followups import resolve
 from agent.qa.index import document_index
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from agent.ingest.redaction import Placeholders, Redactor
 
 MIN_SCORE = 0.40  # a sentence scoring less is not part of an answer
+DEAL_NOTE_MARGIN = (
+    0.05  # a deal note's sentence answering "why did we win/lose X" scores this above
+)
 MAX_RELEVANT = 24
 IN_SCOPE_ENOUGH = 2
 EVERYWHERE = 0.08  # a name in more than this share of passages is the product's, not a topic
@@ -237,6 +241,20 @@ def offline_answer(
             text = "Not enough evidence in the research to answer this. The closest passages are listed below."
         return _not_enough(
             question, resolved, text, closest, pool.passages, "extractive", "offline"
+        )
+    if asked.doc_ids is not None and kinds & set(OUTCOMES):  # "why did we win Calloway?"
+        pool.candidates = sorted(
+            pool.candidates
+            + deal_note_candidates(
+                workspace,
+                embedder,
+                kinds,
+                asked.doc_ids,
+                pool.candidates,
+                unit_kind,
+                MIN_SCORE + DEAL_NOTE_MARGIN,
+            ),
+            key=lambda c: -c.score,
         )
     relevant = [c for c in pool.candidates if c.score >= MIN_SCORE]
     if asked.doc_ids is not None:

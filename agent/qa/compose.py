@@ -18,9 +18,11 @@ from agent.qa.units import plural
 from agent.textspans import quote_text
 
 GROUP_SIMILARITY = 0.62
+SAME_VOICE_SIMILARITY = 0.8  # two sentences of one account are one point only when this alike
 MAX_GROUPS = 4  # points several accounts or participants make
 MAX_SINGLES = 7  # points one makes: the breadth of what was said, each under its own name
 QUOTES_PER_GROUP = 3
+ONE_VOICE_POINTS = 9  # points of a question only one account answers ("Why did we win X?")
 MAX_CITATIONS = 10
 UNIT_WEIGHT = 0.01
 NUMBERS = "no one two three four five six seven eight nine ten eleven twelve".split()
@@ -74,6 +76,10 @@ def number_word(n: int, capital: bool = False) -> str:
     return word.capitalize() if capital else word
 
 
+def _key(candidate: Candidate) -> str:
+    return candidate.unit.key if candidate.unit else candidate.doc_id
+
+
 def group(candidates: list[Candidate]) -> list[Group]:
     """Greedy leader clustering in score order: a sentence joins the group whose leader is
     GROUP_SIMILARITY alike. The draft's themes are not followed: a theme can join two points
@@ -84,6 +90,8 @@ def group(candidates: list[Candidate]) -> list[Group]:
         best, best_similarity = None, GROUP_SIMILARITY
         for g in groups:  # against the group's leader: groups do not drift
             similarity = float(candidate.vector @ g.members[0].vector)
+            if similarity < SAME_VOICE_SIMILARITY and _key(candidate) in g.units:
+                continue  # one account's two points are two, unless it says the same twice
             if similarity >= best_similarity:
                 best, best_similarity = g, similarity
         if best is None:
@@ -184,17 +192,21 @@ def _voice(g: Group) -> str:
 
 def _singles(groups: list[Group]) -> list[Group]:
     """Up to MAX_SINGLES one-voice points in score order: each from a different account first,
-    then further points of the same ones (a question about one account has only its voice)."""
+    then further points of the same ones, up to QUOTES_PER_GROUP each; when only one account
+    answers (a question about one account has only its voice), up to ONE_VOICE_POINTS."""
     chosen: list[Group] = []
     voices: set[str] = set()
+    one_voice = len({_voice(g) for g in groups}) == 1
+    per_voice = ONE_VOICE_POINTS if one_voice else QUOTES_PER_GROUP
+    most = ONE_VOICE_POINTS if one_voice else MAX_SINGLES
     for g in groups:
         if len(chosen) < MAX_SINGLES and _voice(g) not in voices:
             voices.add(_voice(g))
             chosen.append(g)
     for g in groups:
-        if len(chosen) >= MAX_SINGLES:
+        if len(chosen) >= most:
             break
-        if g not in chosen and sum(_voice(c) == _voice(g) for c in chosen) < QUOTES_PER_GROUP:
+        if g not in chosen and sum(_voice(c) == _voice(g) for c in chosen) < per_voice:
             chosen.append(g)
     return sorted(chosen, key=lambda g: groups.index(g))
 

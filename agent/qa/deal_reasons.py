@@ -1,0 +1,115 @@
+"""'Why did we win Calloway?', 'Why did Tally & Sprout churn?': a deal note of the account
+asked about, with the outcome asked about, is the record of why. Its sentences answer the
+question whatever their words ("Second reason was timing. We committed to a go-live for the
+June close…" shares no word with "why did we win"), so they join the candidates, in the note's
+order, at the lowest score an answer keeps. Headings, label lines, and negated, hypothetical or
+reported sentences stay out, as everywhere."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from agent.extract.lexicon import is_distractor
+from agent.qa.candidates import (
+    METADATA,
+    MIN_CONTENT_WORDS,
+    SELF_DESCRIPTION,
+    Candidate,
+    documents,
+)
+from agent.qa.terms import content_stems
+from agent.qa.units import unit_of
+from agent.schema import SourceKind, SpeakerRole
+from agent.store import Workspace
+from agent.textspans import split_sentences
+
+OUTCOMES = {  # the reason kind a question asks for -> the deal outcomes that record it
+    "win_reason": {"won", "expanded"},
+    "loss_reason": {"lost"},
+    "churn_reason": {"churned"},
+}
+MAX_SENTENCES = 12  # of one note: a write-up, not a transcript
+STEP = 0.001  # the note's order, kept among equals
+# who wrote the note or what the company is: context, not a reason ("Notes from Jordan Pike
+# (AE)", "Tally & Sprout is a 35-person kitchenware brand")
+CONTEXT = re.compile(
+    r"^\W*(?:(?:notes?|written|prepared|summary) (?:from|by)\b|[A-Z][\w&.' -]{1,40} is an? "
+    r"(?:\d[\w-]*|[\w-]+-person|small|mid-size|large)\b)",
+    re.IGNORECASE,
+)
+
+
+def deal_note_candidates(
+    workspace: Workspace,
+    embedder: Any,
+    kinds: set[str],
+    doc_ids: set[str] | None,
+    have: list[Candidate],
+    unit_kind: str,
+    floor: float,
+) -> list[Candidate]:
+    """The content sentences of the asked-about accounts' deal notes whose outcome the question
+    asks about, not already among `have`, each scored `floor` (less a little per position);
+    those among `have` are lifted to that score."""
+    outcomes = set().union(*(OUTCOMES[k] for k in kinds if k in OUTCOMES))
+    if not outcomes or not doc_ids:
+        return []
+    docs = documents(workspace, doc_ids)
+    spans: list[tuple[Any, int, int, str, float]] = []
+    for doc in docs.values():
+        if doc is None or doc.kind != SourceKind.win_loss or doc.deal is None:
+            continue
+        if (doc.deal.outcome or "") not in outcomes:
+            continue
+        taken = 0
+        sentences = [
+            span
+            for turn in doc.turns
+            if turn.is_content
+            for span in split_sentences(doc.text, turn.start, turn.end)
+        ]
+        for a, b in sentences:
+            sentence = doc.text[a:b]
+            if taken >= MAX_SENTENCES:
+                break
+            if (
+                METADATA.match(sentence)
+                or SELF_DESCRIPTION.match(sentence)
+                or CONTEXT.match(sentence)
+            ):
+                continue
+            if len(content_stems(sentence)) < MIN_CONTENT_WORDS or is_distractor(sentence):
+                continue
+            floor_here = floor - STEP * taken
+            taken += 1
+            said = [c for c in have if c.overlaps(doc.doc_id, a, b)]
+            for candidate in said:  # found already, ranked by its words: it answers all the same
+                candidate.score = max(candidate.score, floor_here)
+            if not said:
+                spans.append((doc, a, b, sentence, floor_here))
+    if not spans:
+        return []
+    vectors = np.asarray(embedder.embed([span[3] for span in spans]), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    found = []
+    for (doc, a, b, sentence, score), vector in zip(spans, vectors, strict=True):
+        candidate = Candidate(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            start=a,
+            end=b,
+            text=sentence,
+            account=doc.account,
+            speaker=None,
+            role=SpeakerRole.customer.value,
+            source_kind=doc.kind.value,
+            vector=vector,
+            similarity=floor,
+        )
+        candidate.unit = unit_of(unit_kind, doc.account, doc.source, doc.doc_id)
+        candidate.score = score
+        found.append(candidate)
+    return found
