@@ -114,6 +114,8 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert ill_formed("Open one screen on day 3 and see") and ill_formed("Skincare brand decided")
     assert ill_formed("Them to see we closed 4 thousand work orders")
     assert ill_formed("Only have what 4–5 feeds")
+    assert ill_formed("Is why in data set") and ill_formed("Thinking what going to happen")
+    assert ill_formed("Don't know how you putting there in paper")
     for fine in (
         "Totals are wrong",
         "Pricing gets confusing",
@@ -147,3 +149,11 @@ def test_clauses_joined_by_commas_are_cut_where_a_new_subject_and_verb_begin():
     assert theme_labels([[quote]], "pain") == ["Usage events table stopped updating 4 days"]
     kept = clauses(tokens("Renewal alerts on vendor contracts, sent to whoever owns the budget."))
     assert len(kept) == 1
+
+
+def test_lets_say_is_a_hedge_however_transcribed():
+    from agent.synthesize.labels import theme_labels
+
+    assert theme_labels([["The overall prediction, let say, is good for the model."]], "pain") == [
+        "Overall prediction is good for model"
+    ]

@@ -66,6 +66,9 @@ HEDGES = (
     ("i", "would", "say"),
     ("i", "'d", "argue"),
     ("i", "'d", "guess"),
+    ("let", "'s", "say"),
+    ("let", "us", "say"),
+    ("let", "say"),  # "let's say" as speech recognition often writes it
     ("i", "would", "guess"),
     ("kind", "of"),
     ("sort", "of"),
@@ -1003,7 +1006,8 @@ def names_nothing(label: str) -> str | None:
     return None
 
 
-SUBJECTS = frozenset("i we they he she it".split())
+SUBJECTS = frozenset("i we they he she it you what who".split())
+COPULAS = frozenset("is are was were".split())
 LINKING = frozenset("be get look feel seem stay become keep sound go run turn".split())
 # verbs that say nothing without what follows them ("…and see", "Spent whole summer figuring")
 NEEDS_OBJECT = frozenset("see know tell figure decide make want need say think".split())
@@ -1033,6 +1037,8 @@ def ill_formed(label: str) -> str | None:
         return "ends on a verb whose object went"
     if words[0].low in OBJECTS:
         return "begins with an object pronoun"
+    if words[0].low in COPULAS:
+        return "begins with a verb whose subject went"
     for index, (before, after) in enumerate(pairwise(words)):
         if before.low == "what" and after.tag == "CD":
             return "a spoken 'what' inside"
