@@ -1,9 +1,9 @@
 """'Why did we win Calloway?', 'Why did Tally & Sprout churn?': a deal note of the account
 asked about, with the outcome asked about, is the record of why. Its sentences answer the
 question whatever their words ("Second reason was timing. We committed to a go-live for the
-June close…" shares no word with "why did we win"), so they join the candidates, in the note's
-order, at the lowest score an answer keeps. Headings, label lines, and negated, hypothetical or
-reported sentences stay out, as everywhere."""
+June close…" shares no word with "why did we win"), so they join the candidates in the note's
+order, scored just above the lowest score an answer keeps. Headings, label lines, the note's
+byline, company descriptions, and negated, hypothetical or reported sentences stay out."""
 
 from __future__ import annotations
 
