@@ -290,7 +290,8 @@ def test_a_problem_solved_by_something_else_is_no_claim(sentence, resolved):
 
 def test_a_sentence_shows_one_claim_kind(tmp_path, embedder):
     """The top claim kind is shown; a second one on the same sentence is kept for audit (on
-    held-out training domains a second kind was right 32% of the time, the top one 88%)."""
+    held-out training domains a second kind was right 32% of the time, the top one 88%), unless
+    another claim kind is as likely."""
     import numpy as np
 
     from agent.extract.classifier import JOB_TYPES, ROLES
@@ -306,10 +307,16 @@ def test_a_sentence_shows_one_claim_kind(tmp_path, embedder):
     unit = Unit(start, start + len(sentence), sentence, "Dana", doc.turns[-1].role)
     kinds = np.zeros((1, len(KINDS)), dtype=np.float32)
     kinds[0, KINDS.index(EvidenceKind.workaround)] = 0.97
-    kinds[0, KINDS.index(EvidenceKind.pain)] = 0.95
+    kinds[0, KINDS.index(EvidenceKind.pain)] = 0.66
     evidence = extractor.decide(doc, [unit], kinds, roles, jobs)
     shown = [e.kind for e in evidence if not e.below_display_threshold]
     assert shown == [EvidenceKind.workaround]
+    assert {e.kind for e in evidence} == {EvidenceKind.workaround, EvidenceKind.pain}
+    # two claim kinds within AMBIGUOUS_MARGIN: neither is shown, both are kept for audit (on
+    # held-out domains the top kind was right for 53% of such sentences)
+    kinds[0, KINDS.index(EvidenceKind.pain)] = 0.95
+    evidence = extractor.decide(doc, [unit], kinds, roles, jobs)
+    assert [e.kind for e in evidence if not e.below_display_threshold] == []
     assert {e.kind for e in evidence} == {EvidenceKind.workaround, EvidenceKind.pain}
     kinds[0, KINDS.index(EvidenceKind.pain)] = 0.0
     kinds[0, KINDS.index(EvidenceKind.buying_role)] = 0.95

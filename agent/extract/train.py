@@ -34,7 +34,7 @@ from agent.extract.classifier import (
     _softmax,
     design_matrix,
 )
-from agent.extract.offline import ATTRIBUTES, CANDIDATE_FLOOR, MAX_KINDS
+from agent.extract.offline import AMBIGUOUS_MARGIN, ATTRIBUTES, CANDIDATE_FLOOR, MAX_KINDS
 
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "training" / "evidence"
 VERSION = "classifier-2"
@@ -252,6 +252,29 @@ def shown_claim_precision(
     ]
 
 
+def margin_precision(
+    probabilities: np.ndarray, kinds: np.ndarray, thresholds: np.ndarray
+) -> list[str]:
+    """Held-out precision of a sentence's top claim kind (over its display threshold) when it
+    leads the next claim kind by less than AMBIGUOUS_MARGIN, and by more (why `offline.decide`
+    does not show the first)."""
+    claims = [i for i, kind in enumerate(KINDS) if kind not in ATTRIBUTES]
+    counts = {"within": [0, 0], "beyond": [0, 0]}
+    for p, y in zip(probabilities, kinds, strict=True):
+        order = sorted(claims, key=lambda i: -p[i])
+        top, second = order[0], order[1]
+        if p[top] < thresholds[top]:
+            continue
+        bucket = "within" if p[top] - p[second] < AMBIGUOUS_MARGIN else "beyond"
+        counts[bucket][0] += 1
+        counts[bucket][1] += int(y[top] > 0)
+    return [
+        f"top claim kind {name} {AMBIGUOUS_MARGIN} of the next: held-out precision {hits / n:.2f} (n={n})"
+        for name, (n, hits) in counts.items()
+        if n
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -278,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} sentences, {len(domains)} domains; held-out by domain ({FOLDS} folds):")
     print("\n".join(lines))
     print("\n".join(shown_claim_precision(out_of_fold, kinds, thresholds)))
+    print("\n".join(margin_precision(out_of_fold, kinds, thresholds)))
     model = fit_ensemble(x, kinds, roles, jobs)
     model.thresholds = thresholds
     args.out.parent.mkdir(parents=True, exist_ok=True)
