@@ -157,3 +157,22 @@ def test_lets_say_is_a_hedge_however_transcribed():
     assert theme_labels([["The overall prediction, let say, is good for the model."]], "pain") == [
         "Overall prediction is good for model"
     ]
+
+
+def test_an_aside_after_which_and_has_to_do_with_never_run_into_a_headline():
+    from agent.synthesize.labels import theme_labels
+
+    assert theme_labels(
+        [["They score them in a Google Form, which dumps into a sheet."]], "workaround"
+    ) == ["Scoring them in Google Form"]
+    (label,) = theme_labels(
+        [
+            [
+                "that has to do with the way that the data is collected, which is people respond whenever."
+            ]
+        ],
+        "pain",
+    )
+    assert "do with" not in label and "people" not in label, label
+    # "which" after a verb asks a question; it is no relative clause to cut
+    assert theme_labels([["Nobody knows which ones are real."]], "pain") != ["Nobody knows"]

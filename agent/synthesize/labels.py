@@ -70,6 +70,9 @@ HEDGES = (
     ("let", "us", "say"),
     ("let", "say"),  # "let's say" as speech recognition often writes it
     ("i", "would", "guess"),
+    ("has", "to", "do", "with"),  # "that has to do with the way the data is collected"
+    ("have", "to", "do", "with"),
+    ("had", "to", "do", "with"),
     ("kind", "of"),
     ("sort", "of"),
     ("a", "little", "bit"),
@@ -314,6 +317,7 @@ def clauses(words: list[Token]) -> list[list[Token]]:
             after.low in SUBJECT_PRONOUNS
             or after.low in (SOFT_BREAK - {","}) | {"and", "or"}
             or _subject_and_verb(words[i + 1 : i + 6])
+            or (token.low == "," and after.low == "which")  # ", which is …": an aside, left out
         )
         if (
             token.low in CLAUSE_BREAK
@@ -327,7 +331,8 @@ def clauses(words: list[Token]) -> list[list[Token]]:
         if token.low == "," or token.low in QUOTE_MARKS:
             continue
         parts[-1].append(token)
-    return [_unframe(p) for p in parts if p]
+    kept = [p for p in parts if p and not (p[0].low == "which" and len(parts) > 1)]
+    return [_unframe(p) for p in kept or parts if p]
 
 
 def _subject_and_verb(words: list[Token]) -> bool:
@@ -607,6 +612,9 @@ def _core(
             and nxt is not None
             and nxt.low in {"that", "this", "it", "them", "those"}
         ):
+            continue
+        if token.tag == "WDT" and len(out) >= 2 and out[-1].tag.startswith("NN"):
+            out.append(token)  # a relative clause begins: cut below, never run into the head
             continue
         if token.tag in ("DT", "PRP$", "WDT", "PDT") and low not in KEEP_DT:
             if low in {"this", "last", "next"} and nxt is not None and nxt.lemma in TIME_UNITS:
