@@ -607,6 +607,16 @@ def test_a_pmf_question_about_a_segment_gets_that_segments_share():
     assert everyone is not None and everyone.count == 32 and "3PL" not in everyone.text
 
 
+def _ingest_and_ask(tmp_path, icp, embedder, question: str):
+    """`icp ingest` the files written under tmp_path/r, then answer offline as `icp ask` does."""
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+        return answer_question(question, workspace, offline(tmp_path / "ws"), embedder)
+    finally:
+        workspace.close()
+
+
 def test_who_is_counted_is_no_topic_the_research_must_mention(tmp_path, icp, embedder):
     """ "How many UX-study participants say …": "UX-study" names the study's files (who is
     counted), not something a passage must say."""
@@ -627,17 +637,12 @@ def test_who_is_counted_is_no_topic_the_research_must_mention(tmp_path, icp, emb
         "Interviewer: How do you schedule?\nDana: We build the week in Excel by hand.\n"
         "Interviewer: How long does it take?\nDana: Every Thursday afternoon, four hours at least.\n",
     )
-    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
-    workspace = Workspace(tmp_path / "ws", embedder.name)
-    try:
-        answer = answer_question(
-            "How many UX-study participants say swap requests get lost in chat groups?",
-            workspace,
-            offline(tmp_path / "ws"),
-            embedder,
-        )
-    finally:
-        workspace.close()
+    answer = _ingest_and_ask(
+        tmp_path,
+        icp,
+        embedder,
+        "How many UX-study participants say swap requests get lost in chat groups?",
+    )
     assert answer.answered, answer.text
     assert answer.text.startswith("2 of 2"), answer.text
 
@@ -1085,17 +1090,7 @@ def test_why_we_won_an_account_is_answered_from_its_won_deal_note(tmp_path, icp,
         "---\naccount: Harlow Foods\noutcome: lost\ncompetitor: BlackLine\n---\n"
         "They went with BlackLine because their auditors already knew it.\n",
     )
-    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
-    workspace = Workspace(tmp_path / "ws", embedder.name)
-    try:
-        answer = answer_question(
-            "Why did we win Calloway Building Products?",
-            workspace,
-            offline(tmp_path / "ws"),
-            embedder,
-        )
-    finally:
-        workspace.close()
+    answer = _ingest_and_ask(tmp_path, icp, embedder, "Why did we win Calloway Building Products?")
     assert answer.answered, answer.text
     quoted = " ".join(c.quote for c in answer.citations)
     assert "go-live for the June close" in quoted and "$60k" in quoted, answer.text
