@@ -115,7 +115,7 @@ _SENTENCE_CACHE: dict[tuple[str, int, int], np.ndarray] = {}
 _CACHE_LIMIT = 50_000
 
 
-def _embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[np.ndarray]:
+def embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[np.ndarray]:
     """Sentence vectors, remembered in the process (chat and the web server ask again)."""
     missing = [s for s in spans if (s[0], s[1], s[2]) not in _SENTENCE_CACHE]
     if missing:
@@ -198,7 +198,7 @@ def add_survey_question_fit(
     if not by_question:
         return
     questions = list(by_question)
-    vectors = _embed_spans(embedder, [(f"survey question: {q}", 0, 0, q) for q in questions])
+    vectors = embed_spans(embedder, [(f"survey question: {q}", 0, 0, q) for q in questions])
     for question, vector in zip(questions, vectors, strict=True):
         if float(vector @ query) < SURVEY_UNLIKE:
             for candidate in by_question[question]:
@@ -457,7 +457,7 @@ def gather(
             if len(spans) >= budget:
                 break
     for (doc_id, a, b, sentence), vector, passage in zip(
-        spans, _embed_spans(embedder, spans), meta, strict=True
+        spans, embed_spans(embedder, spans), meta, strict=True
     ):
         candidates.append(
             Candidate(

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
-
 from agent.extract.lexicon import is_distractor
 from agent.qa.candidates import (
     METADATA,
@@ -19,6 +17,7 @@ from agent.qa.candidates import (
     SELF_DESCRIPTION,
     Candidate,
     documents,
+    embed_spans,
 )
 from agent.qa.terms import content_stems
 from agent.qa.units import unit_of
@@ -92,8 +91,7 @@ def deal_note_candidates(
                 spans.append((doc, a, b, sentence, floor_here))
     if not spans:
         return []
-    vectors = np.asarray(embedder.embed([span[3] for span in spans]), dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    vectors = embed_spans(embedder, [(doc.doc_id, a, b, text) for doc, a, b, text, _ in spans])
     found = []
     for (doc, a, b, sentence, score), vector in zip(spans, vectors, strict=True):
         candidate = Candidate(
