@@ -1096,3 +1096,30 @@ def test_why_we_won_an_account_is_answered_from_its_won_deal_note(tmp_path, icp,
     assert "go-live for the June close" in quoted and "$60k" in quoted, answer.text
     assert "Marcus Webb" not in quoted and "account:" not in quoted
     assert "auditors already knew it" not in quoted
+
+
+def test_a_segment_is_named_by_the_size_of_its_companies():
+    """'very small companies', 'early startups', 'enterprises': the segment most of whose
+    accounts are in the smallest (largest) size band, when one is that small (large)."""
+    from types import SimpleNamespace
+
+    from agent.qa.scope import segments_named
+    from agent.schema.icp import Count
+
+    def segment(name: str, bands: dict[str, int]) -> SimpleNamespace:
+        counts = [Count(value=v, accounts=n) for v, n in bands.items()]
+        firmographics = SimpleNamespace(size_bands=counts)
+        return SimpleNamespace(name=name, accounts=["a"], firmographics=firmographics, tier="core")
+
+    mid = segment("Manufacturing, 201–1000 employees", {"201-500": 5, "501-1000": 3})
+    # one outlier account of 1,001–5,000 does not make the small segment large
+    small = segment("Software, 11–50 employees", {"11-50": 7, "1001-5000": 1})
+    nonprofit = segment("Nonprofit, 51–200 employees", {"51-200": 2})
+    big = segment("Healthcare, 1001+ employees", {"1001-5000": 2})
+    draft = SimpleNamespace(segments=[mid, small, nonprofit, big])
+    assert segments_named("Why do very small companies churn?", draft)[0] == [small]
+    assert segments_named("What do seed-stage startups say about their close?", draft)[0] == [small]
+    assert segments_named("What do large enterprises need?", draft)[0] == [big]
+    assert segments_named("Which tools do they use?", draft)[0] == []
+    no_small = SimpleNamespace(segments=[mid, big])
+    assert segments_named("Why do very small companies churn?", no_small)[0] == []

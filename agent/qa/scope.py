@@ -51,8 +51,9 @@ def segments_named(
     question: str, draft: Any, with_accounts: bool = False
 ) -> tuple[list[Any], str, set[str]]:
     """The draft's segments a question names: by tier ("core segment", "adjacent accounts"),
-    else the segment sharing most words (at least two) with its name; their label and the
-    question's words used up. `with_accounts`: only segments that have accounts."""
+    else the segment sharing most words (at least two) with its name, else by the size of its
+    companies ("very small companies"); their label and the question's words used up.
+    `with_accounts`: only segments that have accounts."""
     lowered = question.lower()
     for word, tier in TIERS.items():
         if re.search(rf"\b{word}(?:[- ]segment|[- ]icp|[- ]tier)?\b", lowered) and re.search(
@@ -72,7 +73,56 @@ def segments_named(
             continue  # a group of participants: no accounts to narrow the question to
         if len(shared) >= 2 and len(shared) > len(best[2]):
             best = ([segment], segment.name, shared)
+    if not best[0]:
+        return _by_size(question, draft)
     return best
+
+
+# companies by their size, as a question says it: the segment of the smallest (or largest)
+# accounts, when the draft has one clearly that small (or large)
+SMALL = re.compile(
+    r"\b(?:very small|small(?:er)?|tiny|early[- ]stage|very early|seed(?:-stage)?|smb)\b"
+    r"[\w -]{0,20}?\b(?:compan(?:y|ies)|businesses|firms|shops|teams|customers|accounts|"
+    r"startups?)\b|\bstartups?\b",
+    re.IGNORECASE,
+)
+LARGE = re.compile(
+    r"\b(?:large|larger|largest|big|bigger|biggest|enterprise)\b[\w -]{0,20}?"
+    r"\b(?:compan(?:y|ies)|businesses|firms|customers|accounts|organi[sz]ations)\b|"
+    r"\benterprises\b",
+    re.IGNORECASE,
+)
+SMALL_MAX = 200  # employees: the largest account of a "small companies" segment
+LARGE_MIN = 1000  # employees: the smallest account of a "large companies" segment
+
+
+def _band(segment: Any) -> tuple[float, float] | None:
+    """The employee range of the size band most of the segment's accounts are in."""
+    bands = segment.firmographics.size_bands
+    if not bands:
+        return None
+    top = max(bands, key=lambda c: c.accounts).value
+    numbers = [float(n) for n in re.findall(r"\d+", top.replace(",", ""))]
+    if not numbers:
+        return None
+    return numbers[0], numbers[1] if len(numbers) > 1 else float("inf")
+
+
+def _by_size(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
+    """'very small companies', 'early startups', 'enterprises': the segment whose accounts are
+    mostly in the smallest size band (up to SMALL_MAX employees) or the largest (from
+    LARGE_MIN), and the question's words that said so."""
+    sized = [(s, band) for s in draft.segments if s.accounts and (band := _band(s))]
+    small, large = SMALL.search(question), LARGE.search(question)
+    if small and not large and sized:
+        pick, (_, upper) = min(sized, key=lambda p: p[1][1])
+        if upper <= SMALL_MAX:
+            return [pick], pick.name, content_stems(small.group(0))
+    if large and not small and sized:
+        pick, (lower, _) = max(sized, key=lambda p: p[1][0])
+        if lower >= LARGE_MIN:
+            return [pick], pick.name, content_stems(large.group(0))
+    return [], "", set()
 
 
 def _segment_accounts(question: str, draft: Any) -> tuple[set[str], str, set[str]] | None:
