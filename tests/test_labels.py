@@ -116,6 +116,7 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert ill_formed("Only have what 4–5 feeds")
     assert ill_formed("Is why in data set") and ill_formed("Thinking what going to happen")
     assert ill_formed("Don't know how you putting there in paper")
+    assert ill_formed("Latency program not such a big")
     for fine in (
         "Totals are wrong",
         "Pricing gets confusing",

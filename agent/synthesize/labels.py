@@ -1035,9 +1035,15 @@ def ill_formed(label: str) -> str | None:
     last, before_last = words[-1], words[-2]
     if (
         last.tag in ("JJ", "JJR", "JJS")
-        and before_last.tag.startswith("VB")
-        and before_last.lemma not in LINKING
-        and before_last.low not in AUX
+        and (
+            (
+                before_last.tag.startswith("VB")
+                and before_last.lemma not in LINKING
+                and before_last.low not in AUX
+            )
+            or before_last.tag in ("DT", "PDT")
+            or before_last.low in {"such", "a", "an", "the"}
+        )
         and not _is_noun(last.text)
     ):
         return "ends on an adjective whose noun went"
