@@ -107,7 +107,7 @@ def test_a_denial_whose_auxiliary_went_reads_not():
 
 
 def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone():
-    from agent.synthesize.labels import describe, ill_formed
+    from agent.synthesize.labels import describe, ill_formed, names_nothing
 
     assert ill_formed("Only catches big") and ill_formed("Spent of Friday on it")
     assert ill_formed("Expected interval it guessing 25 hours")
@@ -117,6 +117,7 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert ill_formed("Is why in data set") and ill_formed("Thinking what going to happen")
     assert ill_formed("Don't know how you putting there in paper")
     assert ill_formed("Latency program not such a big")
+    assert ill_formed("Reduce time that people spend to figure") and names_nothing("2 steps")
     for fine in (
         "Totals are wrong",
         "Pricing gets confusing",

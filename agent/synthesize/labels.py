@@ -117,7 +117,7 @@ GENERIC = frozenset(
     """issue issues problem problems time times part parts case cases example point points
     question questions answer sense way ways level side end start area areas aspect aspects type
     types number amount people person team teams company companies work process everything
-    month months year years week weeks day days""".split()
+    month months year years week weeks day days step steps""".split()
 )
 # verbs that introduce the job that follows ("I want to close in eight days")
 WANT = frozenset(
@@ -1047,7 +1047,7 @@ def ill_formed(label: str) -> str | None:
         and not _is_noun(last.text)
     ):
         return "ends on an adjective whose noun went"
-    if last.tag.startswith("VB") and last.lemma in NEEDS_OBJECT:
+    if last.lemma in NEEDS_OBJECT and (last.tag.startswith("VB") or before_last.low == "to"):
         return "ends on a verb whose object went"
     if words[0].low in OBJECTS:
         return "begins with an object pronoun"
