@@ -1025,8 +1025,9 @@ OBJECTS = frozenset("them him me us".split())
 @cache
 def ill_formed(label: str) -> str | None:
     """Why a headline cut out of a clause no longer reads, or None: it ends on an adjective
-    whose noun went ("Only catches big") or on a verb whose object went ("Open one screen and
-    see"), it begins with an object ("Them to see…"), a past verb runs into "of" ("Spent of
+    whose noun went ("Only catches big", "not such a big") or on a verb whose object went
+    ("Open one screen and see", "… to figure"), it begins with an object ("Them to see…") or a
+    copula whose subject went ("Is why in data set"), a past verb runs into "of" ("Spent of
     Friday"), a pronoun lost its auxiliary ("Expected interval it guessing") or a spoken "what"
     sits inside ("Only have what 4–5 feeds")."""
     words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
