@@ -98,7 +98,7 @@ LARGE_MIN = 1000  # employees: the smallest account of a "large companies" segme
 
 def _band(segment: Any) -> tuple[float, float] | None:
     """The employee range of the size band most of the segment's accounts are in."""
-    bands = segment.firmographics.size_bands
+    bands = getattr(getattr(segment, "firmographics", None), "size_bands", None)
     if not bands:
         return None
     top = max(bands, key=lambda c: c.accounts).value
