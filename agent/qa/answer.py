@@ -40,9 +40,8 @@ if TYPE_CHECKING:
     from agent.ingest.redaction import Placeholders, Redactor
 
 MIN_SCORE = 0.40  # a sentence scoring less is not part of an answer
-DEAL_NOTE_MARGIN = (
-    0.05  # a deal note's sentence answering "why did we win/lose X" scores this above
-)
+# a deal note's sentence answering "why did we win/lose X" scores this much above MIN_SCORE
+DEAL_NOTE_MARGIN = 0.05
 MAX_RELEVANT = 24
 IN_SCOPE_ENOUGH = 2
 EVERYWHERE = 0.08  # a name in more than this share of passages is the product's, not a topic

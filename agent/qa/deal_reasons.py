@@ -19,6 +19,7 @@ from agent.qa.candidates import (
     documents,
     embed_spans,
 )
+from agent.qa.index import document_index
 from agent.qa.terms import content_stems
 from agent.qa.units import unit_of
 from agent.schema import SourceKind, SpeakerRole
@@ -56,12 +57,14 @@ def deal_note_candidates(
     outcomes = set().union(*(OUTCOMES[k] for k in kinds if k in OUTCOMES))
     if not outcomes or not doc_ids:
         return []
-    docs = documents(workspace, doc_ids)
+    notes = {  # the index knows each document's kind and outcome: only these notes are read
+        row.doc_id
+        for row in document_index(workspace).rows
+        if row.doc_id in doc_ids and row.kind == SourceKind.win_loss and row.outcome in outcomes
+    }
     spans: list[tuple[Any, int, int, str, float]] = []
-    for doc in docs.values():
-        if doc is None or doc.kind != SourceKind.win_loss or doc.deal is None:
-            continue
-        if (doc.deal.outcome or "") not in outcomes:
+    for doc in documents(workspace, notes).values():
+        if doc is None:
             continue
         taken = 0
         sentences = [
