@@ -208,7 +208,7 @@ def _segment(
     bands = _counts([a.size_band for a in members])
     with_evidence = [a for a in members if a.has_evidence]
     # objections, reasons to buy and roles only from research that speaks about buying
-    evidence = [e for a in members for e in a.evidence if e.is_claim and context.admits(e)]
+    evidence = _admitted_claims(members, context)
     n_evidence_accounts = len(with_evidence) or 1
     held: list[Claim] = []
 
@@ -386,13 +386,19 @@ def _top_per_account(items: list[Evidence], limit: int) -> list[Evidence]:
     return one_per_account(by_confidence(items), limit)
 
 
+def _admitted_claims(accounts: list[AccountProfile], context: BuyingContext) -> list[Evidence]:
+    """The accounts' claims the research can speak to (objections and reasons to buy only from
+    research that speaks about buying)."""
+    return [e for a in accounts for e in a.evidence if e.is_claim and context.admits(e)]
+
+
 def _shared_themes(
     accounts: list[AccountProfile],
     vectors: dict[str, np.ndarray],
     context: BuyingContext,
     min_claim: int,
 ) -> list[Claim]:
-    evidence = [e for a in accounts for e in a.evidence if e.is_claim and context.admits(e)]
+    evidence = _admitted_claims(accounts, context)
     return _with_costs(shared_claims(evidence, vectors, THEME_KINDS, min_claim))
 
 

@@ -177,8 +177,9 @@ def ranked_claims(
 ) -> tuple[list[Claim], list[Claim]]:
     """Themes of one kind as ranked claims (distinct-account support first), split into those
     shown (up to `limit`) and those held back: said by a single source under a headline that
-    names nothing specific or no longer reads (`Claim.held_back` says why; kept for audit). `merge`: join themes
-    whose centroids are at least this alike (short statements such as survey answers).
+    names nothing specific or no longer reads (`Claim.held_back` says why; kept for audit).
+    `merge`: join themes whose centroids are at least this alike (short statements such as
+    survey answers).
     `min_accounts`: keep only themes that many accounts (or documents) share."""
     if not items:
         return [], []
