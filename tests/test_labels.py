@@ -118,11 +118,14 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert ill_formed("Don't know how you putting there in paper")
     assert ill_formed("Latency program not such a big")
     assert ill_formed("Reduce time that people spend to figure") and names_nothing("2 steps")
+    assert ill_formed("Bank recs used") and ill_formed("Reasons I not bring")
     for fine in (
         "Totals are wrong",
         "Pricing gets confusing",
         "Building it by hand",
         "Look bigger",
+        "Use Excel for rebates",
+        "I do not trust totals",
     ):
         assert ill_formed(fine) is None, fine
     spent, planners = describe(
@@ -178,3 +181,34 @@ def test_an_aside_after_which_and_has_to_do_with_never_run_into_a_headline():
     assert "do with" not in label and "people" not in label, label
     # "which" after a verb asks a question; it is no relative clause to cut
     assert theme_labels([["Nobody knows which ones are real."]], "pain") != ["Nobody knows"]
+
+
+def test_a_group_of_participants_is_named_by_a_headline_that_reads(tmp_path, embedder):
+    """The top theme names a group of participants only if its headline still reads; else the
+    best one that does."""
+    import sys
+    from pathlib import Path as P
+
+    sys.path.insert(0, str(P(__file__).parent))
+    from synthetic_research import evidence_in, inputs, transcript
+
+    from agent.schema import EvidenceKind
+    from agent.synthesize.labels import reads
+    from agent.synthesize.pipeline import synthesize
+
+    garbled = "Reasons I might not, uh, bring here."  # compresses to "Reasons I not bring"
+    said = {
+        1: [garbled, "Our nightly exports fail and nobody notices until Monday."],
+        2: [garbled, "The nightly exports fail silently."],
+        3: [garbled],
+    }
+    docs, evidence = [], []
+    for number, lines in said.items():
+        doc = transcript(tmp_path, f"Interview {number}.txt", lines)
+        docs.append(doc)
+        evidence.extend(evidence_in(doc, line, EvidenceKind.pain) for line in lines)
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    (segment,) = draft.segments
+    labels = [c.label for c in segment.pains]
+    assert any(not reads(label) for label in labels), labels
+    assert "Reasons I not bring" not in segment.name and "export" in segment.name.lower()

@@ -98,6 +98,45 @@ def test_interviews_that_name_no_company_count_participants(tmp_path, embedder):
     assert any("counts are participants" in warning for warning in draft.warnings)
     assert any("rests on 4 participant(s)" in warning for warning in draft.warnings)
     assert "Unnamed account" not in draft.model_dump_json()
+    assert all(claim.unit == "participants" for claim in draft.shared_themes)
+
+
+def test_a_document_of_participants_never_counts_accounts(tmp_path, embedder):
+    """Every count of research that names no company says participants: the first line, the
+    summary, the segment tables, the support line, the pain heading and the shared themes."""
+    from agent.render.markdown import to_markdown
+
+    docs, evidence = anonymous_interviews(tmp_path)
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    text = to_markdown(draft)
+    assert "0 accounts" not in text and " 0 (0) " not in text
+    assert "4 participants whose company is not named" in text.splitlines()[2]
+    assert "from 4 participants whose company is not named" in draft.summary[0]
+    assert "**Participants and win rate per segment**" in text
+    assert "| Participants |" in text and "**Accounts (0):**" not in text
+    assert "Pains, ranked by how many participants feel them" in text
+    assert "participants with research evidence in" in text or (
+        "1 participant with research evidence in" in text
+    )
+    assert "Interview the next 10 people like it" in text or not any(
+        s.hypothesis for s in draft.segments
+    )
+
+
+def test_participants_beside_accounts_are_counted_as_participants(tmp_path, embedder):
+    docs, evidence = anonymous_interviews(tmp_path)
+    for index in range(3):
+        name = f"Account {'ABC'[index]}ridge Works"
+        doc = transcript(
+            tmp_path, f"named-{index}.txt", [f"I run support at {name}.", PAINS[index]]
+        )
+        docs.append(doc)
+        evidence.append(evidence_in(doc, PAINS[index], EvidenceKind.pain))
+    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
+    people = next(s for s in draft.segments if s.participants)
+    assert people.pains and all(c.unit == "participants" for c in people.pains)
+    named = [s for s in draft.segments if s.accounts]
+    assert named and all(c.unit == "accounts" for s in named for c in s.pains)
 
 
 # --- tools as whole words, firmographics and stack from two statements ------------------------

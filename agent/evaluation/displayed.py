@@ -45,6 +45,7 @@ SECTIONS: dict[str, set[str]] = {
 }
 ROLE_FIELDS = ("economic_buyer", "champion", "end_user", "technical_evaluator", "blocker")
 THEME_SECTIONS = ("pains", "triggers", "jobs", "workarounds", "objections")
+KIND_SECTION = {"pain": "pains", "trigger": "triggers", "job": "jobs"}  # gold theme kinds
 
 METADATA_LABEL = re.compile(
     r"^\s*(?:[-*]\s*)?\**\s*(?:date|attendees?|participants?|account|company|customer|"
@@ -374,7 +375,7 @@ def theme_metrics(
     matcher.prepare(themes)
     matches = _segment_match(corpus, draft)
     cache: dict[int, np.ndarray] = {}
-    section_of = {"pain": "pains", "trigger": "triggers", "job": "jobs"}
+    section_of = KIND_SECTION
     depth = {"pain": PAIN_AT, "trigger": TRIGGER_AT, "job": JOB_AT}
     found: dict[str, list[bool]] = {"pain": [], "trigger": [], "job": []}
     missed: dict[str, list[str]] = {"pain": [], "trigger": [], "job": []}
@@ -476,7 +477,11 @@ def _label_metrics(
         ),
     }
     if themes and matched is not None:
-        pairs = [(i, matched[id(i)]) for i in labelled if id(i) in matched]
+        # only the sections the gold has themes for: a workaround's label has no gold theme to
+        # name, so counting it would measure the gold's coverage, not the label
+        sections = {KIND_SECTION[t.kind.value] for t in themes if t.kind.value in KIND_SECTION}
+        named_in = [i for i in labelled if i.section in sections]
+        pairs = [(i, matched[id(i)]) for i in named_in if id(i) in matched]
         named = 0
         if pairs:
             mine = _unit_vectors(embed, [i.label for i, _ in pairs])
@@ -488,8 +493,8 @@ def _label_metrics(
                 )
         metrics["label_names_gold"] = Metric(
             name="theme labels that name their gold theme",
-            value=rounded(named / len(labelled)),
-            detail=f"{named} of {len(labelled)} shown pain/trigger/job/workaround/objection labels match a gold theme and share a content word with its label (or cosine ≥ {LABEL_SIMILARITY}); {len(pairs)} matched a gold theme at all",
+            value=rounded(named / len(named_in)) if named_in else None,
+            detail=f"{named} of {len(named_in)} shown {'/'.join(sorted(sections))} labels (the sections the gold has themes for) match a gold theme and share a content word with its label (or cosine ≥ {LABEL_SIMILARITY}); {len(pairs)} matched a gold theme at all; {named} of all {len(labelled)} theme labels shown",
         )
     return metrics
 

@@ -22,13 +22,13 @@ from agent.render.blocks import (
     Section,
     Table,
 )
-from agent.schema.icp import Claim, EvidenceRef, ICPDraft, Role, Segment
+from agent.schema.icp import Claim, Corpus, EvidenceRef, ICPDraft, Role, Segment, Support
 from agent.synthesize.hypotheses import hypothesis_label
 from agent.textspans import quote_text
 
 CLAIM_GROUPS = (
     ("triggers", "Trigger events", "No trigger event named yet."),
-    ("pains", "Pains, ranked by how many accounts feel them", "No pain named yet."),
+    ("pains", "Pains, ranked by how many {unit} feel them", "No pain named yet."),
     ("jobs", "Jobs to be done", None),
     ("workarounds", "Current workarounds", None),
     ("objections", "Objections", None),
@@ -83,12 +83,62 @@ def no_evidence(unknown: str) -> str:
     return f"No evidence in {where}: {missing}."
 
 
+def segment_unit(segment: Segment) -> str:
+    """What a segment's counts count: its participants when it has no named account."""
+    return "participants" if segment.participants and not segment.accounts else "accounts"
+
+
+def members(segment: Segment, short: bool = False) -> str:
+    """'4 accounts (3 with evidence)', '5 participants', or both; short: '4 (3)'."""
+    accounts, people = len(segment.accounts), len(segment.participants)
+    support = segment.support
+    parts = []
+    if accounts or not people:
+        parts.append(
+            f"{accounts} ({support.accounts})"
+            if short
+            else f"{labels.plural(accounts, 'account')} ({support.accounts} with evidence)"
+        )
+    if people:
+        parts.append(
+            f"{labels.plural(people, 'participant')}"
+            + (f" ({support.participants})" if short and accounts else "")
+        )
+    return ", ".join(parts)
+
+
+def with_evidence(support: Support) -> str:
+    """'3 accounts', '5 participants' or '3 accounts and 2 participants' (with evidence)."""
+    parts = []
+    if support.accounts or not support.participants:
+        parts.append(labels.plural(support.accounts, "account"))
+    if support.participants:
+        parts.append(labels.plural(support.participants, "participant"))
+    return " and ".join(parts)
+
+
+def corpus_units(corpus: Corpus) -> str:
+    """What the research counts, for the document's first line."""
+    parts = []
+    if corpus.accounts or not corpus.participants:
+        parts.append(
+            f"{labels.plural(corpus.accounts, 'account')}, "
+            f"{corpus.accounts_with_evidence} with research evidence"
+        )
+    if corpus.participants:
+        parts.append(
+            f"{labels.plural(corpus.participants, 'participant')} whose company is not named"
+        )
+    return " · ".join(parts)
+
+
 class Outline:
     """Builds the outline of one draft (quotes are numbered per draft for anonymous people)."""
 
     def __init__(self, draft: ICPDraft) -> None:
         self.draft = draft
         self.citer = labels.Citer()
+        self.counted = draft.unit  # accounts, or participants when no company is named
 
     def quote(self, ref: EvidenceRef) -> Quote:
         who = self.citer.who(ref.doc_id, ref.account, ref.speaker)
@@ -157,7 +207,7 @@ class Outline:
         kinds = ", ".join(labels.source_kind(k).lower() for k in support.source_kinds)
         section.add(
             Para(
-                f"{labels.plural(support.accounts, 'account')} with research evidence in "
+                f"{with_evidence(support)} with research evidence in "
                 f"{labels.plural(support.documents, 'document')}"
                 + (f" ({kinds})" if kinds else ""),
                 label="Support:",
@@ -169,12 +219,13 @@ class Outline:
         section.add(Para(self.firmographics(segment), label="Firmographics:"))
         tools = ", ".join(f"{c.value} ({c.accounts})" for c in segment.technographics.tools[:8])
         section.add(Para(tools or "no stack named in this research", label="Stack signals:"))
-        section.add(
-            Para(
-                ", ".join(segment.accounts) or "none named",
-                label=f"Accounts ({len(segment.accounts)}):",
+        if segment.accounts or not segment.participants:  # a group of participants names none
+            section.add(
+                Para(
+                    ", ".join(segment.accounts) or "none named",
+                    label=f"Accounts ({len(segment.accounts)}):",
+                )
             )
-        )
         if segment.participants:
             section.add(
                 Para(
@@ -182,7 +233,8 @@ class Outline:
                     label=f"Participants whose company is not named ({len(segment.participants)}):",
                 )
             )
-        for attribute, title, empty in CLAIM_GROUPS:
+        for attribute, group_title, empty in CLAIM_GROUPS:
+            title = group_title.format(unit=segment_unit(segment))
             claims: list[Claim] = getattr(segment, attribute)
             if claims:
                 section.add(
@@ -210,7 +262,7 @@ class Outline:
             Para(
                 f"{labels.percent(segment.pmf.very_disappointed_pct)} very disappointed (n={segment.pmf.n})"
                 if segment.pmf.n
-                else "no survey answers from this segment's accounts",
+                else f"no survey answers from this segment's {segment_unit(segment)}",
                 label="Product-market fit (Sean Ellis):",
             )
         )
@@ -308,7 +360,7 @@ class Outline:
         segments = self.draft.segments
         if not segments:
             return []
-        most = max(len(s.accounts) for s in segments) or 1
+        most = max(len(s.accounts) + len(s.participants) for s in segments) or 1
         rows = []
         for index, s in enumerate(segments, start=1):
             closed = s.outcomes.closed
@@ -321,10 +373,7 @@ class Outline:
                 ChartRow(
                     f"{index}. {s.name}",
                     [
-                        Cell(
-                            len(s.accounts) / most,
-                            f"{labels.plural(len(s.accounts), 'account')} ({s.support.accounts} with evidence)",
-                        ),
+                        Cell((len(s.accounts) + len(s.participants)) / most, members(s)),
                         rate,
                     ],
                     muted=s.hypothesis,
@@ -332,8 +381,8 @@ class Outline:
             )
         blocks: list[object] = [
             Chart(
-                "Accounts and win rate per segment",
-                ["Accounts", "Win rate (won or expanded / closed)"],
+                f"{self.counted.capitalize()} and win rate per segment",
+                [self.counted.capitalize(), "Win rate (won or expanded / closed)"],
                 rows,
                 description="; ".join(
                     f"{r.label}: {r.cells[0].text}, win rate {r.cells[1].text}" for r in rows
@@ -420,11 +469,13 @@ class Outline:
         ]
 
     def top_themes(self) -> list[object]:
-        found: list[tuple[int, int, str, str, int]] = []
+        found: list[tuple[int, int, str, str, int, str]] = []
         for index, segment in enumerate(self.draft.segments, start=1):
             for attribute, _title, _empty in CLAIM_GROUPS:
                 for claim in getattr(segment, attribute):
-                    found.append((claim.accounts, claim.mentions, claim.label, claim.kind, index))
+                    found.append(
+                        (claim.accounts, claim.mentions, claim.label, claim.kind, index, claim.unit)
+                    )
         if not found:
             if any(q.themes for q in self.draft.survey_themes):
                 return [
@@ -441,14 +492,14 @@ class Outline:
         rows = [
             ChartRow(
                 f"{labels.claim_kind(kind)}, segment {index}: “{label}”",
-                [Cell(accounts / most, labels.plural(accounts, "account"))],
+                [Cell(accounts / most, labels.plural(accounts, unit[:-1]))],
             )
-            for accounts, _mentions, label, kind, index in top
+            for accounts, _mentions, label, kind, index, unit in top
         ]
         return [
             Chart(
-                "Top themes by number of accounts",
-                ["Accounts that said it"],
+                f"Top themes by number of {self.draft.unit}",
+                [f"{self.draft.unit.capitalize()} that said it"],
                 rows,
                 description="; ".join(f"{r.label}: {r.cells[0].text}" for r in rows),
             )
@@ -470,7 +521,7 @@ class Outline:
                 f"Created {labels.date(draft.created_at)} · {labels.plural(corpus.files, 'file')}, "
                 f"{labels.plural(sum(corpus.documents.values()), 'document')}"
                 + (f" ({kinds})" if kinds else "")
-                + f" · {labels.plural(corpus.accounts, 'account')}, {corpus.accounts_with_evidence} with research evidence"
+                + f" · {corpus_units(corpus)}"
                 f" · revisit by {labels.date(draft.revisit_on)}",
                 style="meta",
             )
@@ -550,7 +601,7 @@ class Outline:
                     str(index),
                     segment.name + (" (hypothesis)" if segment.hypothesis else ""),
                     segment.tier.capitalize(),
-                    f"{len(segment.accounts)} ({segment.support.accounts})",
+                    members(segment, short=True),
                     f"{segment.win_rate:.0%}"
                     if segment.win_rate is not None
                     else "no closed deals",
@@ -567,7 +618,7 @@ class Outline:
                 "#",
                 "Segment",
                 "Tier",
-                "Accounts (with evidence)",
+                "Accounts (with evidence)" if self.counted == "accounts" else "Participants",
                 "Win rate",
                 "PMF very disappointed",
                 "ACV",

@@ -104,7 +104,9 @@ def validation_plan(segments: list[Segment]) -> list[str]:
     for segment in segments:
         if segment.hypothesis:
             plan.append(
-                f"“{segment.name}” is a hypothesis ({segment.hypothesis_reason}). Interview the next 10 accounts like it: "
+                f"“{segment.name}” is a hypothesis ({segment.hypothesis_reason}). Interview the next 10 "
+                + ("people" if segment.participants and not segment.accounts else "accounts")
+                + " like it: "
                 "what triggered the search, what the problem costs per week or month, who signs, and would they be very disappointed without us?"
             )
         thin: list[Claim] = [c for c in segment.pains[:5] + segment.triggers[:3] if c.thin]

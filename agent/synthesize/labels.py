@@ -1018,7 +1018,7 @@ SUBJECTS = frozenset("i we they he she it you what who".split())
 COPULAS = frozenset("is are was were".split())
 LINKING = frozenset("be get look feel seem stay become keep sound go run turn".split())
 # verbs that say nothing without what follows them ("…and see", "Spent whole summer figuring")
-NEEDS_OBJECT = frozenset("see know tell figure decide make want need say think".split())
+NEEDS_OBJECT = frozenset("see know tell figure decide make want need say think use".split())
 OBJECTS = frozenset("them him me us".split())
 
 
@@ -1026,9 +1026,11 @@ OBJECTS = frozenset("them him me us".split())
 def ill_formed(label: str) -> str | None:
     """Why a headline cut out of a clause no longer reads, or None: it ends on an adjective
     whose noun went ("Only catches big", "not such a big") or on a verb whose object went
-    ("Open one screen and see", "… to figure"), it begins with an object ("Them to see…") or a
+    ("Open one screen and see", "… to figure", "Bank recs used"), it begins with an object
+    ("Them to see…") or a
     copula whose subject went ("Is why in data set"), a past verb runs into "of" ("Spent of
-    Friday"), a pronoun lost its auxiliary ("Expected interval it guessing") or a spoken "what"
+    Friday"), a pronoun lost its auxiliary ("Expected interval it guessing", "Reasons I not
+    bring") or a spoken "what"
     sits inside ("Only have what 4–5 feeds")."""
     words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
     if len(words) < 2:
@@ -1061,7 +1063,14 @@ def ill_formed(label: str) -> str | None:
             return "a verb runs into 'of'"
         if index and before.low in SUBJECTS and after.tag == "VBG":
             return "a pronoun without its verb"
+        if before.low in SUBJECTS and after.low == "not":  # "Reasons I not bring": "might" went
+            return "a pronoun without its auxiliary"
     return None
+
+
+def reads(label: str) -> bool:
+    """A headline that names something and still reads as a phrase."""
+    return not (names_nothing(label) or ill_formed(label))
 
 
 def _key_phrase(weights: dict[str, float], quotes: list[list[Token]]) -> list[str]:

@@ -41,6 +41,7 @@ from agent.synthesize.competition import competition
 from agent.synthesize.costs import show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
+from agent.synthesize.labels import reads
 from agent.synthesize.segments import segment_units
 from agent.synthesize.summary import summarize
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
@@ -292,9 +293,10 @@ def _segment(
     if people and len(people) == len(members):
         # research that names no company: the segment is a group of participants, told by
         # what they raise most, not by firmographics nobody stated
+        # a headline that no longer reads names no group: the best one that does
         top = max(
             themed[EvidenceKind.pain] + themed[EvidenceKind.job],
-            key=lambda c: (c.accounts, c.mentions),
+            key=lambda c: (reads(c.label), c.accounts, c.mentions),
             default=None,
         )
         name = f"Participants raising “{top.label}”" if top else "Participants"
@@ -347,7 +349,8 @@ def _segment(
             else getattr(segment, section)
         )
     }
-    label_units(segment, unit)
+    # a segment of participants only counts participants, whatever the rest of the research names
+    label_units(segment, "participants" if all(a.participant for a in members) else unit)
     segment.fire = criteria.fire(firmographics, technographics, segment.triggers, kinds)
     segment.criteria = criteria.murphy(
         members, evidence, segment.win_rate, segment.objections, unit
@@ -397,9 +400,13 @@ def _shared_themes(
     vectors: dict[str, np.ndarray],
     context: BuyingContext,
     min_claim: int,
+    unit: Unit,
 ) -> list[Claim]:
     evidence = _admitted_claims(accounts, context)
-    return _with_costs(shared_claims(evidence, vectors, THEME_KINDS, min_claim))
+    claims = _with_costs(shared_claims(evidence, vectors, THEME_KINDS, min_claim))
+    for claim in claims:  # a count says what it counts
+        claim.unit = unit
+    return claims
 
 
 def _unique_names(segments: list[Segment]) -> None:
@@ -477,7 +484,7 @@ def synthesize(
         pmf_overall=pmf(all_responses),
         survey_cuts=survey_cuts(all_responses),
         competition=competition(inputs.documents, claims_only),
-        shared_themes=_shared_themes(accounts, inputs.vectors, context, min_claim),
+        shared_themes=_shared_themes(accounts, inputs.vectors, context, min_claim, unit),
         survey_themes=answer_themes(inputs.documents, embed, min_claim),
         provenance=Provenance(
             engine=inputs.engine,

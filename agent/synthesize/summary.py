@@ -126,9 +126,19 @@ def summarize(draft: ICPDraft) -> list[str]:
             f"documents, engine: {draft.engine})."
         )
     else:
+        corpus = draft.corpus
+        counted = []
+        if corpus.accounts or not corpus.participants:
+            counted.append(
+                f"{corpus.accounts} accounts ({evidence_accounts} with research evidence)"
+            )
+        if corpus.participants:
+            counted.append(
+                f"{_count(corpus.participants, 'participants')} whose company is not named"
+            )
         lines.append(
-            f"{len(draft.segments)} segment(s) from {draft.corpus.accounts} accounts "
-            f"({evidence_accounts} with research evidence), {documents} documents, engine: {draft.engine}."
+            f"{len(draft.segments)} segment(s) from {' and '.join(counted)}, {documents} documents, "
+            f"engine: {draft.engine}."
         )
     target = _target_line(draft.segments)
     if target:
