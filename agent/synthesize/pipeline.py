@@ -55,7 +55,7 @@ from agent.synthesize.themes import (
 from agent.synthesize.traits import distinguishing_traits, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
-SYNTHESIS_VERSION = "synthesis-10"  # bump when the same inputs give a different draft
+SYNTHESIS_VERSION = "synthesis-11"  # bump when the same inputs give a different draft
 THEME_KINDS = (
     EvidenceKind.pain,
     EvidenceKind.job,
