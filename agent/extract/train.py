@@ -275,6 +275,36 @@ def margin_precision(
     ]
 
 
+BANDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+
+
+def confidence_bands(
+    probabilities: np.ndarray, kinds: np.ndarray, thresholds: np.ndarray
+) -> list[str]:
+    """Held-out precision of the claim kind a sentence shows, by its confidence band, all claim
+    kinds together: why a theme whose clearest statement is under
+    `themes.DISPLAY_CONFIDENCE` is kept for audit instead of shown."""
+    from agent.synthesize.themes import DISPLAY_CONFIDENCE
+
+    claims = [i for i, kind in enumerate(KINDS) if kind not in ATTRIBUTES]
+    counts = [[0, 0] for _ in BANDS[1:]]
+    for p, y in zip(probabilities, kinds, strict=True):
+        order = sorted(claims, key=lambda i: -p[i])
+        top, second = order[0], order[1]
+        if p[top] < thresholds[top] or p[top] - p[second] < AMBIGUOUS_MARGIN:
+            continue
+        band = next(b for b, high in enumerate(BANDS[1:]) if p[top] < high)
+        counts[band][0] += 1
+        counts[band][1] += int(y[top] > 0)
+    return [
+        f"shown claim kind at confidence [{low:.2f}, {min(high, 1.0):.2f}): held-out precision "
+        f"{hits / n:.2f} (n={n})"
+        + ("  <- themes shown from here" if low == DISPLAY_CONFIDENCE else "")
+        for low, high, (n, hits) in zip(BANDS[:-1], BANDS[1:], counts, strict=True)
+        if n
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -302,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     print("\n".join(shown_claim_precision(out_of_fold, kinds, thresholds)))
     print("\n".join(margin_precision(out_of_fold, kinds, thresholds)))
+    print("\n".join(confidence_bands(out_of_fold, kinds, thresholds)))
     model = fit_ensemble(x, kinds, roles, jobs)
     model.thresholds = thresholds
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ nothing behind them say so in words instead of showing an empty table."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from agent.render import labels
 from agent.render.blocks import (
@@ -34,6 +35,13 @@ CLAIM_GROUPS = (
     ("objections", "Objections", None),
     ("why_they_buy", "Why they buy", None),
 )
+GROUP_KIND = {
+    "triggers": "trigger",
+    "pains": "pain",
+    "jobs": "job",
+    "workarounds": "workaround",
+    "objections": "objection",
+}
 ROLES = ("economic_buyer", "champion", "end_user", "technical_evaluator", "blocker")
 PMF_BAR = 40.0  # Sean Ellis: 40% "very disappointed" is the usual bar
 TOP_THEMES = 8
@@ -81,6 +89,23 @@ def no_evidence(unknown: str) -> str:
     where = "this segment's research" if "this segment's research" in missing else "this research"
     missing = missing.replace(f" in {where}", "")
     return f"No evidence in {where}: {missing}."
+
+
+def held_back_line(held: list[Claim]) -> str:
+    """What the segment found but does not show, and why, counted."""
+    unsure = sum(1 for c in held if c.held_back and "confident" in c.held_back)
+    vague = len(held) - unsure
+    why = [
+        f"{unsure} whose clearest statement is under the confidence the document shows"
+        if unsure
+        else "",
+        f"{vague} said once under a headline that names nothing specific" if vague else "",
+    ]
+    return (
+        f"Also found, kept for audit and not shown: {labels.plural(len(held), 'theme')} ("
+        + "; ".join(w for w in why if w)
+        + "; listed under held_back in the JSON)."
+    )
 
 
 def segment_unit(segment: Segment) -> str:
@@ -233,6 +258,7 @@ class Outline:
                     label=f"Participants whose company is not named ({len(segment.participants)}):",
                 )
             )
+        held = Counter(c.kind for c in segment.held_back)
         for attribute, group_title, empty in CLAIM_GROUPS:
             title = group_title.format(unit=segment_unit(segment))
             claims: list[Claim] = getattr(segment, attribute)
@@ -245,8 +271,20 @@ class Outline:
                 section.add(
                     Heading(3, title), Para(no_evidence(segment.unknown[attribute]), style="empty")
                 )
+            elif held.get(GROUP_KIND.get(attribute, "")):
+                kept = held[GROUP_KIND[attribute]]
+                section.add(
+                    Heading(3, title),
+                    Para(
+                        f"None shown: {labels.plural(kept, 'theme')} kept for audit, not stated "
+                        "clearly enough to show (listed under held_back in the JSON).",
+                        style="empty",
+                    ),
+                )
             elif empty:
                 section.add(Heading(3, title), Para(empty, style="empty"))
+        if segment.held_back:
+            section.add(Para(held_back_line(segment.held_back), style="empty"))
         committee = segment.buying_committee
         roles = [self.role(n, r) for n in ROLES if (r := getattr(committee, n)) is not None]
         section.add(Heading(3, "Buying committee"))

@@ -249,8 +249,8 @@ def _held_back(
     if confidence < DISPLAY_CONFIDENCE and all(e.engine == OFFLINE for e in items):
         return (
             f"its clearest statement is {confidence:.2f} confident; the offline engine shows "
-            f"themes from {DISPLAY_CONFIDENCE} up (below it, about one statement in three is of "
-            "another kind on research it was not trained on)"
+            f"themes from {DISPLAY_CONFIDENCE} up (under it, its statements are of the kind it "
+            "says only two times in three on research it was not trained on)"
         )
     return None
 

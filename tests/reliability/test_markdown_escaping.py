@@ -80,8 +80,10 @@ def test_a_whole_draft_from_hostile_sources(icp, tmp_path):
         "draft", str(folder / "interview-<img src=x onerror=alert(9)>.txt"), str(folder / "deal.md")
     )
     assert code == 0, err
-    # the draft really carries the hostile sources: the speaker label with its tags, the account
-    assert "Whitfield" in markdown and "Corp" in markdown
+    # the draft really carries the hostile sources: the deal note's account with its tags (the
+    # interview's one statement, its speaker label with tags read as words, is 0.64 confident:
+    # kept for audit, not shown, as themes are shown from 0.9)
+    assert "Corp" in markdown
     html = rendered(markdown)
     tags = set(inert(html))
     assert tags <= {"h1", "h2", "h3", "ul", "ol", "li", "strong", "em", "blockquote", "table",
