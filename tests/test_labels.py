@@ -212,3 +212,23 @@ def test_a_group_of_participants_is_named_by_a_headline_that_reads(tmp_path, emb
     labels = [c.label for c in segment.pains]
     assert any(not reads(label) for label in labels), labels
     assert "Reasons I not bring" not in segment.name and "export" in segment.name.lower()
+
+
+def test_halves_are_numbers_and_a_range_is_never_cut_after_its_from():
+    """'a day and a half' is 1.5 days, never 'a day' (cut at 'and'); a headline that keeps
+    'from 5 days' keeps where it went to, or leaves the range out."""
+    from agent.synthesize.labels import describe
+
+    labels = [
+        describe([[quote]], "pain")[0].label
+        for quote in (
+            "We spend an hour and a half every morning on the schedule.",
+            "It takes two and a half weeks to onboard a rep.",
+            "Average quote turnaround went from about five days to a day and a half.",
+        )
+    ]
+    assert labels[0].startswith("Spending 1.5 hours"), labels
+    assert "2.5 weeks" in labels[1], labels
+    assert "from about 5 days" not in labels[2] or "to 1.5 days" in labels[2], labels
+    (closed,) = describe([["Our close went from twelve days to eight days."]], "outcome")
+    assert closed.label.endswith("from 12 days to 8 days"), closed.label

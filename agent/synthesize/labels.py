@@ -410,12 +410,28 @@ TIME_UNITS = frozenset("month week day year quarter close".split())
 SPAN_UNITS = TIME_UNITS | frozenset("hour minute second percent time".split())
 
 
+HALVED_UNITS = frozenset("hour minute day week month year quarter".split())
+
+
 def _digits(words: list[Token]) -> list[str]:
-    """Number words as digits ('ten or twelve' → '10–12', 'three days' → '3 days')."""
+    """Number words as digits ('ten or twelve' → '10–12', 'three days' → '3 days', 'a day and a
+    half' → '1.5 days')."""
     out: list[str] = []
     i = 0
     while i < len(words):
         low = words[i].low
+        ahead = [w.low for w in words[i + 1 : i + 4]]
+        half = 3 if ahead[:3] == ["and", "a", "half"] else 2 if ahead[:2] == ["and", "half"] else 0
+        if half and words[i].lemma in HALVED_UNITS:  # "(a) day and (a) half" → "1.5 days"
+            if out and out[-1].lower() in {"a", "an", "one"}:
+                out.pop()
+            out.append(f"1.5 {words[i].lemma}s")
+            i += 1 + half
+            continue
+        if half and low in NUMBERS and low != "zero":  # "two and a half weeks" → "2.5 weeks"
+            out.append(f"{NUMBERS[low]}.5")
+            i += 1 + half
+            continue
         if (
             low == "hundred"
             and i
@@ -831,6 +847,17 @@ def _trim(words: list[str]) -> list[str]:
             and (lexicon.get(_low(words[cut - 1])) or "NN")[:2] in ("NN", "JJ")
         ):
             cut += 1
+        # never cut a range after its "from": "from 5 days | to 1.5 days"
+        lows = [_low(w) for w in words]
+        if cut < len(words) and lows[cut] == "to" and "from" in lows[max(0, cut - 5) : cut]:
+            end = cut + 1
+            while end < min(MAX_WORDS, len(words)) and (
+                any(c.isdigit() for c in lows[end])
+                or (lexicon.get(lows[end]) or "").startswith("NN")
+            ):
+                end += 1
+            if end > cut + 1:
+                cut = end
         while cut > 3 and _low(words[cut - 1]) in tail_stop:
             cut -= 1
         words = words[:cut] if cut > 3 else words[:MAX_WORDS]
@@ -914,6 +941,9 @@ def _vocabulary(quotes: list[list[Token]]) -> set[str]:
                 quoted.add(ORDINALS[token.low])
             if token.low == "hundred":
                 quoted.add("100")
+        for i, token in enumerate(words):  # "(a day | two) and a half" → "1.5", "2.5"
+            if [t.low for t in words[i + 1 : i + 4]] == ["and", "a", "half"]:
+                quoted.add(f"{NUMBERS.get(token.low, 1)}.5")
     return quoted
 
 
