@@ -123,22 +123,6 @@ def test_a_document_of_participants_never_counts_accounts(tmp_path, embedder):
     )
 
 
-def test_participants_beside_accounts_are_counted_as_participants(tmp_path, embedder):
-    docs, evidence = anonymous_interviews(tmp_path)
-    for index in range(3):
-        name = f"Account {'ABC'[index]}ridge Works"
-        doc = transcript(
-            tmp_path, f"named-{index}.txt", [f"I run support at {name}.", PAINS[index]]
-        )
-        docs.append(doc)
-        evidence.append(evidence_in(doc, PAINS[index], EvidenceKind.pain))
-    draft = synthesize(inputs(docs, evidence, embedder), embedder.embed)
-    people = next(s for s in draft.segments if s.participants)
-    assert people.pains and all(c.unit == "participants" for c in people.pains)
-    named = [s for s in draft.segments if s.accounts]
-    assert named and all(c.unit == "accounts" for s in named for c in s.pains)
-
-
 # --- tools as whole words, firmographics and stack from two statements ------------------------
 
 
@@ -298,6 +282,10 @@ def test_participants_beside_named_accounts_form_a_group_of_their_own(tmp_path, 
     assert draft.unit == "accounts" and draft.corpus.participants == 4
     holding = [s for s in draft.segments if s.participants]
     assert len(holding) == 1 and holding[0].accounts == [] and len(holding[0].participants) == 4
+    # the group of participants counts participants, the named accounts' segments accounts
+    assert holding[0].pains and all(c.unit == "participants" for c in holding[0].pains)
+    named = [s for s in draft.segments if s.accounts]
+    assert named and all(c.unit == "accounts" for s in named for c in s.pains)
     assert any("name no company" in warning for warning in draft.warnings)
 
 
