@@ -21,11 +21,13 @@ _GENERIC = (
     r"(?:interviewer|interviewee|moderator|participant|respondent|researcher|customer|host|guest|"
     r"client|speaker|q|a|question|answer|int|resp)(?:[ \t_]*\d{1,2})*"
 )
+_BOLD_OPEN = r"(?:\*\*|__|<(?:b|strong)>)"  # Markdown or HTML bold around a label
+_BOLD_CLOSE = r"(?:\*\*|__|</(?:b|strong)>)"
 LABEL_LINE = re.compile(
     rf"^[ \t]*(?:\[?(?P<ts>{_TS})\]?[ \t]*(?:[-–—][ \t]*)?)?"
-    rf"(?:\*\*|__)?(?P<name>(?i:{_GENERIC})|{_NAME})"
+    rf"{_BOLD_OPEN}?(?P<name>(?i:{_GENERIC})|{_NAME})"
     r"(?:[ \t]*\((?P<title>[^()\n]{1,100})\))?"
-    r"(?:\*\*|__)?[ \t]*:(?:\*\*|__)?(?:[ \t]+|$)(?P<text>.*)$",
+    rf"{_BOLD_CLOSE}?[ \t]*:{_BOLD_CLOSE}?(?:[ \t]+|$)(?P<text>.*)$",
     re.MULTILINE,
 )
 OTTER_HEADER = re.compile(
@@ -243,12 +245,20 @@ def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
     return turns
 
 
+_LINE_BREAK_TAG = re.compile(r"(?:<br\s*/?>|</p>|</div>)\s*$", re.IGNORECASE)
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding space or a trailing HTML line break ("…delay.<br>")."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    while True:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        tag = _LINE_BREAK_TAG.search(text, start, end)
+        if not tag:
+            return start, end
+        end = tag.start()
 
 
 def line_turns(text: str, start: int = 0) -> list[Turn]:
