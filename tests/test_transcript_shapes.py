@@ -332,18 +332,17 @@ def test_srt_with_bracketed_speaker_tags(tmp_path):
 def test_labels_in_html_bold_with_line_break_tags(tmp_path):
     """Text copied out of a web page or a rich-text export: `<b>Name:</b> … <br>`. Read as
     before only with Markdown bold; the `<br>` is no part of what was said."""
-    doc = load(
-        write(
-            tmp_path / "call.txt",
-            "<b>Sam (Interviewer):</b> What is hardest about quoting today?<br>\n"
-            "<b>Dana Whitfield:</b> Quotes take four days and we lose deals because of that.<br>\n"
-            "<b>Sam (Interviewer):</b> What made you look?<br/>\n"
-            "<strong>Dana Whitfield:</strong> A new VP of Sales asked for win rates.</p>\n",
-        )
-    ).documents[0]
-    assert doc.kind == SourceKind.transcript
-    roles = {s.name: s.role for s in doc.speakers}
-    assert roles == {"Sam": SpeakerRole.interviewer, "Dana Whitfield": SpeakerRole.customer}
+    lines = [
+        "<b>Sam (Interviewer):</b> What is hardest about quoting today?<br>",
+        "<b>Dana Whitfield:</b> Quotes take four days and we lose deals because of that.<br>",
+        "<b>Sam (Interviewer):</b> What made you look?<br/>",
+        "<strong>Dana Whitfield:</strong> A new VP of Sales asked for win rates.</p>",
+    ]
+    doc = load(write(tmp_path / "call.txt", "\n".join(lines) + "\n")).documents[0]
+    assert (doc.kind, {s.name: s.role for s in doc.speakers}) == (
+        SourceKind.transcript,
+        {"Sam": SpeakerRole.interviewer, "Dana Whitfield": SpeakerRole.customer},
+    )
     assert [text for _, text in spoken(doc, "customer")] == [
         "Quotes take four days and we lose deals because of that.",
         "A new VP of Sales asked for win rates.",
