@@ -375,20 +375,19 @@ def theme_metrics(
     matcher.prepare(themes)
     matches = _segment_match(corpus, draft)
     cache: dict[int, np.ndarray] = {}
-    section_of = KIND_SECTION
     depth = {"pain": PAIN_AT, "trigger": TRIGGER_AT, "job": JOB_AT}
     found: dict[str, list[bool]] = {"pain": [], "trigger": [], "job": []}
     missed: dict[str, list[str]] = {"pain": [], "trigger": [], "job": []}
     matched_gold_label: dict[int, str] = {}  # id(item) -> gold label it matches
     for index, theme in enumerate(themes):
         kind = theme.kind.value
-        if kind not in section_of:
+        if kind not in KIND_SECTION:
             continue
         target = matches.get(theme.segment)
         pool = [
             i
             for i in items
-            if i.section == section_of[kind] and (target is None or i.segment == target)
+            if i.section == KIND_SECTION[kind] and (target is None or i.segment == target)
         ]
         ranked: dict[str, list[Shown]] = {}
         for item in pool:

@@ -25,6 +25,7 @@ from agent.render.blocks import (
 )
 from agent.schema.icp import Claim, Corpus, EvidenceRef, ICPDraft, Role, Segment, Support
 from agent.synthesize.hypotheses import hypothesis_label
+from agent.synthesize.units import UNSURE_REASON, counted_unit
 from agent.textspans import quote_text
 
 CLAIM_GROUPS = (
@@ -93,7 +94,7 @@ def no_evidence(unknown: str) -> str:
 
 def held_back_line(held: list[Claim]) -> str:
     """What the segment found but does not show, and why, counted."""
-    unsure = sum(1 for c in held if c.held_back and "confident" in c.held_back)
+    unsure = sum(1 for c in held if c.held_back and c.held_back.startswith(UNSURE_REASON))
     vague = len(held) - unsure
     why = [
         f"{unsure} whose clearest statement is under the confidence the document shows"
@@ -106,11 +107,6 @@ def held_back_line(held: list[Claim]) -> str:
         + "; ".join(w for w in why if w)
         + "; listed under held_back in the JSON)."
     )
-
-
-def segment_unit(segment: Segment) -> str:
-    """What a segment's counts count: its participants when it has no named account."""
-    return "participants" if segment.participants and not segment.accounts else "accounts"
 
 
 def members(segment: Segment, short: bool = False) -> str:
@@ -260,7 +256,7 @@ class Outline:
             )
         held = Counter(c.kind for c in segment.held_back)
         for attribute, group_title, empty in CLAIM_GROUPS:
-            title = group_title.format(unit=segment_unit(segment))
+            title = group_title.format(unit=counted_unit(segment))
             claims: list[Claim] = getattr(segment, attribute)
             if claims:
                 section.add(
@@ -300,7 +296,7 @@ class Outline:
             Para(
                 f"{labels.percent(segment.pmf.very_disappointed_pct)} very disappointed (n={segment.pmf.n})"
                 if segment.pmf.n
-                else f"no survey answers from this segment's {segment_unit(segment)}",
+                else f"no survey answers from this segment's {counted_unit(segment)}",
                 label="Product-market fit (Sean Ellis):",
             )
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from agent.ingest.normalize import industry_label
 from agent.schema import Quantity
 from agent.schema.icp import Claim, Messaging, NegativeTrait, Segment
+from agent.synthesize.units import counted_unit
 
 
 def _quantity(q: Quantity | None) -> str:
@@ -105,7 +106,7 @@ def validation_plan(segments: list[Segment]) -> list[str]:
         if segment.hypothesis:
             plan.append(
                 f"“{segment.name}” is a hypothesis ({segment.hypothesis_reason}). Interview the next 10 "
-                + ("people" if segment.participants and not segment.accounts else "accounts")
+                + ("people" if counted_unit(segment) == "participants" else "accounts")
                 + " like it: "
                 "what triggered the search, what the problem costs per week or month, who signs, and would they be very disappointed without us?"
             )

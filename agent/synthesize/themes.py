@@ -15,15 +15,16 @@ import numpy as np
 from agent.schema import Evidence, EvidenceKind, Quantity
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.labels import describe
+from agent.synthesize.units import UNSURE_REASON
 
 SIMILARITY = 0.55
 MAX_QUOTES = 3
 HELD_BACK_BELOW = 2  # accounts: a vague-headlined theme said by fewer is held back
-# The offline engine's statements under this confidence are right 0.60–0.84 of the time on
-# held-out domains (per kind; 0.81–0.98 above it; `python -m agent.extract.train` prints the
-# bands): a theme whose clearest statement is under it is kept for audit, not shown.
+# The offline engine's statements under this confidence are of the kind they say 0.66–0.75 of
+# the time on held-out domains, 0.84–0.96 from it up (`python -m agent.extract.train` prints
+# the bands): a theme whose clearest statement is under it is kept for audit, not shown.
 DISPLAY_CONFIDENCE = 0.9
-OFFLINE = "offline"
+OFFLINE = "offline"  # `extract.offline.ENGINE`, not imported: it would load the classifier
 _STOP = set(
     "a an the and or but so of to in on for with at by from as is are was were be been it its this that these those we our us i my me "
     "you your they their them he she his her just really like um uh yeah well kind sort very lot lots about also then than there here "
@@ -248,7 +249,7 @@ def _held_back(
         return f"one source, and its headline names nothing specific or does not read ({vague})"
     if confidence < DISPLAY_CONFIDENCE and all(e.engine == OFFLINE for e in items):
         return (
-            f"its clearest statement is {confidence:.2f} confident; the offline engine shows "
+            f"{UNSURE_REASON} {confidence:.2f} confident; the offline engine shows "
             f"themes from {DISPLAY_CONFIDENCE} up (under it, its statements are of the kind it "
             "says only two times in three on research it was not trained on)"
         )

@@ -48,6 +48,16 @@ def unit_of_analysis(accounts: list[AccountProfile], respondents: int = 0) -> Un
     return "participants" if respondents or any(a.participant for a in accounts) else "accounts"
 
 
+# how the reason of a theme held back under the display confidence begins (`themes._held_back`;
+# the document counts such themes apart from vague ones)
+UNSURE_REASON = "its clearest statement is"
+
+
+def counted_unit(segment: Segment) -> Unit:
+    """What a segment's counts count: participants when it names no account."""
+    return "participants" if segment.participants and not segment.accounts else "accounts"
+
+
 def label_units(segment: Segment, unit: Unit) -> None:
     """Every count in the segment says what it counts."""
     for claim_list in (
