@@ -23,6 +23,8 @@ def test_gold_labels_are_consistent_with_the_sources():
         "closewise",
         "tidemark",
         "larkspur",
+        "assayline",
+        "wharfside",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -38,7 +40,17 @@ def test_adjusted_rand_index():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "dataset", ["relaypoint", "fieldcrew", "closewise", "tidemark", "larkspur", "brindle"]
+    "dataset",
+    [
+        "relaypoint",
+        "fieldcrew",
+        "closewise",
+        "tidemark",
+        "larkspur",
+        "brindle",
+        "assayline",
+        "wharfside",
+    ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):
     report_path = tmp_path / "report.json"

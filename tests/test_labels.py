@@ -119,7 +119,12 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
     assert ill_formed("Latency program not such a big")
     assert ill_formed("Reduce time that people spend to figure") and names_nothing("2 steps")
     assert ill_formed("Bank recs used") and ill_formed("Reasons I not bring")
+    assert ill_formed("Insurance carrier did audit in September and flagged")
+    assert ill_formed("Half of them done and nobody closed")
+    assert ill_formed("Night in July guy swapped out and nobody")
     for fine in (
+        "Somebody drags a cell and formulas break",
+        "Getting certified and scheduled",
         "Totals are wrong",
         "Pricing gets confusing",
         "Building it by hand",
@@ -232,3 +237,31 @@ def test_halves_are_numbers_and_a_range_is_never_cut_after_its_from():
     assert "from about 5 days" not in labels[2] or "to 1.5 days" in labels[2], labels
     (closed,) = describe([["Our close went from twelve days to eight days."]], "outcome")
     assert closed.label.endswith("from 12 days to 8 days"), closed.label
+
+
+def test_a_cut_never_leaves_a_second_clause_broken():
+    from agent.synthesize.labels import _trim
+
+    def cut(text: str) -> str:
+        return " ".join(_trim(text.split()))
+
+    # the cut falls inside "and took (the spreadsheet)": the broken conjunct goes whole
+    assert cut("the scheduler in Louisville left in June and took the whole spreadsheet") == (
+        "the scheduler in Louisville left in June"
+    )
+    assert cut("the rep builds the opportunity in Salesforce and emails the PDF to legal") == (
+        "the rep builds the opportunity in Salesforce"
+    )
+    # a conjunct that ends on a noun stands
+    assert cut("seeing all eighty-five techs and all open calls on one board") == (
+        "seeing all eighty-five techs and all open calls"
+    )
+
+
+def test_the_month_may_is_no_modal():
+    from agent.synthesize.labels import compress, tokens
+
+    words = tokens("then our audit in May flagged the missing prep log")
+    assert [t.tag for t in words if t.text == "May"] == ["NNP"]
+    assert any("May" in variant for variant in compress(words, "trigger"))
+    assert [t.tag for t in tokens("we may need a second site")][1] == "MD"

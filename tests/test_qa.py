@@ -241,6 +241,18 @@ def test_a_file_without_a_company_is_a_participant_never_an_account():
     assert person.kind == PARTICIPANTS
     assert person.name == "Sam (ux-p3)"
     assert unit_of(ACCOUNTS, None, "study/ux-p4.md", "d3").key != person.key
+    # counting people in research about companies: a person of a named account is named by it
+    assert unit_of(PARTICIPANTS, "Harlow Foods", "calls/2026-10-01_harlow.txt", "d4").name == (
+        "Harlow Foods"
+    )
+
+
+def test_a_role_counts_people_only_in_the_plural():
+    """ "What do analysts say…" counts people; "How much analyst time…" asks about time."""
+    from agent.qa.units import PARTICIPANTS, unit_named
+
+    assert unit_named("What do analysts say about instrument exports?") == PARTICIPANTS
+    assert unit_named("How much analyst time do core labs lose transcribing results?") is None
 
 
 def test_a_question_for_an_amount_needs_a_passage_that_states_one():
@@ -475,9 +487,20 @@ def test_a_count_is_scoped_by_who_is_counted_not_by_words_of_the_topic(monkeypat
         None,
         lambda workspace, unit, ids: (9, 9, 0),
     )
-    assert asked == ["How many accounts say it?"]
+    assert asked == ["How many accounts mention it?"]
     assert answer is not None and not answer.answered  # nothing about it: none of the 9
     assert "none of the 9 accounts" in answer.text
+    # any verb after a subject that names its unit; the subject alone is the scope
+    counts.count_answer(
+        "How many usability-study participants copy instrument exports into Excel by hand?",
+        None,
+        None,
+        None,
+        None,
+        lambda workspace, unit, ids: (4, 0, 4),
+    )
+    assert asked[-1] == "How many usability-study participants mention it?"
+    assert counts.parse("How many deals did we lose?") is None  # an auxiliary is no verb
 
 
 def test_an_answer_quotes_the_clause_that_says_most_as_a_piece_of_the_quote():
@@ -534,12 +557,19 @@ def test_a_specialised_term_the_research_never_uses_is_refused(tmp_path, icp, em
         embedder,
         "Interviewer: How do you handle sensitive data?\n"
         "Participant: The hospital's data never leaves their servers, so we train on site.\n"
-        "Participant: Our plumbers log every job on paper and the setup took nine months.\n",
+        "Participant: Our plumbers log every job on paper and the setup took nine months.\n"
+        "Participant: QuickBooks does our invoicing, and the office retypes the job sheets.\n",
     ) as workspace:
         asked = "Have any of the teams used federated learning for the owner's sensitive data?"
         assert absent_terms(asked, workspace, set()) == ["federated"]
         assert absent_terms("How much effort did the setup take?", workspace, set()) == []
         assert absent_terms("Why do plumbers and handymen log jobs?", workspace, set()) == []
+        # another form of a common verb ("transcribed") makes the word common: meaning decides
+        assert absent_terms("How long does transcribing job sheets take?", workspace, set()) == []
+        # QuickBooks is said, its integration never: a feature named by the tool is absent
+        assert absent_terms(
+            "Do customers use the QuickBooks integration to invoice?", workspace, set()
+        ) == ["QuickBooks integration"]
 
 
 def test_a_share_answers_a_money_question_only_when_it_is_of_money():
@@ -1123,3 +1153,12 @@ def test_a_segment_is_named_by_the_size_of_its_companies():
     assert segments_named("Which tools do they use?", draft)[0] == []
     no_small = SimpleNamespace(segments=[mid, big])
     assert segments_named("Why do very small companies churn?", no_small)[0] == []
+
+
+def test_choosing_another_vendor_asks_for_loss_reasons_and_not_staying_for_churn():
+    from agent.qa.intent import intent_kinds
+
+    assert "loss_reason" in intent_kinds("Why did Canopy Analytical choose another vendor?")
+    assert "loss_reason" in intent_kinds("Why did they pick someone else?")
+    assert "churn_reason" in intent_kinds("Why do teaching labs not buy or not stay?")
+    assert "loss_reason" not in intent_kinds("Which tools did they choose?")

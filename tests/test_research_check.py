@@ -51,7 +51,16 @@ def gibberish(seed: int) -> str:
 
 def test_research_is_never_rejected():
     corpora = {p.relative_to(REPO).parts[2] for p in RESEARCH if p.is_relative_to(REPO / "evals")}
-    assert corpora == {"brindle", "closewise", "fieldcrew", "larkspur", "relaypoint", "tidemark"}
+    assert corpora == {
+        "assayline",
+        "brindle",
+        "closewise",
+        "fieldcrew",
+        "larkspur",
+        "relaypoint",
+        "tidemark",
+        "wharfside",
+    }
     assert len(RESEARCH) >= 100
     rejected = {p.name: check(p.read_text(errors="replace")).reason for p in RESEARCH}
     assert {name: why for name, why in rejected.items() if why} == {}

@@ -71,6 +71,20 @@ def test_a_resubmission_with_a_new_id_is_the_same_person_by_e_mail(tmp_path):
     ]
 
 
+def test_a_short_respondent_id_column_dedupes_resubmissions(tmp_path):
+    # "rid" (response id) repeats when a respondent resubmits; the later answer counts
+    survey = (
+        "rid,submitted,mail,how_disappointed\n"
+        "R1046,2026-11-19 09:30,pi.lab@dunmore.example.edu,Not disappointed\n"
+        "R1048,2026-11-19 10:30,proteomics@halvorsen.example.edu,Somewhat disappointed\n"
+        "R1048,2026-11-23 10:00,,Not disappointed\n"
+    )
+    loaded = load(write(tmp_path / "pmf.csv", survey, "utf-8"))
+    assert loaded.duplicate_rows == 1 and len(loaded.documents) == 2
+    answers = sorted(d.survey.pmf_answer for d in loaded.documents)
+    assert answers == ["not", "not"]
+
+
 def test_survey_xlsx(tmp_path):
     from openpyxl import Workbook
 

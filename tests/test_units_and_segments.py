@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import load, write
 from synthetic_research import (
     PAINS,
     anonymous_interviews,
@@ -79,6 +80,29 @@ def test_file_name_with_the_first_word_of_a_known_account(tmp_path):
     assert attributed(doc, directory) == "Bellwether Cold Storage"
     assert doc.account_attribution == "file_name"
     other = transcript(tmp_path, "2026-01-06_unrelated_call.txt", ["We store frozen food."])
+    assert attributed(other, directory) is None
+
+
+def test_the_employer_in_the_speakers_label_beats_a_company_named_in_passing(tmp_path):
+    # "Gloria Pratt (Lab Supervisor, City of Fairhaven Water)": the label says whom she speaks
+    # for; "the utility over in Lindale" is somebody else
+    directory = AccountDirectory()
+    directory.add("City of Fairhaven Water Quality Lab")
+    directory.add("Lindale Water Department")
+    label = "Gloria Pratt (Lab Supervisor, City of Fairhaven Water)"
+    text = (
+        f"Interviewer 1: Could you describe the lab?\n\n{label}: We run the compliance samples.\n\n"
+        f"Interviewer2: Where do the results go?\n\n{label}: Into the state portal, by hand.\n\n"
+        f"Interviewer 1: Any violations?\n\n{label}: Never. I've heard the utility over in "
+        "Lindale got a notice last year.\n"
+    )
+    doc = load(write(tmp_path / "2026-11-10_water-lab_interview.txt", text)).documents[0]
+    assert attributed(doc, directory) == "City of Fairhaven Water Quality Lab"
+    assert doc.account_attribution == "conversation"
+    # a first name alone in a label is a person, not the account it begins
+    directory.add("Morgan Industrial Supply")
+    other = transcript(tmp_path, "call-3.txt", ["We quote by hand."])
+    other.turns[1].speaker = "Morgan"
     assert attributed(other, directory) is None
 
 
@@ -238,6 +262,29 @@ def test_a_small_distinct_group_is_not_absorbed_into_a_larger_segment():
     assert separate_distinct_groups(alone, one) is alone
 
 
+def test_two_accounts_of_neighbouring_industries_left_in_a_segment_form_a_group():
+    # two water utilities, one filed under government, clustered with university labs
+    labs = [
+        crm_account(f"University {i}", "education", "1-10", ["Google Sheets"], "lost")
+        for i in range(5)
+    ]
+    water = [
+        crm_account("City Water Lab", "government_public", "11-50", ["Excel"], "open"),
+        crm_account("Lindale Water", "energy_utilities", "11-50", ["Excel"], "lost"),
+    ]
+    absorbed = Segmentation({a.name: 0 for a in labs + water}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(absorbed, labs + water)
+    assert {separated.labels[a.name] for a in water} == {1}
+    assert {separated.labels[a.name] for a in labs} == {0}
+    # when only the industry sets them apart, the clustering's call stands
+    alike = [
+        crm_account(n, i, "1-10", ["Google Sheets"], "lost")
+        for n, i in (("City Lab", "government_public"), ("Water Co", "energy_utilities"))
+    ]
+    kept = Segmentation({a.name: 0 for a in labs + alike}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(kept, labs + alike) is kept
+
+
 def test_the_thin_group_ends_as_its_own_hypothesis_segment(tmp_path, embedder):
     docs: list[SourceDocument] = []
     evidence: list[Evidence] = []
@@ -351,6 +398,56 @@ def test_a_crm_industry_the_schema_does_not_know_keeps_its_own_name():
     assert industry_id("Water/Wastewater - Special District") == "energy_utilities"
     assert industry_id("we run plants for a few towns and more", keep_unmatched=True) == "other"
     assert industry_id("n/a", keep_unmatched=True) == "other"
+
+
+def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
+    from agent.synthesize.industry_names import rename_account_industries, spelling_groups
+
+    renamed = spelling_groups(
+        [
+            "Cannabis Testing",
+            "Cannabis Testing",
+            "cannabis testing",
+            "Cannabis / Hemp Testing",
+            "Hemp Testing",
+            "Cannabis Lab",
+            "Environmental Testing",
+            "Environmental Testing",
+            "Environmental lab",
+            "Food Safety",
+            "Food Testing Lab",
+            "Testing Laboratory",
+            "Regional Airlines",
+            "Regional Banking",
+            "healthcare",  # a schema key: never renamed
+        ]
+    )
+    assert {renamed[k] for k in ("Hemp Testing", "Cannabis Lab", "cannabis testing")} == {
+        "Cannabis Testing"
+    }
+    assert renamed["Environmental lab"] == "Environmental Testing"
+    # "testing" and "lab" say what kind of business, not which: no join through them
+    assert renamed["Food Testing Lab"] == renamed["Food Safety"] != "Environmental Testing"
+    assert renamed["Testing Laboratory"] == "Testing Laboratory"
+    assert renamed["Regional Airlines"] != renamed["Regional Banking"]  # scope words join nothing
+    assert "healthcare" not in renamed
+    accounts = [
+        AccountProfile(name="A", industry="Hemp Testing"),
+        AccountProfile(name="B", industry="Cannabis / Hemp Testing"),
+        AccountProfile(name="C", industry="Cannabis Testing"),
+        AccountProfile(name="D", industry="Cannabis Testing"),
+        AccountProfile(name="E", industry="healthcare"),
+    ]
+    rename_account_industries(accounts)
+    assert [a.industry for a in accounts] == ["Cannabis Testing"] * 4 + ["healthcare"]
+
+
+def test_environmental_services_is_no_utility():
+    from agent.ingest.normalize import industry_id
+
+    # hospital housekeeping, waste handling or a testing lab: never Energy & Utilities
+    assert industry_id("Environmental Services", keep_unmatched=True) == "Environmental Services"
+    assert industry_id("Public Utility - Water") == "energy_utilities"
 
 
 def test_a_theme_said_in_two_segments_is_shared_at_the_top(tmp_path, embedder):

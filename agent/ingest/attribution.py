@@ -313,6 +313,9 @@ def account_from_conversation(doc: SourceDocument, directory: AccountDirectory) 
         "\n".join(doc.text[t.start : t.end] for t in doc.turns if t.role != SpeakerRole.interviewer)
         or doc.text
     )
+    labelled = _label_affiliation(doc, directory)
+    if labelled:
+        return labelled
     known = directory.mentioned(customer_text)
     if known:
         return known.most_common(1)[0][0]
@@ -322,6 +325,32 @@ def account_from_conversation(doc: SourceDocument, directory: AccountDirectory) 
     if candidates:
         return candidates.most_common(1)[0][0]
     return None
+
+
+_AFFILIATION_PARTS = re.compile(r"\s*(?:[(),|;]|\s[-–—]\s|\s@\s|\bat\s)\s*")
+
+
+def _label_affiliation(doc: SourceDocument, directory: AccountDirectory) -> str | None:
+    """A known account the customer's speaker label names as their employer: "Gloria Pratt
+    (Lab Supervisor, City of Fairhaven Water)", "Dana | Acme Corp". The label says who speaks
+    for whom; a company named inside the conversation may be somebody else's."""
+    found: Counter[str] = Counter()
+    labels = set()
+    for turn in doc.turns:
+        if turn.speaker and turn.role != SpeakerRole.interviewer:
+            # the label as written, before the turn's text: the parser keeps the name only
+            line_start = doc.text.rfind("\n", 0, turn.start) + 1
+            written = doc.text[line_start : turn.start].strip()
+            labels.add(written if turn.speaker in written and len(written) < 160 else turn.speaker)
+    for speaker in labels:
+        for part in _AFFILIATION_PARTS.split(speaker.rstrip(": ")):
+            part = part.strip()
+            # a first name alone ("Morgan") is a person, unless it is an account's whole name
+            whole = company_key(part) in directory.names
+            known = directory.canonical(part) if len(part.split()) >= 2 or whole else None
+            if known:
+                found[known] += 1
+    return found.most_common(1)[0][0] if len(found) == 1 else None
 
 
 def attribute(doc: SourceDocument, directory: AccountDirectory, stem: str) -> None:

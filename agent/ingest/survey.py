@@ -49,6 +49,7 @@ SHORT_HINTS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"\be ?mail\b"),
     "id": re.compile(
         r"^(resp|respondent|response|participant|user|submission|record|row)? ?(id|uuid|no|number|#)$"
+        r"|^(rid|uid|pid|sid|respid|responseid|respondentid)$"  # response / user / participant id
     ),
     "company": re.compile(
         r"^(co|org|company|company name|employer|firm|business|account|organi[sz]ation)$"

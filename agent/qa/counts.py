@@ -16,7 +16,15 @@ from agent.qa.candidates import Candidate, gather
 from agent.qa.models import Answer, Citation
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
-from agent.qa.units import ACCOUNTS, PARTICIPANTS, plural, unit_for, unit_named
+from agent.qa.units import (
+    ACCOUNT_WORDS,
+    ACCOUNTS,
+    PARTICIPANT_WORDS,
+    PARTICIPANTS,
+    plural,
+    unit_for,
+    unit_named,
+)
 from agent.store import Workspace
 
 COUNT_QUESTION = re.compile(
@@ -32,9 +40,20 @@ CITED = 12
 _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
 
 
+# "How many usability-study participants copy …": any verb after a subject that names its unit
+COUNT_ANY_VERB = re.compile(
+    r"^\s*how many\s+(?:of\s+(?:the|our)\s+)?(?P<who>(?:[\w-]+\s+){0,4}?(?:"
+    + PARTICIPANT_WORDS.pattern.removeprefix(r"\b(").removesuffix(r")\b")
+    + "|"
+    + ACCOUNT_WORDS.pattern.removeprefix(r"\b(").removesuffix(r")\b")
+    + r"))\s+(?P<verb>(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
+    re.IGNORECASE,
+)
+
+
 def parse(question: str) -> tuple[str, str, str] | None:
     """(who, verb, topic) of a counting question, or None."""
-    match = COUNT_QUESTION.match(question)
+    match = COUNT_QUESTION.match(question) or COUNT_ANY_VERB.match(question)
     if not match:
         return None
     who = match.group("who")
@@ -102,8 +121,9 @@ def count_scope(question: str, workspace: Workspace, draft: Any) -> QuestionScop
     parsed = parse(question)
     if parsed is None:
         return QuestionScope()
-    who, verb, _ = parsed
-    return question_scope(f"How many {who} {verb} it?", workspace, draft)
+    who, _, _ = parsed
+    # the subject alone, with a verb the subject reader knows: "copy" or "push back on" is no scope
+    return question_scope(f"How many {who} mention it?", workspace, draft)
 
 
 def count_answer(

@@ -36,13 +36,16 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(slow(s|ed)? down|block(s|ed|ing)?|stops? .{0,40}\bfrom (buying|signing|adopting)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor)\b",
+            r"\b(slow(s|ed)? down|block(s|ed|ing)?|stops? .{0,40}\bfrom (buying|signing|adopting)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
             re.I,
         ),
         {"objection", "loss_reason"},
     ),
     (
-        re.compile(r"\b(churn\w*|cancel\w*|leave|left us|didn'?t renew|not renew\w*)\b", re.I),
+        re.compile(
+            r"\b(churn\w*|cancel\w*|leave|left us|didn'?t renew|not renew\w*|not stay|stop(?:ped)? using|no longer use)\b",
+            re.I,
+        ),
         {"churn_reason"},
     ),
     (

@@ -76,6 +76,13 @@ POSSESSED = re.compile(
 )
 
 
+# "the QuickBooks integration", "their Metrc sync": a feature named by the tool it connects to
+NAMED_FEATURE = re.compile(
+    r"\b(?:the|a|an|its|their|our|your)\s+([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?)\s+"
+    r"(integration|connector|sync|plugin|extension|api|module|app)s?\b"
+)
+
+
 # "Relaypoint's mobile app", "Larkspur's own gross revenue retention": something of the
 # product's own, up to the first word that ends the phrase
 OWN_THING = re.compile(
@@ -127,8 +134,9 @@ def unmentioned_own_things(question: str, workspace: Workspace) -> list[str]:
 def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
     """What the question names that the research never does: a tool ('Gong', 'Procore',
     'Dynamics 365') no customer mentions (a CRM tech-stack column is not a customer talking), a
-    name or acronym ('GDPR', 'United Kingdom') in no passage at all, or a feature of the product
-    ("FieldCrew's fleet fuel-card integration") whose words appear nowhere. Ordinary words are
+    name or acronym ('GDPR', 'United Kingdom') in no passage at all, a feature of the product
+    ("FieldCrew's fleet fuel-card integration") whose words appear nowhere, or a feature named
+    by the tool it connects ("the QuickBooks integration") whose words are never said together. Ordinary words are
     left to the meaning check: the research may say 'vendor' where the question says
     'competitor', or name the accounting system without the word 'ERP'."""
     from agent.extract.lexicon import tools_in
@@ -182,6 +190,10 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
                 continue
             if nowhere(lower, research_only=False):
                 absent.append(lower)
+    for match in NAMED_FEATURE.finditer(question):
+        feature = [w for w in re.split(r"[^a-z0-9]+", match.group(0).lower()) if w][1:]
+        if not words_near(workspace, feature):
+            absent.append(" ".join(match.group(1, 2)))  # "QuickBooks" said, never its integration
     if not absent:
         absent.extend(unmentioned_terms(question, scope_words, nowhere))
     if not absent:

@@ -107,10 +107,20 @@ def _common_words() -> frozenset[str]:
 
 
 def common_word(word: str) -> bool:
-    """Whether `word` (or its singular) is a common English word."""
+    """Whether `word` (or its singular, or another form of its verb: "transcribing" for
+    "transcribed") is a common English word."""
     lower = word.lower()
     known = _common_words()
-    return any(
+    if any(
         form in known
         for form in (lower, lower.removesuffix("s"), lower.removesuffix("es"), lower[:-3] + "y")
+    ):
+        return True
+    from lemminflect import getAllInflections, getAllLemmas
+
+    lemmas = {lemma for forms in getAllLemmas(lower).values() for lemma in forms}
+    return any(
+        form in known
+        for lemma in lemmas
+        for form in (lemma, *(f for forms in getAllInflections(lemma).values() for f in forms))
     )

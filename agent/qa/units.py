@@ -14,8 +14,10 @@ from pathlib import PurePath
 ACCOUNTS = "accounts"
 PARTICIPANTS = "participants"
 
+# people as such (any number); a role counts people only in the plural: "analysts say", not
+# "how much analyst time"
 PARTICIPANT_WORDS = re.compile(
-    r"\b(interviewees?|participants?|people|persons?|respondents?|users?|practitioners?|researchers?|analysts?|engineers?|scientists?|individuals?)\b",
+    r"\b(interviewees?|participants?|people|persons?|respondents?|users|practitioners|researchers|analysts|engineers|scientists|individuals)\b",
     re.IGNORECASE,
 )
 ACCOUNT_WORDS = re.compile(
@@ -49,6 +51,8 @@ def unit_of(
         return Unit(PARTICIPANTS, f"?{source}", participant_name(source, speaker))
     if "#" in doc_id or source.lower().endswith((".csv", ".xlsx")):
         return Unit(PARTICIPANTS, doc_id, participant_name(source, speaker or doc_id[-6:]))
+    if account:  # a person of a named account: named by it, not by the file
+        return Unit(PARTICIPANTS, source, f"{speaker} ({account})" if speaker else account)
     return Unit(PARTICIPANTS, source, participant_name(source, None))
 
 

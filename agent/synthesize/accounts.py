@@ -15,6 +15,7 @@ from agent.extract.quantities import find_quantities
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.normalize import industry_id, size_band
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
+from agent.synthesize.industry_names import rename_account_industries
 
 EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
 
@@ -178,6 +179,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
             accounts[name].evidence.append(item)
     for account in accounts.values():
         fill_from_research(account)
+    rename_account_industries(accounts.values())
     return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
 
 

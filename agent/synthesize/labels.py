@@ -203,6 +203,12 @@ def _lemma(low: str, tag: str) -> str:
     return lemmas[0].lower() if lemmas else low
 
 
+MONTH_BEFORE = frozenset(
+    "in since by until till through from to of early late mid last next this that every each "
+    "before after during".split()
+)
+
+
 def tokens(text: str) -> list[Token]:
     """Words of a quote with Penn part-of-speech tags and lemmas."""
     matches = list(TOKEN.finditer(text.replace("’", "'")))
@@ -234,6 +240,8 @@ def tokens(text: str) -> list[Token]:
                 pos = "VBP" if before != "to" else "VB"  # "they notice", "want to open"
         if index and pos == "VB" and _low(surface[index - 1]) in BE:
             pos = "JJ"  # "you'd be close to doubling": no verb after 'be'
+        if word in ("May", "March") and index and _low(surface[index - 1]) in MONTH_BEFORE:
+            pos = "NNP"  # "our audit in May flagged …": the month, not the modal
         match = matches[index]
         result.append(Token(word, low, pos, _lemma(low, pos), match.start(), match.end()))
     _ = lexicon
@@ -654,6 +662,7 @@ def _core(
             continue
         if (
             low in AUX
+            and token.tag != "NNP"  # "in May flagged": the month
             and nxt is not None
             and (nxt.tag.startswith("VB") or nxt.low in {"n't", "not"})
             and low not in {"do", "does", "did", "ca", "wo"}
@@ -831,6 +840,33 @@ def _known_verb(word: str) -> bool:
     return "VERB" in getAllLemmas(word)
 
 
+CONJUNCTIONS = frozenset("and plus but then".split())
+INDEFINITES = frozenset("nobody somebody someone everybody everyone anybody anyone".split())
+
+
+def _before_broken_conjunct(lows: list[str], cut: int, lexicon: dict[str, str]) -> int:
+    """Where to cut instead when the cut leaves a conjunct broken, ending on its verb or its
+    subject ("… and took", "… and nobody"): before its conjunction, if at least three words
+    stay. A conjunct that ends on a noun or a participle ("… and all open calls", "covered
+    and cleaned") stands."""
+    last = lows[cut - 1]
+    tag = lexicon.get(last) or ""
+    before = (lexicon.get(lows[cut - 2]) or "") if cut >= 2 else ""
+    broken = (
+        last in INDEFINITES
+        or tag[:3] in ("PRP", "WP")
+        or (
+            tag in ("VB", "VBD", "VBZ", "VBP", "VBG") and before[:2] not in ("JJ", "DT", "CD", "PR")
+        )
+    )
+    if not broken:
+        return cut
+    for j in range(cut - 1, 2, -1):
+        if lows[j] in CONJUNCTIONS:
+            return j
+    return cut
+
+
 def _trim(words: list[str]) -> list[str]:
     """At most PREFERRED_WORDS words (MAX_WORDS when no good cut), never ending on a function word."""
     tail_stop = (
@@ -858,6 +894,10 @@ def _trim(words: list[str]) -> list[str]:
                 end += 1
             if end > cut + 1:
                 cut = end
+        # a second clause cut short goes whole: "Scheduler left in June and took (the file)"
+        # → "Scheduler left in June", "did an audit and flagged (…)" → "did an audit"
+        if cut < len(words):
+            cut = _before_broken_conjunct(lows, cut, lexicon)
         while cut > 3 and _low(words[cut - 1]) in tail_stop:
             cut -= 1
         words = words[:cut] if cut > 3 else words[:MAX_WORDS]
@@ -1082,6 +1122,17 @@ def ill_formed(label: str) -> str | None:
         return "ends on an adjective whose noun went"
     if last.lemma in NEEDS_OBJECT and (last.tag.startswith("VB") or before_last.low == "to"):
         return "ends on a verb whose object went"
+    if before_last.tag == "CC" and (
+        last.tag in ("VB", "VBD", "VBZ", "VBP", "VBG") or last.low in INDEFINITES
+    ):
+        return "ends on a second clause cut short"  # "… in September and flagged"
+    if (
+        len(words) > 2
+        and words[-3].tag == "CC"
+        and (before_last.tag in ("PRP", "NN") or before_last.low in INDEFINITES)
+        and last.tag in ("VBD", "VBP")
+    ):
+        return "ends on a second clause cut short"  # "… and nobody closed", "… and you shuffle"
     if words[0].low in OBJECTS:
         return "begins with an object pronoun"
     if words[0].low in COPULAS:

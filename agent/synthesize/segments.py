@@ -238,6 +238,34 @@ def separate_distinct_groups(
             labels[account.name] = next_label
         moved.append(f"{industry_label(industry)} ({len(group)})")
         next_label += 1
+    # the accounts of other industries left inside a segment led by one industry (two water
+    # utilities, one filed under government, among university labs): a small group that leads
+    # nothing and that something besides the industry sets apart is a group of its own too
+    for label, members in sorted(clusters.items()):
+        known = Counter(a.industry for a in members if a.industry and a.industry != "other")
+        if not known:
+            continue
+        leader = known.most_common(1)[0][0]
+        group = [
+            a
+            for a in members
+            if labels[a.name] == label
+            and a.industry
+            and a.industry not in ("other", leader)
+            and a.industry not in leaders
+        ]
+        if not 2 <= len(group) <= MAX_DISTINCT_GROUP or len(group) * 2 >= len(members):
+            continue
+        names = {a.name for a in group}
+        around = [a for a in members if a.name not in names]
+        if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
+            continue
+        for account in group:
+            labels[account.name] = next_label
+        moved.append(
+            " and ".join(sorted({industry_label(a.industry) for a in group})) + f" ({len(group)})"
+        )
+        next_label += 1
     if not moved:
         return segmentation
     # clusters emptied by the move disappear; numbers stay stable

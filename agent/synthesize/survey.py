@@ -12,6 +12,7 @@ import numpy as np
 
 from agent.schema import PMF_METHOD, Evidence, EvidenceKind, SourceDocument, SurveyResponse
 from agent.schema.icp import PMF, SurveyCut, SurveyCutValue, SurveyQuestionThemes
+from agent.synthesize.industry_names import spelling_groups
 from agent.synthesize.themes import ranked_claims
 
 
@@ -119,9 +120,10 @@ def survey_cuts(responses: list[SurveyResponse], min_n: int = 5) -> list[SurveyC
         return []
     metric = _metric(responses)
     columns: dict[str, dict[str, list[SurveyResponse]]] = defaultdict(lambda: defaultdict(list))
+    industry = spelling_groups(r.industry for r in responses if r.industry)
     for response in responses:
         if response.industry:
-            columns["industry"][response.industry].append(response)
+            columns["industry"][industry.get(response.industry, response.industry)].append(response)
         if response.size_band:
             columns["company size"][response.size_band].append(response)
         family = role_family(response.role)
