@@ -200,7 +200,9 @@ def separate_distinct_groups(
 ) -> Segmentation:
     """A small group sharing an industry that leads no segment (two clinics among SaaS
     companies) becomes its own segment instead of being absorbed into a larger one, when
-    something besides the industry sets it apart too (its stack, size or deal outcomes); the
+    something besides the industry sets it apart too (its stack, size or deal outcomes); so do
+    two or three accounts of industries other than their segment's leader, none leading a
+    segment (two water utilities, one filed under government, among university labs). The
     hypothesis rules then tag it (too few accounts with evidence)."""
     labels = dict(segmentation.labels)
     clusters: dict[int, list[AccountProfile]] = {}
