@@ -25,6 +25,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "larkspur",
         "assayline",
         "wharfside",
+        "quillmark",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -50,6 +51,7 @@ def test_adjusted_rand_index():
         "brindle",
         "assayline",
         "wharfside",
+        "quillmark",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

@@ -746,6 +746,31 @@ def test_a_question_naming_two_industries_is_about_both():
     assert industry_accounts("Why do they use AI for it?", crm)[0] == set()
 
 
+def test_the_industry_a_question_is_about_is_read_from_its_subject_first():
+    """ "Why do mid-size manufacturers and distributors start looking for a freight audit tool?"
+    is about manufacturers (in the plural too) and distributors, not freight companies or
+    auditors; "the two wineries" finds the CRM's own labels "Winery" and "Wine & Spirits"."""
+    from agent.qa.index import DocRow
+    from agent.qa.scope import industry_accounts
+
+    crm = [
+        DocRow("c1", "crm", "Keller", "crm.csv", None, "wholesale_distribution", "Keller"),
+        DocRow("c2", "crm", "Ridgeline", "crm.csv", None, "manufacturing", "Ridgeline"),
+        DocRow("c3", "crm", "Haulwell", "crm.csv", None, "logistics_transportation", "Haulwell"),
+        DocRow("c4", "crm", "Tally CPA", "crm.csv", None, "professional_services", "Tally CPA"),
+        DocRow("c5", "crm", "Vinterra", "crm.csv", None, "Wine & Spirits", "Vinterra"),
+        DocRow("c6", "crm", "Maple Hollow", "crm.csv", None, "Winery", "Maple Hollow"),
+        DocRow("c7", "crm", "Fernleaf", "crm.csv", None, "Cosmetics", "Fernleaf"),
+    ]
+    asked = "Why do mid-size manufacturers and distributors start looking for a freight audit tool?"
+    assert industry_accounts(asked, crm)[0] == {"Keller", "Ridgeline"}
+    wineries = "What do the two wineries need, and did the product fit?"
+    assert industry_accounts(wineries, crm)[0] == {"Vinterra", "Maple Hollow"}
+    # no subject that names a group: the whole question is read, as before
+    deals = "What slows down deals with freight companies?"
+    assert industry_accounts(deals, crm)[0] == {"Haulwell"}
+
+
 def test_a_quote_with_its_own_subject_is_said_not_wanted():
     """'wants to “I want …”' and 'says it started with “He said …”' read wrong: such a quote is
     introduced by 'says'; a phrase keeps the verb of its kind."""
@@ -1162,3 +1187,28 @@ def test_choosing_another_vendor_asks_for_loss_reasons_and_not_staying_for_churn
     assert "loss_reason" in intent_kinds("Why did they pick someone else?")
     assert "churn_reason" in intent_kinds("Why do teaching labs not buy or not stay?")
     assert "loss_reason" not in intent_kinds("Which tools did they choose?")
+
+
+def test_a_count_over_conversations_never_counts_survey_answers():
+    """ "6 of 5 accounts": the total counts the interviews and notes in scope, so a survey
+    answer is not counted beside them; a survey-only workspace counts its respondents."""
+    from types import SimpleNamespace
+
+    from agent.qa.counts import counted
+    from agent.qa.units import ACCOUNTS, Unit
+
+    def said(account, kind):
+        return SimpleNamespace(
+            unit=Unit(ACCOUNTS, account.lower(), account),
+            role="customer",
+            source_kind=kind,
+            text="Detention charges get paid without anyone checking.",
+            score=0.9,
+        )
+
+    found = [said("Ridgeline", "transcript"), said("Ashgrove", "survey")]
+    assert set(counted(found, "detention charges paid", ACCOUNTS)) == {"ridgeline"}
+    assert set(counted(found, "detention charges paid", ACCOUNTS, surveys=True)) == {
+        "ridgeline",
+        "ashgrove",
+    }

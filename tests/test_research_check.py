@@ -57,6 +57,7 @@ def test_research_is_never_rejected():
         "closewise",
         "fieldcrew",
         "larkspur",
+        "quillmark",
         "relaypoint",
         "tidemark",
         "wharfside",

@@ -442,6 +442,14 @@ def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
     assert [a.industry for a in accounts] == ["Cannabis Testing"] * 4 + ["healthcare"]
 
 
+def test_an_industry_synonym_matches_in_the_plural_a_short_one_only_as_written():
+    from agent.ingest.normalize import industry_id
+
+    assert industry_id("Manufacturers") == "manufacturing"
+    assert industry_id("Lenders") == "financial_services"
+    assert industry_id("its") == "other"  # "it" (IT) is no "its"
+
+
 def test_environmental_services_is_no_utility():
     from agent.ingest.normalize import industry_id
 

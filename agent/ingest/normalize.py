@@ -137,7 +137,10 @@ def _industry_synonyms() -> list[tuple[int, str, str]]:
 
 @cache
 def _synonym_pattern(folded: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}(?![a-z0-9])")
+    # a synonym of four letters or more in the plural too ("manufacturers", "lenders"); a short
+    # one only as written ("it" is no "its")
+    plural = "(?:s|es)?" if len(folded) >= 4 and folded[-1].isalpha() else ""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}{plural}(?![a-z0-9])")
 
 
 def industry_matches(folded: str) -> Iterator[tuple[int, str, re.Match[str]]]:

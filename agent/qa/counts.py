@@ -93,14 +93,17 @@ def alternatives(topic: str) -> list[set[str]]:
 
 
 def counted(
-    candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS
+    candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS, surveys: bool = False
 ) -> dict[str, Candidate]:
     """The best sentence of each unit that is about the topic. Counting accounts, a person of a
-    study that names no company is not one."""
+    study that names no company is not one; a survey answer counts only when the research in
+    scope is surveys alone (`surveys`): "of N accounts" counts the conversations."""
     options = alternatives(topic)
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
+            continue
+        if candidate.source_kind == "survey" and not surveys:
             continue
         if candidate.unit.kind != unit_kind:
             continue
@@ -169,7 +172,7 @@ def count_answer(
         max_sentences=200,
         answering=False,
     )
-    best = counted(pool.candidates, topic, unit_kind)
+    best = counted(pool.candidates, topic, unit_kind, surveys=not total)
     ordered = sorted(best.values(), key=lambda c: -c.score)
     noun = plural(total, unit_kind)
     group = who if re.search(r"\w", who) else noun
@@ -183,7 +186,8 @@ def count_answer(
     names = ", ".join(c.unit.name for c in ordered if c.unit)
     markers = "".join(f"[{c.number}]" for c in citations)
     count = len(ordered)
-    text = f"{count} of {total} {group} {verb} {said}: {names} {markers}."
+    of = f" of {total}" if total else ""  # survey answers alone: no count of conversations
+    text = f"{count}{of} {group} {verb} {said}: {names} {markers}."
     return _answer(question, text, citations, unit_kind, count)
 
 

@@ -136,16 +136,50 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
     and the question's words those names use."""
     from agent.ingest.normalize import _fold, industry_matches
 
-    folded = _fold(question)
-    industries: set[str] = set()
-    used: set[str] = set()
-    for length, industry, match in industry_matches(folded):
-        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
-        if (length >= 4 or any(c.isdigit() for c in match.group(0))) and industry != "other":
-            industries.add(industry)
-            used |= content_stems(match.group(0))
+    def named(text: str) -> list[tuple[str, str]]:
+        return [
+            (industry, match.group(0))
+            for length, industry, match in industry_matches(_fold(text))
+            # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
+            if (length >= 4 or any(c.isdigit() for c in match.group(0))) and industry != "other"
+        ]
+
+    # the group the question is about, when it names an industry: "why do mid-size
+    # manufacturers and distributors start looking for a freight audit tool" is not about
+    # freight companies or auditors
+    subject = subject_of(question)
+    found = (named(subject) if subject else []) or named(question)
+    industries = {industry for industry, _ in found}
+    used: set[str] = set().union(*(content_stems(said) for _, said in found)) if found else set()
     accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}
+    if subject and not found:  # "the two wineries": a CRM's own label ("Winery", "Wine & Spirits")
+        own = _own_label_accounts(subject, crm)
+        accounts |= set(own)
+        used |= set().union(*own.values()) if own else set()
     return accounts, used
+
+
+def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
+    """CRM accounts whose industry is a label of the CRM's own (not in the schema) whose
+    distinguishing word the subject says, in any form ("wineries": "Winery", "Wine & Spirits"),
+    with the subject's words that name it."""
+    from agent.resources import knowledge
+    from agent.synthesize.industry_names import distinguishing_words
+
+    keys = set(knowledge("industries")["industries"])
+    said = {w for w in content_stems(subject.replace("-", " ")) if len(w) >= 4}
+    found: dict[str, set[str]] = {}
+    for row in crm:
+        if not row.crm_name or not row.industry or row.industry in keys:
+            continue
+        for word in distinguishing_words(row.industry):
+            key = stem(word)
+            if len(key) < 4:
+                continue
+            hits = {w for w in said if w.startswith(key) or key.startswith(w)}
+            if hits:
+                found.setdefault(row.crm_name, set()).update(hits)
+    return found
 
 
 # "churned customers", "lost deals", "accounts that didn't renew": a group by its deal outcome
