@@ -1212,3 +1212,11 @@ def test_a_count_over_conversations_never_counts_survey_answers():
         "ridgeline",
         "ashgrove",
     }
+
+
+def test_a_negation_after_the_group_is_no_part_of_who_is_asked_about():
+    from agent.qa.followups import subject_of
+
+    asked = "Why did very small shippers not buy the product or leave it?"
+    assert subject_of(asked) == "very small shippers"
+    assert subject_of("Why do trial teams stall?") == "trial teams"

@@ -73,7 +73,13 @@ def subject_of(question: str) -> str | None:
     for pattern in (SUBJECT_AFTER_HOW_MANY, SUBJECT_AFTER_STOPS, SUBJECT_AFTER_AUX):
         match = pattern.search(question)
         if match:
-            subject = match.group("subject").strip()
+            # "why did very small shippers not buy": the negation is no part of who
+            subject = re.sub(
+                r"(?:\s+(?:not|never|still|also|really|ever))+$",
+                "",
+                match.group("subject").strip(),
+                flags=re.IGNORECASE,
+            )
             if not PRONOUN.fullmatch(subject) and subject.lower() not in {"you", "we", "i", "it"}:
                 return subject
     return None
