@@ -186,6 +186,39 @@ def _own_label(value: str) -> str:
     return head[:1].upper() + head[1:]
 
 
+def own_industry_label(industry: str | None) -> bool:
+    """Whether an account's industry is a label of its CRM or survey's own ("Cannabis
+    Testing"), not a key of the schema ("healthcare", "other")."""
+    return bool(industry) and industry not in knowledge("industries")["industries"]
+
+
+_LABEL_ALTERNATIVES = re.compile(r"\s*(?:/|&|\+|,|\band\b|\bor\b)\s*", re.IGNORECASE)
+# words of scope or size, said of any industry: never what tells one industry from another
+_SCOPE_WORDS = frozenset(
+    "other general misc miscellaneous various mixed specialty special public private national "
+    "local regional global international independent small large non b2b b2c".split()
+)
+_LABEL_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def distinguishing_words(label: str) -> set[str]:
+    """What tells an own industry label apart: the first word of each of its alternatives
+    ("Cannabis / Hemp Testing" → cannabis, hemp), in the singular, unless it only says scope
+    ("Regional …", "Other …"). The words after it say what kind of business it is ("testing",
+    "lab", "services"), which unrelated industries share."""
+    words = set()
+    for alternative in _LABEL_ALTERNATIVES.split(label):
+        found = _LABEL_WORD.findall(alternative)
+        if found and _singular(found[0]) not in _SCOPE_WORDS:
+            words.add(_singular(found[0]))
+    return words
+
+
 def industry_label(industry: str | None) -> str:
     if not industry:
         return "Unknown"

@@ -17,9 +17,9 @@ from agent.qa.models import Answer, Citation
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
 from agent.qa.units import (
-    ACCOUNT_WORDS,
+    ACCOUNT_NOUNS,
     ACCOUNTS,
-    PARTICIPANT_WORDS,
+    PARTICIPANT_NOUNS,
     PARTICIPANTS,
     plural,
     unit_for,
@@ -43,9 +43,9 @@ _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
 # "How many usability-study participants copy …": any verb after a subject that names its unit
 COUNT_ANY_VERB = re.compile(
     r"^\s*how many\s+(?:of\s+(?:the|our)\s+)?(?P<who>(?:[\w-]+\s+){0,4}?(?:"
-    + PARTICIPANT_WORDS.pattern.removeprefix(r"\b(").removesuffix(r")\b")
+    + PARTICIPANT_NOUNS
     + "|"
-    + ACCOUNT_WORDS.pattern.removeprefix(r"\b(").removesuffix(r")\b")
+    + ACCOUNT_NOUNS
     + r"))\s+(?P<verb>(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
     re.IGNORECASE,
 )

@@ -68,18 +68,16 @@ class Resolution:
     how: str  # "self-contained", "pronoun", "ellipsis"
 
 
+TRAILING_ADVERBS = re.compile(r"(?:\s+(?:not|never|still|also|really|ever))+$", re.IGNORECASE)
+
+
 def subject_of(question: str) -> str | None:
     """The group a question is about: 'trial teams' in 'why do trial teams stall?'."""
     for pattern in (SUBJECT_AFTER_HOW_MANY, SUBJECT_AFTER_STOPS, SUBJECT_AFTER_AUX):
         match = pattern.search(question)
         if match:
             # "why did very small shippers not buy": the negation is no part of who
-            subject = re.sub(
-                r"(?:\s+(?:not|never|still|also|really|ever))+$",
-                "",
-                match.group("subject").strip(),
-                flags=re.IGNORECASE,
-            )
+            subject = TRAILING_ADVERBS.sub("", match.group("subject").strip())
             if not PRONOUN.fullmatch(subject) and subject.lower() not in {"you", "we", "i", "it"}:
                 return subject
     return None

@@ -163,14 +163,12 @@ def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
     """CRM accounts whose industry is a label of the CRM's own (not in the schema) whose
     distinguishing word the subject says, in any form ("wineries": "Winery", "Wine & Spirits"),
     with the subject's words that name it."""
-    from agent.resources import knowledge
-    from agent.synthesize.industry_names import distinguishing_words
+    from agent.ingest.normalize import distinguishing_words, own_industry_label
 
-    keys = set(knowledge("industries")["industries"])
     said = {w for w in content_stems(subject.replace("-", " ")) if len(w) >= 4}
     found: dict[str, set[str]] = {}
     for row in crm:
-        if not row.crm_name or not row.industry or row.industry in keys:
+        if not row.crm_name or not row.industry or not own_industry_label(row.industry):
             continue
         for word in distinguishing_words(row.industry):
             key = stem(word)

@@ -136,9 +136,10 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
     'Dynamics 365') no customer mentions (a CRM tech-stack column is not a customer talking), a
     name or acronym ('GDPR', 'United Kingdom') in no passage at all, a feature of the product
     ("FieldCrew's fleet fuel-card integration") whose words appear nowhere, or a feature named
-    by the tool it connects ("the QuickBooks integration") whose words are never said together. Ordinary words are
-    left to the meaning check: the research may say 'vendor' where the question says
-    'competitor', or name the accounting system without the word 'ERP'."""
+    by the tool it connects ("the QuickBooks integration") whose words are never said
+    together. Ordinary words are left to the meaning check: the research may say 'vendor'
+    where the question says 'competitor', or name the accounting system without the word
+    'ERP'."""
     from agent.extract.lexicon import tools_in
 
     absent: list[str] = []

@@ -16,14 +16,17 @@ PARTICIPANTS = "participants"
 
 # people as such (any number); a role counts people only in the plural: "analysts say", not
 # "how much analyst time"
-PARTICIPANT_WORDS = re.compile(
-    r"\b(interviewees?|participants?|people|persons?|respondents?|users|practitioners|researchers|analysts|engineers|scientists|individuals)\b",
-    re.IGNORECASE,
+PARTICIPANT_NOUNS = (
+    r"interviewees?|participants?|people|persons?|respondents?|users|practitioners|researchers|"
+    r"analysts|engineers|scientists|individuals"
 )
-ACCOUNT_WORDS = re.compile(
-    r"\b(accounts?|customers?|companies|company|clients?|teams?|organi[sz]ations?|orgs?|firms?|businesses|logos?|deals?|buyers?|contractors?|groups?|shops?|vendors?|agencies|startups?|systems)\b",
-    re.IGNORECASE,
+ACCOUNT_NOUNS = (
+    r"accounts?|customers?|companies|company|clients?|teams?|organi[sz]ations?|orgs?|firms?|"
+    r"businesses|logos?|deals?|buyers?|contractors?|groups?|shops?|vendors?|agencies|startups?|"
+    r"systems"
 )
+PARTICIPANT_WORDS = re.compile(rf"\b({PARTICIPANT_NOUNS})\b", re.IGNORECASE)
+ACCOUNT_WORDS = re.compile(rf"\b({ACCOUNT_NOUNS})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

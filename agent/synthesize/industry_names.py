@@ -14,43 +14,17 @@ alphabetical order). Taxonomy keys ("healthcare") are never renamed."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
 
-from agent.resources import knowledge
-
-_ALTERNATIVES = re.compile(r"\s*(?:/|&|\+|,|\band\b|\bor\b)\s*", re.IGNORECASE)
-# words of scope or size, said of any industry: never what joins two labels
-SCOPE_WORDS = frozenset(
-    "other general misc miscellaneous various mixed specialty special public private national "
-    "local regional global international independent small large non b2b b2c".split()
-)
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
-
-
-def _stem(word: str) -> str:
-    word = word.lower()
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
-def distinguishing_words(label: str) -> set[str]:
-    """The first word of each alternative of the label ("Cannabis / Hemp Testing" → cannabis,
-    hemp), unless it only says scope ("Regional …", "Other …")."""
-    words = set()
-    for alternative in _ALTERNATIVES.split(label):
-        found = _WORD.findall(alternative)
-        if found and _stem(found[0]) not in SCOPE_WORDS:
-            words.add(_stem(found[0]))
-    return words
+from agent.ingest.normalize import distinguishing_words, own_industry_label
 
 
 def spelling_groups(labels: Iterable[str]) -> dict[str, str]:
     """Each label the taxonomy does not know → the name of its group (itself when alone).
     `labels` is one per account (or response), so a spelling's frequency counts."""
-    keys = set(knowledge("industries")["industries"])
-    counts = Counter(label for label in labels if label and label not in keys)
+    counts = Counter(label for label in labels if own_industry_label(label))
     names = sorted(counts)
     parent = {name: name for name in names}
 

@@ -842,6 +842,9 @@ def _known_verb(word: str) -> bool:
 
 CONJUNCTIONS = frozenset("and plus but then".split())
 INDEFINITES = frozenset("nobody somebody someone everybody everyone anybody anyone".split())
+# a verb that does not end a clause on its own ("… and took", "… and listening"); a participle
+# does ("covered and cleaned")
+OPEN_VERB_TAGS = frozenset({"VB", "VBD", "VBZ", "VBP", "VBG"})
 
 
 def _before_broken_conjunct(lows: list[str], cut: int, lexicon: dict[str, str]) -> int:
@@ -855,9 +858,7 @@ def _before_broken_conjunct(lows: list[str], cut: int, lexicon: dict[str, str]) 
     broken = (
         last in INDEFINITES
         or tag[:3] in ("PRP", "WP")
-        or (
-            tag in ("VB", "VBD", "VBZ", "VBP", "VBG") and before[:2] not in ("JJ", "DT", "CD", "PR")
-        )
+        or (tag in OPEN_VERB_TAGS and before[:2] not in ("JJ", "DT", "CD", "PR"))
     )
     if not broken:
         return cut
@@ -1122,9 +1123,7 @@ def ill_formed(label: str) -> str | None:
         return "ends on an adjective whose noun went"
     if last.lemma in NEEDS_OBJECT and (last.tag.startswith("VB") or before_last.low == "to"):
         return "ends on a verb whose object went"
-    if before_last.tag == "CC" and (
-        last.tag in ("VB", "VBD", "VBZ", "VBP", "VBG") or last.low in INDEFINITES
-    ):
+    if before_last.tag == "CC" and (last.tag in OPEN_VERB_TAGS or last.low in INDEFINITES):
         return "ends on a second clause cut short"  # "… in September and flagged"
     if (
         len(words) > 2
