@@ -285,6 +285,37 @@ def test_two_accounts_of_neighbouring_industries_left_in_a_segment_form_a_group(
     assert separate_distinct_groups(kept, labs + alike) is kept
 
 
+def test_the_crms_own_label_tells_kinds_of_one_industry_apart(embedder):
+    # grant-makers and the charities that receive grants: all "Nonprofit & Associations" in
+    # the schema, of the same size, on the same tools; the CRM's own labels say which is which
+    from agent.synthesize.segments import segment_units
+
+    def nonprofit(name: str, raw: str) -> AccountProfile:
+        account = crm_account(name, "nonprofit", "51-200", ["QuickBooks"], "won")
+        account.industry_raw = raw
+        return account
+
+    givers = [
+        nonprofit(f"Giver {i}", raw)
+        for i, raw in enumerate(["Philanthropy", "Foundation", "Grantmaking Foundation"] * 2)
+    ]
+    receivers = [
+        nonprofit(f"Receiver {i}", raw)
+        for i, raw in enumerate(
+            ["Individual & Family Services", "Human Services", "Individual and Family Services"] * 2
+        )
+    ]
+    segmentation = segment_units(givers + receivers, "accounts", embedder.embed, {})
+    given = {segmentation.labels[a.name] for a in givers}
+    received = {segmentation.labels[a.name] for a in receivers}
+    assert not given & received  # no segment mixes the two kinds
+    # the same label spelled as the schema names it adds nothing
+    plain = [nonprofit(f"Plain {i}", "Nonprofit & Associations") for i in range(2)]
+    from agent.synthesize.segments import _raw_label
+
+    assert _raw_label(plain[0]) is None
+
+
 def test_the_thin_group_ends_as_its_own_hypothesis_segment(tmp_path, embedder):
     docs: list[SourceDocument] = []
     evidence: list[Evidence] = []
@@ -430,6 +461,9 @@ def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
     assert renamed["Food Testing Lab"] == renamed["Food Safety"] != "Environmental Testing"
     assert renamed["Testing Laboratory"] == "Testing Laboratory"
     assert renamed["Regional Airlines"] != renamed["Regional Banking"]  # scope words join nothing
+    grown = spelling_groups(["Winery", "Winery", "Wine & Spirits", "Art Gallery", "Artisan Foods"])
+    assert grown["Wine & Spirits"] == "Winery"  # one word grown from the other
+    assert grown["Artisan Foods"] != grown["Art Gallery"]  # not from a word under four letters
     assert "healthcare" not in renamed
     accounts = [
         AccountProfile(name="A", industry="Hemp Testing"),

@@ -30,6 +30,7 @@ class AccountProfile:
     in_crm: bool = False
     domain: str | None = None
     industry: str | None = None
+    industry_raw: str | None = None  # the CRM's own words for it ("Individual & Family Services")
     size_band: str | None = None
     employees: int | None = None
     revenue_usd: float | None = None
@@ -129,6 +130,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
             for field in (
                 "domain",
                 "industry",
+                "industry_raw",
                 "size_band",
                 "employees",
                 "revenue_usd",

@@ -5,7 +5,8 @@ export writes the same industry several ways: "Cannabis Testing", "cannabis test
 and a segment of them reads "Mixed-industry".
 
 Two such labels name one industry when they share a distinguishing word: the first word of
-the label, or of each alternative in it ("Cannabis / Hemp Testing" → cannabis, hemp). The
+the label, or of each alternative in it ("Cannabis / Hemp Testing" → cannabis, hemp), or
+one word grown from the other ("Wine & Spirits", "Winery"). The
 words after it say what kind of business it is ("testing", "lab", "services"), which unrelated
 industries share, and never join two labels. Labels joined through a shared word form one
 group ("Hemp Testing" joins "Cannabis Testing" through "Cannabis / Hemp Testing"); the group
@@ -19,6 +20,8 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from agent.ingest.normalize import distinguishing_words, own_industry_label
+
+MIN_STEM = 4  # letters of a word another grows from ("wine" → "winery"); "art" never joins
 
 
 def spelling_groups(labels: Iterable[str]) -> dict[str, str]:
@@ -37,10 +40,19 @@ def spelling_groups(labels: Iterable[str]) -> dict[str, str]:
     by_word: dict[str, str] = {}
     for name in names:
         for word in distinguishing_words(name):
-            if word in by_word:
-                parent[find(name)] = find(by_word[word])
-            else:
-                by_word[word] = name
+            # the same word, or one a longer one grows from ("Wine & Spirits", "Winery")
+            same = [
+                seen
+                for seen in by_word
+                if seen == word
+                or (
+                    min(len(seen), len(word)) >= MIN_STEM
+                    and (seen.startswith(word) or word.startswith(seen))
+                )
+            ]
+            for seen in same:
+                parent[find(name)] = find(by_word[seen])
+            by_word.setdefault(word, name)
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(find(name), []).append(name)

@@ -18,6 +18,9 @@ from agent.synthesize.traits import distinguishing_traits
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
+# beside the CRM's own label ("Philanthropy"), the industry it maps to ("Nonprofit &
+# Associations") counts half: one industry's kinds stay apart, its spellings together
+INDUSTRY_SHARE = 0.5
 WEIGHTS = {"industry": 1.6, "size": 0.9, "stack": 0.9, "themes": 0.8, "region": 0.3}
 _BAND_INDEX = {band: index for index, (band, _, _) in enumerate(SIZE_BANDS)}
 
@@ -41,6 +44,22 @@ def _size_value(account: AccountProfile) -> float | None:
     return None
 
 
+def _unit(vector: np.ndarray) -> np.ndarray:
+    vector = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def _raw_label(account: AccountProfile) -> str | None:
+    """The CRM's label when it says more than the industry it was mapped to."""
+    raw = (account.industry_raw or "").strip()
+    if not raw or raw.lower() == industry_label(account.industry).lower():
+        return None
+    if raw == account.industry:  # an own label: already the industry itself
+        return None
+    return raw
+
+
 def features(
     accounts: list[AccountProfile], embed, theme_vectors: dict[str, np.ndarray]
 ) -> np.ndarray:
@@ -56,6 +75,11 @@ def features(
             strict=True,
         )
     )
+    # the CRM's own words say which kind of the industry it is: "Philanthropy" and
+    # "Individual & Family Services" are both nonprofits, and a grant-maker is not a charity
+    # that receives grants
+    raw_labels = sorted({r for a in accounts if (r := _raw_label(a))})
+    raw_vectors = dict(zip(raw_labels, embed(raw_labels), strict=True)) if raw_labels else {}
     tools = sorted({t for a in accounts for t in [*a.stack, *a.stack_hints]})
     tool_index = {t: i for i, t in enumerate(tools)}
     countries = sorted({a.country or "?" for a in accounts})
@@ -66,7 +90,11 @@ def features(
     theme_dim = next((v.shape[0] for v in theme_vectors.values()), 0)
     rows = []
     for account, size in zip(accounts, sizes, strict=True):
-        industry = industry_vectors[account.industry or "unknown"] * WEIGHTS["industry"]
+        industry = _unit(industry_vectors[account.industry or "unknown"])
+        raw = _raw_label(account)
+        if raw:
+            industry = _unit(INDUSTRY_SHARE * industry + _unit(raw_vectors[raw]))
+        industry = industry * WEIGHTS["industry"]
         stack = np.zeros(max(1, len(tools)), dtype=np.float32)
         for tool in [*account.stack, *account.stack_hints]:
             stack[tool_index[tool]] = 1.0
