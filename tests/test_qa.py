@@ -771,6 +771,56 @@ def test_the_industry_a_question_is_about_is_read_from_its_subject_first():
     assert industry_accounts(deals, crm)[0] == {"Haulwell"}
 
 
+def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
+    """ "community foundations" and "hospital foundations" are nonprofits like everyone in a
+    grants product's CRM: their names and the CRM's own labels tell them apart; "very small"
+    keeps the smallest size band; words every account or no account has narrow nothing."""
+    from agent.qa.described import described_accounts
+    from agent.qa.index import DocRow
+
+    def row(name: str, industry: str, raw: str, band: str) -> DocRow:
+        return DocRow(name, "crm", name, "crm.csv", None, industry, name, None, raw, band)
+
+    crm = [
+        row("Lakeshore Community Foundation", "nonprofit", "Foundation", "11-50"),
+        row("Prairie Rivers Community Trust", "nonprofit", "Grantmaking Foundation", "11-50"),
+        row("Tri-County Community Foundation", "nonprofit", "Philanthropy", "11-50"),
+        row("St. Brendan's Hospital Foundation", "healthcare", "Hospital & Health Care", "11-50"),
+        row("Mercy Valley Health Foundation", "healthcare", "Healthcare - Foundation", "11-50"),
+        row("Cedar Hollow Behavioral Health", "healthcare", "Mental Health Care", "201-500"),
+        row("Riverbend Community Action", "nonprofit", "Non-Profit", "51-200"),
+        row("Harborlight Family Services", "nonprofit", "Individual & Family Services", "201-500"),
+        row("Meridian Youth Alliance", "nonprofit", "Non-Profit", "201-500"),
+        row("Sunfield Senior Services", "nonprofit", "Nonprofit", "201-500"),
+        row("Crossroads Services", "nonprofit", "Human Services", "201-500"),
+        row("Eastside Tenants Collective", "nonprofit", "Civic & Social Organization", "1-10"),
+        row("Friends of the Millbrook Library", "Libraries", "Libraries", "1-10"),
+        row("Willow Creek Animal Rescue", "Animal Welfare", "Animal Welfare", "1-10"),
+    ]
+
+    def found(subject: str) -> set[str] | None:
+        described = described_accounts(subject, crm)
+        return None if described is None else described.accounts
+
+    assert found("community foundations") == {
+        "Lakeshore Community Foundation",
+        "Prairie Rivers Community Trust",
+        "Tri-County Community Foundation",
+    }
+    assert found("the hospital foundations") == {
+        "St. Brendan's Hospital Foundation",
+        "Mercy Valley Health Foundation",
+    }
+    assert found("very small volunteer-run nonprofits") == {
+        "Eastside Tenants Collective",
+        "Friends of the Millbrook Library",
+        "Willow Creek Animal Rescue",
+    }
+    assert found("mid-size human-services nonprofits") is None  # everyone: no narrowing
+    assert found("customers") is None
+    assert found("finance teams at foundations") is not None  # the companies come after "at"
+
+
 def test_a_quote_with_its_own_subject_is_said_not_wanted():
     """'wants to “I want …”' and 'says it started with “He said …”' read wrong: such a quote is
     introduced by 'says'; a phrase keeps the verb of its kind."""

@@ -23,7 +23,8 @@ VERB = (
     r"feel|felt|see|saw|report(?:ed)?|raise[ds]?|describe[ds]?|get|got|go|went|decline[ds]?|"
     r"switch(?:ed)?|evaluate[ds]?|handle[ds]?|schedule[ds]?|track(?:ed)?|spend|spent|find|found|"
     r"care|worry|worried|like[ds]?|love[ds]?|hate[ds]?|expect(?:ed)?|try|tried|cite[ds]?|"
-    r"have|has|had|do|does|did|stop(?:ped)?|keep|kept|lose|rely|relied|work(?:ed)?|manage[ds]?)"
+    r"have|has|had|do|does|did|stop(?:ped)?|keep|kept|lose|rely|relied|work(?:ed)?|manage[ds]?|"
+    r"hesitate[ds]?|object(?:ed|s)?|delay(?:ed|s)?|resist(?:ed|s)?)"
 )
 SUBJECT_AFTER_AUX = re.compile(
     rf"\b{AUXILIARY}\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b|about\b|from\b|with\b|to\b|for\b|when\b|if\b|after\b|before\b)[\w&'’.-]+){{0,5}}?)\s+(?={VERB}\b)",

@@ -26,6 +26,8 @@ class DocRow:
     industry: str | None = None
     crm_name: str | None = None
     outcome: str | None = None  # a deal note's outcome or a CRM record's stage
+    industry_raw: str | None = None  # a CRM record's own label ("Philanthropy")
+    size_band: str | None = None  # a CRM record's
 
 
 @dataclass
@@ -69,7 +71,8 @@ def document_index(workspace: Workspace) -> DocumentIndex:
         rows: list[Any] = db.execute(
             "SELECT doc_id, kind, account, json_extract(data, '$.source'), json_extract(data, '$.title'),"
             " json_extract(data, '$.crm.industry'), json_extract(data, '$.crm.name'),"
-            " coalesce(json_extract(data, '$.deal.outcome'), json_extract(data, '$.crm.stage'))"
+            " coalesce(json_extract(data, '$.deal.outcome'), json_extract(data, '$.crm.stage')),"
+            " json_extract(data, '$.crm.industry_raw'), json_extract(data, '$.crm.size_band')"
             " FROM documents"
         ).fetchall()
         _CACHE.clear()

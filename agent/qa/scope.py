@@ -1,6 +1,8 @@
 """Who a question is about, read from its words: named accounts ("What did Keller Mechanical
-see…"), a segment ("core-segment accounts", a segment's name), an industry ("fintech",
-"clinic groups") or a group of documents by their titles ("usability-study participants").
+see…"), a segment ("core-segment accounts", a segment's name), accounts described by what the
+CRM says of them ("community foundations", "very small shippers": `agent.qa.described`), an
+industry ("fintech", "clinic groups") or a group of documents by their titles
+("usability-study participants").
 
 Counting questions count inside this scope; open questions prefer it (a boost, not a filter),
 because the words of a question are a weaker signal than an explicit `--segment`."""
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.ingest.normalize import company_key
+from agent.qa.described import described_accounts
 from agent.qa.followups import subject_of
 from agent.qa.index import DocRow, document_index
 from agent.qa.terms import content_stems, stem
@@ -259,6 +262,13 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
         if segment:
             accounts, label, used = segment
             reason = "segment"
+        elif (described := described_accounts(subject_of(question), crm)) is not None:
+            accounts, label, reason, used = (
+                described.accounts,
+                described.label,
+                "described",
+                described.stems,
+            )
         else:
             industry, words = industry_accounts(question, crm)
             if industry:

@@ -1,0 +1,142 @@
+"""The accounts a question describes rather than names: "community foundations", "hospital
+foundations", "very small volunteer-run nonprofits", "very small shippers". A description is
+read against what the CRM says of each account — its industry, its own industry label, the
+words of its name, its size — and every word of it that tells accounts apart must hold:
+
+- an industry the description names narrows to that industry's accounts, unless most of the
+  CRM is in it ("nonprofits" in a nonprofit product's CRM is everyone);
+- a size word ("very small", "tiny", "enterprise") keeps the smallest (or largest) size band,
+  and the next ones until at least `MIN_SIZED` accounts are in;
+- any other word must be a word of the account's name or CRM label ("community" in "Lakeshore
+  Community Foundation"), or of an industry the account is in ("hospital": healthcare); a word
+  no account has ("shippers", "volunteer-run") describes everyone and narrows nothing.
+
+Nothing is narrowed when no word tells accounts apart or when no account fits them all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agent.ingest.normalize import SIZE_BANDS, _fold, industry_matches
+from agent.qa.index import DocRow
+from agent.qa.terms import content_stems, stem
+
+MIN_SIZED = 3  # accounts a size word keeps at least (the smallest band may hold one)
+MOST = 0.6  # share of the CRM's accounts beyond which an industry or a word is everyone's
+MIN_HAVING = 2  # accounts a describing word must fit: a kind of account is never one account
+MIN_WORD = 4  # letters of a word matched by its beginning ("wine" and "winery")
+SMALL_WORDS = re.compile(r"\b(?:very small|small(?:er|est)?|tiny|micro)\b", re.IGNORECASE)
+LARGE_WORDS = re.compile(r"\b(?:large(?:r|st)?|big(?:ger|gest)?|enterprise)\b", re.IGNORECASE)
+# words of a description that say how many or which, never what kind
+FILLER_STEMS = {
+    stem(w)
+    for w in "the two three four five both those these our their very mid size sized "
+    "midsize mid-size accounts customers companies organizations organisations teams "
+    "clients prospects people users".split()
+}
+_BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
+
+
+@dataclass
+class Described:
+    accounts: set[str]  # CRM names
+    stems: set[str]  # the question's words used to describe them
+    label: str
+
+
+def _words(text: str) -> set[str]:
+    return content_stems(text.replace("-", " ").replace("&", " "))
+
+
+def _has(word: str, words: set[str]) -> bool:
+    return word in words or any(
+        min(len(word), len(w)) >= MIN_WORD and (w.startswith(word) or word.startswith(w))
+        for w in words
+    )
+
+
+def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
+    banded = [r for r in rows if r.size_band in _BAND_ORDER]
+    bands = {r.size_band for r in banded if r.size_band}
+    order = sorted(bands, key=_BAND_ORDER.index, reverse=not small)
+    kept: set[str] = set()
+    for band in order:
+        kept |= {r.crm_name for r in banded if r.size_band == band and r.crm_name}
+        if len(kept) >= MIN_SIZED:
+            break
+    return kept
+
+
+def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
+    """The accounts one description of a kind fits ("hospital foundations"): every industry it
+    names that not most accounts are in, and every other word of it that some accounts' names
+    or labels have and most do not. None when nothing in it tells accounts apart."""
+    everyone = {r.crm_name for r in rows if r.crm_name}
+    fits = set(everyone)
+    narrowed = False
+    folded = _fold(text.replace("-", " "))
+    for length, industry, match in industry_matches(folded):
+        said = match.group(0)
+        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
+        if length < 4 and not any(c.isdigit() for c in said):
+            continue
+        if industry == "other" or said not in folded:
+            continue
+        within = {r.crm_name for r in rows if r.industry == industry and r.crm_name}
+        if within and len(within) <= MOST * len(rows):
+            fits &= within
+            used |= _words(said)
+            narrowed = True
+            folded = folded.replace(said, " ")
+        elif " " in said:
+            folded = folded.replace(said, " ")  # "human services" where all are nonprofits
+        # an industry everyone is in, said in one word, may still be a word of some accounts'
+        # names ("foundations": "Lakeshore Community Foundation")
+    for word in _words(folded) - FILLER_STEMS - used:
+        having = {
+            r.crm_name
+            for r in rows
+            if r.crm_name
+            and _has(word, _words(f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}"))
+        }
+        if len(having) < MIN_HAVING or len(having) > MOST * len(rows):
+            continue  # a word most accounts have describes everyone; one account's, nobody
+        fits &= having
+        used.add(word)
+        narrowed = True
+    return fits if narrowed else None
+
+
+def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described | None:
+    """The CRM accounts `subject` (the group a question is about) describes, or None. Kinds
+    listed ("manufacturers and distributors", "3PL and e-commerce operators") are each one
+    description; the accounts of any of them count."""
+    rows = [r for r in crm if r.crm_name]
+    if not subject or not rows:
+        return None
+    text = subject
+    used: set[str] = set()
+    fits = {r.crm_name for r in rows if r.crm_name}
+    narrowed = False
+    for pattern, small in ((SMALL_WORDS, True), (LARGE_WORDS, False)):
+        match = pattern.search(text)
+        if match:
+            fits &= _sized(rows, small)
+            used |= _words(match.group(0)) | {stem(w) for w in match.group(0).lower().split()}
+            text = text[: match.start()] + " " + text[match.end() :]
+            narrowed = True
+    # "finance teams at multi-entity companies": the companies are described after "at"
+    text = re.split(r"\b(?:at|in|of|from)\s+(?=\S+\s+\S+)", text, maxsplit=1)[-1]
+    kinds = [
+        found
+        for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", text)
+        if part.strip() and (found := _kind(part, rows, used)) is not None
+    ]
+    if kinds:
+        fits &= set().union(*kinds)
+        narrowed = True
+    if not narrowed or not fits or len(fits) == len(rows):
+        return None
+    return Described(fits, used, subject)
