@@ -819,6 +819,45 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     assert found("mid-size human-services nonprofits") is None  # everyone: no narrowing
     assert found("customers") is None
     assert found("finance teams at foundations") is not None  # the companies come after "at"
+    assert found("Medicaid agencies") is None  # "medicaid" is not "medical" grown
+    assert found("nonprofits") is None  # said alone, a word most accounts have is no kind
+
+
+def test_a_segment_is_named_only_by_words_that_tell_it_apart():
+    """ "mid-size Medicaid home-care agencies" are not the segment named "Home Care, 1–10
+    employees" when most home-care agencies sit in another segment, nor a segment of another
+    size; "what holds back X" reads X as the subject."""
+    from types import SimpleNamespace
+
+    from agent.qa.followups import subject_of
+    from agent.qa.scope import segments_named
+    from agent.schema.icp import Count, Firmographics
+
+    def segment(sid: str, name: str, accounts: list[str], band: str) -> SimpleNamespace:
+        firmographics = Firmographics(size_bands=[Count(value=band, accounts=len(accounts))])
+        return SimpleNamespace(
+            id=sid, name=name, accounts=accounts, tier="selective", firmographics=firmographics
+        )
+
+    core = segment(
+        "s1",
+        "Healthcare & Life Sciences, 51–500 employees",
+        ["Brightwater Home Care", "Lone Pine Home Care", "Harborview Home Care", "Tidewater"],
+        "201-500",
+    )
+    small = segment(
+        "s2",
+        "Home Care, 1–10 employees, companion agencies",
+        ["Sunny Days Home Care", "Golden Years Helpers", "Hearthside Companions"],
+        "1-10",
+    )
+    draft = SimpleNamespace(segments=[core, small])
+    assert segments_named("Why do Medicaid home-care agencies start looking?", draft)[0] == []
+    assert segments_named("Why do mid-size companions agencies churn?", draft)[0] == []
+    assert segments_named("Why do small companion agencies churn?", draft)[0] == [small]
+    assert subject_of("What holds back very small private-pay agencies from buying?") == (
+        "very small private-pay agencies"
+    )
 
 
 def test_a_quote_with_its_own_subject_is_said_not_wanted():

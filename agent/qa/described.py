@@ -25,8 +25,10 @@ from agent.qa.terms import content_stems, stem
 
 MIN_SIZED = 3  # accounts a size word keeps at least (the smallest band may hold one)
 MOST = 0.6  # share of the CRM's accounts beyond which an industry or a word is everyone's
+ONE_WORD_SHARE = 1 / 3  # of the CRM's accounts, beyond which a word said alone is everyone's
 MIN_HAVING = 2  # accounts a describing word must fit: a kind of account is never one account
-MIN_WORD = 4  # letters of a word matched by its beginning ("wine" and "winery")
+MIN_WORD = 4
+MAX_GROWTH = 2  # letters of a word matched by its beginning ("wine" and "winery")
 SMALL_WORDS = re.compile(r"\b(?:very small|small(?:er|est)?|tiny|micro)\b", re.IGNORECASE)
 LARGE_WORDS = re.compile(r"\b(?:large(?:r|st)?|big(?:ger|gest)?|enterprise)\b", re.IGNORECASE)
 # words of a description that say how many or which, never what kind
@@ -34,7 +36,7 @@ FILLER_STEMS = {
     stem(w)
     for w in "the two three four five both those these our their very mid size sized "
     "midsize mid-size accounts customers companies organizations organisations teams "
-    "clients prospects people users".split()
+    "clients prospects people users core adjacent selective segment".split()
 }
 _BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
 
@@ -51,8 +53,12 @@ def _words(text: str) -> set[str]:
 
 
 def _has(word: str, words: set[str]) -> bool:
+    """The word, or one grown from it by a letter or two ("wine", "wineries"; not "medical",
+    "medicaid")."""
     return word in words or any(
-        min(len(word), len(w)) >= MIN_WORD and (w.startswith(word) or word.startswith(w))
+        min(len(word), len(w)) >= MIN_WORD
+        and abs(len(w) - len(word)) <= MAX_GROWTH
+        and (w.startswith(word) or word.startswith(w))
         for w in words
     )
 
@@ -94,15 +100,21 @@ def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
             folded = folded.replace(said, " ")  # "human services" where all are nonprofits
         # an industry everyone is in, said in one word, may still be a word of some accounts'
         # names ("foundations": "Lakeshore Community Foundation")
-    for word in _words(folded) - FILLER_STEMS - used:
+    words = _words(folded) - FILLER_STEMS - used
+    # alone, the research's word for its customers ("labs": 13 of 28 names) is no kind;
+    # "agencies" (2 of 28) is
+    most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE
+    for word in words:
         having = {
             r.crm_name
             for r in rows
             if r.crm_name
             and _has(word, _words(f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}"))
         }
-        if len(having) < MIN_HAVING or len(having) > MOST * len(rows):
-            continue  # a word most accounts have describes everyone; one account's, nobody
+        if len(having) > most * len(rows) or len(fits & having) < MIN_HAVING:
+            # a word most accounts have describes everyone; one account's ("per-diem" in one
+            # staffing agency's name), nobody
+            continue
         fits &= having
         used.add(word)
         narrowed = True

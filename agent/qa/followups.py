@@ -35,7 +35,7 @@ SUBJECT_AFTER_HOW_MANY = re.compile(
     re.IGNORECASE,
 )
 SUBJECT_AFTER_STOPS = re.compile(
-    r"\b(?:what|who)\s+(?:stops|stopped|blocks|blocked|slows|slowed|makes|made|drives|drove|pushes|pushed|prompts|prompted|keeps|kept|triggers|triggered)\s+(?P<subject>[\w&'’.-]+(?:\s+[\w&'’.-]+){0,5}?)\s+(?=from\b|to\b|start\b|look\b|buy\b|choose\b|switch\b|leave\b|\w+ing\b|[?.]|$)",
+    r"\b(?:what|who)\s+(?:stops|stopped|blocks|blocked|slows|slowed|makes|made|drives|drove|pushes|pushed|prompts|prompted|keeps|kept|triggers|triggered|holds\s+back|held\s+back)\s+(?P<subject>[\w&'’.-]+(?:\s+[\w&'’.-]+){0,5}?)\s+(?=from\b|to\b|start\b|look\b|buy\b|choose\b|switch\b|leave\b|\w+ing\b|[?.]|$)",
     re.IGNORECASE,
 )
 ELLIPSIS = re.compile(

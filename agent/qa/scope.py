@@ -69,16 +69,42 @@ def segments_named(
                 return tiered, f"{word} segment", {stem(word), stem("segment")}
     asked = content_stems(question) - UNIT_STEMS
     best: tuple[list[Any], str, set[str]] = ([], "", set())
+    names = {
+        id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
+        for s in draft.segments
+    }
     for segment in draft.segments:
-        name = content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", segment.name)) - UNIT_STEMS
-        shared = asked & name
+        shared = {
+            word
+            for word in asked & names[id(segment)]
+            if _distinguishes(word, segment, draft.segments, names)
+        }
         if not segment.accounts:
             continue  # a group of participants: no accounts to narrow the question to
+        if _other_size(question, segment):
+            continue  # "mid-size home-care agencies" are not the segment of 1–10 employees
         if len(shared) >= 2 and len(shared) > len(best[2]):
             best = ([segment], segment.name, shared)
     if not best[0]:
         return _by_size(question, draft)
     return best
+
+
+def _distinguishes(
+    word: str, segment: Any, segments: list[Any], names: dict[int, set[str]]
+) -> bool:
+    """Whether a word of a segment's name tells it from the others: no other segment's name
+    has it, and the segment holds at least half of the accounts whose names have it ("Home
+    Care" names a segment of small agencies while most home-care agencies are in another)."""
+    if any(word in names[id(other)] for other in segments if other is not segment):
+        return False
+    holders = [
+        (other is segment)
+        for other in segments
+        for account in other.accounts
+        if word in content_stems(account)
+    ]
+    return not holders or sum(holders) * 2 >= len(holders)
 
 
 # companies by their size, as a question says it: the segment of the smallest (or largest)
@@ -109,6 +135,26 @@ def _band(segment: Any) -> tuple[float, float] | None:
     if not numbers:
         return None
     return numbers[0], numbers[1] if len(numbers) > 1 else float("inf")
+
+
+MID = re.compile(r"\b(?:mid-?(?:size[d]?|market)|medium(?:-sized)?)\b", re.IGNORECASE)
+MID_RANGE = (51.0, 1000.0)  # employees a "mid-size" company has
+
+
+def _other_size(question: str, segment: Any) -> bool:
+    """Whether the question says a size ("mid-size", "very small", "enterprise") that the
+    segment's companies are not."""
+    band = _band(segment)
+    if band is None:
+        return False
+    low, high = band
+    if MID.search(question):
+        return high < MID_RANGE[0] or low > MID_RANGE[1]
+    if SMALL.search(question) and not LARGE.search(question):
+        return low > SMALL_MAX
+    if LARGE.search(question) and not SMALL.search(question):
+        return high < LARGE_MIN
+    return False
 
 
 def _by_size(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
