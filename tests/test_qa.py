@@ -855,6 +855,11 @@ def test_a_segment_is_named_only_by_words_that_tell_it_apart():
     assert segments_named("Why do Medicaid home-care agencies start looking?", draft)[0] == []
     assert segments_named("Why do mid-size companions agencies churn?", draft)[0] == []
     assert segments_named("Why do small companion agencies churn?", draft)[0] == [small]
+    from agent.qa.units import PARTICIPANTS, unit_named
+
+    assert unit_named("How many caregivers in the app study say changes come by text") == (
+        PARTICIPANTS
+    )
     assert subject_of("What holds back very small private-pay agencies from buying?") == (
         "very small private-pay agencies"
     )

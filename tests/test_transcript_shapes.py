@@ -144,6 +144,27 @@ def test_generic_labels(tmp_path, labels):
     ]
 
 
+def test_question_and_answer_labels_closed_by_a_full_stop(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "study_P2.txt",
+            "Caregiver app study — P2\nRecruited via a panel.\n\n"
+            "Q. Can you tell me about your job?\n\nA. I see three or four clients a day.\n\n"
+            "Q. And the app?\n\nA. The office texts me changes on WhatsApp instead.\n",
+        )
+    ).documents[0]
+    assert doc.kind == SourceKind.transcript
+    assert [text for _, text in spoken(doc, "customer")] == [
+        "I see three or four clients a day.",
+        "The office texts me changes on WhatsApp instead.",
+    ]
+    # a list of lettered points is no interview
+    listed = load(
+        write(tmp_path / "n.md", "Options:\n\nA. Keep Excel.\n\nB. Buy a tool.\n\nA. Again.\n")
+    ).documents[0]
+    assert listed.kind == SourceKind.notes
+
+
 def test_notes_without_speakers_are_notes_with_paragraphs(tmp_path):
     doc = load(
         write(

@@ -30,6 +30,13 @@ LABEL_LINE = re.compile(
     rf"{_BOLD_CLOSE}?[ \t]*:{_BOLD_CLOSE}?(?:[ \t]+|$)(?P<text>.*)$",
     re.MULTILINE,
 )
+# "Q. How did…" / "A. We…": question and answer labels closed by a full stop, read only when
+# both occur at least twice (a list "A. First point" is no interview)
+DOTTED_LABEL = re.compile(
+    rf"^[ \t]*(?:\[?(?P<ts>{_TS})\]?[ \t]*)?(?P<name>(?i:q|a|question|answer))\."
+    r"(?P<title>(?!))?[ \t]+(?P<text>\S.*)$",
+    re.MULTILINE,
+)
 OTTER_HEADER = re.compile(
     rf"^(?:\*\*|__)?(?P<name>{_NAME}|(?i:{_GENERIC}))(?:\*\*|__)?[ \t]+(?:\|[ \t]*)?"
     rf"\[?(?P<ts>{_TS})\]?[ \t]*$",
@@ -177,11 +184,21 @@ def label_role(name: str) -> SpeakerRole | None:
 
 
 def find_label_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
-    """Turns from `Name: text` style labels (with optional timestamps and titles)."""
+    """Turns from `Name: text` style labels (with optional timestamps and titles), else from
+    `Q.` / `A.` labels."""
+    return _label_turns(text, start, LABEL_LINE) or _dotted_turns(text, start)
+
+
+def _dotted_turns(text: str, start: int) -> list[tuple[Turn, str | None]]:
+    keys = Counter(_label_key(m.group("name"))[0] for m in DOTTED_LABEL.finditer(text, start))
+    if keys["q"] < 2 or keys["a"] < 2:
+        return []
+    return _label_turns(text, start, DOTTED_LABEL)
+
+
+def _label_turns(text: str, start: int, pattern: re.Pattern[str]) -> list[tuple[Turn, str | None]]:
     matches = [
-        m
-        for m in LABEL_LINE.finditer(text, start)
-        if _label_key(m.group("name")) not in NOT_SPEAKERS
+        m for m in pattern.finditer(text, start) if _label_key(m.group("name")) not in NOT_SPEAKERS
     ]
     if not matches:
         return []

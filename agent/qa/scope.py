@@ -18,7 +18,7 @@ from agent.qa.described import described_accounts
 from agent.qa.followups import subject_of
 from agent.qa.index import DocRow, document_index
 from agent.qa.terms import content_stems, stem
-from agent.qa.units import PARTICIPANT_WORDS
+from agent.qa.units import PARTICIPANT_WORDS, STUDY_PEOPLE
 from agent.store import Workspace
 
 # how research files are commonly named for the same thing
@@ -332,7 +332,8 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
         outcome_ids, outcome_words = by_outcome
         return QuestionScope(outcome_ids, outcome_words, "outcome", content_stems(outcome_words))
     subject = subject_of(question)
-    if subject and PARTICIPANT_WORDS.search(subject):  # "usability-study participants"
+    # "usability-study participants", "caregivers in the app study"
+    if subject and (PARTICIPANT_WORDS.search(subject) or STUDY_PEOPLE.search(subject)):
         titled = _titled(subject, documents)
         research = [d for d in documents if d.kind != "crm"]
         if titled and len(titled) < len(research):

@@ -26,6 +26,10 @@ ACCOUNT_NOUNS = (
     r"systems"
 )
 PARTICIPANT_WORDS = re.compile(rf"\b({PARTICIPANT_NOUNS})\b", re.IGNORECASE)
+# people of a study: "caregivers in the app study", "nurses from the usability study"
+STUDY_PEOPLE = re.compile(
+    r"\b(?:in|from|of)\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}study\b", re.IGNORECASE
+)
 ACCOUNT_WORDS = re.compile(rf"\b({ACCOUNT_NOUNS})\b", re.IGNORECASE)
 
 
@@ -66,7 +70,7 @@ def unit_named(question: str) -> str | None:
         question,
         maxsplit=1,
     )[0]
-    if PARTICIPANT_WORDS.search(head):
+    if PARTICIPANT_WORDS.search(head) or STUDY_PEOPLE.search(head):
         return PARTICIPANTS
     if ACCOUNT_WORDS.search(head):
         return ACCOUNTS
