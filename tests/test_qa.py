@@ -821,6 +821,16 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     assert found("finance teams at foundations") is not None  # the companies come after "at"
     assert found("Medicaid agencies") is None  # "medicaid" is not "medical" grown
     assert found("nonprofits") is None  # said alone, a word most accounts have is no kind
+    agencies = [
+        row("Pixel & Pine Agency", "media_marketing", "Marketing & Advertising", "11-50"),
+        row("Frontline Assist", "professional_services", "BPO / Outsourced Support", "11-50"),
+        row("Brightloop", "software_saas", "Computer Software", "51-200"),
+        row("Loomwork", "software_saas", "SaaS", "51-200"),
+        row("Tessellate", "software_saas", "Software", "51-200"),
+    ]
+    described = described_accounts("agencies and BPOs", agencies)
+    assert described is not None  # "agencies": the plural of "agency"; "BPOs": an acronym
+    assert described.accounts == {"Pixel & Pine Agency", "Frontline Assist"}
 
 
 def test_a_segment_is_named_only_by_words_that_tell_it_apart():

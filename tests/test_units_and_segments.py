@@ -481,6 +481,7 @@ def test_an_industry_synonym_matches_in_the_plural_a_short_one_only_as_written()
 
     assert industry_id("Manufacturers") == "manufacturing"
     assert industry_id("Lenders") == "financial_services"
+    assert industry_id("Marketing Agencies") == "media_marketing"  # "agency", y → ies
     assert industry_id("its") == "other"  # "it" (IT) is no "its"
 
 

@@ -137,8 +137,11 @@ def _industry_synonyms() -> list[tuple[int, str, str]]:
 
 @cache
 def _synonym_pattern(folded: str) -> re.Pattern[str]:
-    # a synonym of four letters or more in the plural too ("manufacturers", "lenders"); a short
-    # one only as written ("it" is no "its")
+    # a synonym of four letters or more in the plural too ("manufacturers", "lenders",
+    # "agencies"); a short one only as written ("it" is no "its")
+    if len(folded) >= 4 and folded.endswith("y") and folded[-2] not in "aeiou":
+        # "agency" → "agencies", "winery" → "wineries"
+        return re.compile(rf"(?<![a-z0-9]){re.escape(folded[:-1])}(?:y|ies)(?![a-z0-9])")
     plural = "(?:s|es)?" if len(folded) >= 4 and folded[-1].isalpha() else ""
     return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}{plural}(?![a-z0-9])")
 
@@ -149,7 +152,7 @@ def industry_matches(folded: str) -> Iterator[tuple[int, str, re.Match[str]]]:
     contains it (a plain substring test first): the same matches as compiling all six hundred,
     which a one-question process cannot afford."""
     for length, industry, synonym in _industry_synonyms():
-        if synonym in folded:
+        if synonym in folded or (synonym.endswith("y") and f"{synonym[:-1]}ies" in folded):
             match = _synonym_pattern(synonym).search(folded)
             if match:
                 yield length, industry, match

@@ -75,6 +75,15 @@ def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
     return kept
 
 
+ACRONYM_PLURAL = re.compile(r"\b([A-Z0-9]{2,})s\b")
+
+
+def _capitals(said: str, text: str) -> bool:
+    """Whether a short synonym is written in capitals, as an acronym ("BPO"), three letters
+    at least ("IT" and "AI" are words of too many questions)."""
+    return len(said) >= 3 and re.search(rf"\b{re.escape(said.upper())}\b", text) is not None
+
+
 def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
     """The accounts one description of a kind fits ("hospital foundations"): every industry it
     names that not most accounts are in, and every other word of it that some accounts' names
@@ -82,11 +91,13 @@ def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
     everyone = {r.crm_name for r in rows if r.crm_name}
     fits = set(everyone)
     narrowed = False
+    text = ACRONYM_PLURAL.sub(r"\1", text)  # "BPOs": the BPO industry
     folded = _fold(text.replace("-", " "))
     for length, industry, match in industry_matches(folded):
         said = match.group(0)
-        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
-        if length < 4 and not any(c.isdigit() for c in said):
+        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit and "BPO"
+        # in capitals are not
+        if length < 4 and not any(c.isdigit() for c in said) and not _capitals(said, text):
             continue
         if industry == "other" or said not in folded:
             continue
