@@ -167,6 +167,20 @@ def test_crm_csv_normalised(tmp_path):
     assert "QuickBooks" in dutch.stack
 
 
+def test_crm_export_with_a_line_before_its_header_and_semicolons(tmp_path):
+    text = (
+        "Exported from Pipedrive 2026-10-01\n"
+        "Organization; Website; Industry; Employees; Stage; ACV\n"
+        "Copperline Group; copperline.example; Restaurants; 400; Won; 24000\n"
+        "Mabel's Counter; mabels.example; Food & Beverages; 12; Lost; 5000\n"
+    )
+    loaded = load(write(tmp_path / "crm.csv", text))
+    docs = {d.account: d.crm for d in loaded.documents}
+    assert set(docs) == {"Copperline Group", "Mabel's Counter"}
+    assert docs["Copperline Group"].employees == 400
+    assert docs["Mabel's Counter"].stage == "lost"
+
+
 def test_crm_json_nested(tmp_path):
     records = {
         "accounts": [

@@ -85,12 +85,24 @@ def _delimiter(text: str, suffix: str) -> str:
     best, best_count = ",", 0
     for candidate in (",", ";", "\t", "|"):
         try:
-            first = next(csv.reader(io.StringIO(text[:50000]), delimiter=candidate), [])
+            reader = csv.reader(io.StringIO(text[:50000]), delimiter=candidate)
+            first = [record for _, record in zip(range(PREAMBLE_LINES + 1), reader, strict=False)]
         except csv.Error:
             continue
-        if len(first) > best_count:
-            best, best_count = candidate, len(first)
+        # the header record: the first of several columns, after any export preamble
+        width = max(
+            (len(r) for r in first if _filled(r) > 1), default=len(first[0]) if first else 0
+        )
+        if width > best_count:
+            best, best_count = candidate, width
     return best
+
+
+PREAMBLE_LINES = 5  # lines of an export's own (a title, "Exported from … on …") before the header
+
+
+def _filled(record: list[str]) -> int:
+    return sum(1 for cell in record if cell.strip())
 
 
 def read_csv(raw: RawFile) -> Table:
@@ -110,6 +122,18 @@ def read_csv(raw: RawFile) -> Table:
     ]
     if not records_with_lines:
         raise raw.fail("CSV has no rows")
+    notes: list[str] = []
+    # "Exported from Pipedrive 2026-10-01" above the header: one cell, never a column name
+    skip = next(
+        (i for i, (r, _) in enumerate(records_with_lines[: PREAMBLE_LINES + 1]) if _filled(r) > 1),
+        0,
+    )
+    if skip:
+        notes.append(
+            f"{skip} line(s) before the header skipped: "
+            + "; ".join(" ".join(r).strip()[:60] for r, _ in records_with_lines[:skip])
+        )
+        records_with_lines = records_with_lines[skip:]
     header = _clean_header(records_with_lines[0][0])
     if len(header) < 2:
         raise raw.fail(
@@ -124,7 +148,6 @@ def read_csv(raw: RawFile) -> Table:
             f"malformed CSV: {longer} of {len(data)} rows have more cells than the header has "
             f"columns (is the delimiter '{delimiter}' right?)"
         )
-    notes: list[str] = []
     header, rows, numbers = _fit_rows(
         header, data, notes, f"{delimiter} " if delimiter != "\t" else " "
     )
