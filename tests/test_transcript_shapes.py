@@ -87,7 +87,7 @@ def test_labels_with_role_titles(tmp_path):
     assert [s for s, _ in spoken(doc, "customer")] == ["Dana Whitfield", "Dana Whitfield"]
 
 
-@pytest.mark.parametrize("stamp", ["[00:01:02] ", "00:01:02 ", "[1:02] "])
+@pytest.mark.parametrize("stamp", ["[00:01:02] ", "00:01:02 ", "[1:02] ", "(00:01:02) "])
 def test_timestamped_labels(tmp_path, stamp):
     doc = load(
         write(
@@ -102,7 +102,7 @@ def test_timestamped_labels(tmp_path, stamp):
         "Priya",
         "Because reviews are manual and we have no time.",
     )
-    assert doc.turns[0].timestamp == stamp.strip().strip("[]")
+    assert doc.turns[0].timestamp == stamp.strip().strip("[]()")
 
 
 def test_otter_export(tmp_path):
@@ -144,13 +144,31 @@ def test_generic_labels(tmp_path, labels):
     ]
 
 
-def test_question_and_answer_labels_closed_by_a_full_stop(tmp_path):
+def test_a_diarized_export_with_bracketed_speakers_on_their_own_lines(tmp_path):
+    doc = load(
+        write(
+            tmp_path / "call-recording.txt",
+            "[SPEAKER_1]\nokay it says it's recording. could you tell me where you work?\n\n"
+            "[SPEAKER_2]\nyeah so I'm the culinary director at Pellham Table Group.\n\n"
+            "[SPEAKER_1]\nand how do you count inventory?\n\n"
+            "[SPEAKER_2]\nclipboards, then somebody types it into Excel on Monday.\n",
+        )
+    ).documents[0]
+    assert doc.kind == SourceKind.transcript
+    assert [text for _, text in spoken(doc, "customer")] == [
+        "yeah so I'm the culinary director at Pellham Table Group.",
+        "clipboards, then somebody types it into Excel on Monday.",
+    ]
+
+
+@pytest.mark.parametrize("close", [".", " -", " –"])
+def test_question_and_answer_labels_closed_by_a_full_stop(tmp_path, close):
     doc = load(
         write(
             tmp_path / "study_P2.txt",
             "Caregiver app study — P2\nRecruited via a panel.\n\n"
-            "Q. Can you tell me about your job?\n\nA. I see three or four clients a day.\n\n"
-            "Q. And the app?\n\nA. The office texts me changes on WhatsApp instead.\n",
+            f"Q{close} Can you tell me about your job?\n\nA{close} I see three or four clients a day.\n\n"
+            f"Q{close} And the app?\n\nA{close} The office texts me changes on WhatsApp instead.\n",
         )
     ).documents[0]
     assert doc.kind == SourceKind.transcript

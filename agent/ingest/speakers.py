@@ -24,17 +24,23 @@ _GENERIC = (
 _BOLD_OPEN = r"(?:\*\*|__|<(?:b|strong)>)"  # Markdown or HTML bold around a label
 _BOLD_CLOSE = r"(?:\*\*|__|</(?:b|strong)>)"
 LABEL_LINE = re.compile(
-    rf"^[ \t]*(?:\[?(?P<ts>{_TS})\]?[ \t]*(?:[-–—][ \t]*)?)?"
+    rf"^[ \t]*(?:[\[(]?(?P<ts>{_TS})[\])]?[ \t]*(?:[-–—][ \t]*)?)?"
     rf"{_BOLD_OPEN}?(?P<name>(?i:{_GENERIC})|{_NAME})"
     r"(?:[ \t]*\((?P<title>[^()\n]{1,100})\))?"
     rf"{_BOLD_CLOSE}?[ \t]*:{_BOLD_CLOSE}?(?:[ \t]+|$)(?P<text>.*)$",
     re.MULTILINE,
 )
-# "Q. How did…" / "A. We…": question and answer labels closed by a full stop, read only when
-# both occur at least twice (a list "A. First point" is no interview)
+# "Q. How did…" / "A. We…", "Q - How did…": question and answer labels closed by a full stop
+# or a dash, read only when both occur at least twice (a list "A. First point" is no interview)
 DOTTED_LABEL = re.compile(
-    rf"^[ \t]*(?:\[?(?P<ts>{_TS})\]?[ \t]*)?(?P<name>(?i:q|a|question|answer))\."
-    r"(?P<title>(?!))?[ \t]+(?P<text>\S.*)$",
+    rf"^[ \t]*(?:[\[(]?(?P<ts>{_TS})[\])]?[ \t]*)?(?P<name>(?i:q|a|question|answer))"
+    r"(?:\.|[ \t]+[-–—])(?P<title>(?!))?[ \t]+(?P<text>\S.*)$",
+    re.MULTILINE,
+)
+# a diarized export's "[SPEAKER_1]" (or "[Dana]") on its own line, the words below it
+BRACKET_HEADER = re.compile(
+    rf"^[ \t]*\[(?P<name>{_NAME}|(?i:{_GENERIC})|(?i:speaker)[ _]?\d{{1,2}})\][ \t]*"
+    r"(?P<ts>(?!))?$",
     re.MULTILINE,
 )
 OTTER_HEADER = re.compile(
@@ -234,12 +240,22 @@ def _label_turns(text: str, start: int, pattern: re.Pattern[str]) -> list[tuple[
 
 def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
     """Otter exports: `Name  0:42` (or `**Name**  0:42` in Markdown) on its own line, the
-    words on the following lines; what comes before the first one is the details header."""
+    words on the following lines; what comes before the first one is the details header. Also
+    a diarized export's `[SPEAKER_1]` on its own line."""
     headers = [
         m
         for m in OTTER_HEADER.finditer(text, start)
         if _label_key(m.group("name")) not in NOT_SPEAKERS
     ]
+    if len(headers) < 3:
+        headers = [
+            m
+            for m in BRACKET_HEADER.finditer(text, start)
+            if _label_key(m.group("name")) not in NOT_SPEAKERS
+        ]
+        names = Counter(_label_key(m.group("name")) for m in headers)
+        if len(names) < 2 or min(names.values()) < 2:
+            return []  # "[Intro]", "[Music]": a one-off tag is no speaker
     if len(headers) < 3:
         return []
     turns: list[tuple[Turn, str | None]] = []

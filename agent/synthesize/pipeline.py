@@ -195,6 +195,13 @@ def _tier_reason(
     return f"{lead}: {deals}; {survey}."
 
 
+WANTED = re.compile(
+    r"\b(?:wants?|wanted|would like|[’']d like|wish(?:es)?|hopes? to)\b|\bgood looks like\b|"
+    r"\b(?:target|goal|aim) is\b",
+    re.IGNORECASE,
+)
+
+
 def _segment(
     index: int,
     members: list[AccountProfile],
@@ -227,9 +234,12 @@ def _segment(
     themed = {kind: shown(kind) for kind in THEME_KINDS}
     # results of using the product, from accounts that kept it: what a lost or churned account
     # calls a result is a reason it left, or another product's result
-    kept = {id(e) for a in members if not a.bad for e in a.evidence}
+    # what someone wants ("Good looks like walking into the audit…", "Wants to know when a
+    # room drops below ratio") is a job to be done, never a result or a reason they bought
+    wanted = {id(e) for e in evidence if WANTED.search(e.quote)}
+    kept = {id(e) for a in members if not a.bad for e in a.evidence} - wanted
     outcome_claims = shown(EvidenceKind.outcome, limit=5, among=kept)
-    why = shown(EvidenceKind.win_reason, limit=4)
+    why = shown(EvidenceKind.win_reason, limit=4, among={id(e) for e in evidence} - wanted)
     employees = [a.employees for a in members if a.employees]
     revenues = [a.revenue_usd for a in members if a.revenue_usd]
     firmographics = Firmographics(
