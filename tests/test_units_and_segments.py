@@ -83,6 +83,16 @@ def test_file_name_with_the_first_word_of_a_known_account(tmp_path):
     assert attributed(other, directory) is None
 
 
+def test_file_name_with_the_first_two_words_of_a_longer_account_name():
+    directory = AccountDirectory()
+    for name in ("Lark & Ladle Catering", "Lone Pine Home Care", "North Star Logistics"):
+        directory.add(name)
+    directory.add("North Star Foods")
+    assert directory.in_file_name("2026-08-20_lark-and-ladle_events") == "Lark & Ladle Catering"
+    assert directory.in_file_name("2026-08-20_lone-pine_zoom") == "Lone Pine Home Care"
+    assert directory.in_file_name("2026-01-01_north-star_call") is None  # two accounts start so
+
+
 def test_the_employer_in_the_speakers_label_beats_a_company_named_in_passing(tmp_path):
     # "Gloria Pratt (Lab Supervisor, City of Fairhaven Water)": the label says whom she speaks
     # for; "the utility over in Lindale" is somebody else

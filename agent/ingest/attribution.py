@@ -233,6 +233,22 @@ class AccountDirectory:
             if named and (best is None or len(plain) > best[0]):
                 best = (len(plain), display)
         if best is None:
+            # '2026-08-20_lone-pine_zoom' for Lone Pine Home Care, 'lark-and-ladle' for Lark &
+            # Ladle Catering: the first two words of a longer name, when only one known account
+            # starts with them
+            plain_file = re.sub(r" and ", " ", folded)
+            starts: dict[str, set[str]] = {}
+            for key, display in self.names.items():
+                words = re.sub(r"[^a-z0-9]+", " ", key).split()
+                if len(words) >= 3 and words[0] not in _COMMON_FIRST_WORDS:
+                    starts.setdefault(" ".join(words[:2]), set()).add(display)
+            found = {
+                next(iter(names))
+                for start, names in starts.items()
+                if len(names) == 1 and f" {start} " in plain_file
+            }
+            if len(found) == 1:
+                return found.pop()
             # '2026-03-03_ardent_otter' for Ardent Engineering Partners: a distinctive first
             # word that only one known account starts with
             for token in folded.split():
