@@ -821,6 +821,8 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     assert found("finance teams at foundations") is not None  # the companies come after "at"
     assert found("Medicaid agencies") is None  # "medicaid" is not "medical" grown
     assert found("nonprofits") is None  # said alone, a word most accounts have is no kind
+    assert found("single-location nonprofits") == found("very small nonprofits")
+    assert found("foundation group accounts") == found("foundations")  # "group" says no kind
     agencies = [
         row("Pixel & Pine Agency", "media_marketing", "Marketing & Advertising", "11-50"),
         row("Frontline Assist", "professional_services", "BPO / Outsourced Support", "11-50"),

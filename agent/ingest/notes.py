@@ -57,6 +57,7 @@ LABEL_WORDS = {
     "length",
     "location",
     "where",
+    "call",
     "call type",
     "meeting",
     "meeting type",

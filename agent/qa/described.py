@@ -29,14 +29,20 @@ ONE_WORD_SHARE = 1 / 3  # of the CRM's accounts, beyond which a word said alone 
 MIN_HAVING = 2  # accounts a describing word must fit: a kind of account is never one account
 MIN_WORD = 4
 MAX_GROWTH = 2  # letters of a word matched by its beginning ("wine" and "winery")
-SMALL_WORDS = re.compile(r"\b(?:very small|small(?:er|est)?|tiny|micro)\b", re.IGNORECASE)
+SMALL_WORDS = re.compile(
+    r"\b(?:very small|small(?:er|est)?|tiny|micro|single[- ](?:location|site|unit|store)|"
+    r"one[- ](?:location|site))\b",
+    re.IGNORECASE,
+)
 LARGE_WORDS = re.compile(r"\b(?:large(?:r|st)?|big(?:ger|gest)?|enterprise)\b", re.IGNORECASE)
 # words of a description that say how many or which, never what kind
 FILLER_STEMS = {
     stem(w)
     for w in "the two three four five both those these our their very mid size sized "
     "midsize mid-size accounts customers companies organizations organisations teams "
-    "clients prospects people users core adjacent selective segment".split()
+    "clients prospects people users core adjacent selective segment "
+    # a company's legal or generic suffix says no kind ("Copperline Restaurant Group")
+    "group groups co company inc llc ltd partners holdings enterprises associates".split()
 }
 _BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
 
