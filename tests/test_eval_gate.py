@@ -26,6 +26,8 @@ def test_gold_labels_are_consistent_with_the_sources():
         "assayline",
         "wharfside",
         "quillmark",
+        "rostermill",
+        "tallyroom",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -52,6 +54,8 @@ def test_adjusted_rand_index():
         "assayline",
         "wharfside",
         "quillmark",
+        "rostermill",
+        "tallyroom",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

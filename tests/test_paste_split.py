@@ -57,8 +57,11 @@ def test_pairs_of_transcripts_pasted_one_after_the_other_split_in_two():
     # the page shows the split to confirm. With the three corpora of stop 28 (written from
     # briefs, nothing tuned on them), 2,839 of 3,197 (358 misses, 11.2%; pairs with a quillmark
     # file miss 15%, wharfside 13%, assayline 11%): the splitter does worse on research it has
-    # not seen, and this bound is that measurement, not a target.
-    assert len(wrong) <= 0.12 * len(pairs), wrong
+    # not seen, and this bound is that measurement, not a target. With rostermill and tallyroom
+    # (stop 29), 3,998 of 4,676 (678 misses, 14.5%): pairs with a tallyroom file miss 27% (a
+    # diarized export, Q - / A - labels, a table in a DOCX); the pairs of the nine corpora before
+    # miss 13.3% in this sample, at the previous landing's code too.
+    assert len(wrong) <= 0.15 * len(pairs), wrong
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,8 @@ def test_research_is_never_rejected():
         "larkspur",
         "quillmark",
         "relaypoint",
+        "rostermill",
+        "tallyroom",
         "tidemark",
         "wharfside",
     }
