@@ -295,6 +295,30 @@ def test_two_accounts_of_neighbouring_industries_left_in_a_segment_form_a_group(
     assert separate_distinct_groups(kept, labs + alike) is kept
 
 
+def test_two_accounts_of_their_own_size_and_outcome_in_a_segment_form_a_group():
+    # two adult day centres that bought, filed under home health like the small private-pay
+    # agencies that did not
+    small = [
+        crm_account(f"Companions {i}", "healthcare", "1-10", ["Google Calendar"], "lost")
+        for i in range(5)
+    ]
+    centres = [
+        crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+        crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+    ]
+    absorbed = Segmentation({a.name: 0 for a in small + centres}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(absorbed, small + centres)
+    assert {separated.labels[a.name] for a in centres} == {1}
+    assert {separated.labels[a.name] for a in small} == {0}
+    # the same size band alone, with outcomes like the rest: the clustering's call stands
+    mixed = [
+        crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "lost"),
+        crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+    ]
+    kept = Segmentation({a.name: 0 for a in small + mixed}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(kept, small + mixed) is kept
+
+
 def test_the_crms_own_label_tells_kinds_of_one_industry_apart(embedder):
     # grant-makers and the charities that receive grants: all "Nonprofit & Associations" in
     # the schema, of the same size, on the same tools; the CRM's own labels say which is which

@@ -230,8 +230,10 @@ def separate_distinct_groups(
     companies) becomes its own segment instead of being absorbed into a larger one, when
     something besides the industry sets it apart too (its stack, size or deal outcomes); so do
     two or three accounts of industries other than their segment's leader, none leading a
-    segment (two water utilities, one filed under government, among university labs). The
-    hypothesis rules then tag it (too few accounts with evidence)."""
+    segment (two water utilities, one filed under government, among university labs); and so
+    do two or three accounts of a size band nobody else in their segment has whose deal
+    outcomes nobody else shares (two adult day centres that bought, among small agencies that
+    did not). The hypothesis rules then tag it (too few accounts with evidence)."""
     labels = dict(segmentation.labels)
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
@@ -296,6 +298,25 @@ def separate_distinct_groups(
             " and ".join(sorted({industry_label(a.industry) for a in group})) + f" ({len(group)})"
         )
         next_label += 1
+    # a size band only two or three accounts of a segment have, whose deal outcomes set them
+    # apart too (two adult day centres that bought, among small agencies that did not)
+    for label, members in sorted(clusters.items()):
+        current = [a for a in members if labels[a.name] == label]
+        bands = Counter(a.size_band for a in current if a.size_band)
+        for band, count in sorted(bands.items()):
+            group = [a for a in current if a.size_band == band]
+            if not 2 <= count <= MAX_DISTINCT_GROUP or count * 2 >= len(current):
+                continue
+            names = {a.name for a in group}
+            around = [a for a in current if a.name not in names]
+            traits = distinguishing_traits(group, around)
+            if not any(t.dimension == "outcome" and t.outside == 0 for t in traits):
+                continue
+            for account in group:
+                labels[account.name] = next_label
+            moved.append(f"{band} employees, {traits[0].label if traits else ''} ({count})")
+            next_label += 1
+            break
     if not moved:
         return segmentation
     # clusters emptied by the move disappear; numbers stay stable
