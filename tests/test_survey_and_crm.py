@@ -100,6 +100,18 @@ def test_survey_xlsx(tmp_path):
     book.save(path)
     loaded = load(path)
     assert len(loaded.documents) == 5 and rows
+    # a cover sheet first, the responses on the second sheet under a title line of their own
+    book = Workbook()
+    cover = book.active
+    cover.append(["Spring 2026 customer survey — exported 2026-05-30"])
+    cover.append(["Prepared by the research team"])
+    responses = book.create_sheet("Responses")
+    responses.append(["Responses as of May 30"])
+    for record in csv.reader(io.StringIO(SURVEY)):
+        responses.append(record)
+    path = tmp_path / "covered.xlsx"
+    book.save(path)
+    assert len(load(path).documents) == 5
 
 
 def test_real_jupyter_survey_loads_every_response():

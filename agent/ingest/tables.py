@@ -177,6 +177,9 @@ def read_xlsx(raw: RawFile) -> Table:
         workbook = load_workbook(io.BytesIO(raw.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise raw.fail(f"not a readable Excel .xlsx file ({type(exc).__name__})") from exc
+    # the sheet that holds the table: a workbook may open on a cover sheet ("Spring survey —
+    # exported 2026-05-30") or keep notes beside the data; the largest table wins
+    best: tuple[int, str, list[str], list[tuple[int, list[str]]]] | None = None
     try:
         for sheet in workbook.worksheets:
             values = [
@@ -184,17 +187,30 @@ def read_xlsx(raw: RawFile) -> Table:
                 for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
             ]
             values = [(n, r) for n, r in values if any(r)]
-            if len(values) < 2:
+            # a title line or two of the sheet's own above the header: one cell, never columns
+            skip = next(
+                (i for i, (_, r) in enumerate(values[: PREAMBLE_LINES + 1]) if _filled(r) > 1), 0
+            )
+            values = values[skip:]
+            if len(values) < 2 or _filled(values[0][1]) < 2:
                 continue
             cells = values[0][1]
             while cells and not cells[-1]:  # openpyxl pads rows to the sheet's widest row
                 cells = cells[:-1]
-            header = _clean_header(cells)
-            notes: list[str] = []
-            header, rows, numbers = _fit_rows(header, [(r, n) for n, r in values[1:]], notes, "; ")
-            return Table(header=header, rows=rows, row_numbers=numbers, notes=notes)
+            size = (len(values) - 1) * len(cells)
+            if best is None or size > best[0]:
+                best = (size, sheet.title, cells, values[1:])
+            sheets = len(workbook.worksheets)
     finally:
         workbook.close()
+    if best is not None:
+        _, title, cells, data = best
+        header = _clean_header(cells)
+        notes: list[str] = []
+        if sheets > 1:
+            notes.append(f"sheet '{title}' read ({sheets - 1} other sheet(s) hold no larger table)")
+        header, rows, numbers = _fit_rows(header, [(r, n) for n, r in data], notes, "; ")
+        return Table(header=header, rows=rows, row_numbers=numbers, notes=notes)
     raise raw.fail("the workbook has no sheet with a header and data rows")
 
 
