@@ -272,51 +272,53 @@ def test_a_small_distinct_group_is_not_absorbed_into_a_larger_segment():
     assert separate_distinct_groups(alone, one) is alone
 
 
-def test_two_accounts_of_neighbouring_industries_left_in_a_segment_form_a_group():
-    # two water utilities, one filed under government, clustered with university labs
-    labs = [
-        crm_account(f"University {i}", "education", "1-10", ["Google Sheets"], "lost")
-        for i in range(5)
-    ]
-    water = [
-        crm_account("City Water Lab", "government_public", "11-50", ["Excel"], "open"),
-        crm_account("Lindale Water", "energy_utilities", "11-50", ["Excel"], "lost"),
-    ]
-    absorbed = Segmentation({a.name: 0 for a in labs + water}, 1, 0.0, "one segment", {})
-    separated = separate_distinct_groups(absorbed, labs + water)
-    assert {separated.labels[a.name] for a in water} == {1}
-    assert {separated.labels[a.name] for a in labs} == {0}
-    # when only the industry sets them apart, the clustering's call stands
-    alike = [
-        crm_account(n, i, "1-10", ["Google Sheets"], "lost")
-        for n, i in (("City Lab", "government_public"), ("Water Co", "energy_utilities"))
-    ]
-    kept = Segmentation({a.name: 0 for a in labs + alike}, 1, 0.0, "one segment", {})
-    assert separate_distinct_groups(kept, labs + alike) is kept
+LABS = [
+    crm_account(f"University {i}", "education", "1-10", ["Google Sheets"], "lost") for i in range(5)
+]
+COMPANIONS = [
+    crm_account(f"Companions {i}", "healthcare", "1-10", ["Google Calendar"], "lost")
+    for i in range(5)
+]
 
 
-def test_two_accounts_of_their_own_size_and_outcome_in_a_segment_form_a_group():
-    # two adult day centres that bought, filed under home health like the small private-pay
-    # agencies that did not
-    small = [
-        crm_account(f"Companions {i}", "healthcare", "1-10", ["Google Calendar"], "lost")
-        for i in range(5)
-    ]
-    centres = [
-        crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
-        crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
-    ]
-    absorbed = Segmentation({a.name: 0 for a in small + centres}, 1, 0.0, "one segment", {})
-    separated = separate_distinct_groups(absorbed, small + centres)
-    assert {separated.labels[a.name] for a in centres} == {1}
-    assert {separated.labels[a.name] for a in small} == {0}
-    # the same size band alone, with outcomes like the rest: the clustering's call stands
-    mixed = [
-        crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "lost"),
-        crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
-    ]
-    kept = Segmentation({a.name: 0 for a in small + mixed}, 1, 0.0, "one segment", {})
-    assert separate_distinct_groups(kept, small + mixed) is kept
+@pytest.mark.parametrize(
+    "rest, group, alike",
+    [
+        # two water utilities, one filed under government, clustered with university labs;
+        # when only the industry sets them apart, the clustering's call stands
+        (
+            LABS,
+            [
+                crm_account("City Water Lab", "government_public", "11-50", ["Excel"], "open"),
+                crm_account("Lindale Water", "energy_utilities", "11-50", ["Excel"], "lost"),
+            ],
+            [
+                crm_account("City Lab", "government_public", "1-10", ["Google Sheets"], "lost"),
+                crm_account("Water Co", "energy_utilities", "1-10", ["Google Sheets"], "lost"),
+            ],
+        ),
+        # two adult day centres that bought, filed under home health like the small private-pay
+        # agencies that did not; the same size band with outcomes like the rest stays
+        (
+            COMPANIONS,
+            [
+                crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+                crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+            ],
+            [
+                crm_account("Oak Hollow Adult Day", "healthcare", "11-50", ["QuickBooks"], "lost"),
+                crm_account("Riverbend Adult Day", "healthcare", "11-50", ["QuickBooks"], "won"),
+            ],
+        ),
+    ],
+)
+def test_a_small_group_set_apart_inside_a_segment_forms_its_own(rest, group, alike):
+    absorbed = Segmentation({a.name: 0 for a in rest + group}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(absorbed, rest + group)
+    assert {separated.labels[a.name] for a in group} == {1}
+    assert {separated.labels[a.name] for a in rest} == {0}
+    kept = Segmentation({a.name: 0 for a in rest + alike}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(kept, rest + alike) is kept
 
 
 def test_the_crms_own_label_tells_kinds_of_one_industry_apart(embedder):
