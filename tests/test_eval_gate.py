@@ -27,6 +27,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "wharfside",
         "quillmark",
         "rostermill",
+        "sprigline",
         "tallyroom",
     }
     for corpus in corpora:
@@ -55,6 +56,7 @@ def test_adjusted_rand_index():
         "wharfside",
         "quillmark",
         "rostermill",
+        "sprigline",
         "tallyroom",
     ],
 )

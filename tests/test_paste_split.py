@@ -60,8 +60,9 @@ def test_pairs_of_transcripts_pasted_one_after_the_other_split_in_two():
     # not seen, and this bound is that measurement, not a target. With rostermill and tallyroom
     # (stop 29), 3,998 of 4,676 (678 misses, 14.5%): pairs with a tallyroom file miss 27% (a
     # diarized export, Q - / A - labels, a table in a DOCX); the pairs of the nine corpora before
-    # miss 13.3% in this sample, at the previous landing's code too.
-    assert len(wrong) <= 0.15 * len(pairs), wrong
+    # miss 13.3% in this sample, at the previous landing's code too. With sprigline, 4,586 of
+    # 5,491 (905 misses, 16.5%; its pairs 28%: a "Me:" interviewer, notes as numbered lists).
+    assert len(wrong) <= 0.17 * len(pairs), wrong
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ def test_research_is_never_rejected():
         "quillmark",
         "relaypoint",
         "rostermill",
+        "sprigline",
         "tallyroom",
         "tidemark",
         "wharfside",
