@@ -66,10 +66,19 @@ def test_greywater_accounts_thin_group_and_survey_groups(greywater):
             "Fenwick & Daughters Utility Services",
         )
     }
-    thin = [s for s in draft.segments if s.hypothesis]
-    assert [set(s.accounts) for s in thin] == [
-        {"ClearStream Operations LLC", "Fenwick & Daughters Utility Services"}
-    ]
+    thin = [set(s.accounts) for s in draft.segments if s.hypothesis]
+    assert {"ClearStream Operations LLC", "Fenwick & Daughters Utility Services"} in thin
+    # the investor-owned utilities (segment B of the answer key) are one segment of their own:
+    # the two special districts of segment A, filed under "Water/Wastewater" in the CRM like
+    # them, are never with them (since stop 29 they are a hypothesis of two, apart from the
+    # three municipal accounts of A, which the CRM files under government)
+    segments = [set(s.accounts) for s in draft.segments]
+    assert {
+        "Bellwether Water Co.",
+        "Cascade Ridge Water Company",
+        "Summit Pines Utilities Inc.",
+    } in (segments)
+    assert all(len(s) <= 3 for s in thin)
     assert (draft.pmf_overall.very, draft.pmf_overall.n) == (29, 55)
     by_group = _pmf(draft, "industry")
     assert by_group["Private/IOU"] == (pytest.approx(35.3, abs=0.1), 17)
