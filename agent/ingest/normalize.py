@@ -209,6 +209,18 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def grown_from(word: str, other: str, min_letters: int = 4, max_growth: int | None = None) -> bool:
+    """Whether two words are one, or one grows from the other ("wine", "winery"): both of at
+    least `min_letters`, and at most `max_growth` letters longer when that is given."""
+    if word == other:
+        return True
+    if min(len(word), len(other)) < min_letters:
+        return False
+    if max_growth is not None and abs(len(word) - len(other)) > max_growth:
+        return False
+    return word.startswith(other) or other.startswith(word)
+
+
 def distinguishing_words(label: str) -> set[str]:
     """What tells an own industry label apart: the first word of each of its alternatives
     ("Cannabis / Hemp Testing" → cannabis, hemp), in the singular, unless it only says scope

@@ -202,10 +202,15 @@ def _dotted_turns(text: str, start: int) -> list[tuple[Turn, str | None]]:
     return _label_turns(text, start, DOTTED_LABEL)
 
 
-def _label_turns(text: str, start: int, pattern: re.Pattern[str]) -> list[tuple[Turn, str | None]]:
-    matches = [
+def _speaker_labels(pattern: re.Pattern[str], text: str, start: int) -> list[re.Match[str]]:
+    """The pattern's matches whose name is a speaker, not a metadata label ("Date", "Notes")."""
+    return [
         m for m in pattern.finditer(text, start) if _label_key(m.group("name")) not in NOT_SPEAKERS
     ]
+
+
+def _label_turns(text: str, start: int, pattern: re.Pattern[str]) -> list[tuple[Turn, str | None]]:
+    matches = _speaker_labels(pattern, text, start)
     if not matches:
         return []
     names = Counter(_label_key(m.group("name")) for m in matches)
@@ -242,17 +247,9 @@ def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
     """Otter exports: `Name  0:42` (or `**Name**  0:42` in Markdown) on its own line, the
     words on the following lines; what comes before the first one is the details header. Also
     a diarized export's `[SPEAKER_1]` on its own line."""
-    headers = [
-        m
-        for m in OTTER_HEADER.finditer(text, start)
-        if _label_key(m.group("name")) not in NOT_SPEAKERS
-    ]
+    headers = _speaker_labels(OTTER_HEADER, text, start)
     if len(headers) < 3:
-        headers = [
-            m
-            for m in BRACKET_HEADER.finditer(text, start)
-            if _label_key(m.group("name")) not in NOT_SPEAKERS
-        ]
+        headers = _speaker_labels(BRACKET_HEADER, text, start)
         names = Counter(_label_key(m.group("name")) for m in headers)
         if len(names) < 2 or min(names.values()) < 2:
             return []  # "[Intro]", "[Music]": a one-off tag is no speaker

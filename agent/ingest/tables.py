@@ -105,6 +105,13 @@ def _filled(record: list[str]) -> int:
     return sum(1 for cell in record if cell.strip())
 
 
+def _header_index(records: list[list[str]]) -> int:
+    """Where the header is: the first record of several cells within the first lines (an
+    export's own "Exported from Pipedrive 2026-10-01" or a sheet's title above it is one cell,
+    never a column name); 0 when none is."""
+    return next((i for i, r in enumerate(records[: PREAMBLE_LINES + 1]) if _filled(r) > 1), 0)
+
+
 def read_csv(raw: RawFile) -> Table:
     text = decode_text(raw)
     delimiter = _delimiter(text, raw.suffix)
@@ -123,11 +130,7 @@ def read_csv(raw: RawFile) -> Table:
     if not records_with_lines:
         raise raw.fail("CSV has no rows")
     notes: list[str] = []
-    # "Exported from Pipedrive 2026-10-01" above the header: one cell, never a column name
-    skip = next(
-        (i for i, (r, _) in enumerate(records_with_lines[: PREAMBLE_LINES + 1]) if _filled(r) > 1),
-        0,
-    )
+    skip = _header_index([r for r, _ in records_with_lines])
     if skip:
         notes.append(
             f"{skip} line(s) before the header skipped: "
@@ -180,6 +183,7 @@ def read_xlsx(raw: RawFile) -> Table:
     # the sheet that holds the table: a workbook may open on a cover sheet ("Spring survey —
     # exported 2026-05-30") or keep notes beside the data; the largest table wins
     best: tuple[int, str, list[str], list[tuple[int, list[str]]]] | None = None
+    sheets = len(workbook.worksheets)
     try:
         for sheet in workbook.worksheets:
             values = [
@@ -187,11 +191,7 @@ def read_xlsx(raw: RawFile) -> Table:
                 for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
             ]
             values = [(n, r) for n, r in values if any(r)]
-            # a title line or two of the sheet's own above the header: one cell, never columns
-            skip = next(
-                (i for i, (_, r) in enumerate(values[: PREAMBLE_LINES + 1]) if _filled(r) > 1), 0
-            )
-            values = values[skip:]
+            values = values[_header_index([r for _, r in values]) :]
             if len(values) < 2 or _filled(values[0][1]) < 2:
                 continue
             cells = values[0][1]
@@ -200,7 +200,6 @@ def read_xlsx(raw: RawFile) -> Table:
             size = (len(values) - 1) * len(cells)
             if best is None or size > best[0]:
                 best = (size, sheet.title, cells, values[1:])
-            sheets = len(workbook.worksheets)
     finally:
         workbook.close()
     if best is not None:

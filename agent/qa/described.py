@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agent.ingest.normalize import SIZE_BANDS, _fold, industry_matches
+from agent.ingest.normalize import SIZE_BANDS, _fold, grown_from, industry_matches
 from agent.qa.index import DocRow
 from agent.qa.terms import content_stems, stem
 
@@ -61,12 +61,7 @@ def _words(text: str) -> set[str]:
 def _has(word: str, words: set[str]) -> bool:
     """The word, or one grown from it by a letter or two ("wine", "wineries"; not "medical",
     "medicaid")."""
-    return word in words or any(
-        min(len(word), len(w)) >= MIN_WORD
-        and abs(len(w) - len(word)) <= MAX_GROWTH
-        and (w.startswith(word) or word.startswith(w))
-        for w in words
-    )
+    return any(grown_from(word, w, MIN_WORD, MAX_GROWTH) for w in words)
 
 
 def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
@@ -84,13 +79,21 @@ def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
 ACRONYM_PLURAL = re.compile(r"\b([A-Z0-9]{2,})s\b")
 
 
+def names_an_industry(length: int, said: str) -> bool:
+    """Whether an industry synonym found in a question names the industry: short ones ("it",
+    "ai") are words of any question; "3PL", with its digit, is not."""
+    return length >= 4 or any(c.isdigit() for c in said)
+
+
 def _capitals(said: str, text: str) -> bool:
     """Whether a short synonym is written in capitals, as an acronym ("BPO"), three letters
     at least ("IT" and "AI" are words of too many questions)."""
     return len(said) >= 3 and re.search(rf"\b{re.escape(said.upper())}\b", text) is not None
 
 
-def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
+def _kind(
+    text: str, rows: Sequence[DocRow], used: set[str], said_of: dict[str, set[str]]
+) -> set[str] | None:
     """The accounts one description of a kind fits ("hospital foundations"): every industry it
     names that not most accounts are in, and every other word of it that some accounts' names
     or labels have and most do not. None when nothing in it tells accounts apart."""
@@ -101,10 +104,8 @@ def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
     folded = _fold(text.replace("-", " "))
     for length, industry, match in industry_matches(folded):
         said = match.group(0)
-        # short synonyms ("it", "ai") are words of any question; "3PL" with its digit and "BPO"
-        # in capitals are not
-        if length < 4 and not any(c.isdigit() for c in said) and not _capitals(said, text):
-            continue
+        if not names_an_industry(length, said) and not _capitals(said, text):
+            continue  # "BPO" in capitals is the acronym
         if industry == "other" or said not in folded:
             continue
         within = {r.crm_name for r in rows if r.industry == industry and r.crm_name}
@@ -122,12 +123,7 @@ def _kind(text: str, rows: Sequence[DocRow], used: set[str]) -> set[str] | None:
     # "agencies" (2 of 28) is
     most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE
     for word in words:
-        having = {
-            r.crm_name
-            for r in rows
-            if r.crm_name
-            and _has(word, _words(f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}"))
-        }
+        having = {name for name, words in said_of.items() if _has(word, words)}
         if len(having) > most * len(rows) or len(fits & having) < MIN_HAVING:
             # a word most accounts have describes everyone; one account's ("per-diem" in one
             # staffing agency's name), nobody
@@ -158,10 +154,16 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
             narrowed = True
     # "finance teams at multi-entity companies": the companies are described after "at"
     text = re.split(r"\b(?:at|in|of|from)\s+(?=\S+\s+\S+)", text, maxsplit=1)[-1]
+    # what the CRM says of each account: the words of its name and of its industry labels
+    said_of = {
+        r.crm_name: _words(f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}")
+        for r in rows
+        if r.crm_name
+    }
     kinds = [
         found
         for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", text)
-        if part.strip() and (found := _kind(part, rows, used)) is not None
+        if part.strip() and (found := _kind(part, rows, used, said_of)) is not None
     ]
     if kinds:
         fits &= set().union(*kinds)

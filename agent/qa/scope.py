@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.ingest.normalize import company_key
-from agent.qa.described import described_accounts
+from agent.qa.described import described_accounts, names_an_industry
 from agent.qa.followups import subject_of
 from agent.qa.index import DocRow, document_index
 from agent.qa.terms import content_stems, stem
@@ -73,11 +73,13 @@ def segments_named(
         id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
         for s in draft.segments
     }
+    # each account's words, with whether it is in the segment at hand
+    accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
     for segment in draft.segments:
         shared = {
             word
             for word in asked & names[id(segment)]
-            if _distinguishes(word, segment, draft.segments, names)
+            if _distinguishes(word, id(segment), names, accounts)
         }
         if not segment.accounts:
             continue  # a group of participants: no accounts to narrow the question to
@@ -91,19 +93,18 @@ def segments_named(
 
 
 def _distinguishes(
-    word: str, segment: Any, segments: list[Any], names: dict[int, set[str]]
+    word: str,
+    segment: int,
+    names: dict[int, set[str]],
+    accounts: list[tuple[int, set[str]]],
 ) -> bool:
-    """Whether a word of a segment's name tells it from the others: no other segment's name
-    has it, and the segment holds at least half of the accounts whose names have it ("Home
-    Care" names a segment of small agencies while most home-care agencies are in another)."""
-    if any(word in names[id(other)] for other in segments if other is not segment):
+    """Whether a word of a segment's name (the segment by its id) tells it from the others: no
+    other segment's name has it, and the segment holds at least half of the accounts whose
+    names have it ("Home Care" names a segment of small agencies while most home-care
+    agencies are in another). `accounts`: each account's segment and words."""
+    if any(word in words for other, words in names.items() if other != segment):
         return False
-    holders = [
-        (other is segment)
-        for other in segments
-        for account in other.accounts
-        if word in content_stems(account)
-    ]
+    holders = [other == segment for other, words in accounts if word in words]
     return not holders or sum(holders) * 2 >= len(holders)
 
 
@@ -189,8 +190,7 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
         return [
             (industry, match.group(0))
             for length, industry, match in industry_matches(_fold(text))
-            # short synonyms ("it", "ai") are words of any question; "3PL" with its digit is not
-            if (length >= 4 or any(c.isdigit() for c in match.group(0))) and industry != "other"
+            if names_an_industry(length, match.group(0)) and industry != "other"
         ]
 
     # the group the question is about, when it names an industry: "why do mid-size
@@ -212,7 +212,7 @@ def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
     """CRM accounts whose industry is a label of the CRM's own (not in the schema) whose
     distinguishing word the subject says, in any form ("wineries": "Winery", "Wine & Spirits"),
     with the subject's words that name it."""
-    from agent.ingest.normalize import distinguishing_words, own_industry_label
+    from agent.ingest.normalize import distinguishing_words, grown_from, own_industry_label
 
     said = {w for w in content_stems(subject.replace("-", " ")) if len(w) >= 4}
     found: dict[str, set[str]] = {}
@@ -223,7 +223,7 @@ def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
             key = stem(word)
             if len(key) < 4:
                 continue
-            hits = {w for w in said if w.startswith(key) or key.startswith(w)}
+            hits = {w for w in said if grown_from(w, key)}
             if hits:
                 found.setdefault(row.crm_name, set()).update(hits)
     return found

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
 
-from agent.ingest.normalize import distinguishing_words, own_industry_label
+from agent.ingest.normalize import distinguishing_words, grown_from, own_industry_label
 
 MIN_STEM = 4  # letters of a word another grows from ("wine" → "winery"); "art" never joins
 
@@ -41,15 +41,7 @@ def spelling_groups(labels: Iterable[str]) -> dict[str, str]:
     for name in names:
         for word in distinguishing_words(name):
             # the same word, or one a longer one grows from ("Wine & Spirits", "Winery")
-            same = [
-                seen
-                for seen in by_word
-                if seen == word
-                or (
-                    min(len(seen), len(word)) >= MIN_STEM
-                    and (seen.startswith(word) or word.startswith(seen))
-                )
-            ]
+            same = [seen for seen in by_word if grown_from(seen, word, MIN_STEM)]
             for seen in same:
                 parent[find(name)] = find(by_word[seen])
             by_word.setdefault(word, name)

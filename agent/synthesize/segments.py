@@ -238,17 +238,26 @@ def separate_distinct_groups(
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
         clusters.setdefault(labels[account.name], []).append(account)
-    leaders: set[str] = set()
-    for members in clusters.values():
+    leader_of: dict[int, str] = {}  # cluster -> its most common known industry
+    for label, members in clusters.items():
         known = Counter(a.industry for a in members if a.industry and a.industry != "other")
         if known:
-            leaders.add(known.most_common(1)[0][0])
+            leader_of[label] = known.most_common(1)[0][0]
+    leaders = set(leader_of.values())
     holders: dict[str, list[AccountProfile]] = {}
     for account in accounts:
         if account.industry and account.industry != "other" and account.industry not in leaders:
             holders.setdefault(account.industry, []).append(account)
-    moved = []
+    moved: list[str] = []
     next_label = max(labels.values(), default=-1) + 1
+
+    def keep_apart(group: list[AccountProfile], described: str) -> None:
+        nonlocal next_label
+        for account in group:
+            labels[account.name] = next_label
+        moved.append(f"{described} ({len(group)})")
+        next_label += 1
+
     for industry, group in sorted(holders.items()):
         if not 2 <= len(group) <= MAX_DISTINCT_GROUP:
             continue
@@ -266,18 +275,14 @@ def separate_distinct_groups(
         ]
         if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
             continue  # only the industry differs: the clustering's call stands
-        for account in group:
-            labels[account.name] = next_label
-        moved.append(f"{industry_label(industry)} ({len(group)})")
-        next_label += 1
+        keep_apart(group, industry_label(industry))
     # the accounts of other industries left inside a segment led by one industry (two water
     # utilities, one filed under government, among university labs): a small group that leads
     # nothing and that something besides the industry sets apart is a group of its own too
     for label, members in sorted(clusters.items()):
-        known = Counter(a.industry for a in members if a.industry and a.industry != "other")
-        if not known:
+        leader = leader_of.get(label)
+        if leader is None:
             continue
-        leader = known.most_common(1)[0][0]
         group = [
             a
             for a in members
@@ -292,12 +297,7 @@ def separate_distinct_groups(
         around = [a for a in members if a.name not in names]
         if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
             continue
-        for account in group:
-            labels[account.name] = next_label
-        moved.append(
-            " and ".join(sorted({industry_label(a.industry) for a in group})) + f" ({len(group)})"
-        )
-        next_label += 1
+        keep_apart(group, " and ".join(sorted({industry_label(a.industry) for a in group})))
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):
@@ -312,10 +312,7 @@ def separate_distinct_groups(
             traits = distinguishing_traits(group, around)
             if not any(t.dimension == "outcome" and t.outside == 0 for t in traits):
                 continue
-            for account in group:
-                labels[account.name] = next_label
-            moved.append(f"{band} employees, {traits[0].label if traits else ''} ({count})")
-            next_label += 1
+            keep_apart(group, f"{band} employees, {traits[0].label if traits else ''}")
             break
     if not moved:
         return segmentation
