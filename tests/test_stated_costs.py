@@ -8,6 +8,7 @@ import pytest
 from agent.extract.quantities import find_quantities, impact, stated_cost
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.costs import show_stated_cost
+from agent.textspans import split_sentences
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,8 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "Last Q4 we pushed one point two million in bookings into January.",
         "About two hundred messages a day across the six clinics.",  # a volume of work
         "There's maybe forty intercompany balances a month.",  # the size of the job
+        # how long one piece of work is, not what a problem costs
+        "And the install side, it's project-based — a job takes three days, it's got permits.",
     ],
 )
 def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):
@@ -95,3 +98,76 @@ def test_a_theme_shows_a_cost_from_a_shown_quote_never_a_median():
         label="x", kind="pain", accounts=1, mentions=1, share=1.0, evidence=[ref("It was slow.")]
     )
     assert show_stated_cost(alone).cost is None
+
+
+def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
+    """'That's four hours a day across the bench' is read with the sentence before it, so it
+    joins the theme of typing instrument printouts instead of a theme of hours and days."""
+    import numpy as np
+
+    from agent.extract.quantities import impact as read_impact
+    from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind
+    from agent.synthesize.costs import read_in_context, sentence_before
+    from agent.synthesize.themes import cluster, ranked_claims
+
+    lines = [
+        "Alan: The printouts from the ICP, we type the numbers into FileMaker by hand. "
+        "That's four hours a day across the inorganics bench.",
+        "Dana: Our analysts retype every instrument printout into the LIMS. "
+        "It takes two hours a day for each analyst.",
+        "Priya: Honestly the courier pickups are a mess, they come whenever they like.",
+        "Lee: Our month-end statements take three days to reconcile by hand.",
+    ]
+    documents, evidence = [], []
+    for number, line in enumerate(lines):
+        doc = SourceDocument(
+            doc_id=f"d{number}",
+            source=f"t{number}.txt",
+            kind=SourceKind.transcript,
+            path=f"t{number}.txt",
+            content_hash=f"h{number}",
+            text=line,
+            account=f"Lab {number}",
+        )
+        documents.append(doc)
+        start = line.index(": ") + 2
+        for a, b in split_sentences(line, start):
+            quote = line[a:b]
+            evidence.append(
+                Evidence(
+                    kind=EvidenceKind.pain,
+                    summary=quote,
+                    quote=quote,
+                    doc_id=doc.doc_id,
+                    source=doc.source,
+                    source_kind=doc.kind,
+                    start=a,
+                    end=b,
+                    account=doc.account,
+                    speaker=line.split(":")[0],
+                    quantity=read_impact(quote),
+                    confidence=0.95,
+                    engine="offline",
+                )
+            )
+    assert sentence_before(lines[0], lines[0].index("That's")) == (
+        "The printouts from the ICP, we type the numbers into FileMaker by hand."
+    )
+    assert sentence_before(lines[2], lines[2].index("Honestly")) is None  # first of its turn
+    vectors = dict(
+        zip([e.id for e in evidence], embedder.embed([e.quote for e in evidence]), strict=True)
+    )
+    read = read_in_context(evidence, documents, vectors, embedder.embed)
+    pointing = [e for e in evidence if e.quote.startswith(("That's", "It takes"))]
+    assert len(pointing) == 2
+    for item in evidence:
+        changed = not np.allclose(read[item.id], vectors[item.id])
+        assert changed == (item in pointing)
+    # each cost joins the theme of what it costs; its headline and quote are that statement's
+    for ids in ([e.id for e in theme.items] for theme in cluster(evidence, read)):
+        for cost in pointing:
+            antecedent = evidence[evidence.index(cost) - 1]
+            assert (cost.id in ids) == (antecedent.id in ids)
+    shown, _ = ranked_claims(evidence, read, 4, 2)
+    assert not any(r.quote.startswith(("That's", "It takes")) for c in shown for r in c.evidence)
+    assert not any("hours a day" in c.label for c in shown)

@@ -321,6 +321,56 @@ def test_a_small_group_set_apart_inside_a_segment_forms_its_own(rest, group, ali
     assert separate_distinct_groups(kept, rest + alike) is kept
 
 
+def test_in_a_mixed_industry_segment_another_industry_needs_a_sharp_trait_to_stand_apart():
+    # a core of many industries on NetSuite: two logistics firms on NetSuite like half of it
+    # are not a group of their own; two nonprofits on a tool nobody else uses are
+    industries = ["manufacturing", "retail_ecommerce", "healthcare", "real_estate", "hospitality"]
+    core = [
+        crm_account(
+            f"Core {i}", industries[i % 5], "501-1000", ["NetSuite"] if i % 2 else [], "won"
+        )
+        for i in range(10)
+    ]
+    freight = [
+        crm_account(f"Freight {i}", "logistics_transportation", "501-1000", ["NetSuite"], "won")
+        for i in range(2)
+    ]
+    charities = [
+        crm_account(f"Charity {i}", "nonprofit", "51-200", ["Financial Edge NXT"], "lost")
+        for i in range(2)
+    ]
+    mixed = Segmentation({a.name: 0 for a in core + freight}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(mixed, core + freight) is mixed
+    apart = Segmentation({a.name: 0 for a in core + charities}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(apart, core + charities)
+    assert {separated.labels[a.name] for a in charities} == {1}
+
+
+def test_the_accounts_of_one_size_band_that_lose_where_their_segment_wins_are_apart():
+    # five owner-operators of one to ten buses, all lost or churned, clustered by their CRM
+    # label with the contractors that bought: the losing group is a segment of its own
+    contractors = [
+        crm_account(f"Contractor {i}", "logistics_transportation", "201-500", [], outcome)
+        for i, outcome in enumerate(["won"] * 7 + ["expanded", "churned", "open"])
+    ]
+    owners = [
+        crm_account(f"Owner {i}", "logistics_transportation", "1-10", [], outcome)
+        for i, outcome in enumerate(["lost", "lost", "churned", "lost", "open"])
+    ]
+    together = Segmentation({a.name: 0 for a in contractors + owners}, 1, 0.0, "one", {})
+    separated = separate_distinct_groups(together, contractors + owners)
+    assert {separated.labels[a.name] for a in owners} == {1}
+    assert {separated.labels[a.name] for a in contractors} == {0}
+    assert "mostly lost or churned" in separated.criterion
+    # small accounts that win like the rest stay where the clustering put them
+    winners = [
+        crm_account(f"Owner {i}", "logistics_transportation", "1-10", [], outcome)
+        for i, outcome in enumerate(["won", "lost", "won", "lost"])
+    ]
+    mixed = Segmentation({a.name: 0 for a in contractors + winners}, 1, 0.0, "one", {})
+    assert separate_distinct_groups(mixed, contractors + winners) is mixed
+
+
 def test_the_crms_own_label_tells_kinds_of_one_industry_apart(embedder):
     # grant-makers and the charities that receive grants: all "Nonprofit & Associations" in
     # the schema, of the same size, on the same tools; the CRM's own labels say which is which

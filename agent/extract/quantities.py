@@ -366,6 +366,12 @@ _GONE_WRONG = re.compile(
     r"stuck|overdue|refunds?|chargebacks?|disputes?|returns?)\b",
     re.IGNORECASE,
 )
+# 'a job takes three days', 'each install takes a week': the length of one piece of work
+_HOW_LONG_ONE_TAKES = re.compile(
+    r"^\s*(?:a|an|each|every)\s+\w+(?:\s+\w+)?\s+(?:usually\s+|typically\s+|normally\s+)?"
+    r"(?:takes?|took|lasts?)\s*$",
+    re.I,
+)
 
 
 def stated_cost(sentence: str) -> Quantity | None:
@@ -391,6 +397,8 @@ def stated_cost(sentence: str) -> Quantity | None:
             when = _WHEN_BEFORE.search(before)
             if _WHEN_AFTER.search(after) or not effort:
                 continue
+            if _HOW_LONG_ONE_TAKES.search(clause):
+                continue  # 'a job takes three days': how long the work is, not what it costs
             if when and when.group(0).split()[0].lower() not in {"for", "over"}:
                 continue  # 'takes a while in the first two weeks'
         candidates.append(quantity)

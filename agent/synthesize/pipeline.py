@@ -38,7 +38,7 @@ from agent.synthesize.accounts import (
 )
 from agent.synthesize.buying import BuyingContext, buying_context
 from agent.synthesize.competition import competition
-from agent.synthesize.costs import show_stated_cost
+from agent.synthesize.costs import read_in_context, show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.labels import reads
@@ -439,7 +439,8 @@ def synthesize(
     add_participants(book, inputs.documents, inputs.evidence)
     accounts = sorted(book.accounts.values(), key=lambda a: a.name)
     unit = unit_of_analysis(accounts, len(book.unlinked_responses))
-    theme_vectors = _theme_vectors(book, inputs.vectors)
+    vectors = read_in_context(claims_only, inputs.documents, inputs.vectors, embed)
+    theme_vectors = _theme_vectors(book, vectors)
     segmentation = segment_units(accounts, unit, embed, theme_vectors)
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
@@ -451,7 +452,7 @@ def synthesize(
             i,
             members,
             [a for a in accounts if segmentation.labels[a.name] != label],
-            inputs.vectors,
+            vectors,
             min_claim,
             unit,
             context,
@@ -494,7 +495,7 @@ def synthesize(
         pmf_overall=pmf(all_responses),
         survey_cuts=survey_cuts(all_responses),
         competition=competition(inputs.documents, claims_only),
-        shared_themes=_shared_themes(accounts, inputs.vectors, context, min_claim, unit),
+        shared_themes=_shared_themes(accounts, vectors, context, min_claim, unit),
         survey_themes=answer_themes(inputs.documents, embed, min_claim),
         provenance=Provenance(
             engine=inputs.engine,

@@ -221,6 +221,35 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 
 
 MAX_DISTINCT_GROUP = 3  # accounts; a larger group is left to the clustering
+# in a segment most of whose accounts share one industry, another industry stands out; in a
+# mixed-industry segment it says little, and something else must set the group sharply apart
+# (two nonprofits on Financial Edge among companies on NetSuite, not two logistics firms on
+# NetSuite like half of their segment)
+LED_SHARE = 0.5
+SHARP_CONTRAST = 0.8
+
+
+LOSING_SHARE = 0.75  # of the accounts with a deal outcome
+
+
+def _losing(accounts: list[AccountProfile]) -> float:
+    """The share of lost or churned deals among the accounts with an outcome (-1: none known
+    among fewer than two)."""
+    known = [a for a in accounts if a.good or a.bad]
+    if len(known) < 2:
+        return -1.0
+    return sum(a.bad for a in known) / len(known)
+
+
+def _set_apart(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
+    """Whether something besides the industry sets a small group apart from the accounts
+    around it."""
+    others = [t for t in distinguishing_traits(group, around) if t.dimension != "industry"]
+    if not others:
+        return False
+    known = Counter(a.industry for a in around if a.industry and a.industry != "other")
+    led = bool(known) and known.most_common(1)[0][1] >= LED_SHARE * len(around)
+    return led or any(t.contrast >= SHARP_CONTRAST for t in others)
 
 
 def separate_distinct_groups(
@@ -273,7 +302,7 @@ def separate_distinct_groups(
             for a in accounts
             if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
         ]
-        if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
+        if not _set_apart(group, around):
             continue  # only the industry differs: the clustering's call stands
         keep_apart(group, industry_label(industry))
     # the accounts of other industries left inside a segment led by one industry (two water
@@ -295,7 +324,7 @@ def separate_distinct_groups(
             continue
         names = {a.name for a in group}
         around = [a for a in members if a.name not in names]
-        if not any(t.dimension != "industry" for t in distinguishing_traits(group, around)):
+        if not _set_apart(group, around):
             continue
         keep_apart(group, " and ".join(sorted({industry_label(a.industry) for a in group})))
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
@@ -314,6 +343,19 @@ def separate_distinct_groups(
                 continue
             keep_apart(group, f"{band} employees, {traits[0].label if traits else ''}")
             break
+    # the accounts of one size band that lose where the rest of their segment wins (five
+    # owner-operators with one to ten buses, all lost or churned, among contractors that
+    # bought): the research's losing group, never a part of its best segment
+    for label, members in sorted(clusters.items()):
+        current = [a for a in members if labels[a.name] == label]
+        for band in sorted({a.size_band for a in current if a.size_band}):
+            group = [a for a in current if a.size_band == band]
+            around = [a for a in current if a.size_band != band]
+            if len(group) < 2 or len(group) * 2 >= len(current):
+                continue
+            if _losing(group) >= LOSING_SHARE and _losing(around) <= 1 - LOSING_SHARE:
+                keep_apart(group, f"{band} employees, mostly lost or churned")
+                break
     if not moved:
         return segmentation
     # clusters emptied by the move disappear; numbers stay stable
@@ -324,7 +366,7 @@ def separate_distinct_groups(
         len(order),
         segmentation.silhouette,
         segmentation.criterion
-        + "; kept apart as small distinct groups (an industry no segment is led by): "
+        + "; kept apart as small distinct groups or losing groups: "
         + ", ".join(moved),
         segmentation.scores,
     )

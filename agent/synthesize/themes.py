@@ -14,6 +14,7 @@ import numpy as np
 
 from agent.schema import Evidence, EvidenceKind, Quantity
 from agent.schema.icp import Claim, EvidenceRef
+from agent.synthesize.costs import points_back
 from agent.synthesize.labels import describe
 from agent.synthesize.units import UNSURE_REASON
 
@@ -200,12 +201,23 @@ def ranked_claims(
         ]
         if not themes:
             return [], []
-    # the clearest statements first: close to the theme and confidently of its kind
+    # the clearest statements first: close to the theme and confidently of its kind; one that
+    # only says what the sentence before it costs ("That's four hours a day") comes last
     ordered = [
-        sorted(theme.items, key=lambda e: -(float(vectors[e.id] @ theme.centroid) + e.confidence))
+        sorted(
+            theme.items,
+            key=lambda e: (
+                points_back(e),
+                -(float(vectors[e.id] @ theme.centroid) + e.confidence),
+            ),
+        )
         for theme in themes
     ]
-    names = describe([[e.quote for e in group] for group in ordered], items[0].kind.value)
+    # a theme is named by what it is, not by what it costs
+    names = describe(
+        [[e.quote for e in group if not points_back(e)] or [group[0].quote] for group in ordered],
+        items[0].kind.value,
+    )
     ranked: list[tuple[Claim, float, str]] = []
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
