@@ -300,6 +300,17 @@ def test_an_amount_is_of_the_kind_asked_about_the_question_topic_and_asked_first
     assert amount_missing(bill, price, {"monitor", "queri", "add", "warehous", "bill"})
     added = said("The monitoring queries add about $400 a month to our warehouse bill.")
     assert not amount_missing(bill, added, {"monitor", "queri", "add", "warehous", "bill"})
+    # a rate of pay asked without "how much" is an amount question too
+    rate = "What do agencies pay their caregivers per hour, and how does that affect recruiting?"
+    hours = said("My schedulers spend twelve hours a week calling caregivers.")
+    assert amount_missing(rate, hours, {"agenc", "pay", "caregiv", "hour", "recruit"})
+    wage = said("We pay caregivers about $17 an hour and still lose them to the hospital.")
+    assert not amount_missing(rate, wage, {"agenc", "pay", "caregiv", "hour", "recruit"})
+    # "how much overtime": a sentence that measures the overtime answers, in money or share
+    overtime = "How much overtime do call-offs cost core agencies?"
+    topic = {"call", "agenc", "core", "overtim", "off", "cost"}
+    assert not amount_missing(overtime, said("Overtime was like eleven percent of hours."), topic)
+    assert amount_missing(overtime, said("Call-offs are where the overtime comes from."), topic)
 
 
 def test_passage_sentences_that_are_not_claims_are_not_answers():
@@ -833,6 +844,31 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     described = described_accounts("agencies and BPOs", agencies)
     assert described is not None  # "agencies": the plural of "agency"; "BPOs": an acronym
     assert described.accounts == {"Pixel & Pine Agency", "Frontline Assist"}
+    # "school-bus contractors": the words of a compound describe together, and "school" in
+    # it is no school (no education industry, no account with "School" in its name alone)
+    buses = [
+        row("Gruber School Bus", "logistics_transportation", "Transportation", "1-10"),
+        row(
+            "Blue Heron School Transportation",
+            "logistics_transportation",
+            "Transportation",
+            "51-200",
+        ),
+        row("Pinecrest Student Carriers", "education", "Education Services", "201-500"),
+        row("Maple Ridge School Transit", "education", "Education Services", "51-200"),
+        row("Bellwether Bus Lines", "logistics_transportation", "Transportation", "201-500"),
+        row("Copperfield Bus Company", "logistics_transportation", "Transportation", "51-200"),
+        row("Old Mill Transit", "logistics_transportation", "Bus Services", "51-200"),
+        row("Carelink Mobility", "healthcare", "Hospital & Health Care", "51-200"),
+    ]
+    assert described_accounts("school-bus contractor accounts", buses) is None
+    from agent.qa.scope import industry_accounts
+
+    assert industry_accounts("How many school-bus contractors rebuild routes?", buses)[0] == set()
+    assert industry_accounts("How many schools rebuild routes?", buses)[0] == {
+        "Pinecrest Student Carriers",
+        "Maple Ridge School Transit",
+    }
 
 
 def test_a_segment_is_named_only_by_words_that_tell_it_apart():
@@ -1012,6 +1048,26 @@ def test_a_name_described_by_a_word_is_absent_only_when_the_name_is(tmp_path, ic
         )
     assert pe.answered and "PE sponsor" in pe.citations[0].quote
     assert not vc.answered and "VC-backed" in vc.text
+
+
+def test_a_thing_written_with_a_letter_and_a_hyphen_is_absent_when_never_said(
+    tmp_path, icp, embedder
+):
+    """ "e-signature" is a thing, not a description of a group: absent when never said."""
+    lines = (
+        "Interviewer: How do award documents get signed today?\n",
+        "Dana: The program officer prints the award letter, signs it and scans it back.\n",
+        "Dana: Then we file the scan in the shared drive under the funder's folder.\n",
+    )
+    with _interview(tmp_path, icp, embedder, *lines) as workspace:
+        settings = offline(tmp_path / "ws")
+        signature = answer_question(
+            "What do customers say about e-signature for award documents?",
+            workspace,
+            settings,
+            embedder,
+        )
+    assert not signature.answered and "e-signature" in signature.text
 
 
 def test_a_quote_that_stops_before_its_point_is_cited_with_it():

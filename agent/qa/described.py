@@ -79,6 +79,17 @@ def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
 ACRONYM_PLURAL = re.compile(r"\b([A-Z0-9]{2,})s\b")
 
 
+def compounds_of(text: str) -> list[str]:
+    """The hyphenated compounds of a text, lower-cased ("school-bus")."""
+    return re.findall(r"\w+(?:-\w+)+", text.lower())
+
+
+def in_a_compound(said: str, compounds: list[str]) -> bool:
+    """Whether an industry's word is only a part of a compound ("school" in "school-bus")."""
+    said = said.lower()
+    return any(said != c.replace("-", " ") and said in c.split("-") for c in compounds)
+
+
 def names_an_industry(length: int, said: str) -> bool:
     """Whether an industry synonym found in a question names the industry: short ones ("it",
     "ai") are words of any question; "3PL", with its digit, is not."""
@@ -92,7 +103,11 @@ def _capitals(said: str, text: str) -> bool:
 
 
 def _kind(
-    text: str, rows: Sequence[DocRow], used: set[str], said_of: dict[str, set[str]]
+    text: str,
+    rows: Sequence[DocRow],
+    used: set[str],
+    said_of: dict[str, set[str]],
+    raw_of: dict[str, set[str]],
 ) -> set[str] | None:
     """The accounts one description of a kind fits ("hospital foundations"): every industry it
     names that not most accounts are in, and every other word of it that some accounts' names
@@ -101,6 +116,7 @@ def _kind(
     fits = set(everyone)
     narrowed = False
     text = ACRONYM_PLURAL.sub(r"\1", text)  # "BPOs": the BPO industry
+    compounds = compounds_of(text)
     folded = _fold(text.replace("-", " "))
     for length, industry, match in industry_matches(folded):
         said = match.group(0)
@@ -108,6 +124,8 @@ def _kind(
             continue  # "BPO" in capitals is the acronym
         if industry == "other" or said not in folded:
             continue
+        if in_a_compound(said, compounds):
+            continue  # "school-bus contractors" are no schools
         within = {r.crm_name for r in rows if r.industry == industry and r.crm_name}
         if within and len(within) <= MOST * len(rows):
             fits &= within
@@ -122,8 +140,26 @@ def _kind(
     # alone, the research's word for its customers ("labs": 13 of 28 names) is no kind;
     # "agencies" (2 of 28) is
     most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE
+
+    def having_word(word: str) -> set[str]:
+        return {name for name, words in said_of.items() if _has(word, words)}
+
+    # the words of a compound describe together ("school-bus contractors": a contractor whose
+    # name or label says both, not any account with "school" in its name)
+    for compound in compounds:
+        parts = [w for w in compound.split("-") if w]
+        words -= _words(compound)
+        having = {
+            name
+            for name, row_words in raw_of.items()
+            if all(any(w in (p, p + "s", p + "es") for w in row_words) for p in parts)
+        }
+        if len(fits & having) >= MIN_HAVING and len(having) <= most * len(rows):
+            fits &= having
+            used |= _words(compound)
+            narrowed = True
     for word in words:
-        having = {name for name, words in said_of.items() if _has(word, words)}
+        having = having_word(word)
         if len(having) > most * len(rows) or len(fits & having) < MIN_HAVING:
             # a word most accounts have describes everyone; one account's ("per-diem" in one
             # staffing agency's name), nobody
@@ -160,10 +196,19 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
         for r in rows
         if r.crm_name
     }
+    raw_of = {
+        r.crm_name: set(
+            re.findall(
+                r"[a-z0-9]+", f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}".lower()
+            )
+        )
+        for r in rows
+        if r.crm_name
+    }
     kinds = [
         found
         for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", text)
-        if part.strip() and (found := _kind(part, rows, used, said_of)) is not None
+        if part.strip() and (found := _kind(part, rows, used, said_of, raw_of)) is not None
     ]
     if kinds:
         fits &= set().union(*kinds)

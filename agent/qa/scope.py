@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.ingest.normalize import company_key
-from agent.qa.described import described_accounts, names_an_industry
+from agent.qa.described import (
+    compounds_of,
+    described_accounts,
+    in_a_compound,
+    names_an_industry,
+)
 from agent.qa.followups import subject_of
 from agent.qa.index import DocRow, document_index
 from agent.qa.terms import content_stems, stem
@@ -190,7 +195,9 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
         return [
             (industry, match.group(0))
             for length, industry, match in industry_matches(_fold(text))
-            if names_an_industry(length, match.group(0)) and industry != "other"
+            if names_an_industry(length, match.group(0))
+            and industry != "other"
+            and not in_a_compound(match.group(0), compounds_of(text))
         ]
 
     # the group the question is about, when it names an industry: "why do mid-size

@@ -213,6 +213,12 @@ def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> lis
     found = []
     for i, word in enumerate(tokens):
         lower = word.lower().removesuffix("'s").removesuffix("’s")
+        if re.fullmatch(r"[a-z]{1,2}-[a-z]{3,}s?", lower):  # "e-signature": a thing, not a group
+            if nowhere(lower, research_only=False) and nowhere(
+                lower.replace("-", ""), research_only=False
+            ):
+                found.append(lower)
+            continue
         if (
             word[:1].isupper()
             or "-" in word
@@ -240,9 +246,14 @@ def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> lis
 # A question that asks for an amount ("how much do the queries add to the bill", "how quickly
 # does support answer") is answered only by statements of one; "how many …" counts accounts or
 # participants instead (qa/counts.py).
+# "what do agencies pay their caregivers per hour": a rate of money asked without "how much"
+RATE_ASKED = (
+    r"\bwhat\s+(?:do|does|did)\b[^?]{0,60}?\b(?:pay|pays|paid|charge|charges|spend|spends|cost|costs)"
+    r"\b[^?]{0,40}?\b(?:per|an?|each)\s+(?:hour|day|week|month|year|visit|shift|seat|user|head)\b"
+)
 AMOUNT_QUESTION = re.compile(
     r"\bhow\s+(?:much|quickly|fast|long|soon|often|expensive|costly)\b|"
-    r"\bwhat\s+(?:percentage|share|proportion|fraction)\b",
+    r"\bwhat\s+(?:percentage|share|proportion|fraction)\b|" + RATE_ASKED,
     re.IGNORECASE,
 )
 
@@ -259,6 +270,7 @@ _AMOUNT_KINDS: list[tuple[re.Pattern[str], str]] = [
         "money",
     ),
     (re.compile(r"\bwhat\s+(?:percentage|share|proportion|fraction)\b", re.I), "share"),
+    (re.compile(RATE_ASKED, re.I), "money"),
 ]
 
 
@@ -275,6 +287,11 @@ _LEAD = re.compile(r"^\W*(?:(?:so|and|roughly|approximately|on average|in genera
 def _amount_asked(question: str) -> str | None:
     """'duration', 'money' or 'share'; None: any stated amount answers."""
     return next((kind for pattern, kind in _AMOUNT_KINDS if pattern.search(question)), None)
+
+
+HOW_MUCH_OF = re.compile(
+    r"how\s+much\s+([a-z][a-z-]{3,})\s+(?:do|does|did|is|are|was|were|will)\b", re.I
+)
 
 
 def amount_missing(
@@ -304,8 +321,24 @@ def amount_missing(
     # quote (~$38k) … for a monitoring tool" shares one word with "how much do the monitoring
     # queries add to the warehouse bill")
     needed = min(AMOUNT_TOPIC_WORDS if asked == "money" else 1, len(topic or ()))
+    # "how much overtime do call-offs cost": a sentence stating money and saying the thing
+    # measured ("nine thousand a month in overtime") is about it
+    measured = HOW_MUCH_OF.match(_LEAD.sub("", question))
+    thing = stem(measured.group(1).lower()) if measured else None
+    if thing not in (topic or set()):
+        thing = None
+
+    def about(text: str) -> bool:
+        said = content_stems(text)
+        return len(said & (topic or set())) >= needed or (thing is not None and thing in said)
+
+    def measures_the_thing(text: str) -> bool:  # "overtime was eleven percent of hours"
+        if thing is None or thing not in content_stems(text):
+            return False
+        return any(q.unit in DURATIONS | {"usd", "percent"} for q in find_quantities(text))
+
     return not any(
-        states_one(c.text) and len(content_stems(c.text) & (topic or set())) >= needed
+        (states_one(c.text) and about(c.text)) or measures_the_thing(c.text)
         for c in candidates[:TOP]
     )
 
