@@ -1068,6 +1068,13 @@ def test_a_thing_written_with_a_letter_and_a_hyphen_is_absent_when_never_said(
             embedder,
         )
     assert not signature.answered and "e-signature" in signature.text
+    from agent.qa.support import unmentioned_terms
+
+    def nowhere(word: str, research_only: bool) -> bool:
+        return True
+
+    # a hyphenated description of a group is the scope's business, never an absent thing
+    assert unmentioned_terms("What stops in-house teams and UX-study people?", set(), nowhere) == []
 
 
 def test_a_quote_that_stops_before_its_point_is_cited_with_it():

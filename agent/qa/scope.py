@@ -221,7 +221,10 @@ def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
     with the subject's words that name it."""
     from agent.ingest.normalize import distinguishing_words, grown_from, own_industry_label
 
-    said = {w for w in content_stems(subject.replace("-", " ")) if len(w) >= 4}
+    # the words of a compound are no label's words alone ("botanical-garden plant shops" are
+    # no garden centres)
+    loose = re.sub(r"\w+(?:-\w+)+", " ", subject)
+    said = {w for w in content_stems(loose) if len(w) >= 4}
     found: dict[str, set[str]] = {}
     for row in crm:
         if not row.crm_name or not row.industry or not own_industry_label(row.industry):

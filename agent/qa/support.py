@@ -213,7 +213,8 @@ def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> lis
     found = []
     for i, word in enumerate(tokens):
         lower = word.lower().removesuffix("'s").removesuffix("’s")
-        if re.fullmatch(r"[a-z]{1,2}-[a-z]{3,}s?", lower):  # "e-signature": a thing, not a group
+        # "e-signature": a thing, not a group ("in-house", "UX-study" and "PE-backed" describe)
+        if re.fullmatch(r"[a-z]-[a-z]{3,}", lower):
             if nowhere(lower, research_only=False) and nowhere(
                 lower.replace("-", ""), research_only=False
             ):
