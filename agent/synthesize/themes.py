@@ -215,7 +215,10 @@ def ranked_claims(
     ]
     # a theme is named by what it is, not by what it costs
     names = describe(
-        [[e.quote for e in group if not points_back(e)] or [group[0].quote] for group in ordered],
+        [
+            [e.quote for e in group if not points_back(e)] or [e.quote for e in group]
+            for group in ordered
+        ],
         items[0].kind.value,
     )
     ranked: list[tuple[Claim, float, str]] = []
