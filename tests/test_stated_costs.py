@@ -104,9 +104,10 @@ def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
     """'That's four hours a day across the bench' is read with the sentence before it, so it
     joins the theme of typing instrument printouts instead of a theme of hours and days."""
     import numpy as np
+    from synthetic_research import evidence_in
 
     from agent.extract.quantities import impact as read_impact
-    from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind
+    from agent.schema import EvidenceKind, SourceDocument, SourceKind
     from agent.synthesize.costs import read_in_context, sentence_before
     from agent.synthesize.themes import cluster, ranked_claims
 
@@ -133,23 +134,9 @@ def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
         start = line.index(": ") + 2
         for a, b in split_sentences(line, start):
             quote = line[a:b]
-            evidence.append(
-                Evidence(
-                    kind=EvidenceKind.pain,
-                    summary=quote,
-                    quote=quote,
-                    doc_id=doc.doc_id,
-                    source=doc.source,
-                    source_kind=doc.kind,
-                    start=a,
-                    end=b,
-                    account=doc.account,
-                    speaker=line.split(":")[0],
-                    quantity=read_impact(quote),
-                    confidence=0.95,
-                    engine="offline",
-                )
-            )
+            stated = evidence_in(doc, quote, EvidenceKind.pain)
+            update = {"account": doc.account, "quantity": read_impact(quote)}
+            evidence.append(stated.model_copy(update={**update, "speaker": line.split(":")[0]}))
     assert sentence_before(lines[0], lines[0].index("That's")) == (
         "The printouts from the ICP, we type the numbers into FileMaker by hand."
     )
