@@ -107,7 +107,7 @@ def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
     from synthetic_research import evidence_in
 
     from agent.extract.quantities import impact as read_impact
-    from agent.schema import EvidenceKind, SourceDocument, SourceKind
+    from agent.schema import EvidenceKind, SourceDocument, SourceKind, Turn
     from agent.synthesize.costs import read_in_context, sentence_before
     from agent.synthesize.themes import cluster, ranked_claims
 
@@ -121,6 +121,8 @@ def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
     ]
     documents, evidence = [], []
     for number, line in enumerate(lines):
+        start = line.index(": ") + 2  # the turn's text: no speaker label
+        speaker = line[: start - 2]
         doc = SourceDocument(
             doc_id=f"d{number}",
             source=f"t{number}.txt",
@@ -129,18 +131,23 @@ def test_a_cost_that_points_back_is_grouped_with_what_it_costs(embedder):
             content_hash=f"h{number}",
             text=line,
             account=f"Lab {number}",
+            turns=[Turn(speaker=speaker, start=start, end=len(line))],
         )
         documents.append(doc)
-        start = line.index(": ") + 2
         for a, b in split_sentences(line, start):
             quote = line[a:b]
             stated = evidence_in(doc, quote, EvidenceKind.pain)
             update = {"account": doc.account, "quantity": read_impact(quote)}
-            evidence.append(stated.model_copy(update={**update, "speaker": line.split(":")[0]}))
-    assert sentence_before(lines[0], lines[0].index("That's")) == (
+            evidence.append(stated.model_copy(update={**update, "speaker": speaker}))
+    assert sentence_before(documents[0], lines[0].index("That's")) == (
         "The printouts from the ICP, we type the numbers into FileMaker by hand."
     )
-    assert sentence_before(lines[2], lines[2].index("Honestly")) is None  # first of its turn
+    assert sentence_before(documents[2], lines[2].index("Honestly")) is None  # opens its turn
+    # the turn's text is read, never its timestamp or speaker label
+    stamped = "[00:02:13] Raj: Onboarding takes us ages. That's three weeks a rep."
+    turn = Turn(speaker="Raj", start=stamped.index("Onboarding"), end=len(stamped))
+    spoken = documents[0].model_copy(update={"text": stamped, "turns": [turn]})
+    assert sentence_before(spoken, stamped.index("That's")) == "Onboarding takes us ages."
     vectors = dict(
         zip([e.id for e in evidence], embedder.embed([e.quote for e in evidence]), strict=True)
     )

@@ -79,9 +79,12 @@ def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
 ACRONYM_PLURAL = re.compile(r"\b([A-Z0-9]{2,})s\b")
 
 
+COMPOUND = re.compile(r"\w+(?:-\w+)+")  # "school-bus", "botanical-garden"
+
+
 def compounds_of(text: str) -> list[str]:
     """The hyphenated compounds of a text, lower-cased ("school-bus")."""
-    return re.findall(r"\w+(?:-\w+)+", text.lower())
+    return COMPOUND.findall(text.lower())
 
 
 def in_a_compound(said: str, compounds: list[str]) -> bool:
@@ -140,10 +143,6 @@ def _kind(
     # alone, the research's word for its customers ("labs": 13 of 28 names) is no kind;
     # "agencies" (2 of 28) is
     most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE
-
-    def having_word(word: str) -> set[str]:
-        return {name for name, words in said_of.items() if _has(word, words)}
-
     # the words of a compound describe together ("school-bus contractors": a contractor whose
     # name or label says both, not any account with "school" in its name)
     for compound in compounds:
@@ -159,7 +158,7 @@ def _kind(
             used |= _words(compound)
             narrowed = True
     for word in words:
-        having = having_word(word)
+        having = {name for name, words in said_of.items() if _has(word, words)}
         if len(having) > most * len(rows) or len(fits & having) < MIN_HAVING:
             # a word most accounts have describes everyone; one account's ("per-diem" in one
             # staffing agency's name), nobody
@@ -190,21 +189,15 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
             narrowed = True
     # "finance teams at multi-entity companies": the companies are described after "at"
     text = re.split(r"\b(?:at|in|of|from)\s+(?=\S+\s+\S+)", text, maxsplit=1)[-1]
-    # what the CRM says of each account: the words of its name and of its industry labels
-    said_of = {
-        r.crm_name: _words(f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}")
+    # what the CRM says of each account: its name and its industry labels, as content stems
+    # and as the raw words a compound's parts are matched against
+    said = {
+        r.crm_name: f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}"
         for r in rows
         if r.crm_name
     }
-    raw_of = {
-        r.crm_name: set(
-            re.findall(
-                r"[a-z0-9]+", f"{r.crm_name} {r.industry_raw or ''} {r.industry or ''}".lower()
-            )
-        )
-        for r in rows
-        if r.crm_name
-    }
+    said_of = {name: _words(text) for name, text in said.items()}
+    raw_of = {name: set(re.findall(r"[a-z0-9]+", text.lower())) for name, text in said.items()}
     kinds = [
         found
         for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", text)

@@ -15,6 +15,7 @@ from typing import Any
 
 from agent.ingest.normalize import company_key
 from agent.qa.described import (
+    COMPOUND,
     compounds_of,
     described_accounts,
     in_a_compound,
@@ -192,12 +193,13 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
     from agent.ingest.normalize import _fold, industry_matches
 
     def named(text: str) -> list[tuple[str, str]]:
+        compounds = compounds_of(text)
         return [
             (industry, match.group(0))
             for length, industry, match in industry_matches(_fold(text))
             if names_an_industry(length, match.group(0))
             and industry != "other"
-            and not in_a_compound(match.group(0), compounds_of(text))
+            and not in_a_compound(match.group(0), compounds)
         ]
 
     # the group the question is about, when it names an industry: "why do mid-size
@@ -223,7 +225,7 @@ def _own_label_accounts(subject: str, crm: list[DocRow]) -> dict[str, set[str]]:
 
     # the words of a compound are no label's words alone ("botanical-garden plant shops" are
     # no garden centres)
-    loose = re.sub(r"\w+(?:-\w+)+", " ", subject)
+    loose = COMPOUND.sub(" ", subject)
     said = {w for w in content_stems(loose) if len(w) >= 4}
     found: dict[str, set[str]] = {}
     for row in crm:

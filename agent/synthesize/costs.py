@@ -22,17 +22,19 @@ POINTS_BACK = re.compile(
     r"\s+costs?|\s+means|\s+adds\s+up)\b",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^[^:\n]{1,40}:\s+")
 
 
-def sentence_before(text: str, start: int) -> str | None:
-    """The sentence before `start` in the same turn (line), without its speaker label."""
-    line_start = text.rfind("\n", 0, start) + 1
-    spans = split_sentences(text, line_start, start)
+def sentence_before(document: SourceDocument, start: int) -> str | None:
+    """The sentence before `start` in its turn (the turn's text: no speaker label or
+    timestamp), or None when it opens the turn."""
+    turn = next((t for t in document.turns if t.start <= start < t.end), None)
+    if turn is None:
+        return None
+    spans = split_sentences(document.text, turn.start, start)
     if not spans:
         return None
     a, b = spans[-1]
-    sentence = _LABEL.sub("", text[a:b]).strip()
+    sentence = document.text[a:b].strip()
     return sentence if len(sentence.split()) >= 3 else None
 
 
@@ -51,12 +53,12 @@ def read_in_context(
     hours a day across the bench") is read with the sentence it is said of ("…we type the
     numbers into FileMaker"), so it joins the theme of what it costs instead of making a
     theme of hours and days of its own."""
-    texts = {d.doc_id: d.text for d in documents}
+    by_id = {d.doc_id: d for d in documents}
     pending: list[tuple[str, str]] = []
     for item in evidence:
-        if item.id not in vectors or not points_back(item):
+        if item.id not in vectors or not points_back(item) or item.doc_id not in by_id:
             continue
-        before = sentence_before(texts.get(item.doc_id, ""), item.start)
+        before = sentence_before(by_id[item.doc_id], item.start)
         if before:
             pending.append((item.id, f"{before} {item.quote}"))
     if not pending:
