@@ -1191,6 +1191,27 @@ def test_a_survey_answer_to_another_columns_question_ranks_lower(embedder):
     assert answers[0].score == pytest.approx(0.6)
 
 
+def test_a_survey_rows_company_and_score_columns_are_never_quoted():
+    """A survey row's passage starts with its company, size and score columns; only its
+    free-text answers are sentences anyone said."""
+    from agent.qa.candidates import _sentences
+    from agent.qa.models import Passage
+
+    text = (
+        "Company: Pipwick\nCompany size: 11-50\nIndustry: Agency\nhow_disappointed: Not "
+        "disappointed\nq9_txt: We only sign about forty contracts a year. A sheet is enough."
+    )
+    answer = text.index("We only")
+    passage = Passage(
+        chunk_id="c", doc_id="row1", source="survey.csv", text=text, start=0, end=len(text),
+        kind="survey",
+    )
+    said = [text[a:b] for a, b in _sentences(text, passage, {"row1": [(answer, len(text))]})]
+    assert said == ["We only sign about forty contracts a year.", "A sheet is enough."]
+    # an interview's passage is read whole
+    assert _sentences(text, passage, {})[0][0] == 0
+
+
 def test_of_n_accounts_counts_accounts_only():
     """A survey respondent in a group of account statements is said apart, never counted as
     one of the accounts."""

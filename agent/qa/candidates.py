@@ -339,6 +339,20 @@ def joined_lead_ins(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+def _sentences(
+    text: str, passage: Passage, answers: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """The passage's sentences; in a survey row, only those of its free-text answers."""
+    if passage.doc_id not in answers:
+        return split_sentences(text, passage.start, passage.end)
+    return [
+        span
+        for start, end in answers[passage.doc_id]
+        if start < passage.end and passage.start < end
+        for span in split_sentences(text, max(start, passage.start), min(end, passage.end))
+    ]
+
+
 def gather(
     question: str,
     workspace: Workspace,
@@ -438,11 +452,16 @@ def gather(
         for doc_id, doc in docs.items()
         if doc is not None
     }
+    answers = {  # a survey row's answers: its company, size and score columns are no sentence
+        doc_id: [(t.start, t.end) for t in doc.turns if t.is_content]
+        for doc_id, doc in docs.items()
+        if doc is not None and doc.kind.value == "survey"
+    }
     for passage in passages:
         if len(spans) >= budget:
             break
         text = texts[passage.doc_id]
-        for a, b in joined_lead_ins(text, split_sentences(text, passage.start, passage.end)):
+        for a, b in joined_lead_ins(text, _sentences(text, passage, answers)):
             sentence = text[a:b]
             if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
                 continue  # too short; text aimed at a model; a heading or a notes label line
