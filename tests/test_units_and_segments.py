@@ -346,6 +346,69 @@ def test_in_a_mixed_industry_segment_another_industry_needs_a_sharp_trait_to_sta
     assert {separated.labels[a.name] for a in charities} == {1}
 
 
+def said(account: AccountProfile, *quotes: str) -> AccountProfile:
+    """The account with these pain statements as its evidence."""
+    account.evidence = [
+        Evidence(
+            kind=EvidenceKind.pain,
+            summary=q,
+            quote=q,
+            doc_id=f"doc-{account.name}",
+            source=f"{account.name}.txt",
+            source_kind=SourceKind.transcript,
+            start=0,
+            end=len(q),
+            confidence=0.95,
+            engine="offline",
+            account=account.name,
+        )
+        for q in quotes
+    ]
+    return account
+
+
+def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
+    # in-house elevator teams of hospitals and universities; two ski resorts (hospitality)
+    # among them, alike in size, stack and outcome, are set apart by the words only they say
+    teams = [
+        said(
+            crm_account(
+                f"Team {i}", ["healthcare", "education"][i % 2], "1001-5000", ["Excel"], "won"
+            ),
+            "The inspection certificates expire and nobody notices until the state calls.",
+            "Our mechanics log callbacks on paper tickets.",
+        )
+        for i in range(6)
+    ]
+    resorts = [
+        said(
+            crm_account(f"Resort {i}", "hospitality", "1001-5000", ["Excel"], "won"),
+            "Every chairlift needs its wire rope inspected before the season opens.",
+            "The gondola load test is booked by fax with the tramway board.",
+        )
+        for i in range(2)
+    ]
+    mixed = Segmentation({a.name: 0 for a in teams + resorts}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(mixed, teams + resorts)
+    assert {separated.labels[a.name] for a in resorts} == {1}
+    assert {separated.labels[a.name] for a in teams} == {0}
+    # the longest (most specific) of them name it; "inspected" is the teams' "inspection"
+    assert "Food Service, saying 'chairlift', 'gondola', 'tramway' (2)" in separated.criterion
+    # words the teams say too ("inspection", "mechanics") set nobody apart
+    alike = [
+        said(
+            crm_account(f"Resort {i}", "hospitality", "1001-5000", ["Excel"], "won"),
+            "The inspection certificates expire and our mechanics find out too late.",
+        )
+        for i in range(2)
+    ]
+    kept = Segmentation({a.name: 0 for a in teams + alike}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(kept, teams + alike) is kept
+    # among too few accounts, words said by chance prove nothing
+    few = Segmentation({a.name: 0 for a in teams[:2] + resorts}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(few, teams[:2] + resorts) is few
+
+
 def test_the_accounts_of_one_size_band_that_lose_where_their_segment_wins_are_apart():
     # five owner-operators of one to ten buses, all lost or churned, clustered by their CRM
     # label with the contractors that bought: the losing group is a segment of its own

@@ -4,10 +4,9 @@ from one that only repeats the question, and refusal can see which key terms hav
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-WORD = re.compile(r"[a-z0-9][a-z0-9'’&]*[a-z0-9]|[a-z0-9]", re.IGNORECASE)
+from agent.stems import stem, stems, words
 
 # function words and the scaffolding of research questions: they say nothing about the topic
 SCAFFOLD = set(
@@ -32,33 +31,6 @@ SCAFFOLD = set(
     do's please tell me us let there's what's who's how's why's
     """.split()
 )
-
-_STEMMER = None
-
-
-def _stemmer():  # loaded on first use: only Q&A needs it
-    global _STEMMER
-    if _STEMMER is None:
-        # PyStemmer: the Snowball stemmers compiled (1 ms to load; the pure-Python
-        # snowballstemmer loads all 30 languages, 40 ms, and gave the same stems on 9,713 words)
-        import Stemmer
-
-        _STEMMER = Stemmer.Stemmer("english")
-    return _STEMMER
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    word = word.lower().removesuffix("'s").removesuffix("’s")
-    return str(_stemmer().stemWord(word))
-
-
-def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
-
-
-def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
 
 
 def content_stems(text: str) -> set[str]:

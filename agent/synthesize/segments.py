@@ -14,7 +14,7 @@ import numpy as np
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
-from agent.synthesize.traits import distinguishing_traits
+from agent.synthesize.traits import distinguishing_traits, own_words
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
@@ -227,6 +227,11 @@ MAX_DISTINCT_GROUP = 3  # accounts; a larger group is left to the clustering
 # NetSuite like half of their segment)
 LED_SHARE = 0.5
 SHARP_CONTRAST = 0.8
+# what a small group talks about is a sharp trait too: at least this many words both (all)
+# of its accounts say and none of the (at least MIN_AROUND) accounts around them say
+# (two ski resorts' "chairlift" and "gondola" among in-house elevator teams)
+OWN_WORDS = 2
+MIN_AROUND = 3
 
 
 LOSING_SHARE = 0.75  # of the accounts with a deal outcome
@@ -241,9 +246,23 @@ def _losing(accounts: list[AccountProfile]) -> float:
     return sum(a.bad for a in known) / len(known)
 
 
+def _own_words(group: list[AccountProfile], around: list[AccountProfile]) -> list[str]:
+    """The words that set a small group apart (`OWN_WORDS` or more), else none."""
+    if len(around) < MIN_AROUND:
+        return []
+    found = own_words(group, around)
+    return found if len(found) >= OWN_WORDS else []
+
+
 def _set_apart(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
     """Whether something besides the industry sets a small group apart from the accounts
-    around it."""
+    around it: a trait held sharply, or words only its accounts say."""
+    return bool(_own_words(group, around)) or _sharp_traits(group, around)
+
+
+def _sharp_traits(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
+    """Whether a trait besides the industry (stack, size, outcome) sets the group apart: any
+    in a segment one industry leads, a sharp one in a mixed-industry segment."""
     others = [t for t in distinguishing_traits(group, around) if t.dimension != "industry"]
     if not others:
         return False
@@ -252,12 +271,20 @@ def _set_apart(group: list[AccountProfile], around: list[AccountProfile]) -> boo
     return led or any(t.contrast >= SHARP_CONTRAST for t in others)
 
 
+def _described(label: str, group: list[AccountProfile], around: list[AccountProfile]) -> str:
+    """The group's name in the criterion, with the words only it says when they, and no other
+    trait, set it apart."""
+    found = [] if _sharp_traits(group, around) else _own_words(group, around)
+    return f"{label}, saying {', '.join(repr(w) for w in found[:3])}" if found else label
+
+
 def separate_distinct_groups(
     segmentation: Segmentation, accounts: list[AccountProfile]
 ) -> Segmentation:
     """A small group sharing an industry that leads no segment (two clinics among SaaS
     companies) becomes its own segment instead of being absorbed into a larger one, when
-    something besides the industry sets it apart too (its stack, size or deal outcomes); so do
+    something besides the industry sets it apart too (its stack, size or deal outcomes, or
+    words only its accounts say: two ski resorts' "chairlift" and "gondola"); so do
     two or three accounts of industries other than their segment's leader, none leading a
     segment (two water utilities, one filed under government, among university labs); and so
     do two or three accounts of a size band nobody else in their segment has whose deal
@@ -304,7 +331,7 @@ def separate_distinct_groups(
         ]
         if not _set_apart(group, around):
             continue  # only the industry differs: the clustering's call stands
-        keep_apart(group, industry_label(industry))
+        keep_apart(group, _described(industry_label(industry), group, around))
     # the accounts of other industries left inside a segment led by one industry (two water
     # utilities, one filed under government, among university labs): a small group that leads
     # nothing and that something besides the industry sets apart is a group of its own too
@@ -326,7 +353,8 @@ def separate_distinct_groups(
         around = [a for a in members if a.name not in names]
         if not _set_apart(group, around):
             continue
-        keep_apart(group, " and ".join(sorted({industry_label(a.industry) for a in group})))
+        industries = " and ".join(sorted({industry_label(a.industry) for a in group}))
+        keep_apart(group, _described(industries, group, around))
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):

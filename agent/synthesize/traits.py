@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
+from agent.stems import stem, words
 from agent.synthesize.accounts import AccountProfile
 
 MIN_SHARE = 0.5  # a trait holds for at least half of the segment
 MAX_OUTSIDE_RATIO = 0.5  # … and for at most half that share elsewhere
 SIZE_COVER = 0.7  # the size range covers 70% of the segment's known sizes
+OWN_WORD_LETTERS = 5  # shorter words ("late", "call") are too common to set anyone apart
 _BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
 
 
@@ -35,6 +37,39 @@ class Trait:
     def describe(self, unit: str = "accounts") -> str:
         where = f"; {self.outside} of {self.others} elsewhere" if self.others else ""
         return f"{self.label} ({self.inside} of {self.members} {unit}{where})"
+
+
+def own_words(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
+    """Words every member's evidence says and no other account's evidence says ("chairlift",
+    "donor", "restricted"): what a small group talks about that the accounts around it never
+    do. Compared by stem; each shown as the members' commonest spelling, longest (the most
+    specific) first."""
+
+    def said(account: AccountProfile) -> Counter[str]:
+        spelled: Counter[str] = Counter()
+        for item in account.evidence:
+            for word in words(item.quote):
+                if len(word) >= OWN_WORD_LETTERS and word.isalpha():
+                    spelled[f"{stem(word)} {word}"] += 1
+        return spelled
+
+    if not members or any(not a.evidence for a in members):
+        return []
+    member_words = [said(a) for a in members]
+    stems_of = [{key.split(" ", 1)[0] for key in spelled} for spelled in member_words]
+    around: set[str] = set()
+    for account in others:
+        around |= {key.split(" ", 1)[0] for key in said(account)}
+    shared = set.intersection(*stems_of) - around
+    spelling: dict[str, Counter[str]] = {}
+    for spelled in member_words:
+        for key, count in spelled.items():
+            root, word = key.split(" ", 1)
+            if root in shared:
+                spelling.setdefault(root, Counter())[word] += count
+    return sorted(
+        (counts.most_common(1)[0][0] for counts in spelling.values()), key=lambda w: (-len(w), w)
+    )
 
 
 def size_range(bands: list[str]) -> tuple[str, str] | None:
