@@ -93,6 +93,24 @@ def test_headline_forms():
     assert reps.startswith("2 inside reps") and " of inside" not in reps
 
 
+def test_a_named_subjects_act_on_a_thing_is_told_thing_first():
+    """A cut before the object named nothing: "AP clerk keys", "Supervisors keep". Told thing
+    first with the verb as a participle, the headline keeps its object and is no longer a run
+    of the quote's words."""
+
+    def label(quote: str, kind: str = "pain") -> str:
+        return describe([[quote], INTERCOMPANY, AUDIT], kind)[0].label
+
+    keyed = "then my AP clerk keys every Sysco and US Foods invoice into R365 by hand."
+    assert label(keyed) == "Sysco and US Foods invoices keyed into R365"
+    sorted_wrong = "then somebody sorts one column wrong and the whole Thursday is gone."
+    assert label(sorted_wrong) == "One column sorted wrong and whole Thursday gone"
+    # a verb that takes no object is never turned around: "offers go by seniority"
+    assert "gone" not in label("Overtime offers go by seniority within classification.")
+    # a wish is told as the act wished for
+    assert "keyed" not in label("I want the AP clerk to key every invoice by hand.", "job")
+
+
 def test_stutters_and_idioms_do_not_garble_a_headline():
     """Real interviews (judged blind): "more often than not missing data in, in the data sets"
     was headlined "More than not missing data in in data sets"."""

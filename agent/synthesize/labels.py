@@ -766,6 +766,10 @@ def _variants(
         return _render(words, texts)
 
     variants = [head(core)]
+    if kind != "job":  # a wish is told as the act wished for, never thing first
+        thing_first = _thing_first(core)
+        if thing_first:
+            variants.append(_render(core, thing_first))
     # the main verb after a kept subject as a participle: "accounts carry balances" →
     # "accounts carrying balances" (a caption, and no longer the quote's own words)
     for i, token in enumerate(core[1:], start=1):
@@ -830,6 +834,103 @@ def _variants(
         texts = [_inflect(first, "VBG"), *_digits(core[1:])]
         variants.append(_render(core, texts))
     return [v for v in variants if v]
+
+
+# verbs that take no object to put first ("offers go by seniority", "instruments run")
+NOT_TRANSITIVE = frozenset(
+    "be get look feel seem stay become sound go run turn come happen live sit wait work arrive "
+    "fall rise depend matter belong".split()
+)
+PLURAL_AFTER = frozenset({"every", "each"})  # "every invoice" keyed → "invoices keyed"
+# verbs whose object is what someone says, wants or spends, never a thing to put first
+# ("controller said pricing looked cheaper", "CEO wants a sales flash", "spend 5 hours")
+NOT_THING_FIRST = frozenset(
+    "say tell think know want need like love hate wish hope expect feel mean ask spend take "
+    "cost waste lose".split()
+)
+WHEN_WORDS = frozenset("time times day week month year morning night weekend".split())
+
+
+def _thing_first(core: list[Token]) -> list[str] | None:
+    """'AP clerk keys every Sysco and US Foods invoice into R365 by hand' → 'Sysco and US Foods
+    invoices keyed into R365 by hand': a named subject's act on a thing, told thing first with
+    the verb as a participle (a headline, and no longer the quote's own run of words). None
+    unless the clause opens with a noun subject, a verb that takes an object, and that object."""
+    from lemminflect import getInflection, getLemma
+
+    for i in range(1, len(core) - 1):
+        token, after = core[i], core[i + 1]
+        if token.tag in ("VB", "VBP", "VBZ", "VBD") and token.low not in AUX:
+            lemma = token.lemma
+        elif (  # the tagger's plural noun in a verb's place: "clerk keys every invoice"
+            token.tag == "NNS"
+            and core[i - 1].tag in ("NN", "NNP")
+            and after.tag in ("DT", "CD", "PRP$")
+            and _can_be_verb(token.low)
+        ):
+            lemma = (getLemma(token.low, upos="VERB") or (token.lemma,))[0]
+        else:
+            continue
+        subject = core[:i]
+        if lemma in NOT_TRANSITIVE | NOT_THING_FIRST:
+            return None
+        nouns = [t for t in subject if t.tag.startswith("NN")]
+        if not nouns or nouns[-1].lemma in WHEN_WORDS:  # "every time the lead changes …"
+            return None
+        if any(t.tag[:2] not in ("NN", "JJ", "DT", "PR", "PO", "CD") for t in subject):
+            return None  # a verb before it: this is no clause's opening subject
+        if any(t.low in SUBJECT_PRONOUNS for t in subject):
+            return None
+        break
+    else:
+        return None
+    j, plural = i + 1, False
+    while j < len(core) and (core[j].tag in ("DT", "PRP$") or core[j].low == "own"):
+        plural = plural or core[j].low in PLURAL_AFTER
+        j += 1
+    start = j
+
+    def tag_at(k: int) -> str:  # "US" in "US Foods" is a name, not the pronoun
+        if k >= len(core):
+            return ""
+        upper = core[k].tag == "PRP" and core[k].text.isupper() and len(core[k].text) > 1
+        return "NNP" if upper else core[k].tag
+
+    while j < len(core):
+        tag, nxt = tag_at(j), tag_at(j + 1)
+        if tag[:2] in ("NN", "CD") or (tag == "JJ" and nxt[:2] in ("NN", "JJ")):
+            j += 1
+        elif tag == "CC" and j > start and core[j - 1].tag.startswith("NN") and nxt[:2] == "NN":
+            j += 1  # "Sysco and US Foods invoice"
+        elif tag == "VB" and nxt.startswith("NN") and j == start:
+            j += 1  # "keep the call list": a noun the tagger read as a verb
+        elif core[j].low == "of" and j > start and nxt[:2] in ("NN", "JJ", "DT", "CD"):
+            j += 1
+            while j < len(core) and tag_at(j) == "DT":
+                j += 1
+        else:
+            break
+    thing = core[start:j]
+    if not thing or not thing[-1].tag.startswith("NN") or thing[-1].lemma in SPAN_UNITS:
+        return None  # "spend 5 hours": a quantity is no thing
+    rest = core[j:]
+    for k, token in enumerate(rest):  # "… in Salesforce and emails us": the second act goes
+        after = rest[k + 1] if k + 1 < len(rest) else None
+        if token.tag == "CC" and (
+            after is None
+            or after.tag[:2] in ("VB", "WP", "WD", "WR")
+            or (after.tag == "NNS" and _can_be_verb(after.low))
+        ):
+            rest = rest[:k]
+            break
+    texts = _digits(thing)
+    if plural and thing[-1].tag == "NN":
+        forms = getInflection(thing[-1].lemma, tag="NNS")
+        texts[-1] = forms[0] if forms else texts[-1]
+    forms = getInflection(lemma, tag="VBN")
+    if not forms:
+        return None
+    return [*texts, forms[0], *_digits(rest)]
 
 
 @cache
