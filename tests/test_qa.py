@@ -338,6 +338,18 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
     assert "workaround" not in intent_kinds("What stops hospitals from buying today?")
     assert "technographic" in intent_kinds("Which CRM do the accounts run?")
     assert "workaround" in intent_kinds("How do participants check their data today?")
+    # what won a deal, why an account expanded: its win reasons (the deal note answers)
+    assert "win_reason" in intent_kinds("What won the Ridgeway expansion?")
+    assert "win_reason" in intent_kinds("Why did Ridgeway expand to all five yards?")
+
+
+def test_how_many_things_an_account_has_is_no_count_of_accounts():
+    """ "How many buses does Ridgeway run?" asks a quantity, answered by what was said; it was
+    read as a count of accounts ("1 account are in the research")."""
+    from agent.qa.counts import parse
+
+    assert parse("How many buses does Ridgeway run?") is None
+    assert parse("How many accounts run Samsara?") == ("accounts", "run", "Samsara")
 
 
 def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embedder):
@@ -739,6 +751,11 @@ def test_should_we_pursue_a_segment_is_answered_from_the_draft():
         "In deals: lost Calloway Regional against UKG (existing Kronos add-on) [2]" in answer.text
     )
     assert try_aggregate("Why do hospitals want minimums checked?", None, None, draft) is None
+    # asked as "is there enough evidence to target …": the same verdict
+    asked = "Is there enough evidence to target the selective segment?"
+    enough = try_aggregate(asked, None, None, draft)
+    assert enough is not None and "A hypothesis: only 2 accounts" in enough.text
+    assert try_aggregate("Is there enough evidence about minimums?", None, None, draft) is None
 
 
 def test_a_question_naming_two_industries_is_about_both():
@@ -1210,6 +1227,16 @@ def test_a_survey_rows_company_and_score_columns_are_never_quoted():
     assert said == ["We only sign about forty contracts a year.", "A sheet is enough."]
     # an interview's passage is read whole
     assert _sentences(text, passage, {})[0][0] == 0
+
+
+def test_a_crm_record_answers_what_an_account_is_never_why():
+    """ "Why did Ridgeway expand?" cited the CRM row ("Account Name: … Fleet Size: 320 …")."""
+    from agent.qa.candidates import _about_a_record
+
+    assert not _about_a_record("Why did Ridgeway expand?", set())
+    assert not _about_a_record("What won the Ridgeway expansion?", {"win_reason", "outcome"})
+    assert _about_a_record("Which ERP does Ridgeway run?", {"technographic"})
+    assert _about_a_record("How many buses does Ridgeway run?", set())
 
 
 def test_of_n_accounts_counts_accounts_only():

@@ -12,10 +12,13 @@ from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
 WHICH_SEGMENT = re.compile(r"\bwhich (?:segment|customer segment|icp segment)s?\b", re.IGNORECASE)
-# "Is hospital housekeeping a segment we should pursue?", "Are agencies worth targeting?"
+# "Is hospital housekeeping a segment we should pursue?", "Are agencies worth targeting?", "Is
+# there enough evidence to target university research offices?"
 PURSUE = re.compile(
     r"\b(?:(?:should\s+we|we\s+should)\s+(?:pursue|target|go\s+after|prioriti[sz]e|focus\s+on|sell\s+to|invest\s+in)|"
     r"worth\s+(?:pursuing|targeting|going\s+after|prioriti[sz]ing)|"
+    r"enough\s+(?:evidence|data|signal|proof|research)\s+(?:to|for\s+us\s+to)\s+"
+    r"(?:pursue|target|go\s+after|prioriti[sz]e|focus\s+on|sell\s+to|invest\s+in)|"
     r"(?:good|right|strong|real)\s+(?:fit|segment|target|icp)\b)",
     re.IGNORECASE,
 )

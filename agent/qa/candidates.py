@@ -339,6 +339,15 @@ def joined_lead_ins(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+WHY = re.compile(r"^\W*(?:why|what (?:made|got|pushed|prompted)|how come)\b", re.IGNORECASE)
+
+
+def _about_a_record(question: str, kinds: set[str]) -> bool:
+    """Whether a CRM record can answer: a question for what an account is or runs, or one whose
+    kind is unknown and that asks no "why"."""
+    return bool(kinds & ATTRIBUTE_KINDS) if kinds else not WHY.search(question)
+
+
 def _sentences(
     text: str, passage: Passage, answers: dict[str, list[tuple[int, int]]]
 ) -> list[tuple[int, int]]:
@@ -420,6 +429,8 @@ def gather(
             continue
         if scope.source_kind and item.source_kind.value != scope.source_kind:
             continue
+        if item.source_kind.value == "crm" and not _about_a_record(question, kinds):
+            continue  # a CRM record says what an account is, never why or what it wants
         candidates.append(
             Candidate(
                 doc_id=item.doc_id,
@@ -460,6 +471,8 @@ def gather(
     for passage in passages:
         if len(spans) >= budget:
             break
+        if passage.kind == "crm" and not _about_a_record(question, kinds):
+            continue  # as above
         text = texts[passage.doc_id]
         for a, b in joined_lead_ins(text, _sentences(text, passage, answers)):
             sentence = text[a:b]

@@ -38,6 +38,7 @@ DENIAL = re.compile(r"\b(?:not|never|no longer|nobody|none)\b|n't\b", re.IGNOREC
 DENIAL_PENALTY = 0.12
 CITED = 12
 _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
+AUXILIARY = re.compile(r"\b(?:do|does|did|is|are|was|were|has|have|had)\b", re.IGNORECASE)
 
 
 # "How many usability-study participants copy …": any verb after a subject that names its unit
@@ -58,6 +59,8 @@ def parse(question: str) -> tuple[str, str, str] | None:
         return None
     who = match.group("who")
     if not (unit_named(f"how many {who} mention") or re.search(r"\w", who)):
+        return None
+    if AUXILIARY.search(who):  # "how many buses does Ridgeway run": a quantity, not a count
         return None
     topic = match.group("topic").strip(" ?.!")
     return who, match.group("verb").strip(), topic
@@ -151,7 +154,8 @@ def count_answer(
     if not topic:
         return _answer(
             question,
-            f"{total} {plural(total, unit_kind)} are in the research{' in ' + asked.label if asked.label else ''}.",
+            f"{total} {plural(total, unit_kind)} {'is' if total == 1 else 'are'} in the research"
+            f"{' in ' + asked.label if asked.label else ''}.",
             [],
             unit_kind,
             total,

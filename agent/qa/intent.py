@@ -50,7 +50,7 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(why (did|do) (they|customers) (buy|choose|pick|sign)|win reasons?|why (we|did we) win|results?|roi|benefits?|outcomes?|value they get|improv\w*)\b",
+            r"\b(why (did|do) (they|customers) (buy|choose|pick|sign)|win reasons?|why (we|did we) win|what (won|closed|clinched|sealed)|why (did|do|does|would) (?:(?!\bnot\b|n't)[\w&.' -]){1,40}? (expand|renew|upgrade)\w*|results?|roi|benefits?|outcomes?|value they get|improv\w*)\b",
             re.I,
         ),
         {"win_reason", "outcome"},
