@@ -91,6 +91,9 @@ def test_headline_forms():
     # a number of a group keeps its grammar when the possessive goes: never "2 of inside reps"
     reps = label("then in September two of our inside reps quit in the same month.", "trigger")
     assert reps.startswith("2 inside reps") and " of inside" not in reps
+    # a phrasal verb keeps its particle: never "Put phone"
+    phone = "So, personally, I just want to be able to put the phone down at night."
+    assert label(phone, "job") == "Put phone down"
 
 
 def test_a_named_subjects_act_on_a_thing_is_told_thing_first():

@@ -969,6 +969,9 @@ def _before_broken_conjunct(lows: list[str], cut: int, lexicon: dict[str, str]) 
     return cut
 
 
+PARTICLES = frozenset("down up out off back away over".split())
+
+
 def _trim(words: list[str]) -> list[str]:
     """At most PREFERRED_WORDS words (MAX_WORDS when no good cut), never ending on a function word."""
     tail_stop = (
@@ -1007,6 +1010,12 @@ def _trim(words: list[str]) -> list[str]:
     def dangling(word: str) -> bool:
         low = _low(word).strip(".,")
         tag = lexicon.get(low) or ""
+        if (
+            low in PARTICLES
+            and len(words) >= 3
+            and (lexicon.get(_low(words[-2])) or "NN")[:2] in ("NN", "PR")
+        ):
+            return False  # a phrasal verb's particle after its object: "put the phone down"
         if low in tail_stop or low in AUX or low in {"both", "thing", "things", "instead"}:
             return True
         return tag[:2] in ("IN", "CC", "DT", "TO", "MD", "PR", "WD", "WR") or (
