@@ -1397,6 +1397,31 @@ def test_a_segment_is_named_by_the_size_of_its_companies():
     assert segments_named("Why do very small companies churn?", no_small)[0] == []
 
 
+def test_a_tier_word_before_a_group_names_the_segments_of_that_tier():
+    """ "core legal teams", "mid-market (core) accounts": the core segments; "core features",
+    "the core problem" or a noun's modifier ("university core facilities") name none."""
+    from types import SimpleNamespace
+
+    from agent.qa.scope import segments_named
+
+    core = SimpleNamespace(name="Software, 201–1000 employees", accounts=["a"], tier="core")
+    other = SimpleNamespace(name="Education, 1001+ employees", accounts=["b"], tier="selective")
+    draft = SimpleNamespace(segments=[core, other])
+    for asked in (
+        "What do core legal teams want from us?",
+        "How many of the interviewed mid-market (core) accounts describe intercompany?",
+        "Which ERP systems do FieldCrew's core HVAC customers run?",
+        "Why do core data teams start looking?",
+    ):
+        assert segments_named(asked, draft)[0] == [core], asked
+    for asked in (
+        "Which core features matter most?",
+        "What is the core problem?",
+        "Why do university core facilities and teaching labs not buy?",
+    ):
+        assert segments_named(asked, draft)[0] != [core], asked
+
+
 def test_choosing_another_vendor_asks_for_loss_reasons_and_not_staying_for_churn():
     from agent.qa.intent import intent_kinds
 

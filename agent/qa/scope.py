@@ -36,6 +36,16 @@ SAME_AS = {
     "loss": ["lost"],
 }
 TIERS = {"core": "core", "adjacent": "adjacent", "selective": "selective", "defer": "defer"}
+# what a tier word names when it stands before one of these (within three words): a group of
+# customers, never "core features" or "the core problem"
+GROUP_NOUNS = (
+    r"(?:segments?|icps?|tiers?|accounts|customers|teams|companies|clients|firms|businesses|"
+    r"organi[sz]ations|agencies|groups|labs|shops|operators|contractors|buyers|users)"
+)
+TIER_LEAD = (  # the word before a tier word that names a group of customers
+    r"(?:the|our|do|does|did|many|much|of|in|among|for|from|with|to|are|is|which|what|why|how|"
+    r"at|by|and|or|all|these|those|its|their|your|other|interviewed|existing|current)"
+)
 UNIT_STEMS = {
     stem(w)
     for w in "segment segments accounts customers companies teams participants interviewees people users study".split()
@@ -65,8 +75,11 @@ def segments_named(
     `with_accounts`: only segments that have accounts."""
     lowered = question.lower()
     for word, tier in TIERS.items():
-        if re.search(rf"\b{word}(?:[- ]segment|[- ]icp|[- ]tier)?\b", lowered) and re.search(
-            rf"\b{word}[- ](?:segment|icp|tier|accounts|customers)", lowered
+        # "core segment", "core accounts", "core legal teams", "mid-market (core) accounts";
+        # never a noun's modifier ("university core facilities")
+        if re.search(
+            rf"(?:^|\(|['’]s |\b{TIER_LEAD} ){word}\)?(?:[- ][\w-]+){{0,3}}?[- ]{GROUP_NOUNS}\b",
+            lowered,
         ):
             tiered = [
                 s for s in draft.segments if s.tier == tier and (s.accounts or not with_accounts)
