@@ -34,6 +34,30 @@ def evidence_in(doc: SourceDocument, sentence: str, kind: EvidenceKind) -> Evide
     )
 
 
+def statement(
+    quote: str,
+    account: str | None,
+    doc_id: str,
+    source: str,
+    confidence: float = 0.95,
+    engine: str = "offline",
+) -> Evidence:
+    """A pain statement of an interview, its quote the whole of a document of its own."""
+    return Evidence(
+        kind=EvidenceKind.pain,
+        summary=quote,
+        quote=quote,
+        doc_id=doc_id,
+        source=source,
+        source_kind=SourceKind.transcript,
+        start=0,
+        end=len(quote),
+        account=account,
+        confidence=confidence,
+        engine=engine,
+    )
+
+
 def crm_row(record: CRMRecord) -> SourceDocument:
     slug = record.name.lower().replace(" ", "-")
     return SourceDocument(

@@ -8,9 +8,10 @@ import re
 
 import numpy as np
 import pytest
+from synthetic_research import statement
 
 from agent.evaluation.displayed import copied_from_quote
-from agent.schema import Evidence, EvidenceKind, SourceKind
+from agent.schema import Evidence
 from agent.synthesize.labels import (
     copied,
     describe,
@@ -215,19 +216,7 @@ def test_a_headline_that_names_a_thing_wins_over_a_clause_that_does_not():
 def _evidence(
     quote: str, account: str, index: int, confidence: float = 0.9, engine: str = "offline"
 ) -> Evidence:
-    return Evidence(
-        kind=EvidenceKind.pain,
-        summary=quote,
-        quote=quote,
-        doc_id=f"d{index}",
-        source=f"interview-{index}.txt",
-        source_kind=SourceKind.transcript,
-        start=0,
-        end=len(quote),
-        account=account,
-        confidence=confidence,
-        engine=engine,
-    )
+    return statement(quote, account, f"d{index}", f"interview-{index}.txt", confidence, engine)
 
 
 def test_a_one_source_theme_whose_headline_names_nothing_is_held_back_not_dropped():

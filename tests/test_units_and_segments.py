@@ -15,6 +15,7 @@ from synthetic_research import (
     crm_row,
     evidence_in,
     inputs,
+    statement,
     transcript,
 )
 
@@ -349,20 +350,7 @@ def test_in_a_mixed_industry_segment_another_industry_needs_a_sharp_trait_to_sta
 def said(account: AccountProfile, *quotes: str) -> AccountProfile:
     """The account with these pain statements as its evidence."""
     account.evidence = [
-        Evidence(
-            kind=EvidenceKind.pain,
-            summary=q,
-            quote=q,
-            doc_id=f"doc-{account.name}",
-            source=f"{account.name}.txt",
-            source_kind=SourceKind.transcript,
-            start=0,
-            end=len(q),
-            confidence=0.95,
-            engine="offline",
-            account=account.name,
-        )
-        for q in quotes
+        statement(q, account.name, f"doc-{account.name}", f"{account.name}.txt") for q in quotes
     ]
     return account
 
