@@ -1220,7 +1220,12 @@ def test_a_survey_rows_company_and_score_columns_are_never_quoted():
     )
     answer = text.index("We only")
     passage = Passage(
-        chunk_id="c", doc_id="row1", source="survey.csv", text=text, start=0, end=len(text),
+        chunk_id="c",
+        doc_id="row1",
+        source="survey.csv",
+        text=text,
+        start=0,
+        end=len(text),
         kind="survey",
     )
     said = [text[a:b] for a, b in _sentences(text, passage, {"row1": [(answer, len(text))]})]

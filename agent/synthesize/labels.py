@@ -915,11 +915,11 @@ def _thing_first(core: list[Token]) -> list[str] | None:
         return None  # "spend 5 hours": a quantity is no thing
     rest = core[j:]
     for k, token in enumerate(rest):  # "… in Salesforce and emails us": the second act goes
-        after = rest[k + 1] if k + 1 < len(rest) else None
+        following = rest[k + 1] if k + 1 < len(rest) else None
         if token.tag == "CC" and (
-            after is None
-            or after.tag[:2] in ("VB", "WP", "WD", "WR")
-            or (after.tag == "NNS" and _can_be_verb(after.low))
+            following is None
+            or following.tag[:2] in ("VB", "WP", "WD", "WR")
+            or (following.tag == "NNS" and _can_be_verb(following.low))
         ):
             rest = rest[:k]
             break
