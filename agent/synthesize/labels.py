@@ -1013,9 +1013,9 @@ def _trim(words: list[str]) -> list[str]:
         if (
             low in PARTICLES
             and len(words) >= 3
-            and (lexicon.get(_low(words[-2])) or "NN")[:2] in ("NN", "PR")
+            and (lexicon.get(_low(words[-2])) or "NN")[:2] == "NN"
         ):
-            return False  # a phrasal verb's particle after its object: "put the phone down"
+            return False  # after its noun object: "put the phone down", never "brings it up"
         if low in tail_stop or low in AUX or low in {"both", "thing", "things", "instead"}:
             return True
         return tag[:2] in ("IN", "CC", "DT", "TO", "MD", "PR", "WD", "WR") or (
