@@ -52,6 +52,20 @@ def test_answer_cites_verbatim_spans(workspace, sample_workspace, embedder):
         assert f"[{citation.number}]" in answer.text
 
 
+def test_an_account_asked_about_by_name_is_answered_from_its_own_research(
+    workspace, sample_workspace, embedder
+):
+    """ "Why did Brookfield Tooling buy?" quoted another account's churn reason beside
+    Brookfield's one sentence (and, before that, its CRM row)."""
+    answer = answer_question(
+        "Why did Brookfield Tooling buy?", workspace, offline(sample_workspace), embedder
+    )
+    assert answer.citations
+    for citation in answer.citations:
+        assert workspace.catalog.document(citation.doc_id).account == "Brookfield Tooling"
+        assert "crm" not in citation.source
+
+
 def test_filters_restrict_what_is_cited(workspace, sample_workspace, embedder):
     settings = offline(sample_workspace)
     by_account = answer_question(

@@ -258,7 +258,9 @@ def offline_answer(
     relevant = [c for c in pool.candidates if c.score >= MIN_SCORE]
     if asked.doc_ids is not None:
         inside = [c for c in relevant if c.doc_id in asked.doc_ids]
-        if len(inside) >= IN_SCOPE_ENOUGH:
+        # an account asked about by name is answered from its own research alone: another
+        # account's churn reason is no answer to "why did Brookfield Tooling buy?"
+        if len(inside) >= (1 if asked.reason == "named" else IN_SCOPE_ENOUGH):
             relevant = inside
     total, _, _ = units_in_scope(
         workspace,
