@@ -422,6 +422,8 @@ def gather(
         seen = {h[0] for h in hits}
         hits = [*hits, *(h for h in more if h[0] not in seen)]
     items = {e.id: e for e in workspace.catalog.evidence(ids=[h[0] for h in hits])} if hits else {}
+    # a CRM record says what an account is, never why or what it wants
+    records_answer = _about_a_record(question, kinds)
     candidates: list[Candidate] = []
     for eid, similarity, vector in hits:
         item = items.get(eid)
@@ -429,8 +431,8 @@ def gather(
             continue
         if scope.source_kind and item.source_kind.value != scope.source_kind:
             continue
-        if item.source_kind.value == "crm" and not _about_a_record(question, kinds):
-            continue  # a CRM record says what an account is, never why or what it wants
+        if item.source_kind.value == "crm" and not records_answer:
+            continue
         candidates.append(
             Candidate(
                 doc_id=item.doc_id,
@@ -471,8 +473,8 @@ def gather(
     for passage in passages:
         if len(spans) >= budget:
             break
-        if passage.kind == "crm" and not _about_a_record(question, kinds):
-            continue  # as above
+        if passage.kind == "crm" and not records_answer:
+            continue
         text = texts[passage.doc_id]
         for a, b in joined_lead_ins(text, _sentences(text, passage, answers)):
             sentence = text[a:b]

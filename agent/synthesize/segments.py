@@ -254,12 +254,6 @@ def _own_words(group: list[AccountProfile], around: list[AccountProfile]) -> lis
     return found if len(found) >= OWN_WORDS else []
 
 
-def _set_apart(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
-    """Whether something besides the industry sets a small group apart from the accounts
-    around it: a trait held sharply, or words only its accounts say."""
-    return bool(_own_words(group, around)) or _sharp_traits(group, around)
-
-
 def _sharp_traits(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
     """Whether a trait besides the industry (stack, size, outcome) sets the group apart: any
     in a segment one industry leads, a sharp one in a mixed-industry segment."""
@@ -271,11 +265,14 @@ def _sharp_traits(group: list[AccountProfile], around: list[AccountProfile]) -> 
     return led or any(t.contrast >= SHARP_CONTRAST for t in others)
 
 
-def _described(label: str, group: list[AccountProfile], around: list[AccountProfile]) -> str:
-    """The group's name in the criterion, with the words only it says when they, and no other
-    trait, set it apart."""
-    found = [] if _sharp_traits(group, around) else _own_words(group, around)
-    return f"{label}, saying {', '.join(repr(w) for w in found[:3])}" if found else label
+def _set_apart(label: str, group: list[AccountProfile], around: list[AccountProfile]) -> str | None:
+    """The group's name in the criterion when something besides the industry sets it apart
+    from the accounts around it (a trait held sharply, or words only its accounts say, then
+    named), else None."""
+    if _sharp_traits(group, around):
+        return label
+    found = _own_words(group, around)
+    return f"{label}, saying {', '.join(repr(w) for w in found[:3])}" if found else None
 
 
 def separate_distinct_groups(
@@ -329,9 +326,10 @@ def separate_distinct_groups(
             for a in accounts
             if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
         ]
-        if not _set_apart(group, around):
+        described = _set_apart(industry_label(industry), group, around)
+        if described is None:
             continue  # only the industry differs: the clustering's call stands
-        keep_apart(group, _described(industry_label(industry), group, around))
+        keep_apart(group, described)
     # the accounts of other industries left inside a segment led by one industry (two water
     # utilities, one filed under government, among university labs): a small group that leads
     # nothing and that something besides the industry sets apart is a group of its own too
@@ -351,10 +349,11 @@ def separate_distinct_groups(
             continue
         names = {a.name for a in group}
         around = [a for a in members if a.name not in names]
-        if not _set_apart(group, around):
-            continue
         industries = " and ".join(sorted({industry_label(a.industry) for a in group}))
-        keep_apart(group, _described(industries, group, around))
+        described = _set_apart(industries, group, around)
+        if described is None:
+            continue
+        keep_apart(group, described)
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):

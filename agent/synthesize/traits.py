@@ -45,26 +45,23 @@ def own_words(members: list[AccountProfile], others: list[AccountProfile]) -> li
     do. Compared by stem; each shown as the members' commonest spelling, longest (the most
     specific) first."""
 
-    def said(account: AccountProfile) -> Counter[str]:
-        spelled: Counter[str] = Counter()
+    def said(account: AccountProfile) -> Counter[tuple[str, str]]:
+        spelled: Counter[tuple[str, str]] = Counter()  # (stem, spelling) -> times said
         for item in account.evidence:
             for word in words(item.quote):
                 if len(word) >= OWN_WORD_LETTERS and word.isalpha():
-                    spelled[f"{stem(word)} {word}"] += 1
+                    spelled[(stem(word), word)] += 1
         return spelled
 
     if not members or any(not a.evidence for a in members):
         return []
     member_words = [said(a) for a in members]
-    stems_of = [{key.split(" ", 1)[0] for key in spelled} for spelled in member_words]
-    around: set[str] = set()
-    for account in others:
-        around |= {key.split(" ", 1)[0] for key in said(account)}
-    shared = set.intersection(*stems_of) - around
+    around = {root for account in others for root, _ in said(account)}
+    shared = set.intersection(*({root for root, _ in spelled} for spelled in member_words))
+    shared -= around
     spelling: dict[str, Counter[str]] = {}
     for spelled in member_words:
-        for key, count in spelled.items():
-            root, word = key.split(" ", 1)
+        for (root, word), count in spelled.items():
             if root in shared:
                 spelling.setdefault(root, Counter())[word] += count
     return sorted(
