@@ -364,6 +364,13 @@ def test_how_many_things_an_account_has_is_no_count_of_accounts():
 
     assert parse("How many buses does Ridgeway run?") is None
     assert parse("How many accounts run Samsara?") == ("accounts", "run", "Samsara")
+    # people named by their work, the study they are in, an adverb before any verb
+    assert parse("How many technicians in the shop-floor study still work from paper?") == (
+        "technicians in the shop-floor study",
+        "work",
+        "from paper",
+    )
+    assert parse("How many drivers use the app?") == ("drivers", "use", "the app")
 
 
 def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embedder):
@@ -1414,6 +1421,67 @@ def test_a_segment_is_named_by_the_size_of_its_companies():
     assert segments_named("Which tools do they use?", draft)[0] == []
     no_small = SimpleNamespace(segments=[mid, big])
     assert segments_named("Why do very small companies churn?", no_small)[0] == []
+    # companies sized by their people: one- and two-person labs, solo practices, owner-operators
+    for asked in (
+        "Why do one- and two-person labs not buy, or cancel?",
+        "What do solo practices say about price?",
+        "Why don't small owner-operators buy or stay?",
+        "Why do small dental labs churn?",
+    ):
+        assert segments_named(asked, draft)[0] == [small], asked
+    assert segments_named("Why do two-thousand-person companies buy?", draft)[0] != [small]
+
+
+def test_a_segment_is_named_by_the_rare_words_only_its_accounts_say():
+    """'orthotics and prosthetics clinics': the segment whose name quotes those words, even
+    when an account of another segment has one of them in its name."""
+    from types import SimpleNamespace
+
+    from agent.qa.scope import segments_named
+
+    core = SimpleNamespace(
+        name="Healthcare & Life Sciences, 11–200 employees",
+        accounts=["Fenwick Dental Prosthetics", "Larkspur Dental Studio"],
+        tier="core",
+    )
+    clinics = SimpleNamespace(
+        name="Healthcare & Life Sciences saying ‘prosthetic’ and ‘orthotics’, 11–50 employees",
+        accounts=["Penmoor Orthopedic Workshop", "Stridewell Mobility Clinic"],
+        tier="selective",
+    )
+    draft = SimpleNamespace(segments=[core, clinics])
+    asked = "Is there a case for selling to orthotics and prosthetics clinics?"
+    assert segments_named(asked, draft)[0] == [clinics]
+    from agent.qa.aggregates import PURSUE
+
+    assert PURSUE.search(asked)
+    assert not PURSUE.search("What is the case for the remake tracker?")
+
+
+def test_the_people_of_a_study_are_its_interviews_that_name_no_company(monkeypatch):
+    """'technicians in the shop-floor study': the interviews without an account, beside the
+    research about accounts, even when their file names do not say the study's name; a
+    compound ('two-person labs') names no people."""
+    from agent.qa import scope
+    from agent.qa.index import DocRow, DocumentIndex
+    from agent.qa.units import PARTICIPANT_WORDS
+
+    rows = [
+        DocRow("t1", "transcript", "Larkspur Dental Studio", "t/larkspur.txt", None),
+        DocRow("t2", "transcript", "Keystone Ceramics Lab", "t/keystone.txt", None),
+        DocRow("p1", "transcript", None, "t/2026-11-10_P1_tech-interview.txt", None),
+        DocRow("p2", "transcript", None, "t/2026-11-11_P2.txt", None),
+        DocRow("s1", "survey", None, "survey/pmf.csv", None),
+    ]
+    monkeypatch.setattr(scope, "document_index", lambda workspace: DocumentIndex(rows))
+    asked = "How many technicians in the shop-floor study still work from the paper ticket?"
+    found = scope.question_scope(asked, workspace=None)
+    assert (found.doc_ids, found.reason) == ({"p1", "p2"}, "study")
+    # research about accounts alone has no study to narrow to
+    monkeypatch.setattr(scope, "document_index", lambda workspace: DocumentIndex(rows[:2]))
+    assert scope.question_scope(asked, workspace=None).doc_ids is None
+    assert PARTICIPANT_WORDS.search("one- and two-person labs") is None
+    assert PARTICIPANT_WORDS.search("people in the study")
 
 
 def test_a_tier_word_before_a_group_names_the_segments_of_that_tier():
@@ -1481,3 +1549,16 @@ def test_a_negation_after_the_group_is_no_part_of_who_is_asked_about():
     asked = "Why did very small shippers not buy the product or leave it?"
     assert subject_of(asked) == "very small shippers"
     assert subject_of("Why do trial teams stall?") == "trial teams"
+
+
+def test_people_before_at_say_their_job_and_the_companies_after_it_their_industry():
+    from agent.qa.index import DocRow
+    from agent.qa.scope import industry_accounts
+
+    crm = [
+        DocRow("c1", "crm", None, "crm.csv", None, industry="financial_services", crm_name="A"),
+        DocRow("c2", "crm", None, "crm.csv", None, industry="manufacturing", crm_name="B"),
+    ]
+    asked = "Why do finance teams at multi-entity manufacturers start looking for a close tool?"
+    assert industry_accounts(asked, crm)[0] == {"B"}
+    assert industry_accounts("Why do finance companies start looking?", crm)[0] == {"A"}

@@ -65,6 +65,14 @@ def test_subjects_are_read_from_common_question_shapes():
         "core-segment accounts"
     )
     assert subject_of("Which segment has the highest PMF share?") is None
+    # a negated auxiliary, an adverb before the verb, and a verb of what people do
+    assert subject_of("Why don't small owner-operators buy or stay?") == "small owner-operators"
+    assert subject_of("How many technicians in the shop-floor study still work from paper?") == (
+        "technicians in the shop-floor study"
+    )
+    assert subject_of("How many participants in the floor-staff study count deliveries?") == (
+        "participants in the floor-staff study"
+    )
 
 
 @pytest.fixture

@@ -25,7 +25,12 @@ from agent.schema import CRMRecord, Evidence, EvidenceKind, SourceDocument, Sour
 from agent.synthesize.accounts import AccountProfile, fill_from_research
 from agent.synthesize.pipeline import synthesize
 from agent.synthesize.segments import Segmentation, separate_distinct_groups
-from agent.synthesize.traits import distinguishing_traits, segment_name
+from agent.synthesize.traits import (
+    distinguishing_traits,
+    rare_own_words,
+    rare_word_groups,
+    segment_name,
+)
 
 
 def attributed(doc: SourceDocument, directory: AccountDirectory | None = None) -> str | None:
@@ -395,6 +400,62 @@ def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
     # among too few accounts, words said by chance prove nothing
     few = Segmentation({a.name: 0 for a in teams[:2] + resorts}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(few, teams[:2] + resorts) is few
+
+
+def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industry():
+    # two orthotics and prosthetics clinics filed under healthcare among dental labs of the
+    # same industry, size, stack and outcome: the rare words only they say set them apart
+    labs = [
+        said(
+            crm_account(f"Lab {i}", "healthcare", "11-50", ["QuickBooks"], "won"),
+            "Honestly the front desk calls dentists all morning about late crowns.",
+            "Personally I think remakes on the whiteboard are the real problem for us.",
+        )
+        for i in range(6)
+    ]
+    clinics = [
+        said(
+            crm_account(f"Clinic {i}", "healthcare", "11-50", ["QuickBooks"], "won"),
+            "We make orthotics and prosthetics in our own workshop.",
+            "Personally I keep the fittings on a whiteboard.",
+        )
+        for i in range(2)
+    ]
+    one = Segmentation({a.name: 0 for a in labs + clinics}, 1, 0.0, "one segment", {})
+    separated = separate_distinct_groups(one, labs + clinics)
+    assert {separated.labels[a.name] for a in clinics} == {1}
+    assert {separated.labels[a.name] for a in labs} == {0}
+    assert "Healthcare & Life Sciences, saying 'prosthetics', 'orthotics' (2)" in (
+        separated.criterion
+    )
+    assert rare_own_words(clinics, labs) == ["prosthetics", "orthotics"]
+    # everyday words two talkative accounts share ("honestly", "spreadsheet") and a tool's
+    # name set nobody apart
+    chatty = [
+        said(
+            crm_account(f"Chatty {i}", "healthcare", "11-50", ["QuickBooks", "Dentrix"], "won"),
+            "Honestly, personally, we use Dentrix and a spreadsheet for everything.",
+            "The dentists call the front desk about crowns.",
+        )
+        for i in range(2)
+    ]
+    kept = Segmentation({a.name: 0 for a in labs + chatty}, 1, 0.0, "one segment", {})
+    assert separate_distinct_groups(kept, labs + chatty) is kept
+    assert rare_word_groups(labs + chatty, labs + chatty, 3, 2) == []
+    # a rare word another account of the research says, in any segment, is no group's own
+    elsewhere = said(
+        crm_account("Supplier", "manufacturing", "201-500", ["SAP"], "lost"),
+        "We ship parts to orthotics and prosthetics workshops.",
+    )
+    apart = Segmentation(
+        {**{a.name: 0 for a in labs + clinics}, elsewhere.name: 1}, 2, 0.0, "two", {}
+    )
+    assert separate_distinct_groups(apart, labs + clinics + [elsewhere]) is apart
+    # its name says the words when no industry tells it apart
+    traits = distinguishing_traits(clinics, labs)
+    assert segment_name(traits, clinics, rare_own_words(clinics, labs)).startswith(
+        "Healthcare & Life Sciences saying ‘prosthetics’ and ‘orthotics’"
+    )
 
 
 def test_the_accounts_of_one_size_band_that_lose_where_their_segment_wins_are_apart():

@@ -16,7 +16,8 @@ WHICH_SEGMENT = re.compile(r"\bwhich (?:segment|customer segment|icp segment)s?\
 # there enough evidence to target university research offices?"
 PURSUE = re.compile(
     r"\b(?:(?:should\s+we|we\s+should)\s+(?:pursue|target|go\s+after|prioriti[sz]e|focus\s+on|sell\s+to|invest\s+in)|"
-    r"worth\s+(?:pursuing|targeting|going\s+after|prioriti[sz]ing)|"
+    r"worth\s+(?:pursuing|targeting|going\s+after|prioriti[sz]ing|selling\s+to)|"
+    r"\b(?:a|any|the)\s+(?:business\s+)?case\s+for\s+(?:selling\s+to|targeting|pursuing|going\s+after)|"
     r"enough\s+(?:evidence|data|signal|proof|research)\s+(?:to|for\s+us\s+to)\s+"
     r"(?:pursue|target|go\s+after|prioriti[sz]e|focus\s+on|sell\s+to|invest\s+in)|"
     r"(?:good|right|strong|real)\s+(?:fit|segment|target|icp)\b)",

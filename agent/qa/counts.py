@@ -41,13 +41,17 @@ _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
 AUXILIARY = re.compile(r"\b(?:do|does|did|is|are|was|were|has|have|had)\b", re.IGNORECASE)
 
 
-# "How many usability-study participants copy …": any verb after a subject that names its unit
+# "How many usability-study participants copy …", "how many technicians in the shop-floor
+# study still work from …": any verb after a subject that names its unit or people by their
+# work, and the study they are in
 COUNT_ANY_VERB = re.compile(
     r"^\s*how many\s+(?:of\s+(?:the|our)\s+)?(?P<who>(?:[\w-]+\s+){0,4}?(?:"
     + PARTICIPANT_NOUNS
     + "|"
     + ACCOUNT_NOUNS
-    + r"))\s+(?P<verb>(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
+    + r"|[a-z]+(?:ians|ists|ers|ors|ees|ives))"
+    r"(?:\s+(?:in|from|of)\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}study)?)"
+    r"\s+(?:(?:still|also|ever|now|really|actually)\s+)?(?P<verb>(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
     re.IGNORECASE,
 )
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from agent.qa.terms import content_stems
 
-AUXILIARY = r"(?:do|does|did|are|were|is|was|have|has|had|can|could|would|will|should)"
+AUXILIARY = (  # "why don't small owner-operators buy": the negated ones too
+    r"(?:(?:do|does|did|are|were|is|was|have|has|had|could|would|should)(?:n['’]t)?|"
+    r"can(?:['’]t)?|will|won['’]t)"
+)
 # a subject ends before its verb: the usual verbs of research questions
 VERB = (
     r"(?:say|said|says|mention(?:ed|s)?|complain(?:ed|s)?|talk(?:ed)?|struggle[sd]?|stall(?:ed)?|"
@@ -24,14 +27,15 @@ VERB = (
     r"switch(?:ed)?|evaluate[ds]?|handle[ds]?|schedule[ds]?|track(?:ed)?|spend|spent|find|found|"
     r"care|worry|worried|like[ds]?|love[ds]?|hate[ds]?|expect(?:ed)?|try|tried|cite[ds]?|"
     r"have|has|had|do|does|did|stop(?:ped)?|keep|kept|lose|rely|relied|work(?:ed)?|manage[ds]?|"
-    r"hesitate[ds]?|object(?:ed|s)?|delay(?:ed|s)?|resist(?:ed|s)?)"
+    r"hesitate[ds]?|object(?:ed|s)?|delay(?:ed|s)?|resist(?:ed|s)?|count(?:ed|s)?|"
+    r"cop(?:y|ies|ied)|enter(?:ed|s)?|type[ds]?|print(?:ed|s)?|send|sent|write|wrote)"
 )
 SUBJECT_AFTER_AUX = re.compile(
     rf"\b{AUXILIARY}\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b|about\b|from\b|with\b|to\b|for\b|when\b|if\b|after\b|before\b)[\w&'’.-]+){{0,5}}?)\s+(?={VERB}\b)",
     re.IGNORECASE,
 )
 SUBJECT_AFTER_HOW_MANY = re.compile(
-    rf"\bhow many\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b)[\w&'’.-]+){{0,4}}?)\s+(?={VERB}\b)",
+    rf"\bhow many\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b)[\w&'’.-]+){{0,5}}?)\s+(?={VERB}\b)",
     re.IGNORECASE,
 )
 SUBJECT_AFTER_STOPS = re.compile(

@@ -95,10 +95,13 @@ def segments_named(
     # each account's words, with whether it is in the segment at hand
     accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
     for segment in draft.segments:
+        # the words only a segment's accounts say, quoted in its name ("saying ‘orthotics’"),
+        # tell it apart by themselves, whatever other accounts are called
+        said = content_stems(" ".join(re.findall(r"‘([^’]+)’", segment.name)))
         shared = {
             word
             for word in asked & names[id(segment)]
-            if _distinguishes(word, id(segment), names, accounts)
+            if word in said or _distinguishes(word, id(segment), names, accounts)
         }
         if not segment.accounts:
             continue  # a group of participants: no accounts to narrow the question to
@@ -129,10 +132,17 @@ def _distinguishes(
 
 # companies by their size, as a question says it: the segment of the smallest (or largest)
 # accounts, when the draft has one clearly that small (or large)
+# the size of a company by its people or vehicles: "one- and two-person labs", "solo
+# practices", "owner-operators"
+TINY = (
+    r"\b(?:one|two|single|[12])(?:-?\s*(?:and|or|to)\s+(?:one|two|three|[123]))?[- ]"
+    r"(?:person|people|man|tech|technician|mechanic|truck|bus|van)s?\b|\bsolo\b|"
+    r"\bowner[- ]operat\w*"
+)
 SMALL = re.compile(
     r"\b(?:very small|small(?:er)?|tiny|early[- ]stage|very early|seed(?:-stage)?|smb)\b"
     r"[\w -]{0,20}?\b(?:compan(?:y|ies)|businesses|firms|shops|teams|customers|accounts|"
-    r"startups?)\b|\bstartups?\b",
+    r"startups?|labs|clinics|practices|agencies|operators|contractors)\b|\bstartups?\b|" + TINY,
     re.IGNORECASE,
 )
 LARGE = re.compile(
@@ -220,6 +230,11 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
     # freight companies or auditors
     subject = subject_of(question)
     found = (named(subject) if subject else []) or named(question)
+    # "finance teams at multi-entity companies": the companies are after "at", and the
+    # people before it say their job, not an industry
+    people = re.match(r"(.+?)\s+(?:at|in|of|from)\s+\S+\s+\S+", subject or "")
+    if people:
+        found = [(i, said) for i, said in found if said not in _fold(people.group(1))]
     industries = {industry for industry, _ in found}
     used: set[str] = set().union(*(content_stems(said) for _, said in found)) if found else set()
     accounts = {d.crm_name for d in crm if d.crm_name and d.industry in industries}
@@ -361,6 +376,11 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
     if subject and (PARTICIPANT_WORDS.search(subject) or STUDY_PEOPLE.search(subject)):
         titled = _titled(subject, documents)
         research = [d for d in documents if d.kind != "crm"]
+        # a study's people beside research about accounts: the interviews that name no
+        # company ("technicians in the shop-floor study", whose files say "P1_tech-interview")
+        unnamed = {d.doc_id for d in research if not d.account and d.kind != "survey"}
+        if unnamed and any(d.account for d in research) and (not titled or titled < unnamed):
+            return QuestionScope(unnamed, subject, "study", content_stems(subject) - UNIT_STEMS)
         if titled and len(titled) < len(research):
             return QuestionScope(titled, subject, "titles", content_stems(subject) - UNIT_STEMS)
     return QuestionScope()

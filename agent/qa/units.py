@@ -25,7 +25,8 @@ ACCOUNT_NOUNS = (
     r"businesses|logos?|deals?|buyers?|contractors?|groups?|shops?|vendors?|agencies|startups?|"
     r"systems"
 )
-PARTICIPANT_WORDS = re.compile(rf"\b({PARTICIPANT_NOUNS})\b", re.IGNORECASE)
+# never a part of a compound: "two-person labs" are labs
+PARTICIPANT_WORDS = re.compile(rf"(?<![\w-])({PARTICIPANT_NOUNS})(?![\w-])", re.IGNORECASE)
 # people of a study: "caregivers in the app study", "nurses from the usability study"
 STUDY_PEOPLE = re.compile(
     r"\b(?:in|from|of)\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}study\b", re.IGNORECASE

@@ -42,7 +42,7 @@ from agent.synthesize.costs import read_in_context, show_stated_cost
 from agent.synthesize.coverage import coverage
 from agent.synthesize.hypotheses import min_accounts_per_claim, segment_hypothesis
 from agent.synthesize.labels import reads
-from agent.synthesize.segments import segment_units
+from agent.synthesize.segments import MAX_DISTINCT_GROUP, RARE_WORDS, segment_units
 from agent.synthesize.summary import summarize
 from agent.synthesize.survey import answer_themes, pmf, survey_cuts
 from agent.synthesize.themes import (
@@ -52,7 +52,7 @@ from agent.synthesize.themes import (
     ref,
     shared_claims,
 )
-from agent.synthesize.traits import distinguishing_traits, segment_name
+from agent.synthesize.traits import distinguishing_traits, rare_own_words, segment_name
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
 SYNTHESIS_VERSION = "synthesis-11"  # bump when the same inputs give a different draft
@@ -288,7 +288,8 @@ def _segment(
     tier, tier_reason = _tier(outcomes, share.very_disappointed_pct, share.n, hypothesis)
     size_range = _band_range(bands)
     traits = distinguishing_traits(members, others)
-    name = segment_name(traits, members)
+    saying = rare_own_words(members, others) if len(members) <= MAX_DISTINCT_GROUP else []
+    name = segment_name(traits, members, saying if len(saying) >= RARE_WORDS else None)
     tools = [c.value for c in technographics.tools[:3]]
     countries = [c.value for c in firmographics.countries[:2]]
     who = f"{_industry_phrase(industries, len(members))} companies" + (

@@ -14,7 +14,7 @@ import numpy as np
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
-from agent.synthesize.traits import distinguishing_traits, own_words
+from agent.synthesize.traits import distinguishing_traits, own_words, rare_word_groups
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
@@ -232,6 +232,10 @@ SHARP_CONTRAST = 0.8
 # (two ski resorts' "chairlift" and "gondola" among in-house elevator teams)
 OWN_WORDS = 2
 MIN_AROUND = 3
+# with no trait in the data to tell them apart (two orthotics clinics filed under healthcare
+# among dental labs, all of one size), a group whose accounts alone in all the research say
+# at least RARE_WORDS rare words ("orthotics", "prosthetics") is a kind of its own
+RARE_WORDS = 2
 
 
 LOSING_SHARE = 0.75  # of the accounts with a deal outcome
@@ -283,8 +287,10 @@ def separate_distinct_groups(
     something besides the industry sets it apart too (its stack, size or deal outcomes, or
     words only its accounts say: two ski resorts' "chairlift" and "gondola"); so do
     two or three accounts of industries other than their segment's leader, none leading a
-    segment (two water utilities, one filed under government, among university labs); and so
-    do two or three accounts of a size band nobody else in their segment has whose deal
+    segment (two water utilities, one filed under government, among university labs); so do
+    two or three accounts that alone in all the research say rare words (two orthotics and
+    prosthetics clinics among dental labs, all filed under healthcare); and so do two or
+    three accounts of a size band nobody else in their segment has whose deal
     outcomes nobody else shares (two adult day centres that bought, among small agencies that
     did not). The hypothesis rules then tag it (too few accounts with evidence)."""
     labels = dict(segmentation.labels)
@@ -354,6 +360,20 @@ def separate_distinct_groups(
         if described is None:
             continue
         keep_apart(group, described)
+    # two or three accounts of a segment that alone say rare words (two orthotics and
+    # prosthetics clinics among dental labs, all filed under healthcare)
+    for label, members in sorted(clusters.items()):
+        current = [a for a in members if labels[a.name] == label]
+        for group, said in rare_word_groups(current, accounts, MAX_DISTINCT_GROUP, RARE_WORDS):
+            if len(current) - len(group) < MIN_AROUND or len(group) * 2 >= len(current):
+                continue
+            if any(labels[a.name] != label for a in group):
+                continue  # an account of it moved with an earlier group
+            industries = " and ".join(
+                sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
+            )
+            keep_apart(group, f"{industries}, saying {', '.join(repr(w) for w in said[:3])}")
+            current = [a for a in current if a not in group]
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):

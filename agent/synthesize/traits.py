@@ -16,6 +16,10 @@ MIN_SHARE = 0.5  # a trait holds for at least half of the segment
 MAX_OUTSIDE_RATIO = 0.5  # … and for at most half that share elsewhere
 SIZE_COVER = 0.7  # the size range covers 70% of the segment's known sizes
 OWN_WORD_LETTERS = 5  # shorter words ("late", "call") are too common to set anyone apart
+# a rare word, on wordfreq's Zipf scale (log10 of uses per billion words): below 3, under one
+# use per million ("orthotics" 2.1, "chairlift" 2.3, "prosthetics" 2.8); "spreadsheet" (3.3),
+# "implant" (3.5) and "personally" (4.6) are everyday words two talkative accounts share
+RARE_ZIPF = 3.0
 _BAND_ORDER = [band for band, _, _ in SIZE_BANDS]
 
 
@@ -67,6 +71,80 @@ def own_words(members: list[AccountProfile], others: list[AccountProfile]) -> li
     return sorted(
         (counts.most_common(1)[0][0] for counts in spelling.values()), key=lambda w: (-len(w), w)
     )
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency  # loaded on first use (0.2 s)
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _tool_words(accounts: list[AccountProfile]) -> set[str]:
+    return {w for a in accounts for tool in a.stack for w in words(tool)}
+
+
+def _rare_spellings(account: AccountProfile, tools: set[str]) -> dict[str, set[str]]:
+    """The account's rare words by stem (a stem is rare when a spelling of it the account says
+    is: "prosthetics" 2.8 beside "prosthetic" 3.2), at least OWN_WORD_LETTERS letters, known
+    to the frequency list (an unknown word is a name, a brand or a typo) and no tool's name."""
+    found: dict[str, set[str]] = {}
+    for item in account.evidence:
+        for word in words(item.quote):
+            if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
+                found.setdefault(stem(word), set()).add(word)
+    return {
+        root: spellings
+        for root, spellings in found.items()
+        if any(0 < _zipf(w) < RARE_ZIPF for w in spellings)
+    }
+
+
+def _stems_said(account: AccountProfile) -> set[str]:
+    return {stem(w) for item in account.evidence for w in words(item.quote)}
+
+
+def rare_word_groups(
+    cluster: list[AccountProfile], everyone: list[AccountProfile], largest: int, least: int
+) -> list[tuple[list[AccountProfile], list[str]]]:
+    """Groups of two to `largest` accounts of a cluster that alone, in all the research, say
+    at least `least` rare words (two orthotics and prosthetics clinics' "orthotics" and
+    "prosthetics" among dental labs), with those words, most words first. A rare word only a
+    few accounts say is what a distinct kind of customer talks about; an everyday word two
+    talkative accounts happen to share is not."""
+    tools = _tool_words(everyone)
+    said = {a.name: _stems_said(a) for a in everyone}
+    holders: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+    for account in cluster:
+        for root, spellings in _rare_spellings(account, tools).items():
+            holders.setdefault(root, set()).add(account.name)
+            spelled.setdefault(root, min(spellings, key=lambda w: (len(w), w)))
+    by_group: dict[frozenset[str], list[str]] = {}
+    for root, names in holders.items():
+        if not 2 <= len(names) <= largest:
+            continue
+        if any(root in stems for name, stems in said.items() if name not in names):
+            continue
+        by_group.setdefault(frozenset(names), []).append(spelled[root])
+    members = {a.name: a for a in cluster}
+    found = [
+        ([members[n] for n in sorted(group)], sorted(ws, key=lambda w: (-len(w), w)))
+        for group, ws in by_group.items()
+        if len(ws) >= least
+    ]
+    return sorted(found, key=lambda f: (-len(f[1]), [a.name for a in f[0]]))
+
+
+def rare_own_words(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
+    """The rare words every member says and no other account says, longest first."""
+    tools = _tool_words(members + others)
+    rare = [_rare_spellings(a, tools) for a in members]
+    if not rare or not all(rare):
+        return []
+    shared = set.intersection(*(set(r) for r in rare))
+    shared -= set().union(*(_stems_said(a) for a in others)) if others else set()
+    spelled = {root: min(set().union(*(r.get(root, set()) for r in rare))) for root in shared}
+    return sorted(spelled.values(), key=lambda w: (-len(w), w))
 
 
 def size_range(bands: list[str]) -> tuple[str, str] | None:
@@ -151,9 +229,13 @@ def distinguishing_traits(
     return traits
 
 
-def segment_name(traits: list[Trait], members: list[AccountProfile]) -> str:
+def segment_name(
+    traits: list[Trait], members: list[AccountProfile], saying: list[str] | None = None
+) -> str:
     """'Healthcare, 11–50 employees, on Zendesk': the distinguishing industry (else the most
-    common one), the size range, then up to two distinguishing tools and a losing outcome."""
+    common one), the size range, then up to two distinguishing tools and a losing outcome.
+    `saying`: rare words only the members say, named when no industry tells them apart
+    ("Healthcare & Life Sciences saying ‘prosthetics’ and ‘orthotics’, 11–50 employees")."""
     industries = [t for t in traits if t.dimension == "industry"][:2]
     if industries:
         head = " / ".join(t.label for t in industries)
@@ -166,6 +248,8 @@ def segment_name(traits: list[Trait], members: list[AccountProfile]) -> str:
             head = f"{industry_label(top[0][0])} / {industry_label(top[1][0])}"
         else:
             head = "Mixed-industry"
+    if saying and not industries:
+        head += " saying " + " and ".join(f"‘{w}’" for w in saying[:2])
     parts = [head]
     size = next((t for t in traits if t.dimension == "size"), None)
     span = size_range([a.size_band for a in members if a.size_band])
