@@ -232,3 +232,49 @@ def test_the_summary_says_what_to_do_with_its_numbers(sample_workspace, embedder
     code, out, _ = icp("draft", "-", stdin=transcript)
     assert code == 0
     assert "Target first: unknown — no closed deals and no survey answers" in out
+
+
+def test_the_same_research_read_from_another_folder_gives_the_same_draft(
+    sample_workspace, embedder, tmp_path
+):
+    """Document and evidence ids hash a file's absolute path; nothing shown may depend on
+    them (equally ranked themes, equally weighted tools)."""
+    import datetime as dt
+    import shutil
+
+    from agent.config import load_settings
+    from agent.ingest.batch import ingest_paths
+    from agent.synthesize.inputs import inputs_from_workspace
+    from agent.synthesize.pipeline import synthesize
+    from agent.synthesize.runs import synthesize_workspace
+
+    moved = tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(SAMPLE, moved / "sources")
+    folder = tmp_path / "ws"
+    settings = load_settings(flags={"workspace": folder}, environ={})
+    other = Workspace(folder, embedder.name)
+    try:
+        assert ingest_paths([str(moved / "sources")], other, embedder, settings).ok
+        synthesize_workspace(other, settings, embedder)  # extracts, as the sample's did
+        drafts = []
+        for workspace in (Workspace(sample_workspace, embedder.name), other):
+            drafts.append(
+                synthesize(
+                    inputs_from_workspace(workspace, embedder),
+                    embedder.embed,
+                    today=dt.date(2026, 12, 6),
+                )
+            )
+            if workspace is not other:
+                workspace.close()
+    finally:
+        other.close()
+
+    def shown(draft: ICPDraft) -> str:
+        text = draft.model_dump_json(exclude={"run"})
+        text = re.sub(r'"(?:id|doc_id|created_at|fingerprint)":"[^"]*"', "", text)
+        return text
+
+    first, second = shown(drafts[0]), shown(drafts[1])
+    at = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), None)
+    assert first == second, (first[at - 200 : at + 200], second[at - 200 : at + 200]) if at else ""

@@ -255,3 +255,30 @@ def test_an_offline_theme_under_the_display_confidence_is_kept_for_audit_not_sho
     for item in (survey, model):
         shown, held = ranked_claims([item], {item.id: np.array([1.0, 0.0])}, 3, 2)
         assert len(shown) == 1 and not held, item.engine
+
+
+def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():
+    """Document ids hash the file's absolute path: the same research read from another folder
+    has other ids, and equally ranked themes must not swap places with them."""
+    quotes = [
+        "Our booking log is updated only every few hours.",
+        "The vendor portal times out on every large upload.",
+        "Invoices from the carrier arrive as scanned PDFs.",
+        "Shift swaps get lost in three different chat groups.",
+        "Price books are stale by the time reps quote.",
+        "Approvals wait in the finance director's inbox for days.",
+    ]
+
+    def read_from(folder: str) -> list[str]:
+        items = [
+            statement(q, f"p{i}", f"{folder}-d{i}", f"interview-{i}.txt", 0.95)
+            for i, q in enumerate(quotes)
+        ]
+        axis = {e.id: np.eye(len(quotes))[i] for i, e in enumerate(items)}
+        shown, held = ranked_claims(items, axis, len(quotes), 1, limit=len(quotes))
+        return [c.evidence[0].quote for c in shown + held]
+
+    first = read_from("/home/pm/research")
+    assert first == quotes  # in the research's order (file, then place)
+    for folder in ("/tmp/copy", "/srv/share/sprint-3", "C:/Users/pm/Desktop"):
+        assert read_from(folder) == first

@@ -154,7 +154,7 @@ def build_model(
             v: round(model.weights[part] * share, 1) for v, share in shares[dimension].items()
         }
         setattr(model, dimension, points)
-    top = dict(sorted(tool_weights.items(), key=lambda kv: -kv[1])[:6])
+    top = dict(sorted(tool_weights.items(), key=lambda kv: (-kv[1], kv[0]))[:6])
     total = sum(top.values())
     stack_points = model.weights["stack"]
     for tool, weight in top.items():
@@ -279,7 +279,7 @@ def scorecard(model: ScoringModel) -> Scorecard:
         "Country",
         "Points by headquarters country: " + _values(model.country, str, "other countries"),
     )
-    tools = sorted(model.tools.items(), key=lambda kv: -kv[1])
+    tools = sorted(model.tools.items(), key=lambda kv: (-kv[1], kv[0]))
     add(
         "technographic",
         "stack",

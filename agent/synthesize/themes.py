@@ -86,13 +86,24 @@ def _medoid(members: list[Evidence], unit: np.ndarray, vectors: dict[str, np.nda
     return max(members, key=lambda m: float(vectors[m.id] @ unit) + 0.05 * m.confidence)
 
 
+def _place(item: Evidence) -> tuple[str, int, int, str]:
+    """Where an item is in the research: its file (as the research names it), its span and
+    kind; the same wherever the research folder is."""
+    return (item.source, item.start, item.end, item.kind.value)
+
+
 def cluster(
     items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
 ) -> list[Theme]:
     """Greedy leader clustering in order of confidence: each item joins the most similar theme
     centroid at or above `threshold`, else starts a theme. O(items × themes) with running
     sums, so thousands of items per kind stay fast."""
-    ordered = [e for e in sorted(items, key=lambda e: (-e.confidence, e.id)) if e.id in vectors]
+    # equally confident items in the research's order (file, then place), never by id: ids
+    # hash the file's absolute path, and the same research read from another folder must
+    # give the same themes
+    ordered = [
+        e for e in sorted(items, key=lambda e: (-e.confidence, *_place(e))) if e.id in vectors
+    ]
     if not ordered:
         return []
     dimension = len(vectors[ordered[0].id])
@@ -221,7 +232,7 @@ def ranked_claims(
         ],
         items[0].kind.value,
     )
-    ranked: list[tuple[Claim, float, str]] = []
+    ranked: list[tuple[Claim, float, tuple[str, int, int, str]]] = []
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
@@ -245,7 +256,7 @@ def ranked_claims(
             held_back=_held_back(theme.items, named.vague, len(accounts), confidence),
             evidence=[ref(e) for e in chosen],
         )
-        ranked.append((claim, claim.confidence, theme.medoid.id))
+        ranked.append((claim, claim.confidence, _place(theme.medoid)))
     # ties (most themes of one account) go to the most confident theme, never to the label's
     # alphabetical order: rewording a label must not change what is shown
     ranked.sort(key=lambda r: (-r[0].accounts, -r[0].mentions, -r[1], r[2]))
