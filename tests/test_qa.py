@@ -879,6 +879,23 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
         row("Loomwork", "software_saas", "SaaS", "51-200"),
         row("Tessellate", "software_saas", "Software", "51-200"),
     ]
+    # in a dental-lab CRM, "dental" is everyone's word: it lets "labs" (most names, not all:
+    # "Larkspur Dental Studio") narrow nothing
+    labs = [
+        row(f"{name} Dental {kind}", "healthcare", "Dental Laboratories", "11-50")
+        for name, kind in [
+            ("Ashgrove", "Laboratory"),
+            ("Brightwater", "Lab"),
+            ("Sorrel Ridge", "Lab"),
+            ("Juniper", "Lab"),
+            ("Quarry Hill", "Lab"),
+            ("Larkspur", "Studio"),
+            ("Westbrook", "Studio"),
+            ("Fenwick", "Prosthetics"),
+        ]
+    ]
+    assert described_accounts("mid-size dental labs", labs) is None
+    assert described_accounts("dental studios", labs) is not None  # a word few have narrows
     described = described_accounts("agencies and BPOs", agencies)
     assert described is not None  # "agencies": the plural of "agency"; "BPOs": an acronym
     assert described.accounts == {"Pixel & Pine Agency", "Frontline Assist"}

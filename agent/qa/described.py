@@ -140,6 +140,13 @@ def _kind(
         # an industry everyone is in, said in one word, may still be a word of some accounts'
         # names ("foundations": "Lakeshore Community Foundation")
     words = _words(folded) - FILLER_STEMS - used
+    # a word most accounts have ("dental" in a dental-lab CRM) describes everyone: it is no
+    # second word that lets the research's word for its customers narrow
+    words = {
+        word
+        for word in words
+        if sum(1 for said in said_of.values() if _has(word, said)) <= MOST * len(rows)
+    }
     # alone, the research's word for its customers ("labs": 13 of 28 names) is no kind;
     # "agencies" (2 of 28) is
     most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE

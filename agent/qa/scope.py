@@ -16,6 +16,7 @@ from typing import Any
 from agent.ingest.normalize import company_key
 from agent.qa.described import (
     COMPOUND,
+    MOST,
     compounds_of,
     described_accounts,
     in_a_compound,
@@ -357,7 +358,9 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
             )
         else:
             industry, words = industry_accounts(question, crm)
-            if industry:
+            everyone = {d.crm_name for d in crm if d.crm_name}
+            # an industry most accounts are in ("dental labs" in a dental-lab CRM) is everyone
+            if industry and len(industry) <= MOST * len(everyone):
                 accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
     if accounts is not None:
         keys = {company_key(a) for a in accounts}
