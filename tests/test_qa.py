@@ -655,7 +655,8 @@ def test_counting_accounts_never_counts_a_person_of_a_study_without_a_company():
 
 def test_a_pmf_question_about_a_segment_gets_that_segments_share():
     """ "What share of core-segment respondents would be very disappointed?" reads the core
-    segment's Sean Ellis share (with everyone's beside it), not everyone's alone."""
+    segment's Sean Ellis share (with everyone's and the other segments' beside it, to one
+    decimal as researchers report them), not everyone's alone."""
     from types import SimpleNamespace
 
     from agent.qa.survey_tables import survey_answer
@@ -676,7 +677,12 @@ def test_a_pmf_question_about_a_segment_gets_that_segments_share():
         "What share of core-segment respondents would be very disappointed?", draft
     )
     assert core is not None and core.answered and core.count == 25
-    assert "25 of 42 (60%) in 3PL warehouses" in core.text and "32 of 62" in core.text
+    assert "25 of 42 (59.5%) in 3PL warehouses" in core.text and "32 of 62" in core.text
+    assert "2 of 6 (33.3%) in Bakeries" in core.text  # the other segments, to compare with
+    draft.segments.append(segment("Small shops", "core", 0, 4))
+    both = survey_answer("What share of core respondents would be very disappointed?", draft)
+    assert both is not None and "together 25 of 46 (54.3%)" in both.text
+    assert "0 of 4 (0%) in Small shops" in both.text
     everyone = survey_answer("What share of respondents would be very disappointed?", draft)
     assert everyone is not None and everyone.count == 32 and "3PL" not in everyone.text
 

@@ -259,7 +259,8 @@ def test_an_offline_theme_under_the_display_confidence_is_kept_for_audit_not_sho
 
 def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():
     """Document ids hash the file's absolute path: the same research read from another folder
-    has other ids, and equally ranked themes must not swap places with them."""
+    has other ids, and equally ranked themes must not swap places with them: the one whose
+    statement says most comes first, then the research's order."""
     quotes = [
         "Our booking log is updated only every few hours.",
         "The vendor portal times out on every large upload.",
@@ -278,7 +279,11 @@ def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():
         shown, held = ranked_claims(items, axis, len(quotes), 1, limit=len(quotes))
         return [c.evidence[0].quote for c in shown + held]
 
+    from agent.extract.classifier import content_words
+
     first = read_from("/home/pm/research")
-    assert first == quotes  # in the research's order (file, then place)
+    # the one that says most first, then in the research's order (file, then place)
+    assert first == sorted(quotes, key=lambda q: -len(set(content_words(q))))
+    assert first != quotes
     for folder in ("/tmp/copy", "/srv/share/sprint-3", "C:/Users/pm/Desktop"):
         assert read_from(folder) == first

@@ -41,7 +41,8 @@ TIERS = {"core": "core", "adjacent": "adjacent", "selective": "selective", "defe
 # customers, never "core features" or "the core problem"
 GROUP_NOUNS = (
     r"(?:segments?|icps?|tiers?|accounts|customers|teams|companies|clients|firms|businesses|"
-    r"organi[sz]ations|agencies|groups|labs|shops|operators|contractors|buyers|users)"
+    r"organi[sz]ations|agencies|groups|labs|shops|operators|contractors|buyers|users|"
+    r"respondents)"
 )
 TIER_LEAD = (  # the word before a tier word that names a group of customers
     r"(?:the|our|do|does|did|many|much|of|in|among|for|from|with|to|are|is|which|what|why|how|"

@@ -35,6 +35,12 @@ def _table(question: str, text: str, answered: bool = True, count: int | None = 
     )
 
 
+def _pct(part: int, whole: int) -> str:
+    """A share as researchers report it, to one decimal ("59.5%", "0%")."""
+    value = 100 * part / whole if whole else 0.0
+    return f"{value:.1f}%".replace(".0%", "%")
+
+
 def survey_answer(question: str, draft: Any) -> Answer | None:
     if draft is None or not SURVEY_CUE.search(question) or WHICH_SEGMENT.search(question):
         return None  # "which segment has the highest PMF share?" compares segments
@@ -63,27 +69,39 @@ def survey_answer(question: str, draft: Any) -> Answer | None:
             )
     if PMF_CUE.search(question) and draft.pmf_overall.n:
         pmf = draft.pmf_overall
-        overall = f"{pmf.very} of {pmf.n} survey respondents ({pmf.very_disappointed_pct:.0f}%)"
+        overall = f"overall {pmf.very} of {pmf.n} survey respondents ({_pct(pmf.very, pmf.n)})"
         segments, label, _ = segments_named(question, draft)
         if segments:  # "core-segment respondents": each named segment's share, then everyone's
             answered = [s for s in segments if s.pmf.n]
             parts = [
-                f"{s.pmf.very} of {s.pmf.n} ({s.pmf.very_disappointed_pct:.0f}%) in {s.name}"
+                f"{s.pmf.very} of {s.pmf.n} ({_pct(s.pmf.very, s.pmf.n)}) in {s.name}"
                 if s.pmf.n
                 else f"no survey answers linked to {s.name}"
                 for s in segments
+            ]
+            if len(answered) > 1:  # the segments named, together
+                very, n = sum(s.pmf.very for s in answered), sum(s.pmf.n for s in answered)
+                parts.append(f"together {very} of {n} ({_pct(very, n)})")
+            # the other segments beside them: a share means something against the others
+            others = [
+                f"{s.pmf.very} of {s.pmf.n} ({_pct(s.pmf.very, s.pmf.n)}) in {s.name}"
+                for s in draft.segments
+                if s.pmf.n and all(s is not named for named in segments)
             ]
             return _table(
                 question,
                 f"Very disappointed without the product (Sean Ellis), {label}: "
                 + "; ".join(parts)
-                + f". All respondents: {overall}.",
+                + f". Against {overall}"
+                + (f" and {'; '.join(others)}" if others else "")
+                + ".",
                 answered=bool(answered),
                 count=sum(s.pmf.very for s in answered) if answered else None,
             )
         return _table(
             question,
-            f"{overall} would be very disappointed without the product (Sean Ellis).",
+            f"{overall[0].upper()}{overall[1:]} would be very disappointed without the product "
+            "(Sean Ellis).",
             count=pmf.very,
         )
     return None

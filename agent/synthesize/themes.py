@@ -92,17 +92,26 @@ def _place(item: Evidence) -> tuple[str, int, int, str]:
     return (item.source, item.start, item.end, item.kind.value)
 
 
+def _said(item: Evidence) -> int:
+    """How much a statement says: its distinct content words."""
+    from agent.extract.classifier import content_words
+
+    return len(set(content_words(item.quote)))
+
+
 def cluster(
     items: list[Evidence], vectors: dict[str, np.ndarray], threshold: float = SIMILARITY
 ) -> list[Theme]:
     """Greedy leader clustering in order of confidence: each item joins the most similar theme
     centroid at or above `threshold`, else starts a theme. O(items × themes) with running
     sums, so thousands of items per kind stay fast."""
-    # equally confident items in the research's order (file, then place), never by id: ids
-    # hash the file's absolute path, and the same research read from another folder must
-    # give the same themes
+    # equally confident items: the one that says most first, then in the research's order
+    # (file, then place), never by id: ids hash the file's absolute path, and the same
+    # research read from another folder must give the same themes
     ordered = [
-        e for e in sorted(items, key=lambda e: (-e.confidence, *_place(e))) if e.id in vectors
+        e
+        for e in sorted(items, key=lambda e: (-e.confidence, -_said(e), *_place(e)))
+        if e.id in vectors
     ]
     if not ordered:
         return []
@@ -232,7 +241,7 @@ def ranked_claims(
         ],
         items[0].kind.value,
     )
-    ranked: list[tuple[Claim, float, tuple[str, int, int, str]]] = []
+    ranked: list[tuple[Claim, float, int, tuple[str, int, int, str]]] = []
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
@@ -256,12 +265,15 @@ def ranked_claims(
             held_back=_held_back(theme.items, named.vague, len(accounts), confidence),
             evidence=[ref(e) for e in chosen],
         )
-        ranked.append((claim, claim.confidence, _place(theme.medoid)))
+        ranked.append((claim, claim.confidence, _said(theme.medoid), _place(theme.medoid)))
     # ties (most themes of one account) go to the most confident theme, never to the label's
     # alphabetical order: rewording a label must not change what is shown
-    ranked.sort(key=lambda r: (-r[0].accounts, -r[0].mentions, -r[1], r[2]))
-    shown = [claim for claim, _, _ in ranked if claim.held_back is None]
-    held = [claim for claim, _, _ in ranked if claim.held_back is not None]
+    # then to the theme whose clearest statement says the most (distinct content words: "It
+    # happens at fetching data" says less than what a missing value cost), then to the
+    # research's order
+    ranked.sort(key=lambda r: (-r[0].accounts, -r[0].mentions, -r[1], -r[2], r[3]))
+    shown = [claim for claim, *_ in ranked if claim.held_back is None]
+    held = [claim for claim, *_ in ranked if claim.held_back is not None]
     return shown[:limit], held[:limit]
 
 
