@@ -278,3 +278,27 @@ def test_the_same_research_read_from_another_folder_gives_the_same_draft(
     first, second = shown(drafts[0]), shown(drafts[1])
     at = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), None)
     assert first == second, (first[at - 200 : at + 200], second[at - 200 : at + 200]) if at else ""
+
+
+def test_the_segment_targeted_first_is_the_one_its_deals_prove_most():
+    """Two of two won proves less than eleven of twelve: the first target is ranked by the
+    lower bound of its win rate, not by the rate alone."""
+    from types import SimpleNamespace
+
+    from agent.schema.icp import PMF, Outcomes
+    from agent.synthesize.summary import _first
+
+    def segment(name: str, won: int, lost: int) -> SimpleNamespace:
+        outcomes = Outcomes(won=won, lost=lost)
+        return SimpleNamespace(
+            name=name,
+            tier="core",
+            hypothesis=False,
+            outcomes=outcomes,
+            win_rate=outcomes.win_rate,
+            pmf=PMF(very=5, n=8, very_disappointed_pct=62.5),
+        )
+
+    few, many = segment("Dental groups", 2, 0), segment("Mid-size dental labs", 11, 1)
+    assert _first([few, many]) is many
+    assert _first([segment("A", 3, 3), segment("B", 1, 1)]).name == "A"

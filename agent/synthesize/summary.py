@@ -12,6 +12,8 @@ coverage); writes `draft.summary`, the lines a PM reads first:
 
 from __future__ import annotations
 
+import math
+
 from agent.schema.icp import Claim, ICPDraft, Segment
 
 TIER_ORDER = {"core": 0, "adjacent": 1, "selective": 2, "defer": 3}
@@ -61,10 +63,23 @@ def _pain_clause(segment: Segment) -> str | None:
     return f"their top pain is “{pain.label}” ({_count(pain.accounts, pain.unit)})"
 
 
+def _proven(won: int, closed: int) -> float:
+    """The win rate the deals prove at least: the lower bound of its 95% Wilson interval (11
+    of 12 won proves more than 2 of 2: 0.65 against 0.34)."""
+    if not closed:
+        return 0.0
+    z = 1.96
+    rate = won / closed
+    centre = rate + z * z / (2 * closed)
+    spread = z * math.sqrt(rate * (1 - rate) / closed + z * z / (4 * closed * closed))
+    return (centre - spread) / (1 + z * z / closed)
+
+
 def _rank(segment: Segment) -> tuple[int, float, float]:
+    outcomes = segment.outcomes
     return (
         TIER_ORDER.get(segment.tier, 9),
-        -(segment.win_rate or 0.0),
+        -_proven(outcomes.won + outcomes.expanded, outcomes.closed),
         -(segment.pmf.very_disappointed_pct or 0.0),
     )
 
