@@ -1211,8 +1211,8 @@ def ill_formed(label: str) -> str | None:
     ("Them to see…") or a
     copula whose subject went ("Is why in data set"), a past verb runs into "of" ("Spent of
     Friday"), a pronoun lost its auxiliary ("Expected interval it guessing", "Reasons I not
-    bring") or a spoken "what"
-    sits inside ("Only have what 4–5 feeds")."""
+    bring"), or a spoken "what" ("Only have what 4–5 feeds") or a relative clause ("Amundsen
+    who's one top 5 accounts cancel") sits inside."""
     words = [t for t in tokens(label) if any(c.isalnum() for c in t.low)]
     if len(words) < 2:
         return None
@@ -1255,6 +1255,8 @@ def ill_formed(label: str) -> str | None:
             return "a pronoun without its verb"
         if before.low in SUBJECTS and after.low == "not":  # "Reasons I not bring": "might" went
             return "a pronoun without its auxiliary"
+        if index and before.low in ("who", "which") and after.low in ("'s", "’s", "is"):
+            return "a relative clause inside"  # "Amundsen who's one top 5 accounts cancel"
     return None
 
 
