@@ -133,6 +133,7 @@ def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone(
         "Use Excel for rebates",
         "I do not trust totals",
         "Customers who switched carriers",
+        "See who's under 40",
     ):
         assert ill_formed(fine) is None, fine
     spent, planners = describe(

@@ -1255,8 +1255,13 @@ def ill_formed(label: str) -> str | None:
             return "a pronoun without its verb"
         if before.low in SUBJECTS and after.low == "not":  # "Reasons I not bring": "might" went
             return "a pronoun without its auxiliary"
-        if index and before.low in ("who", "which") and after.low in ("'s", "’s", "is"):
-            return "a relative clause inside"  # "Amundsen who's one top 5 accounts cancel"
+        if (
+            index
+            and words[index - 1].tag.startswith("NN")
+            and before.low in ("who", "which")
+            and after.low in ("'s", "’s", "is")
+        ):  # "Amundsen who's one top 5 accounts cancel"; never "See who's under 40"
+            return "a relative clause inside"
     return None
 
 
