@@ -402,25 +402,31 @@ def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
     assert separate_distinct_groups(few, teams[:2] + resorts) is few
 
 
+def saying(prefix: str, n: int, stack: list[str], *quotes: str) -> list[AccountProfile]:
+    """n healthcare accounts of 11–50 employees that won, each saying the quotes."""
+    return [
+        said(crm_account(f"{prefix} {i}", "healthcare", "11-50", stack, "won"), *quotes)
+        for i in range(n)
+    ]
+
+
 def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industry():
     # two orthotics and prosthetics clinics filed under healthcare among dental labs of the
     # same industry, size, stack and outcome: the rare words only they say set them apart
-    labs = [
-        said(
-            crm_account(f"Lab {i}", "healthcare", "11-50", ["QuickBooks"], "won"),
-            "Honestly the front desk calls dentists all morning about late crowns.",
-            "Personally I think remakes on the whiteboard are the real problem for us.",
-        )
-        for i in range(6)
-    ]
-    clinics = [
-        said(
-            crm_account(f"Clinic {i}", "healthcare", "11-50", ["QuickBooks"], "won"),
-            "We make orthotics and prosthetics in our own workshop.",
-            "Personally I keep the fittings on a whiteboard.",
-        )
-        for i in range(2)
-    ]
+    labs = saying(
+        "Lab",
+        6,
+        ["QuickBooks"],
+        "Honestly the front desk calls dentists all morning about late crowns.",
+        "Personally I think remakes on the whiteboard are the real problem for us.",
+    )
+    clinics = saying(
+        "Clinic",
+        2,
+        ["QuickBooks"],
+        "We make orthotics and prosthetics in our own workshop.",
+        "Personally I keep the fittings on a whiteboard.",
+    )
     one = Segmentation({a.name: 0 for a in labs + clinics}, 1, 0.0, "one segment", {})
     separated = separate_distinct_groups(one, labs + clinics)
     assert {separated.labels[a.name] for a in clinics} == {1}
@@ -431,14 +437,13 @@ def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industr
     assert rare_own_words(clinics, labs) == ["prosthetics", "orthotics"]
     # everyday words two talkative accounts share ("honestly", "spreadsheet") and a tool's
     # name set nobody apart
-    chatty = [
-        said(
-            crm_account(f"Chatty {i}", "healthcare", "11-50", ["QuickBooks", "Dentrix"], "won"),
-            "Honestly, personally, we use Dentrix and a spreadsheet for everything.",
-            "The dentists call the front desk about crowns.",
-        )
-        for i in range(2)
-    ]
+    chatty = saying(
+        "Chatty",
+        2,
+        ["QuickBooks", "Dentrix"],
+        "Honestly, personally, we use Dentrix and a spreadsheet for everything.",
+        "The dentists call the front desk about crowns.",
+    )
     kept = Segmentation({a.name: 0 for a in labs + chatty}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(kept, labs + chatty) is kept
     assert rare_word_groups(labs + chatty, labs + chatty, 3, 2) == []
