@@ -446,7 +446,7 @@ def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industr
     )
     kept = Segmentation({a.name: 0 for a in labs + chatty}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(kept, labs + chatty) is kept
-    assert rare_word_groups(labs + chatty, labs + chatty, 3, 2) == []
+    assert rare_word_groups(labs + chatty, 3, 2) == []
     # a rare word another account of the research says, in any segment, is no group's own
     elsewhere = said(
         crm_account("Supplier", "manufacturing", "201-500", ["SAP"], "lost"),

@@ -276,7 +276,12 @@ def _set_apart(label: str, group: list[AccountProfile], around: list[AccountProf
     if _sharp_traits(group, around):
         return label
     found = _own_words(group, around)
-    return f"{label}, saying {', '.join(repr(w) for w in found[:3])}" if found else None
+    return _saying(label, found) if found else None
+
+
+def _saying(label: str, found: list[str]) -> str:
+    """A group's name in the criterion with the words only it says ("…, saying 'gondola'")."""
+    return f"{label}, saying {', '.join(repr(w) for w in found[:3])}"
 
 
 def separate_distinct_groups(
@@ -362,18 +367,23 @@ def separate_distinct_groups(
         keep_apart(group, described)
     # two or three accounts of a segment that alone say rare words (two orthotics and
     # prosthetics clinics among dental labs, all filed under healthcare)
-    for label, members in sorted(clusters.items()):
-        current = [a for a in members if labels[a.name] == label]
-        for group, said in rare_word_groups(current, accounts, MAX_DISTINCT_GROUP, RARE_WORDS):
-            if len(current) - len(group) < MIN_AROUND or len(group) * 2 >= len(current):
-                continue
-            if any(labels[a.name] != label for a in group):
-                continue  # an account of it moved with an earlier group
-            industries = " and ".join(
-                sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
-            )
-            keep_apart(group, f"{industries}, saying {', '.join(repr(w) for w in said[:3])}")
-            current = [a for a in current if a not in group]
+    # (found once over all the research; a group split across segments is none)
+    remaining = {
+        label: [a for a in members if labels[a.name] == label]
+        for label, members in clusters.items()
+    }
+    for group, said in rare_word_groups(accounts, MAX_DISTINCT_GROUP, RARE_WORDS):
+        label = labels[group[0].name]
+        if any(labels[a.name] != label for a in group) or label not in remaining:
+            continue  # in two segments, or an account of it moved with an earlier group
+        left = len(remaining[label])
+        if left - len(group) < MIN_AROUND or len(group) * 2 >= left:
+            continue
+        industries = " and ".join(
+            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
+        )
+        keep_apart(group, _saying(industries, said))
+        remaining[label] = [a for a in remaining[label] if a not in group]
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):

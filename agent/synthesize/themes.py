@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agent.extract.classifier import content_words
 from agent.schema import Evidence, EvidenceKind, Quantity
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.costs import points_back
@@ -94,8 +95,6 @@ def _place(item: Evidence) -> tuple[str, int, int, str]:
 
 def _said(item: Evidence) -> int:
     """How much a statement says: its distinct content words."""
-    from agent.extract.classifier import content_words
-
     return len(set(content_words(item.quote)))
 
 

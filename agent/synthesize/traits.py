@@ -104,18 +104,18 @@ def _stems_said(account: AccountProfile) -> set[str]:
 
 
 def rare_word_groups(
-    cluster: list[AccountProfile], everyone: list[AccountProfile], largest: int, least: int
+    everyone: list[AccountProfile], largest: int, least: int
 ) -> list[tuple[list[AccountProfile], list[str]]]:
-    """Groups of two to `largest` accounts of a cluster that alone, in all the research, say
-    at least `least` rare words (two orthotics and prosthetics clinics' "orthotics" and
-    "prosthetics" among dental labs), with those words, most words first. A rare word only a
-    few accounts say is what a distinct kind of customer talks about; an everyday word two
-    talkative accounts happen to share is not."""
+    """Groups of two to `largest` accounts that alone, in all the research, say at least
+    `least` rare words (two orthotics and prosthetics clinics' "orthotics" and "prosthetics"
+    among dental labs), with those words, most words first. A rare word only a few accounts
+    say is what a distinct kind of customer talks about; an everyday word two talkative
+    accounts happen to share is not."""
     tools = _tool_words(everyone)
     said = {a.name: _stems_said(a) for a in everyone}
     holders: dict[str, set[str]] = {}
     spelled: dict[str, str] = {}
-    for account in cluster:
+    for account in everyone:
         for root, spellings in _rare_spellings(account, tools).items():
             holders.setdefault(root, set()).add(account.name)
             spelled.setdefault(root, min(spellings, key=lambda w: (len(w), w)))
@@ -126,9 +126,9 @@ def rare_word_groups(
         if any(root in stems for name, stems in said.items() if name not in names):
             continue
         by_group.setdefault(frozenset(names), []).append(spelled[root])
-    members = {a.name: a for a in cluster}
+    by_name = {a.name: a for a in everyone}
     found = [
-        ([members[n] for n in sorted(group)], sorted(ws, key=lambda w: (-len(w), w)))
+        ([by_name[n] for n in sorted(group)], sorted(ws, key=lambda w: (-len(w), w)))
         for group, ws in by_group.items()
         if len(ws) >= least
     ]
