@@ -679,6 +679,37 @@ def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
     assert [a.industry for a in accounts] == ["Cannabis Testing"] * 4 + ["healthcare"]
 
 
+def test_a_name_says_the_industry_a_catch_all_crm_label_does_not():
+    from agent.synthesize.industry_names import industries_from_names
+
+    def crm(name: str, raw: str, industry: str) -> AccountProfile:
+        return AccountProfile(name=name, industry=industry, industry_raw=raw)
+
+    accounts = [
+        *(crm(f"{n} Roofing", "Roofing", "construction_trades") for n in ("Alder", "Birch", "Oak")),
+        *(crm(f"{n} Roofing Co", "Roofers", "construction_trades") for n in ("Ash", "Yew")),
+        crm("Cinder Roofing & Gutters", "Roofing Contractors", "construction_trades"),
+        crm("Dune Roofing Services", "Consumer Services", "other"),  # a picklist catch-all
+        crm("Elm Roofing Pros", "Home Improvement", "Home Improvement"),  # a label of its own
+        crm("Fir Roofing Supply", "Wholesale", "wholesale_distribution"),  # a taxonomy industry
+        crm("Gale Gutters", "Consumer Services", "other"),  # its name says nothing
+    ]
+    moved = industries_from_names(accounts)
+    assert moved == ["Dune Roofing Services", "Elm Roofing Pros"]
+    assert [(a.industry, a.industry_raw) for a in accounts[6:8]] == [
+        ("construction_trades", "Roofing")  # the label most of them have
+    ] * 2
+    assert (accounts[8].industry, accounts[9].industry) == ("wholesale_distribution", "other")
+    # a word a third of the names share with other industries decides nothing
+    mixed = [
+        crm("Hale Dental Lab", "Dental Laboratories", "healthcare"),
+        crm("Ivy Dental Lab", "Dental Laboratories", "healthcare"),
+        crm("Jade Dental Studio", "Consumer Services", "other"),
+        crm("Kite Dental Supply", "Wholesale", "wholesale_distribution"),
+    ]
+    assert industries_from_names(mixed) == []
+
+
 def test_an_industry_synonym_matches_in_the_plural_a_short_one_only_as_written():
     from agent.ingest.normalize import industry_id
 

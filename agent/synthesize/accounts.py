@@ -15,7 +15,7 @@ from agent.extract.quantities import find_quantities
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.normalize import industry_id, size_band
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
-from agent.synthesize.industry_names import rename_account_industries
+from agent.synthesize.industry_names import industries_from_names, rename_account_industries
 
 EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
 
@@ -182,6 +182,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
     for account in accounts.values():
         fill_from_research(account)
     rename_account_industries(accounts.values())
+    industries_from_names(accounts.values())
     return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
 
 
