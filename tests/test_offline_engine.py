@@ -107,6 +107,7 @@ def test_quantities_in_plain_speech():
 NOTES = """# Call notes — Harlow Foods
 **Date:** 12 March 2026
 **Attendees:** Dana Whitfield (Controller), Sam Ortiz (PM)
+**Attendees (vendor):** Priya Castellanos, Renata Okafor (listening in for the research sprint)
 **Format:** in person, at their office (a converted house, two garages full of pumps). ~70 min. Not recorded, she asked me not to, so these are from my notebook and typed up the same evening.
 
 ## Pains
@@ -125,7 +126,9 @@ def test_headings_and_label_lines_are_context_never_evidence(tmp_path, embedder)
     assert not any(
         q.lstrip().startswith("#") or "**Date:**" in q or "Attendees" in q for q in quotes
     )
-    # the header's properties stay facts about the note, however long the line
+    # the header's properties stay facts about the note, however long the line, and a label
+    # with an aside ("Attendees (vendor)") is the label
+    assert not any("Renata" in q or "listening in" in q for q in quotes)
     assert not any("70 min" in q or "notebook" in q or "garages" in q for q in quotes)
     assert any(
         "Intercompany eliminations" in e.quote and e.kind == EvidenceKind.pain

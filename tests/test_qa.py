@@ -1585,3 +1585,60 @@ def test_people_before_at_say_their_job_and_the_companies_after_it_their_industr
     asked = "Why do finance teams at multi-entity manufacturers start looking for a close tool?"
     assert industry_accounts(asked, crm)[0] == {"B"}
     assert industry_accounts("Why do finance companies start looking?", crm)[0] == {"A"}
+
+
+def test_which_tools_accounts_run_is_answered_from_their_stacks(tmp_path, icp, embedder):
+    """ "Which accounting systems do X run?" lists each tool with the accounts that run it,
+    from the CRM's stack columns and what customers said they use; a tool they left is not
+    theirs, accounts with no tool of the kind are counted as unknown, and a kind of tool the
+    lexicon has no category for ("instrument software") is left to retrieval."""
+    from helpers import write
+
+    from agent.qa.stack import stack_question
+
+    write(
+        tmp_path / "r" / "crm" / "accounts.csv",
+        "Account Name,Industry,Employees,Tech Stack\n"
+        "Alder Roofing,Roofing,80,QuickBooks Online; Samsara\n"
+        "Birch Roofing,Roofing,60,Sage Intacct / Excel\n"
+        "Cedar Roofing,Roofing,40,\n"
+        "Dune Foods,Food Production,900,SAP S/4HANA\n",
+    )
+    write(
+        tmp_path / "r" / "transcripts" / "2026-05-02_cedar-roofing.txt",
+        "Interviewer: What do you run the business on?\n"
+        "Dana (Cedar Roofing): Billing is QuickBooks Online, and the crews' trucks have Geotab "
+        "for GPS.\n"
+        "Interviewer: Anything else?\n"
+        "Dana (Cedar Roofing): We looked at Sage Intacct last year but it was too much.\n",
+    )
+    assert icp("ingest", tmp_path / "r", "-w", tmp_path / "ws")[0] == 0
+    assert icp("extract", "-w", tmp_path / "ws")[0] == 0
+    workspace = Workspace(tmp_path / "ws", embedder.name)
+    try:
+
+        def ask(question: str):
+            return answer_question(question, workspace, offline(tmp_path / "ws"), embedder)
+
+        books = ask("Which accounting systems do the roofing companies run?")
+        assert books.mode == "aggregate", books.text
+        assert "of the 3 accounts" in books.text, books.text
+        assert "2 run QuickBooks (Alder Roofing, Cedar Roofing)" in books.text, books.text
+        assert "1 runs Sage Intacct (Birch Roofing)" in books.text, books.text  # not Cedar's
+        assert "SAP" not in books.text  # Dune Foods is no roofing company
+        quoted = " ".join(c.quote for c in books.citations)
+        assert "Billing is QuickBooks Online" in quoted  # the customer's words first
+        assert "Tech Stack: QuickBooks Online; Samsara" in quoted  # then the CRM row's line
+        fleet = ask("Which GPS or telematics systems do the roofing companies run?")
+        assert "1 runs Samsara (Alder Roofing)" in fleet.text, fleet.text
+        assert "1 runs Geotab (Cedar Roofing)" in fleet.text, fleet.text
+        assert "does not say for 1" in fleet.text, fleet.text
+        erp = ask("Which ERP systems do food producers use?")
+        assert "1 runs SAP S/4HANA (Dune Foods)" in erp.text, erp.text  # "S/4HANA" is one tool
+    finally:
+        workspace.close()
+    assert stack_question("Which instrument software do labs need us to connect to?") is None
+    assert stack_question("Which tools do they want next year?") is None
+    assert stack_question("What problems do they have?") is None
+    assert stack_question("What CRM do our customers use?") == {"crm"}
+    assert stack_question("Which other tools do they use?") == set()

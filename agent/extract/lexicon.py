@@ -18,6 +18,16 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in patterns]
 
 
+# a tool named as left, weighed or compared: not a tool the account runs
+NOT_IN_USE = re.compile(
+    r"\b(?:looked at|look at|looking at|talked to|evaluat\w*|consider\w*|demo\w*|trial\w*|tried|"
+    r"alternative\w*|other vendors?|switched from|switching from|"
+    r"moved off|moved away from|migrated off|migrating off|replac\w*|ripped out|used to|instead of|"
+    r"compared|versus|vs\.?|competitor\w*|pitched|shortlist\w*|went with|chose|picked|quote from)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Lexicon:
     cues: dict[EvidenceKind, list[re.Pattern[str]]]

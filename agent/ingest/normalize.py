@@ -353,7 +353,15 @@ def parse_stack(value: object) -> list[str]:
     """'Zendesk; Slack, HubSpot' or ['Zendesk', 'Slack'] → canonical tool names, in order."""
     if value is None:
         return []
-    items = value if isinstance(value, list) else re.split(r"[;,|/\n]+|\s+\+\s+", str(value))
+    items = value if isinstance(value, list) else re.split(r"[;,|\n]+|\s+[+/]\s+", str(value))
+    # "Excel/Sheets" is two tools, "SAP S/4HANA" one: a slash splits what it does not name
+    items = [
+        part
+        for item in items
+        for part in (
+            [item] if "/" not in str(item) or tool_name(str(item))[1] else str(item).split("/")
+        )
+    ]
     tools: list[str] = []
     for item in items:
         item = str(item).strip().strip(".")

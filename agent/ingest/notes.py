@@ -168,9 +168,14 @@ class _Block:
     level: int = 7  # heading level (bold and caps titles rank below ######)
 
 
+def _label_key(label: str) -> str:
+    """A label's words without an aside ("Attendees (Mothgate)" → "attendees")."""
+    return re.sub(r"\s*\([^)]*\)", "", label).strip().lower()
+
+
 def _label_form(label: str, value: str) -> bool:
     words = value.strip().strip("*_").split()
-    return label.strip().lower() in LABEL_WORDS and len(words) <= _LABEL_MAX_WORDS
+    return _label_key(label) in LABEL_WORDS and len(words) <= _LABEL_MAX_WORDS
 
 
 def _lines(text: str, start: int) -> list[tuple[int, str]]:
@@ -224,7 +229,7 @@ def _blocks(text: str, start: int) -> list[_Block]:
             close()
             form = (
                 TurnForm.label
-                if bold.group("text").strip().lower() in LABEL_WORDS
+                if _label_key(bold.group("text")) in LABEL_WORDS
                 else TurnForm.heading
             )
             blocks.append(_Block(form, offset + bold.start("text"), end))
@@ -233,7 +238,7 @@ def _blocks(text: str, start: int) -> list[_Block]:
             # the header's properties ("**Format:** in person … ~70 min. Not recorded, …"):
             # facts about the note however long, before anything else is written
             or (
-                label.group("label").strip().lower() in LABEL_WORDS
+                _label_key(label.group("label")) in LABEL_WORDS
                 and all(b.form in (TurnForm.label, TurnForm.heading) for b in blocks)
                 and current is None
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.qa.models import Answer, Citation
+from agent.qa.stack import stack_answer
 from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
 
@@ -368,6 +369,9 @@ def try_aggregate(
         segments = _asked_segments(question, workspace, draft)
         if segments:
             return segment_verdict(question, segments, draft)
+    stack = stack_answer(question, workspace, draft)
+    if stack is not None:
+        return stack
     if WHICH_SEGMENT.search(question):
         if draft is None:
             return _table_answer(

@@ -76,8 +76,34 @@ def document_index(workspace: Workspace) -> DocumentIndex:
             " FROM documents"
         ).fetchall()
         _CACHE.clear()
-        _CACHE[key] = DocumentIndex([DocRow(*row) for row in rows])
+        _CACHE[key] = DocumentIndex(_industries_from_names([DocRow(*row) for row in rows]))
     return _CACHE[key]
+
+
+@dataclass
+class _Filed:
+    name: str
+    industry: str | None
+    industry_raw: str | None
+    participant: bool = False
+
+
+def _industries_from_names(rows: list[DocRow]) -> list[DocRow]:
+    """CRM rows filed under a catch-all ("Consumer Services") whose names say the industry
+    most rows sharing a word of their name are filed under: the same reading as the
+    segments' (`agent.synthesize.industry_names.industries_from_names`)."""
+    from dataclasses import replace
+
+    from agent.synthesize.industry_names import industries_from_names
+
+    filed = {r.doc_id: _Filed(r.crm_name, r.industry, r.industry_raw) for r in rows if r.crm_name}
+    moved = set(industries_from_names(list(filed.values())))
+    return [
+        replace(row, industry=f.industry, industry_raw=f.industry_raw)
+        if (f := filed.get(row.doc_id)) is not None and f.name in moved
+        else row
+        for row in rows
+    ]
 
 
 @dataclass

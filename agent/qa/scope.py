@@ -335,10 +335,20 @@ def _titled(subject: str, documents: list[DocRow]) -> set[str]:
     return found
 
 
-def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
+@dataclass
+class AccountScope:
+    """The accounts a question is about (by name, segment, description or industry)."""
+
+    accounts: set[str]
+    label: str
+    reason: str
+    stems: set[str]
+
+
+def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> AccountScope | None:
+    """The accounts the question names or describes, or None when it names none."""
     index = document_index(workspace)
-    documents = index.rows
-    crm = [d for d in documents if d.kind == "crm"]
+    crm = [d for d in index.rows if d.kind == "crm"]
     named = set(index.directory().mentioned(question))
     accounts: set[str] | None = None
     label, reason, used = "", "", set()
@@ -363,14 +373,20 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
             # an industry most accounts are in ("dental labs" in a dental-lab CRM) is everyone
             if industry and len(industry) <= MOST * len(everyone):
                 accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
-    if accounts is not None:
-        keys = {company_key(a) for a in accounts}
+    return AccountScope(accounts, label, reason, used) if accounts is not None else None
+
+
+def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
+    documents = document_index(workspace).rows
+    scoped = scope_accounts(question, workspace, draft)
+    if scoped is not None:
+        keys = {company_key(a) for a in scoped.accounts}
         ids = {
             d.doc_id
             for d in documents
             if d.kind != "crm" and d.account and company_key(d.account) in keys
         }
-        return QuestionScope(ids, label, reason, used)
+        return QuestionScope(ids, scoped.label, scoped.reason, scoped.stems)
     by_outcome = _by_outcome(question, documents)
     if by_outcome is not None:
         outcome_ids, outcome_words = by_outcome

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.extract.lexicon import load_lexicon
+from agent.extract.lexicon import NOT_IN_USE, load_lexicon
 from agent.extract.quantities import find_quantities
 from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.normalize import industry_id, size_band
@@ -206,13 +206,6 @@ _HEADCOUNT = re.compile(
 )
 _COMPANY_SIZE_UNITS = re.compile(r"\b(?:people|employees|staff|folks|headcount)\b", re.IGNORECASE)
 # a tool named but not in use: evaluated, left, compared, a competitor's
-_NOT_IN_USE = re.compile(
-    r"\b(?:looked at|look at|looking at|talked to|evaluat\w*|consider\w*|demo\w*|trial\w*|tried|"
-    r"alternative\w*|other vendors?|switched from|switching from|"
-    r"moved off|moved away from|migrated off|migrating off|replac\w*|ripped out|used to|instead of|"
-    r"compared|versus|vs\.?|competitor\w*|pitched|shortlist\w*|went with|chose|picked|quote from)\b",
-    re.IGNORECASE,
-)
 MIN_MENTIONS = 2  # a firmographic or stack claim from speech needs two independent statements
 
 
@@ -290,7 +283,7 @@ def stack_from_research(sentences: list[Evidence]) -> Counter[str]:
     lexicon = load_lexicon()
     mentions: Counter[str] = Counter()
     for item in sentences:
-        if item.kind != EvidenceKind.technographic or _NOT_IN_USE.search(item.quote):
+        if item.kind != EvidenceKind.technographic or NOT_IN_USE.search(item.quote):
             continue
         for tool, category in lexicon.tools_in(item.quote):
             if category != "other" and tool not in lexicon.generic_tools:
