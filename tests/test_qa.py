@@ -1642,3 +1642,23 @@ def test_which_tools_accounts_run_is_answered_from_their_stacks(tmp_path, icp, e
     assert stack_question("What problems do they have?") is None
     assert stack_question("What CRM do our customers use?") == {"crm"}
     assert stack_question("Which other tools do they use?") == set()
+
+
+def test_a_deal_notes_reasons_come_before_how_the_deal_came_in(tmp_path, icp, embedder):
+    """A rep's write-up opens with how the deal came in and was processed; the sentences that
+    give a reason answer "why" first, and the administration is never quoted as a reason."""
+    from helpers import write
+
+    write(
+        tmp_path / "r" / "deals" / "2026-09-12_juniper-sweeps_lost.md",
+        "---\naccount: Juniper Sweeps\noutcome: lost\n---\n"
+        "Inbound from the August webinar; cancellation of the trial processed Sep 12. "
+        "Owner-operator, one van, based near Tucson, mostly homes and two cafes.\n\n"
+        "Lost on price: Rosa said $90 a month is what she pays for the van insurance. "
+        "She keeps every job in a paper diary and her customers text her.\n",
+    )
+    answer = _ingest_and_ask(tmp_path, icp, embedder, "Why did we lose Juniper Sweeps?")
+    assert answer.answered, answer.text
+    quoted = [c.quote for c in answer.citations]
+    assert "Lost on price" in quoted[0], quoted
+    assert not any("webinar" in q or "processed" in q for q in quoted), quoted

@@ -34,6 +34,7 @@ from agent.qa.support import absent_terms, judge_support
 from agent.qa.survey_tables import survey_answer
 from agent.qa.terms import content_stems, stem
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
+from agent.schema import SourceKind
 from agent.store import Workspace
 
 if TYPE_CHECKING:
@@ -227,20 +228,8 @@ def offline_answer(
         topic_question=without_stems(focus, asked.stems) if asked.stems else None,
         facets=facets(focus),
     )
-    support = judge_support(
-        focus, topic, pool.candidates, workspace, asked.stems | {stem(w) for w in common}
-    )
     closest = [candidate_citation(i, c) for i, c in enumerate(pool.candidates[:3], start=1)]
-    if not support.answerable:
-        if support.missing:
-            text = f"Not enough evidence: nothing in the research mentions {', '.join(support.missing)}. The closest passages are listed below."
-        elif support.reason == "no amount":
-            text = "Not enough evidence: the question asks for an amount and no passage found states one. The closest passages are listed below."
-        else:
-            text = "Not enough evidence in the research to answer this. The closest passages are listed below."
-        return _not_enough(
-            question, resolved, text, closest, pool.passages, "extractive", "offline"
-        )
+    recorded = False  # a deal note of the accounts asked about records the reason asked for
     if asked.doc_ids is not None and kinds & set(OUTCOMES):  # "why did we win Calloway?"
         pool.candidates = sorted(
             pool.candidates
@@ -254,6 +243,25 @@ def offline_answer(
                 MIN_SCORE + DEAL_NOTE_MARGIN,
             ),
             key=lambda c: -c.score,
+        )
+        recorded = any(
+            c.source_kind == SourceKind.win_loss.value
+            and c.doc_id in asked.doc_ids
+            and c.score >= MIN_SCORE
+            for c in pool.candidates
+        )
+    support = judge_support(
+        focus, topic, pool.candidates, workspace, asked.stems | {stem(w) for w in common}
+    )
+    if not support.answerable and not recorded:
+        if support.missing:
+            text = f"Not enough evidence: nothing in the research mentions {', '.join(support.missing)}. The closest passages are listed below."
+        elif support.reason == "no amount":
+            text = "Not enough evidence: the question asks for an amount and no passage found states one. The closest passages are listed below."
+        else:
+            text = "Not enough evidence in the research to answer this. The closest passages are listed below."
+        return _not_enough(
+            question, resolved, text, closest, pool.passages, "extractive", "offline"
         )
     relevant = [c for c in pool.candidates if c.score >= MIN_SCORE]
     if asked.doc_ids is not None:

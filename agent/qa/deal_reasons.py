@@ -42,6 +42,28 @@ CONTEXT = re.compile(
 )
 
 
+# what a reason sounds like in a rep's write-up ("Lost on price", "not worth it", "too many
+# steps", "$150 a month"): these come before the rest of the note
+REASON = re.compile(
+    r"\b(?:lost on|lost to|because|due to|reasons?|pric(?:e|es|ed|ing)|costs?|expensive|"
+    r"cheap\w*|not worth|worth it|too (?:many|much|complex|expensive|slow|hard|big)|point of|"
+    r"went with|chose|instead of|switch\w*|budget|(?:a|per) (?:month|year|seat|user)|"
+    r"never (?:finished|used|adopted|set up|got|needed)|"
+    r"did(?:n't| not)|does(?:n't| not)|do(?:n't| not)|could(?:n't| not)|would(?:n't| not)|won't)\b"
+    r"|\$\s?\d",
+    re.IGNORECASE,
+)
+# how the deal came in and was processed ("Inbound from the August webinar", "cancellation
+# processed Oct 15"): the record's administration, never a reason
+ADMINISTRATION = re.compile(
+    r"\b(?:inbound|outbound|webinar|referred by|referral from|came in (?:through|via|from)|"
+    r"lead source|processed|exit call notes?|ticket (?:number|#))\b",
+    re.IGNORECASE,
+)
+ADMINISTRATION_DROP = 0.1  # below the lowest score an answer keeps
+ANNOUNCEMENT_WORDS = 6  # "Second reason was timing.": what it is comes next
+
+
 def deal_note_candidates(
     workspace: Workspace,
     embedder: Any,
@@ -66,16 +88,16 @@ def deal_note_candidates(
     for doc in documents(workspace, notes).values():
         if doc is None:
             continue
-        taken = 0
         sentences = [
             span
             for turn in doc.turns
             if turn.is_content
             for span in split_sentences(doc.text, turn.start, turn.end)
         ]
+        kept: list[tuple[int, int]] = []
         for a, b in sentences:
             sentence = doc.text[a:b]
-            if taken >= MAX_SENTENCES:
+            if len(kept) >= MAX_SENTENCES:
                 break
             if (
                 METADATA.match(sentence)
@@ -85,11 +107,37 @@ def deal_note_candidates(
                 continue
             if len(content_stems(sentence)) < MIN_CONTENT_WORDS or is_distractor(sentence):
                 continue
+            if ADMINISTRATION.search(sentence):
+                for candidate in have:  # found by a word of the question ("cancel"): no reason
+                    if candidate.overlaps(doc.doc_id, a, b):
+                        candidate.score = min(candidate.score, floor - ADMINISTRATION_DROP)
+                continue
+            kept.append((a, b))
+        # the sentences that give a reason first, then the rest, each in the note's order; a
+        # sentence that says what a short one announced ("Second reason was timing. We
+        # committed to a go-live…") gives the reason too
+        reasons: set[int] = set()
+        for index, (a, b) in enumerate(kept):
+            announced = (
+                index - 1 in reasons
+                and len(doc.text[kept[index - 1][0] : kept[index - 1][1]].split())
+                <= ANNOUNCEMENT_WORDS
+            )
+            if announced or REASON.search(doc.text[a:b]):
+                reasons.add(index)
+        order = sorted(range(len(kept)), key=lambda i: i not in reasons)
+        for taken, index in enumerate(order):
+            a, b = kept[index]
+            sentence = doc.text[a:b]
             floor_here = floor - STEP * taken
-            taken += 1
             said = [c for c in have if c.overlaps(doc.doc_id, a, b)]
-            for candidate in said:  # found already, ranked by its words: it answers all the same
-                candidate.score = max(candidate.score, floor_here)
+            reason = index in reasons
+            for candidate in said:  # found already, ranked by its words: it answers all the same,
+                # and a sentence that gives no reason never outranks the note's reasons
+                if reason:
+                    candidate.score = max(candidate.score, floor_here)
+                else:
+                    candidate.score = min(candidate.score, floor_here)
             if not said:
                 spans.append((doc, a, b, sentence, floor_here))
     if not spans:
