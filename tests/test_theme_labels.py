@@ -287,3 +287,40 @@ def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():
     assert first != quotes
     for folder in ("/tmp/copy", "/srv/share/sprint-3", "C:/Users/pm/Desktop"):
         assert read_from(folder) == first
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        # every clause copies the quote: the thing named, without the time phrase, never cut
+        # inside its noun phrase, without its adjective when whole it still copies
+        (
+            "Last August we had a West Nile positive pool about a block from a school.",
+            "West Nile pool",
+        ),
+        ("The UPS general rate increase in January hit us hard.", "UPS rate increase"),
+        ("At the end of the month it's one big food cost number.", "Food cost number"),
+        (
+            "They trialed ServiceTitan last spring and felt it was built for homes.",
+            "Trialed ServiceTitan",
+        ),
+        ("I'd like to stop dreading upgrade weekends.", "Dreading upgrade weekends"),
+    ],
+)
+def test_a_headline_of_a_quote_it_cannot_rewrite_names_a_whole_thing(quote, expected):
+    from agent.synthesize.labels import describe
+
+    label = describe([[quote]], "pain")[0].label
+    assert label == expected
+    assert not copied_from_quote(label, [quote])
+
+
+def test_a_headline_never_stops_inside_a_noun_phrase_of_its_clause():
+    from agent.synthesize.labels import _cuts_a_phrase, tokens
+
+    clause = tokens("our two office admins type them in")
+    assert _cuts_a_phrase(["Tickets", "and", "2", "office"], clause)
+    assert not _cuts_a_phrase(
+        ["Office", "admins", "typing", "tickets"], tokens("office admins type tickets in")
+    )
+    assert _cuts_a_phrase(["found", "9"], tokens("found nine thousand dollars in callouts"))

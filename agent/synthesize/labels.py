@@ -1150,6 +1150,68 @@ def _content(words: list[Token]) -> list[Token]:
     return [t for t in words if t.content and t.lemma not in GENERIC]
 
 
+TIME_LEADS = frozenset("last next this every each in on at during".split())
+BREAKS = frozenset(",;:—–→()")
+LAST_RESORT_WORDS = 3
+
+
+def _time_phrase(words: list[Token], index: int) -> bool:
+    """Whether a word is part of a time phrase ("Last August", "last spring", "in June",
+    "every morning"), never a thing: a month or season alone, a time word after a lead."""
+    token = words[index]
+    if token.low in CALENDAR or token.lemma in SEASONS:
+        return True
+    if token.low in TIME_LEADS:
+        return index + 1 < len(words) and _time_phrase(words, index + 1)
+    lead = words[index - 1].low if index else ""
+    return token.lemma in WHEN_WORDS and lead in TIME_LEADS
+
+
+def _named_thing(words: list[Token], texts: list[tuple[str, int]]) -> list[str]:
+    """The last resort when every headline of a theme copies its quote: the first content
+    words of its first clause (LAST_RESORT_WORDS), without a time phrase ("Last August"),
+    never stopping inside a noun phrase ("… rate" of "rate increase"); when that copies the
+    quote, without its adjectives ("West Nile pool"), then its last words ("Dreading upgrade
+    weekends")."""
+    clause = next((c for c in clauses(words) if _content(c)), words)
+    keep = {id(t) for t in _content(clause)}
+    where = {id(t): k for k, t in enumerate(words)}
+    picked: list[int] = []
+    for i, token in enumerate(clause):
+        if picked:
+            between = words[where.get(id(clause[picked[-1]]), 0) + 1 : where.get(id(token), 0)]
+            if token.tag == "CC" or any(t.tag == "CC" or t.text in BREAKS for t in between):
+                break  # "trialed ServiceTitan | and felt", "Renewal pricing | , a little"
+        if id(token) in keep and not _time_phrase(clause, i) and not token.name:
+            picked.append(i)
+    picked = picked[:LAST_RESORT_WORDS]
+    if not picked:
+        return []
+    while (
+        picked[-1] + 1 < len(clause)
+        and clause[picked[-1] + 1].tag in PHRASE_TAGS
+        and any(c.isalnum() for c in clause[picked[-1] + 1].text)
+        and not _time_phrase(clause, picked[-1] + 1)
+        and len(picked) < MAX_WORDS
+    ):
+        picked.append(picked[-1] + 1)
+
+    def shown(indices: list[int]) -> list[str]:
+        return _render([clause[i] for i in indices])
+
+    if _copied(_finish(shown(picked)), texts):
+        plain = [
+            i
+            for i in picked
+            if clause[i].tag not in ("JJ", "JJR", "JJS") or (clause[i].text[:1].isupper() and i)
+        ]
+        if len(plain) >= 2:
+            picked = plain
+    if _copied(_finish(shown(picked)), texts) and len(picked) > LAST_RESORT_WORDS:
+        picked = picked[-LAST_RESORT_WORDS:]
+    return shown(picked)
+
+
 def _label_score(label: list[str], weights: dict[str, float], rank: int) -> float:
     words = tokens(" ".join(label))
     content = {t.lemma for t in words if t.content}
@@ -1263,6 +1325,31 @@ def ill_formed(label: str) -> str | None:
         ):  # "Amundsen who's one top 5 accounts cancel"; never "See who's under 40"
             return "a relative clause inside"
     return None
+
+
+PHRASE_TAGS = ("NN", "NNS", "NNP", "NNPS", "CD")
+
+
+def _cuts_a_phrase(label: list[str], clause: list[Token]) -> bool:
+    """Whether a headline stops inside a noun phrase of its clause: its last word is followed
+    there by a noun or number that belongs to it ("… and 2 office" of "our two office admins",
+    "Last August West" of "West Nile", "found 9" of "nine thousand dollars")."""
+    if not label:
+        return False
+    last = _low(label[-1])
+    for index in range(len(clause) - 1, -1, -1):
+        token = clause[index]
+        if token.low != last and _low(_digits([token])[0]) != last:
+            continue
+        if index + 1 >= len(clause):
+            return False
+        after = clause[index + 1]
+        return (
+            token.tag in (*PHRASE_TAGS, "JJ")
+            and after.tag in PHRASE_TAGS
+            and any(c.isalnum() for c in after.text)
+        )
+    return False
 
 
 def reads(label: str) -> bool:
@@ -1445,7 +1532,7 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                     score = _label_score(label, weight, rank) * (1 - 0.02 * order)
                     if clause[0].low in SUBORDINATE | {"why", "how", "what", "whether"}:
                         score *= 0.5  # "if this takes 30 off the audit", "why they expanded"
-                    if names_nothing(shown) or ill_formed(shown):
+                    if names_nothing(shown) or ill_formed(shown) or _cuts_a_phrase(label, clause):
                         score -= 10.0  # any headline that names a thing, and reads, wins
                     candidates.append((score, label, clause, words))
         best = max(candidates, key=lambda c: c[0]) if candidates else None
@@ -1476,8 +1563,7 @@ def describe(themes: list[list[str]], kind: str | None = None) -> list[ThemeLabe
                 clauses(quote), key=lambda c: sum(weight.get(t.lemma, 0.0) for t in c), default=[]
             )
             if not label:
-                content = [t.text for t in _content(tagged[0] if tagged else [])][:3]
-                label = content or ["Unlabelled theme"]
+                label = _named_thing(tagged[0] if tagged else [], texts) or ["Unlabelled theme"]
         headline = _finish(label)
         results.append(
             ThemeLabel(
