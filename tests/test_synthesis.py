@@ -110,9 +110,20 @@ def test_scorecard_blocks_and_validation(sample_workspace, embedder):
     assert draft.score_validation and sum(b.accounts for b in draft.score_validation) > 10
 
 
-def test_markdown_and_html(sample_workspace, icp, tmp_path):
+def test_markdown_and_html(sample_workspace, icp, tmp_path, monkeypatch):
     code, out, err = icp("synthesize", "-w", sample_workspace, "--no-extract")
     assert code == 0 and "still v1" in err
+    # the same inputs read by another release of the engine are a new version, never stale
+    from agent.synthesize import pipeline
+
+    same = pipeline._engine_source()
+    monkeypatch.setattr(pipeline, "_engine_source", lambda: same + "-next-release")
+    inputs = pipeline.SynthesisInputs(
+        documents=[], evidence=[], vectors={}, files=0, engine="offline"
+    )
+    changed = pipeline.fingerprint(inputs)
+    monkeypatch.setattr(pipeline, "_engine_source", lambda: same)
+    assert pipeline.fingerprint(inputs) != changed
     for heading in (
         "## Summary",
         "## Segments at a glance",

@@ -679,6 +679,30 @@ def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
     assert [a.industry for a in accounts] == ["Cannabis Testing"] * 4 + ["healthcare"]
 
 
+def test_a_segment_is_named_in_the_crms_own_words_when_most_of_it_shares_them():
+    from dataclasses import replace
+
+    labs = [
+        replace(c, name=f"Lab {i}", industry_raw=raw)
+        for i, (c, raw) in enumerate(
+            zip(
+                CLINICS * 2,
+                ["Dental Laboratories", "dental laboratories", "Dental Laboratories", "Hospital"],
+                strict=True,
+            )
+        )
+    ]
+    traits = distinguishing_traits(labs, SAAS)
+    assert segment_name(traits, labs).startswith("Dental Laboratories, 11–50 employees")
+    # a label half of them share, or a catch-all, says no more than the taxonomy
+    split = [
+        replace(c, industry_raw=r) for c, r in zip(labs, ["A Lab", "A Lab", "B", "C"], strict=True)
+    ]
+    assert segment_name(traits, split).startswith("Healthcare & Life Sciences")
+    vague = [replace(c, industry_raw="Other Services") for c in labs]
+    assert segment_name(traits, vague).startswith("Healthcare & Life Sciences")
+
+
 def test_a_name_says_the_industry_a_catch_all_crm_label_does_not():
     from agent.synthesize.industry_names import industries_from_names
 

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -79,8 +80,28 @@ class SynthesisInputs:
     dropped: int = 0
 
 
+@cache
+def _engine_source() -> str:
+    """A digest of the code and knowledge a draft is built with: the same inputs read by
+    another release give a new version, never a stale one (the version string alone was
+    not bumped by every change)."""
+    from pathlib import Path
+
+    from agent.resources import knowledge_dir
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(
+        [*package.glob("*.py"), *Path(knowledge_dir()).glob("*.yaml")], key=lambda p: p.name
+    ):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def fingerprint(inputs: SynthesisInputs) -> str:
     digest = hashlib.sha256(SYNTHESIS_VERSION.encode())
+    digest.update(_engine_source().encode())
     digest.update(load_lexicon().fingerprint.encode())
     for doc in sorted(inputs.documents, key=lambda d: d.doc_id):
         digest.update(f"{doc.doc_id}:{doc.content_hash}:{doc.account}".encode())

@@ -229,6 +229,31 @@ def distinguishing_traits(
     return traits
 
 
+def own_label(industry: str, members: list[AccountProfile]) -> str:
+    """An industry in the CRM's own words when most of its accounts are filed under one label
+    that says more than the taxonomy's ("Pest Control", not "Construction & Skilled Trades";
+    "Dental Laboratories", not "Healthcare & Life Sciences")."""
+    taxonomy = industry_label(industry)
+    holders = [a for a in members if a.industry == industry]
+    spellings = Counter((a.industry_raw or "").strip() for a in holders if a.industry_raw)
+    by_label: Counter[str] = Counter()
+    for spelling, count in spellings.items():
+        by_label[spelling.casefold()] += count
+    if not by_label:
+        return taxonomy
+    label, count = by_label.most_common(1)[0]
+    if count * 2 <= len(holders) or label == taxonomy.casefold() or not own_words_say_more(label):
+        return taxonomy
+    spelled = max((s for s in spellings if s.casefold() == label), key=lambda s: (spellings[s], s))
+    return spelled if spelled[:1].isupper() else spelled.title()
+
+
+def own_words_say_more(label: str) -> bool:
+    """Whether a CRM label is a kind of business, not a catch-all ("Other", "Services")."""
+    words = [w for w in label.replace("&", " ").split() if w.isalpha()]
+    return bool(words) and not all(w in {"other", "services", "general", "misc"} for w in words)
+
+
 def segment_name(
     traits: list[Trait], members: list[AccountProfile], saying: list[str] | None = None
 ) -> str:
@@ -238,14 +263,14 @@ def segment_name(
     ("Healthcare & Life Sciences saying ‘prosthetics’ and ‘orthotics’, 11–50 employees")."""
     industries = [t for t in traits if t.dimension == "industry"][:2]
     if industries:
-        head = " / ".join(t.label for t in industries)
+        head = " / ".join(own_label(t.value, members) for t in industries)
     else:
         known = Counter(a.industry for a in members if a.industry and a.industry != "other")
         top = known.most_common(2)
         if top and top[0][1] * 2 > len(members):
-            head = industry_label(top[0][0])
+            head = own_label(top[0][0], members)
         elif len(top) == 2 and top[0][1] + top[1][1] > len(members) * 0.6:
-            head = f"{industry_label(top[0][0])} / {industry_label(top[1][0])}"
+            head = f"{own_label(top[0][0], members)} / {own_label(top[1][0], members)}"
         else:
             head = "Mixed-industry"
     if saying and not industries:
