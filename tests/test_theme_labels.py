@@ -88,6 +88,10 @@ def test_headline_forms():
     assert label(QUOTES[11]).startswith("15–20 minutes")
     assert label(QUOTES[9], "trigger").startswith("New CFO")
     assert label(QUOTES[12], "trigger").startswith("Added aftermarket division")
+    # a scale word goes with its number, and dollars become the sign: never "… found 9"
+    assert "$9,000" in label(
+        "Our controller found nine thousand dollars in callouts we never billed."
+    )
     assert "board" in label(QUOTES[6], "job").lower()
     # a number of a group keeps its grammar when the possessive goes: never "2 of inside reps"
     reps = label("then in September two of our inside reps quit in the same month.", "trigger")

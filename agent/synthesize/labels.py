@@ -421,6 +421,9 @@ SPAN_UNITS = TIME_UNITS | frozenset("hour minute second percent time".split())
 HALVED_UNITS = frozenset("hour minute day week month year quarter".split())
 
 
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
 def _digits(words: list[Token]) -> list[str]:
     """Number words as digits ('ten or twelve' → '10–12', 'three days' → '3 days', 'a day and a
     half' → '1.5 days')."""
@@ -470,6 +473,17 @@ def _digits(words: list[Token]) -> list[str]:
             ):
                 out.append(f"{value}–{NUMBERS[words[i + 2].low]}")
                 i += 3
+                continue
+            if nxt in SCALES:  # "nine thousand dollars" → "$9,000", "two million" → "2,000,000"
+                value *= SCALES[nxt]
+                i += 1
+                nxt = words[i + 1].low if i + 1 < len(words) else ""
+                if nxt in {"dollars", "bucks"}:
+                    out.append(f"${value:,}")
+                    i += 2
+                    continue
+                out.append(f"{value:,}")
+                i += 1
                 continue
             out.append(str(value))
         elif low in ORDINALS and out and out[-1].lower() in {"by", "on", "the"}:
@@ -1095,6 +1109,7 @@ def _vocabulary(quotes: list[list[Token]]) -> set[str]:
         for i, token in enumerate(words):  # "(a day | two) and a half" → "1.5", "2.5"
             if [t.low for t in words[i + 1 : i + 4]] == ["and", "a", "half"]:
                 quoted.add(f"{NUMBERS.get(token.low, 1)}.5")
+        quoted.update(w.lower() for w in _digits(words))  # "nine thousand dollars" → "$9,000"
     return quoted
 
 
