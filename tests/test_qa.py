@@ -335,6 +335,11 @@ def test_passage_sentences_that_are_not_claims_are_not_answers():
 
     assert is_distractor("My friend who does BI at a hospital says their whole team quit.")
     assert is_distractor("If we ever got to fifty entities we'd need a consolidation system.")
+    assert is_distractor("If the state department ever audits me, I'll wish I still had it.")
+    assert is_distractor(
+        "My cousin works for a big firm in Houston and he says their office types at night."
+    )
+    assert not is_distractor("It was the worst audit ever, if you ask me.")
     assert is_distractor("Intercompany honestly isn't a big deal for us.")
     assert not is_distractor("Quotes take us five days because engineers re-key every line.")
     assert _asks("The most pressing quality issue that researchers should try to solve?")
@@ -1662,3 +1667,23 @@ def test_a_deal_notes_reasons_come_before_how_the_deal_came_in(tmp_path, icp, em
     quoted = [c.quote for c in answer.citations]
     assert "Lost on price" in quoted[0], quoted
     assert not any("webinar" in q or "processed" in q for q in quoted), quoted
+
+
+def test_a_count_never_counts_what_another_company_does_or_might_do():
+    from agent.qa.counts import counted
+
+    found = counted(
+        [
+            _said("Our office types every ticket in at night.", "Alder", "alder.txt"),
+            _said(
+                "My cousin works for a big firm and he says their office types tickets at night.",
+                "Birch",
+                "birch.txt",
+            ),
+            _said(
+                "If the state ever audits me, I'll wish we typed tickets in.", "Cedar", "cedar.txt"
+            ),
+        ],
+        "office typing tickets at night",
+    )
+    assert [c.account for c in found.values()] == ["Alder"]

@@ -102,20 +102,19 @@ def alternatives(topic: str) -> list[set[str]]:
 def counted(
     candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS, surveys: bool = False
 ) -> dict[str, Candidate]:
-    """The best sentence of each unit that is about the topic, never one reporting what
-    someone at another company says. Counting accounts, a person of a study that names no
+    """The best sentence of each unit that is about the topic, never a negated, hypothetical
+    or reported one (what someone at another company says). Counting accounts, a person of a study that names no
     company is not one; a survey answer counts only when the research in
     scope is surveys alone (`surveys`): "of N accounts" counts the conversations."""
-    from agent.extract.lexicon import load_lexicon
+    from agent.extract.lexicon import is_distractor
 
-    lexicon = load_lexicon()
     options = alternatives(topic)
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
             continue
-        if lexicon.matches(lexicon.reported, candidate.text):
-            continue  # what a cousin's company does is no account's own
+        if is_distractor(candidate.text):
+            continue  # a cousin's company, "if they ever audit me", "never the problem"
         if candidate.source_kind == "survey" and not surveys:
             continue
         if candidate.unit.kind != unit_kind:
