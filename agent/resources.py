@@ -6,6 +6,7 @@ repository root beside `agent/`.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -39,3 +40,14 @@ def knowledge(name: str) -> dict:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data
+
+
+@cache
+def code_digest(package: str) -> str:
+    """A short digest of a package's code (`agent/<package>/*.py`): what it read or built
+    with an older release is read or built again, whether or not a version string was bumped."""
+    digest = hashlib.sha256()
+    for path in sorted((_PACKAGE_DIR / package).glob("*.py"), key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -344,3 +344,30 @@ def test_a_pain_told_as_the_time_before_is_no_current_pain(tmp_path, embedder):
     pains = [e.quote for e in evidence if e.is_claim and e.kind == EvidenceKind.pain]
     assert not any("date codes" in q or "mock recalls" in q for q in pains), pains
     assert any("Audit prep" in q for q in pains), pains
+
+
+def test_the_writer_of_notes_speaking_in_the_first_person_is_never_evidence(tmp_path, embedder):
+    """Notes a PM wrote in the first person: what the PM did in the call and what the PM makes
+    of it are not the customer's; the customer's quoted words and the paraphrase of them are."""
+    from agent.ingest.notes import writer_speaks
+
+    notes = (
+        "# Notes: call with a one-truck roofer (Gale Roofing)\n\n"
+        "I talked to Dana for about twenty minutes while she was on a job site.\n\n"
+        'I asked her about the crew schedule and the invoices. "I write every job on a '
+        'whiteboard and my husband types the invoices at night." She loses about five hours '
+        "a week to that.\n\n"
+        "I pushed a little on the permit paperwork and the county inspections.\n\n"
+        "My take: I don't think this is our customer.\n"
+    )
+    from agent.extract.offline import units_of
+
+    doc = load(write(tmp_path / "gale-roofing_notes.md", notes)).documents[0]
+    said = [u.text for u in units_of(doc)]
+    assert not any(s.startswith(("I talked", "I asked", "I pushed", "My take")) for s in said)
+    assert any("whiteboard" in s for s in said) and any("five hours" in s for s in said), said
+    quotes = [e.quote for e in OfflineExtractor(embedder).extract(doc)]
+    assert not any(q.startswith(("I talked", "I asked", "I pushed", "My take")) for q in quotes)
+    assert writer_speaks("I asked him about bait stations and the mapping.")
+    assert not writer_speaks("I think it is too expensive for us.")
+    assert not writer_speaks('I asked about price and he said "a truck payment".')

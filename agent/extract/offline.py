@@ -31,6 +31,8 @@ from agent.extract.classifier import (
 )
 from agent.extract.lexicon import Lexicon, load_lexicon
 from agent.extract.quantities import impact
+from agent.ingest.notes import writer_speaks
+from agent.resources import code_digest
 from agent.schema import (
     BuyingRole,
     Evidence,
@@ -208,6 +210,9 @@ def units_of(doc: SourceDocument) -> list[Unit]:
                 words = len(sentence.split())
                 if words < 3 or words > 120 or _is_structure(sentence):
                     continue
+                writer = shape in ("notes", "deal_note") and role != SpeakerRole.customer
+                if writer and writer_speaks(sentence):
+                    continue  # "I asked him about bait stations.": the writer, not them
                 units.append(Unit(a, b, sentence, speaker, role, piece_context, shape))
     return units
 
@@ -244,7 +249,8 @@ class OfflineExtractor:
     @property
     def fingerprint(self) -> str:
         return (
-            f"{VERSION}:{self.classifier.version}:{self.lexicon.fingerprint}:{self.embedder.name}"
+            f"{VERSION}-{code_digest('extract')}:{self.classifier.version}:"
+            f"{self.lexicon.fingerprint}:{self.embedder.name}"
         )
 
     def extract(self, doc: SourceDocument) -> list[Evidence]:

@@ -14,6 +14,7 @@ from agent.ingest.language import mark_languages
 from agent.ingest.rawfile import RawFile, decode_text
 from agent.ingest.tables import Table, parse_json, read_table
 from agent.ingest.transcription import speech_export, whisper_tsv
+from agent.resources import code_digest
 from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
 
 # The file readers' version: bump it when the same file would load into different documents
@@ -21,7 +22,8 @@ from agent.schema import SourceDocument, SourceKind, SpeakerRole, Turn
 # version again, as if it had changed. 2: a second interviewer found after everyone else.
 # 3: caption speaker tags ("[Karen]"), a header's long metadata lines, deal write-ups with label
 # lines ("**Outcome:** Lost") or an outcome in the file name, highlight exports as notes.
-READER = "readers-3"
+# the readers' version, with their code's digest: a file parsed by an older release is read again
+READER = f"readers-3-{code_digest('ingest')}"
 
 CONVERSATION_SUFFIXES = {".txt", ".md", ".markdown", ".vtt", ".srt", ".docx"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".xlsx", ".json"}

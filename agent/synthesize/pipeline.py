@@ -87,13 +87,10 @@ def _engine_source() -> str:
     not bumped by every change)."""
     from pathlib import Path
 
-    from agent.resources import knowledge_dir
+    from agent.resources import code_digest, knowledge_dir
 
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(
-        [*package.glob("*.py"), *Path(knowledge_dir()).glob("*.yaml")], key=lambda p: p.name
-    ):
+    digest = hashlib.sha256(code_digest("synthesize").encode())
+    for path in sorted(Path(knowledge_dir()).glob("*.yaml"), key=lambda p: p.name):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
