@@ -1687,3 +1687,34 @@ def test_a_count_never_counts_what_another_company_does_or_might_do():
         "office typing tickets at night",
     )
     assert [c.account for c in found.values()] == ["Alder"]
+
+
+def test_a_group_named_by_what_only_its_accounts_talk_about_is_that_segment():
+    """'mosquito control districts', filed under government and environmental services: the
+    words of the question that only a segment's accounts' research says name that segment;
+    a word many accounts say, or words that pick no whole segment, name nobody."""
+    from types import SimpleNamespace
+
+    from agent.qa.scope import _said_only_by_a_segment
+
+    said = {
+        "mosquito": {"Delta District", "Kettle MAD"},
+        "districts": {"Delta District"},
+        "control": {"Alder Pest", "Birch Pest", "Cedar Pest", "Delta District"},
+        "larvicide": {"Kettle MAD"},
+    }
+    catalog = SimpleNamespace(term_accounts=lambda w: said.get(w, set()))
+    workspace = SimpleNamespace(catalog=catalog)
+    districts = SimpleNamespace(
+        name="Government, 1–50 employees", accounts=["Delta District", "Kettle MAD"]
+    )
+    pests = SimpleNamespace(
+        name="Pest Control", accounts=["Alder Pest", "Birch Pest", "Cedar Pest"]
+    )
+    draft = SimpleNamespace(segments=[pests, districts])
+    found = _said_only_by_a_segment(
+        "What is different about mosquito control districts as customers?", workspace, draft
+    )
+    assert found is not None and found[0] == {"Delta District", "Kettle MAD"}
+    assert _said_only_by_a_segment("Why do larvicide buyers churn?", workspace, draft) is None
+    assert _said_only_by_a_segment("Why do pest control firms buy?", workspace, draft) is None

@@ -131,13 +131,8 @@ def deal_note_candidates(
             sentence = doc.text[a:b]
             floor_here = floor - STEP * taken
             said = [c for c in have if c.overlaps(doc.doc_id, a, b)]
-            reason = index in reasons
-            for candidate in said:  # found already, ranked by its words: it answers all the same,
-                # and a sentence that gives no reason never outranks the note's reasons
-                if reason:
-                    candidate.score = max(candidate.score, floor_here)
-                else:
-                    candidate.score = min(candidate.score, floor_here)
+            for candidate in said:  # found already, ranked by its words: it answers all the same
+                candidate.score = max(candidate.score, floor_here)
             if not said:
                 spans.append((doc, a, b, sentence, floor_here))
     if not spans:

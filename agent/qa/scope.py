@@ -48,6 +48,7 @@ TIER_LEAD = (  # the word before a tier word that names a group of customers
     r"(?:the|our|do|does|did|many|much|of|in|among|for|from|with|to|are|is|which|what|why|how|"
     r"at|by|and|or|all|these|those|its|their|your|other|interviewed|existing|current)"
 )
+GROUP_STEMS = {stem(w) for w in re.findall(r"[a-z]+", GROUP_NOUNS)}
 UNIT_STEMS = {
     stem(w)
     for w in "segment segments accounts customers companies teams participants interviewees people users study".split()
@@ -373,7 +374,45 @@ def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> Ac
             # an industry most accounts are in ("dental labs" in a dental-lab CRM) is everyone
             if industry and len(industry) <= MOST * len(everyone):
                 accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
+            elif draft is not None:
+                said = _said_only_by_a_segment(question, workspace, draft)
+                if said is not None:
+                    accounts, label, reason, used = said
     return AccountScope(accounts, label, reason, used) if accounts is not None else None
+
+
+FEW_SAY = 3  # accounts at most whose research says a word that names who a question is about
+
+
+def _said_only_by_a_segment(
+    question: str, workspace: Workspace, draft: Any
+) -> tuple[set[str], str, str, set[str]] | None:
+    """A group named by what only its accounts talk about ("mosquito and vector control
+    districts", filed under government and environmental services): the words of the
+    question's subject that the research of FEW_SAY accounts or fewer says, when together
+    those accounts are exactly one segment."""
+    # "what is different about … districts as customers?" has no subject the reader knows:
+    # the question's own words then, which only a few accounts' research may say
+    subject = subject_of(question) or question
+    words = {
+        w
+        for w in re.findall(r"[a-z]{4,}", subject.lower())
+        if stem(w) not in UNIT_STEMS and stem(w) not in GROUP_STEMS
+    }
+    saying: set[str] = set()
+    used: set[str] = set()
+    for word in sorted(words):
+        accounts = workspace.catalog.term_accounts(word)
+        if 0 < len(accounts) <= FEW_SAY:
+            saying |= accounts
+            used.add(stem(word))
+    if len(saying) < 2:
+        return None
+    keys = {company_key(a) for a in saying}
+    for segment in draft.segments:
+        if segment.accounts and {company_key(a) for a in segment.accounts} == keys:
+            return set(segment.accounts), segment.name, "segment", used
+    return None
 
 
 def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
