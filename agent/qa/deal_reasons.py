@@ -57,7 +57,8 @@ REASON = re.compile(
 # processed Oct 15"): the record's administration, never a reason
 ADMINISTRATION = re.compile(
     r"\b(?:inbound|outbound|webinar|referred by|referral from|came in (?:through|via|from)|"
-    r"lead source|processed|exit call notes?|ticket (?:number|#))\b",
+    r"lead source|processed|exit call notes?|ticket (?:number|#)|"
+    r"(?:requested|booked|asked for|scheduled) (?:a|the) (?:demo|trial|call)|signed up for)\b",
     re.IGNORECASE,
 )
 ADMINISTRATION_DROP = 0.1  # below the lowest score an answer keeps
