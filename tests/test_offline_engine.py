@@ -349,7 +349,7 @@ def test_a_pain_told_as_the_time_before_is_no_current_pain(tmp_path, embedder):
 def test_the_writer_of_notes_speaking_in_the_first_person_is_never_evidence(tmp_path, embedder):
     """Notes a PM wrote in the first person: what the PM did in the call and what the PM makes
     of it are not the customer's; the customer's quoted words and the paraphrase of them are."""
-    from agent.ingest.notes import writer_speaks
+    from agent.ingest.notes import _pm_voice
 
     notes = (
         "# Notes: call with a one-truck roofer (Gale Roofing)\n\n"
@@ -368,6 +368,6 @@ def test_the_writer_of_notes_speaking_in_the_first_person_is_never_evidence(tmp_
     assert any("whiteboard" in s for s in said) and any("five hours" in s for s in said), said
     quotes = [e.quote for e in OfflineExtractor(embedder).extract(doc)]
     assert not any(q.startswith(("I talked", "I asked", "I pushed", "My take")) for q in quotes)
-    assert writer_speaks("I asked him about bait stations and the mapping.")
-    assert not writer_speaks("I think it is too expensive for us.")
-    assert not writer_speaks('I asked about price and he said "a truck payment".')
+    assert _pm_voice("I pushed a little on the permit paperwork.")
+    assert _pm_voice("My take: this is not our customer.")
+    assert not _pm_voice('I asked about price and he said "a truck payment".')

@@ -31,7 +31,6 @@ from agent.extract.classifier import (
 )
 from agent.extract.lexicon import Lexicon, load_lexicon
 from agent.extract.quantities import impact
-from agent.ingest.notes import writer_speaks
 from agent.resources import code_digest
 from agent.schema import (
     BuyingRole,
@@ -210,9 +209,6 @@ def units_of(doc: SourceDocument) -> list[Unit]:
                 words = len(sentence.split())
                 if words < 3 or words > 120 or _is_structure(sentence):
                     continue
-                writer = shape in ("notes", "deal_note") and role != SpeakerRole.customer
-                if writer and writer_speaks(sentence):
-                    continue  # "I asked him about bait stations.": the writer, not them
                 units.append(Unit(a, b, sentence, speaker, role, piece_context, shape))
     return units
 

@@ -149,35 +149,15 @@ VENDOR_SECTION = re.compile(
 # The note-taker speaking for the vendor side: what they did, thought or will do.
 _PM_VOICE = re.compile(
     r"\b(?:I|we)[ \t]+(?:(?:then|also|later|briefly)[ \t]+)?(?:asked|showed|demoed|demo['’]?d|pitched|"
-    r"explained|suggested|offered|promised|probed|pushed[ \t]+back|followed[ \t]+up|"
+    r"explained|suggested|offered|promised|probed|pushed[ \t]+(?:back|(?:a[ \t]+(?:little|bit)[ \t]+)?on)|"
+    r"followed[ \t]+up|reached[ \t]+out|"
     r"walked[ \t]+(?:him|her|them)[ \t]+through|told[ \t]+(?:him|her|them)|spoke[ \t]+(?:with|to)|"
     r"talked[ \t]+(?:with|to)|met[ \t]+with|interviewed|will[ \t]+follow[ \t]+up|"
     r"(?:should|need[ \t]+to)[ \t]+follow[ \t]+up)\b"
     r"|\bI[ \t]+(?:think|believe|suspect|felt|feel|got[ \t]+the[ \t]+sense|would(?:n['’]t)?|'d|doubt)\b"
-    r"|\b(?:my|our)[ \t]+(?:take|read|sense|guess|impression|view|recommendation|hunch)\b"
+    r"|\b(?:[Mm]y|[Oo]ur)[ \t]+(?:take|read|sense|guess|impression|view|recommendation|hunch)\b"
     r"|\bour[ \t]+(?:product|pricing|team|sales[ \t]+team|roadmap|offer|demo|integrations?|platform)\b",
 )
-# the note's writer speaking (the PM or the rep, in the first person): what they did in the
-# call and what they make of it ("I asked him about bait stations.", "I pushed a little on the
-# audits.", "My take: I don't think this is our customer.") is never the customer's evidence
-_WRITER = re.compile(
-    r"^\W*(?:(?:so|and|but|then|also|later|afterwards|first|finally|at the end)\W+)?(?:"
-    r"I(?:'ve| have)? (?:asked|pushed|probed|talked|spoke|followed up|reached out|showed|"
-    r"demoed|walked|called|met|interviewed|shared|explained|told|mentioned|pitched|offered|"
-    r"sent|suggested|tried to|wanted to (?:know|understand|see))\b|"
-    r"my (?:take|read|impression|sense|guess|notes?|two cents)\b|"
-    r"I (?:don't|do not|didn't|did not) think (?:this|he|she|they)\b|"
-    r"I think (?:this|he|she|they) (?:is|are|'s|'re|was|were|would|will)\b)",
-    re.IGNORECASE,
-)
-
-
-def writer_speaks(sentence: str) -> bool:
-    """Whether a sentence of notes is its writer speaking of the call in the first person,
-    outside any quotation (a quotation is the customer's words)."""
-    return not _QUOTE.search(sentence) and bool(_WRITER.search(sentence.replace("’", "'")))
-
-
 _QUOTE = re.compile(r"[\"“”„«»]|(?:^|\s)['‘][^'’]{3,}['’](?:\s|[.,;:!?]|$)")
 
 

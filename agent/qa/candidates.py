@@ -19,7 +19,6 @@ import numpy as np
 
 from agent.extract.injection import is_instruction
 from agent.extract.lexicon import is_distractor
-from agent.ingest.notes import writer_speaks
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement, stem, words
@@ -250,9 +249,7 @@ def score(
         value += TOPIC_BONUS * len(mine & topic_terms) / len(topic_terms)
     if NUMBER.search(candidate.text):
         value += NUMBER_BONUS
-    if candidate.role == "interviewer" or (
-        candidate.source_kind in ("notes", "win_loss") and writer_speaks(candidate.text)
-    ):  # the note's writer speaking of the call ("I asked him about …") is no customer
+    if candidate.role == "interviewer":
         value -= INTERVIEWER_PENALTY
     if candidate.source_kind == "survey":
         value -= SURVEY_PENALTY

@@ -107,7 +107,6 @@ def counted(
     company is not one; a survey answer counts only when the research in
     scope is surveys alone (`surveys`): "of N accounts" counts the conversations."""
     from agent.extract.lexicon import is_distractor
-    from agent.ingest.notes import writer_speaks
 
     options = alternatives(topic)
     best: dict[str, Candidate] = {}
@@ -116,8 +115,6 @@ def counted(
             continue
         if is_distractor(candidate.text):
             continue  # a cousin's company, "if they ever audit me", "never the problem"
-        if candidate.source_kind in ("notes", "win_loss") and writer_speaks(candidate.text):
-            continue  # "I pushed a little on the audits": the note's writer, not the customer
         if candidate.source_kind == "survey" and not surveys:
             continue
         if candidate.unit.kind != unit_kind:
