@@ -313,3 +313,18 @@ def test_the_segment_targeted_first_is_the_one_its_deals_prove_most():
     few, many = segment("Dental groups", 2, 0), segment("Mid-size dental labs", 11, 1)
     assert _first([few, many]) is many
     assert _first([segment("A", 3, 3), segment("B", 1, 1)]).name == "A"
+
+
+def test_the_summary_never_quotes_one_voice_as_a_segments_pain():
+    """A pain one account voices is no segment's pain: the summary says none is shared yet and
+    quotes no headline (one account's headline there read "Comes in late")."""
+    from types import SimpleNamespace
+
+    from agent.synthesize.summary import _pain_clause
+
+    def segment(accounts: int) -> SimpleNamespace:
+        pain = SimpleNamespace(label="Comes in late", accounts=accounts, unit="accounts")
+        return SimpleNamespace(pains=[pain], support=SimpleNamespace(accounts=5, participants=0))
+
+    assert _pain_clause(segment(1)) == "no pain is shared by two of its accounts yet"
+    assert _pain_clause(segment(3)) == "their top pain is “Comes in late” (3 of 5 accounts)"

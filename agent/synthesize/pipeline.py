@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 
 from agent.extract.lexicon import load_lexicon
-from agent.ingest.normalize import SIZE_BANDS, industry_label
+from agent.ingest.normalize import SIZE_BANDS
 from agent.resources import knowledge
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind
 from agent.schema.icp import (
@@ -53,7 +53,12 @@ from agent.synthesize.themes import (
     ref,
     shared_claims,
 )
-from agent.synthesize.traits import distinguishing_traits, rare_own_words, segment_name
+from agent.synthesize.traits import (
+    distinguishing_traits,
+    own_label,
+    rare_own_words,
+    segment_name,
+)
 from agent.synthesize.units import add_participants, label_units, unit_of_analysis
 
 SYNTHESIS_VERSION = "synthesis-11"  # bump when the same inputs give a different draft
@@ -129,17 +134,19 @@ def _band_range(bands: list[Count]) -> str | None:
     return f"{low}+" if high.endswith("+") else f"{low}–{high}"
 
 
-def _industry_phrase(industries: list[Count], members: int) -> str:
+def _industry_phrase(industries: list[Count], members: list[AccountProfile]) -> str:
+    """The segment's industries as its name says them (the CRM's own words when most of an
+    industry's accounts share a label that says more: "Pest Control")."""
     if not industries:
         return "Mixed-industry"
     top = [industries[0]]
     if (
         len(industries) > 1
-        and industries[0].accounts + industries[1].accounts <= members
-        and industries[1].accounts >= max(2, 0.3 * members)
+        and industries[0].accounts + industries[1].accounts <= len(members)
+        and industries[1].accounts >= max(2, 0.3 * len(members))
     ):
         top.append(industries[1])
-    return " / ".join(industry_label(c.value) for c in top)
+    return " / ".join(own_label(c.value, members) for c in top)
 
 
 def _theme_vectors(book: AccountBook, vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -310,7 +317,7 @@ def _segment(
     name = segment_name(traits, members, saying if len(saying) >= RARE_WORDS else None)
     tools = [c.value for c in technographics.tools[:3]]
     countries = [c.value for c in firmographics.countries[:2]]
-    who = f"{_industry_phrase(industries, len(members))} companies" + (
+    who = f"{_industry_phrase(industries, members)} companies" + (
         f" with {size_range} employees" if size_range else ""
     )
     if countries:

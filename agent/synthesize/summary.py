@@ -56,8 +56,8 @@ def _pain_clause(segment: Segment) -> str | None:
     if pain is None:
         return None
     with_evidence = segment.support.accounts + segment.support.participants
-    if pain.accounts < 2:  # one voice is no segment's pain: say so, and which it is
-        return f"no pain is shared by two of its {pain.unit} yet (one says “{pain.label}”)"
+    if pain.accounts < 2:  # one voice is no segment's pain: say so (its section lists them)
+        return f"no pain is shared by two of its {pain.unit} yet"
     if with_evidence >= pain.accounts:
         return f"their top pain is “{pain.label}” ({pain.accounts} of {_count(with_evidence, pain.unit)})"
     return f"their top pain is “{pain.label}” ({_count(pain.accounts, pain.unit)})"
