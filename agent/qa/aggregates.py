@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agent.qa.models import Answer, Citation
+from agent.qa.models import Answer, Citation, cite, table_answer
 from agent.qa.stack import stack_answer
 from agent.schema.icp import ICPDraft, Segment
 from agent.store import Workspace
@@ -105,15 +105,7 @@ def _table_answer(
     question: str, text: str, answered: bool = True, citations: list[Citation] | None = None
 ) -> Answer:
     """An answer counted from the ICP and evidence tables (no text retrieval)."""
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=answered,
-        text=text,
-        citations=citations or [],
-        mode="aggregate",
-        engine="tables",
-    )
+    return table_answer(question, text, answered, citations)
 
 
 def _survey_groups(draft: ICPDraft, lowest: bool) -> str:
@@ -286,24 +278,11 @@ def competitors_answer(question: str, draft: ICPDraft) -> Answer:
     return _table_answer(question, " ".join([lead, *sentences]), citations=citations)
 
 
-def _cite(number: int, ref: Any) -> Citation:
-    return Citation(
-        number=number,
-        doc_id=ref.doc_id,
-        source=ref.source,
-        quote=ref.quote,
-        start=ref.start,
-        end=ref.end,
-        account=ref.account,
-        speaker=ref.speaker,
-    )
-
-
 def _cite_all(refs: list[Any], citations: list[Citation]) -> str:
     """Cite each ref after those already cited; their markers ("[3][4]")."""
     markers = ""
     for ref in refs:
-        citations.append(_cite(len(citations) + 1, ref))
+        citations.append(cite(len(citations) + 1, ref))
         markers += f"[{len(citations)}]"
     return markers
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from agent.qa.candidates import Candidate, gather
-from agent.qa.models import Answer, Citation
+from agent.qa.models import Answer, Citation, table_answer
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
 from agent.qa.units import (
@@ -212,17 +212,7 @@ def _answer(
     count: int,
     answered: bool = True,
 ) -> Answer:
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=answered,
-        text=text,
-        citations=citations,
-        mode="aggregate",
-        engine="tables",
-        unit=unit,
-        count=count if answered else 0,
-    )
+    return table_answer(question, text, answered, citations, unit, count if answered else 0)
 
 
 __all__ = ["PARTICIPANTS", "count_answer", "count_scope", "parse"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -77,4 +79,40 @@ class Answer(BaseModel):
     unit: str | None = Field(None, description="What the answer counts: accounts or participants.")
     count: int | None = Field(
         None, description="For counting questions: how many accounts or participants."
+    )
+
+
+def table_answer(
+    question: str,
+    text: str,
+    answered: bool = True,
+    citations: list[Citation] | None = None,
+    unit: str | None = None,
+    count: int | None = None,
+) -> Answer:
+    """An answer counted from the ICP, evidence or survey tables (no text retrieval)."""
+    return Answer(
+        question=question,
+        resolved_question=question,
+        answered=answered,
+        text=text,
+        citations=citations or [],
+        mode="aggregate",
+        engine="tables",
+        unit=unit,
+        count=count,
+    )
+
+
+def cite(number: int, ref: Any) -> Citation:
+    """A citation of a verified span (an evidence item, a claim's reference, a CRM line)."""
+    return Citation(
+        number=number,
+        doc_id=ref.doc_id,
+        source=ref.source,
+        quote=ref.quote,
+        start=ref.start,
+        end=ref.end,
+        account=ref.account,
+        speaker=ref.speaker,
     )

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from agent.ingest.normalize import company_key
-from agent.qa.models import Answer, Citation
+from agent.qa.models import Answer, Citation, cite, table_answer
 from agent.store import Workspace
 
 # "which … systems/tools/software … do they run/use/have/fit into", "what CRM are they on"
@@ -201,19 +201,6 @@ def category_known(crm_categories: dict[str, set[str]], account: str, tool: str)
     return (_category(tool) or "other") in crm_categories.get(account, set())
 
 
-def _cite(number: int, ref: Any) -> Citation:
-    return Citation(
-        number=number,
-        doc_id=ref.doc_id,
-        source=ref.source,
-        quote=ref.quote,
-        start=ref.start,
-        end=ref.end,
-        account=ref.account,
-        speaker=ref.speaker,
-    )
-
-
 def stack_answer(question: str, workspace: Workspace, draft: Any = None) -> Answer | None:
     """The tools the asked accounts run, or None when the question asks no such thing or the
     research names no tool of the kind asked (retrieval answers it then)."""
@@ -251,7 +238,7 @@ def stack_answer(question: str, workspace: Workspace, draft: Any = None) -> Answ
     for use in found[:TOOLS_SHOWN]:
         markers = ""
         for ref in _best_refs(use.refs):
-            citations.append(_cite(len(citations) + 1, ref))
+            citations.append(cite(len(citations) + 1, ref))
             markers += f"[{len(citations)}]"
         names = sorted(use.accounts)
         listed = f" ({', '.join(names)})" if len(names) <= NAMES_SHOWN else ""
@@ -264,16 +251,7 @@ def stack_answer(question: str, workspace: Workspace, draft: Any = None) -> Answ
     tail = f"; the research does not say for {unknown}" if unknown > 0 else ""
     text = f"By the CRM and what customers said, of the {total} {_who(scoped, question)}: "
     text += "; ".join(parts) + tail + "."
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=True,
-        text=text,
-        citations=citations,
-        mode="aggregate",
-        engine="tables",
-        unit="accounts",
-    )
+    return table_answer(question, text, citations=citations, unit="accounts")
 
 
 def _who(scoped: Any, question: str) -> str:

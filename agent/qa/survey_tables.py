@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from agent.qa.aggregates import WHICH_SEGMENT
-from agent.qa.models import Answer
+from agent.qa.models import Answer, table_answer
 from agent.qa.scope import segments_named
 from agent.qa.terms import SCAFFOLD, content_stems, stem
 
@@ -23,16 +23,7 @@ YES_VALUES = {"yes", "true", "y", "1", "definitely", "likely"}
 
 
 def _table(question: str, text: str, answered: bool = True, count: int | None = None) -> Answer:
-    return Answer(
-        question=question,
-        resolved_question=question,
-        answered=answered,
-        text=text,
-        mode="aggregate",
-        engine="tables",
-        unit="participants",
-        count=count,
-    )
+    return table_answer(question, text, answered, unit="participants", count=count)
 
 
 def _pct(part: int, whole: int) -> str:
