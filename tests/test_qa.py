@@ -1704,7 +1704,9 @@ def test_a_group_named_by_what_only_its_accounts_talk_about_is_that_segment():
         "control": {"Alder Pest", "Birch Pest", "Cedar Pest", "Delta District"},
         "larvicide": {"Kettle MAD"},
     }
-    catalog = SimpleNamespace(term_accounts=lambda w: said.get(w, set()))
+    catalog = SimpleNamespace(
+        term_accounts=lambda w, limit: set(sorted(said.get(w, set()))[:limit])
+    )
     workspace = SimpleNamespace(catalog=catalog)
     districts = SimpleNamespace(
         name="Government, 1–50 employees", accounts=["Delta District", "Kettle MAD"]

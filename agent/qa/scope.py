@@ -402,7 +402,7 @@ def _said_only_by_a_segment(
     saying: set[str] = set()
     used: set[str] = set()
     for word in sorted(words):
-        accounts = workspace.catalog.term_accounts(word)
+        accounts = workspace.catalog.term_accounts(word, FEW_SAY + 1)
         if 0 < len(accounts) <= FEW_SAY:
             saying |= accounts
             used.add(stem(word))

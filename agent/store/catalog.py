@@ -328,16 +328,17 @@ class Catalog:
             "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f'"{cleaned}"',)
         ).fetchone()[0]
 
-    def term_accounts(self, term: str) -> set[str]:
-        """The accounts whose documents contain `term` (porter-stemmed, as BM25 sees it)."""
+    def term_accounts(self, term: str, limit: int) -> set[str]:
+        """Up to `limit` accounts whose documents contain `term` (porter-stemmed, as BM25 sees
+        it); the search stops at the limit, so a common word costs no more than a rare one."""
         cleaned = re.sub(r"[^a-z0-9]", "", term.lower())
         if not cleaned:
             return set()
         rows = self.db.execute(
             "SELECT DISTINCT documents.account FROM chunks_fts JOIN chunks USING (chunk_id) "
             "JOIN documents ON documents.doc_id = chunks.doc_id "
-            "WHERE chunks_fts MATCH ? AND documents.account IS NOT NULL",
-            (f'"{cleaned}"',),
+            "WHERE chunks_fts MATCH ? AND documents.account IS NOT NULL LIMIT ?",
+            (f'"{cleaned}"', limit),
         ).fetchall()
         return {row[0] for row in rows}
 
