@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from agent.ingest.normalize import company_key
+from agent.ingest.normalize import company_key, tool_name
 from agent.qa.models import Answer, Citation, cite, table_answer
 from agent.store import Workspace
 
@@ -78,7 +77,13 @@ TOOLS_SHOWN = 8
 class ToolUse:
     tool: str
     accounts: set[str] = field(default_factory=set)
-    refs: list[Any] = field(default_factory=list)  # research statements first, then CRM lines
+    said: list[Any] = field(default_factory=list)  # customers' statements naming the tool
+    rows: list[Any] = field(default_factory=list)  # the CRM rows' lines naming it
+
+    @property
+    def refs(self) -> list[Any]:
+        """What cites the tool: what customers said first, then the CRM's lines."""
+        return [*self.said, *self.rows]
 
 
 def stack_question(question: str) -> set[str] | None:
@@ -107,12 +112,13 @@ class _Line:
     speaker: str | None = None
 
 
-def _crm_lines(document: Any, tool: str, aliases: list[str]) -> _Line | None:
-    """The line of a CRM row that names the tool ("Tech Stack: QuickBooks Online; Excel")."""
+def _crm_line(document: Any, tool: str, lexicon: Any) -> _Line | None:
+    """The line of a CRM row that names the tool ("Tech Stack: QuickBooks Online; Excel"), by
+    the lexicon's names for it (a tool it does not know, by its name as the CRM wrote it)."""
     offset = 0
     for line in document.text.splitlines(keepends=True):
-        low = line.lower()
-        if any(re.search(rf"(?<!\w){re.escape(a.lower())}(?!\w)", low) for a in aliases):
+        named = {name for name, _ in lexicon.tools_in(line)}
+        if tool in named or re.search(rf"(?<!\w){re.escape(tool)}(?!\w)", line, re.IGNORECASE):
             text = line.rstrip("\r\n")
             return _Line(
                 document.doc_id, document.source, text, offset, offset + len(text), document.account
@@ -121,20 +127,8 @@ def _crm_lines(document: Any, tool: str, aliases: list[str]) -> _Line | None:
     return None
 
 
-@cache
-def _tool_specs() -> dict[str, dict[str, Any]]:
-    from agent.resources import knowledge
-
-    return {spec["name"]: spec for spec in knowledge("technologies")["tools"]}
-
-
-def _aliases(tool: str) -> list[str]:
-    return [tool, *_tool_specs().get(tool, {}).get("aliases", [])]
-
-
 def _category(tool: str) -> str | None:
-    spec = _tool_specs().get(tool)
-    return str(spec["category"]) if spec else None
+    return tool_name(tool)[1]
 
 
 def tools_in_use(
@@ -172,9 +166,9 @@ def tools_in_use(
                 continue
             use = uses.setdefault(tool, ToolUse(tool))
             use.accounts.add(record.name)
-            line = _crm_lines(document, tool, _aliases(tool))
+            line = _crm_line(document, tool, lexicon)
             if line is not None:
-                use.refs.append(line)
+                use.rows.append(line)
     said: list[tuple[Any, str]] = []
     for item in workspace.catalog.evidence(kinds=["technographic"]):
         if not item.account or not inside(item.account) or NOT_IN_USE.search(item.quote):
@@ -186,10 +180,10 @@ def tools_in_use(
     for item, tool in said:
         use = uses.setdefault(tool, ToolUse(tool))
         if item.account in use.accounts or category_known(crm_categories, item.account, tool):
-            use.refs.insert(sum(1 for r in use.refs if not isinstance(r, _Line)), item)
-            continue  # the CRM says it: the customer's words are its best citation
+            use.said.append(item)  # the CRM says it: the customer's words are its best citation
+            continue
         use.accounts.add(item.account)
-        use.refs.insert(0, item)
+        use.said.insert(0, item)
     found = [u for u in uses.values() if u.accounts]
     found.sort(key=lambda u: (-len(u.accounts), u.tool))
     return found, everyone
@@ -216,10 +210,8 @@ def stack_answer(question: str, workspace: Workspace, draft: Any = None) -> Answ
         industry, words = industry_accounts(question, crm)
         if industry:
             scoped = AccountScope(industry, "", "industry", words)
-    if scoped is not None and scoped.reason == "industry":  # its words, not their stems
-        scoped = AccountScope(
-            scoped.accounts, _said(question, scoped.stems), "industry", scoped.stems
-        )
+    if scoped is not None and scoped.reason == "industry":
+        scoped.label = _said(question, scoped.stems)  # its words, not their stems
     accounts = scoped.accounts if scoped is not None else None
     if INTERVIEWED.search(question):
         interviewed = {
