@@ -42,12 +42,22 @@ def knowledge(name: str) -> dict:
     return data
 
 
+def _digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @cache
 def code_digest(package: str) -> str:
     """A short digest of a package's code (`agent/<package>/*.py`): what it read or built
     with an older release is read or built again, whether or not a version string was bumped."""
-    digest = hashlib.sha256()
-    for path in sorted((_PACKAGE_DIR / package).glob("*.py"), key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return _digest(list((_PACKAGE_DIR / package).glob("*.py")))
+
+
+@cache
+def knowledge_digest() -> str:
+    """A short digest of every `knowledge/*.yaml` file, for the same purpose."""
+    return _digest(list(knowledge_dir().glob("*.yaml")))

@@ -10,7 +10,6 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 
@@ -85,20 +84,13 @@ class SynthesisInputs:
     dropped: int = 0
 
 
-@cache
 def _engine_source() -> str:
-    """A digest of the code and knowledge a draft is built with: the same inputs read by
-    another release give a new version, never a stale one (the version string alone was
-    not bumped by every change)."""
-    from pathlib import Path
+    """The code and knowledge a draft is built with: the same inputs read by another release
+    give a new version, never a stale one (the version string alone was not bumped by every
+    change)."""
+    from agent.resources import code_digest, knowledge_digest
 
-    from agent.resources import code_digest, knowledge_dir
-
-    digest = hashlib.sha256(code_digest("synthesize").encode())
-    for path in sorted(Path(knowledge_dir()).glob("*.yaml"), key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest("synthesize") + knowledge_digest()
 
 
 def fingerprint(inputs: SynthesisInputs) -> str:
