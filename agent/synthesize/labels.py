@@ -1204,8 +1204,7 @@ def _named_thing(words: list[Token], texts: list[tuple[str, int]]) -> list[str]:
         return []
     while (
         picked[-1] + 1 < len(clause)
-        and clause[picked[-1] + 1].tag in PHRASE_TAGS
-        and any(c.isalnum() for c in clause[picked[-1] + 1].text)
+        and _in_a_phrase(clause[picked[-1] + 1])
         and not _time_phrase(clause, picked[-1] + 1)
         and len(picked) < MAX_WORDS
     ):
@@ -1345,6 +1344,11 @@ def ill_formed(label: str) -> str | None:
 PHRASE_TAGS = ("NN", "NNS", "NNP", "NNPS", "CD")
 
 
+def _in_a_phrase(token: Token) -> bool:
+    """Whether a word after a noun or number continues its phrase: a noun or number word."""
+    return token.tag in PHRASE_TAGS and any(c.isalnum() for c in token.text)
+
+
 def _cuts_a_phrase(label: list[str], clause: list[Token]) -> bool:
     """Whether a headline stops inside a noun phrase of its clause: its last word is followed
     there by a noun or number that belongs to it ("… and 2 office" of "our two office admins",
@@ -1358,12 +1362,7 @@ def _cuts_a_phrase(label: list[str], clause: list[Token]) -> bool:
             continue
         if index + 1 >= len(clause):
             return False
-        after = clause[index + 1]
-        return (
-            token.tag in (*PHRASE_TAGS, "JJ")
-            and after.tag in PHRASE_TAGS
-            and any(c.isalnum() for c in after.text)
-        )
+        return token.tag in (*PHRASE_TAGS, "JJ") and _in_a_phrase(clause[index + 1])
     return False
 
 
