@@ -103,8 +103,8 @@ def counted(
     candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS, surveys: bool = False
 ) -> dict[str, Candidate]:
     """The best sentence of each unit that is about the topic, never a negated, hypothetical
-    or reported one (what someone at another company says). Counting accounts, a person of a study that names no
-    company is not one; a survey answer counts only when the research in
+    or reported one (what someone at another company says). Counting accounts, a person of a
+    study that names no company is not one; a survey answer counts only when the research in
     scope is surveys alone (`surveys`): "of N accounts" counts the conversations."""
     from agent.extract.lexicon import is_distractor
 

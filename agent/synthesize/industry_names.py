@@ -100,7 +100,8 @@ def industries_from_names(accounts: Iterable[NamedWithIndustry]) -> list[str]:
     Services", read as `other`) or a label of the CRM's own take that label: their names
     say what the catch-all does not. An account filed under a taxonomy industry keeps its
     label, even another spelling of the same industry: a dental practice's "Medical
-    Practice" is not its neighbours' "Dental Laboratories". Returns the names of the accounts moved."""
+    Practice" is not its neighbours' "Dental Laboratories". Returns the names of the accounts
+    moved."""
     named = [a for a in accounts if not a.participant and a.name]
     holders: dict[str, list[NamedWithIndustry]] = {}
     for account in named:
