@@ -99,6 +99,18 @@ def test_file_name_with_the_first_two_words_of_a_longer_account_name():
     assert directory.in_file_name("2026-01-01_north-star_call") is None  # two accounts start so
 
 
+def test_file_name_joining_the_words_a_longer_account_name_hyphenates():
+    # "tricounty-textile" for Tri-County Textile Rental, beside another Tri-County account
+    directory = AccountDirectory()
+    for name in ("Tri-County Textile Rental", "Tri-County Community Action", "Harmon Bay Linen"):
+        directory.add(name)
+    assert directory.in_file_name("2026-08-20_tricounty-textile_zoom") == (
+        "Tri-County Textile Rental"
+    )
+    assert directory.in_file_name("2026-08-21_tricounty_zoom") is None  # two accounts start so
+    assert directory.in_file_name("2026-08-22_tri-county_notes") is None
+
+
 def test_the_employer_in_the_speakers_label_beats_a_company_named_in_passing(tmp_path):
     # "Gloria Pratt (Lab Supervisor, City of Fairhaven Water)": the label says whom she speaks
     # for; "the utility over in Lindale" is somebody else
@@ -827,3 +839,135 @@ def test_a_theme_shared_by_a_common_word_alone_is_no_shared_theme():
     # two accounts saying the very same sentence share its words
     same = "Meter swaps reach billing weeks late."
     assert _shares_a_specific_word(claim(same, same), frequency, common)
+
+
+def test_a_segment_of_three_crm_labels_is_named_by_them_not_mixed_industry():
+    # laundries one CRM files as "Linen Supply", "Textile Rental" and "Industrial Laundry"
+    def laundry(name: str, industry: str, raw: str) -> AccountProfile:
+        account = crm_account(name, industry, "201-500", ["Samsara"], "won")
+        account.industry_raw = raw
+        return account
+
+    members = (
+        [laundry(f"Linen {i}", "Linen Supply", "Linen Supply") for i in range(4)]
+        + [laundry(f"Textile {i}", "Textile Rental", "Textile Rental") for i in range(3)]
+        + [laundry(f"Plant {i}", "manufacturing", "Industrial Laundry") for i in range(3)]
+        + [laundry(f"Other {i}", f"industry {i}", f"Industry {i}") for i in range(4)]
+    )
+    name = segment_name([], members)
+    assert name.startswith("Linen Supply / Textile Rental / Industrial Laundry"), name
+    # three labels that cover too little of the segment: it is mixed
+    assert segment_name([], members[:4] + members[7:8] + members[10:]).startswith("Mixed")
+
+
+def test_a_pair_the_clustering_split_is_one_group_by_the_uncommon_words_only_it_says():
+    # two turnout-gear shops, one filed under government among laundries, the other under
+    # "Protective Equipment Services" among dry cleaners: none of their words is rare enough
+    # alone, but the words they alone say weigh enough together
+    from agent.synthesize.traits import uncommon_word_groups
+
+    laundries = [
+        said(
+            crm_account(f"Linen {i}", "Linen Supply", "201-500", ["Samsara"], "won"),
+            "The hotels dispute our soil counts every month and short-pay the invoice.",
+            "Drivers keep the par levels in their heads.",
+        )
+        for i in range(6)
+    ]
+    cleaners = [
+        said(
+            crm_account(f"Cleaner {i}", "retail_ecommerce", "1-10", ["Square"], "lost"),
+            "My customers just bring a bag and I know every regular by name.",
+        )
+        for i in range(4)
+    ]
+    gear = [
+        said(
+            crm_account("Fire District", "government_public", "201-500", ["Excel"], "won"),
+            "Our firefighters' loaner sets go missing after every fire and nobody inspects "
+            "the turnout coats on time.",
+        ),
+        said(
+            crm_account("Gear Services", "Protective Equipment Services", "11-50", [], "won"),
+            "She inspects every turnout coat the firefighters bring and tracks the loaner "
+            "pool on a whiteboard.",
+        ),
+    ]
+    everyone = laundries + cleaners + gear
+    groups = uncommon_word_groups(everyone, 3, 5.0)
+    assert [([a.name for a in group], said_words[:2]) for group, said_words in groups] == [
+        (["Fire District", "Gear Services"], ["loaner", "inspects"])
+    ]
+    split = Segmentation(
+        {
+            **{a.name: 0 for a in laundries + gear[:1]},
+            **{a.name: 1 for a in cleaners + gear[1:]},
+        },
+        2,
+        0.0,
+        "two",
+        {},
+    )
+    separated = separate_distinct_groups(split, everyone)
+    assert {separated.labels[a.name] for a in gear} == {2}
+    assert {separated.labels[a.name] for a in laundries} == {0}
+    assert {separated.labels[a.name] for a in cleaners} == {1}
+    assert "saying 'loaner', 'inspects'" in separated.criterion
+    # words everyone around says too, or everyday ones, weigh nothing: the split stands
+    plain = [
+        said(crm_account("District", "government_public", "201-500", [], "won"), "Par levels."),
+        said(crm_account("Services", "other", "11-50", [], "won"), "They just bring a bag."),
+    ]
+    assert uncommon_word_groups(laundries + cleaners + plain, 3, 5.0) == []
+
+
+def test_two_accounts_of_one_industry_in_a_segment_two_industries_lead_stand_apart():
+    # rental companies filed under "Event Services" and under hospitality, tied, with two prop
+    # houses filed under media, smaller than all of them: their own hypothesis segment
+    def account(name: str, industry: str, band: str) -> AccountProfile:
+        return crm_account(name, industry, band, ["QuickBooks"], "won")
+
+    rentals = [account(f"Rental {i}", "Event Services", "51-200") for i in range(4)]
+    venues = [account(f"Venue {i}", "hospitality", "51-200") for i in range(4)]
+    props = [account(f"Props {i}", "media_marketing", "11-50") for i in range(2)]
+    leasing = [account(f"Leasing {i}", "real_estate", "201-500") for i in range(2)]
+    members = rentals + venues + props + leasing
+    one = Segmentation({a.name: 0 for a in members}, 1, 0.0, "one", {})
+    separated = separate_distinct_groups(one, members)
+    assert {separated.labels[a.name] for a in props} == {1}
+    assert {separated.labels[a.name] for a in rentals + venues} == {0}
+
+
+def test_three_accounts_of_three_industries_need_a_trait_they_clearly_hold():
+    # three party-rental owners filed under three labels among party-rental owners of their
+    # size: two of them on Facebook sets them apart from nobody
+    def owner(name: str, industry: str, stack: list[str]) -> AccountProfile:
+        return crm_account(name, industry, "1-10", stack, "lost")
+
+    shops = [
+        owner("Shop 0", "Event Services", ["Facebook"]),
+        *(owner(f"Shop {i}", "Event Services", ["Venmo"]) for i in range(1, 4)),
+    ]
+    odd = [
+        owner("Jumpers", "media_marketing", ["Facebook"]),
+        owner("Kid Kingdom", "Recreational Services", ["Facebook"]),
+        owner("Chairs", "Chairs & tables", ["PayPal"]),
+    ]
+    one = Segmentation({a.name: 0 for a in shops + odd}, 1, 0.0, "one", {})
+    assert separate_distinct_groups(one, shops + odd) is one
+    # three volunteer-run groups of 1–10 among foundations of 11–50 do stand apart
+    foundations = [
+        crm_account(f"Foundation {i}", "nonprofit", "11-50", ["QuickBooks"], "won")
+        for i in range(5)
+    ] + [crm_account("Pantry", "nonprofit", "1-10", ["QuickBooks"], "won")]
+    volunteers = [
+        crm_account(name, industry, "1-10", ["QuickBooks"], "won")
+        for name, industry in [
+            ("Library Friends", "Libraries"),
+            ("History Society", "Museums & Institutions"),
+            ("Animal Rescue", "Animal Welfare"),
+        ]
+    ]
+    grants = Segmentation({a.name: 0 for a in foundations + volunteers}, 1, 0.0, "one", {})
+    separated = separate_distinct_groups(grants, foundations + volunteers)
+    assert {separated.labels[a.name] for a in volunteers} == {1}

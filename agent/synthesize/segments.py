@@ -14,7 +14,12 @@ import numpy as np
 
 from agent.ingest.normalize import SIZE_BANDS, industry_label
 from agent.synthesize.accounts import AccountProfile
-from agent.synthesize.traits import distinguishing_traits, own_words, rare_word_groups
+from agent.synthesize.traits import (
+    distinguishing_traits,
+    own_words,
+    rare_word_groups,
+    uncommon_word_groups,
+)
 
 MIN_K, MAX_K = 2, 5
 MIN_SEGMENT_ACCOUNTS = 2
@@ -227,6 +232,7 @@ MAX_DISTINCT_GROUP = 3  # accounts; a larger group is left to the clustering
 # NetSuite like half of their segment)
 LED_SHARE = 0.5
 SHARP_CONTRAST = 0.8
+MIXED_GROUP_CONTRAST = 0.5  # three accounts of three industries, none leading a segment
 # what a small group talks about is a sharp trait too: at least this many words both (all)
 # of its accounts say and none of the (at least MIN_AROUND) accounts around them say
 # (two ski resorts' "chairlift" and "gondola" among in-house elevator teams)
@@ -236,6 +242,11 @@ MIN_AROUND = 3
 # among dental labs, all of one size), a group whose accounts alone in all the research say
 # at least RARE_WORDS rare words ("orthotics", "prosthetics") is a kind of its own
 RARE_WORDS = 2
+# a group the clustering split across segments (one turnout-gear shop filed under "Public
+# Safety" among laundries, the other under "Protective Equipment Services" among dry cleaners)
+# is one kind of customer when the words its accounts alone say weigh this much together
+# (traits.uncommon_word_groups: "loaner", "inspects", "turnout", "cleaned", "volunteer")
+SPLIT_GROUP_WEIGHT = 5.0
 
 
 LOSING_SHARE = 0.75  # of the accounts with a deal outcome
@@ -302,12 +313,15 @@ def separate_distinct_groups(
     clusters: dict[int, list[AccountProfile]] = {}
     for account in accounts:
         clusters.setdefault(labels[account.name], []).append(account)
-    leader_of: dict[int, str] = {}  # cluster -> its most common known industry
+    # cluster -> its most common known industries (two tied: both lead it; one account of
+    # each industry leads nothing: a kids' party business, a recreation centre, a chair rental)
+    leader_of: dict[int, set[str]] = {}
     for label, members in clusters.items():
         known = Counter(a.industry for a in members if a.industry and a.industry != "other")
-        if known:
-            leader_of[label] = known.most_common(1)[0][0]
-    leaders = set(leader_of.values())
+        most = max(known.values(), default=0)
+        if most >= 2:
+            leader_of[label] = {industry for industry, n in known.items() if n == most}
+    leaders = set().union(*leader_of.values()) if leader_of else set()
     holders: dict[str, list[AccountProfile]] = {}
     for account in accounts:
         if account.industry and account.industry != "other" and account.industry not in leaders:
@@ -345,26 +359,49 @@ def separate_distinct_groups(
     # utilities, one filed under government, among university labs): a small group that leads
     # nothing and that something besides the industry sets apart is a group of its own too
     for label, members in sorted(clusters.items()):
-        leader = leader_of.get(label)
-        if leader is None:
+        if label not in leader_of:
             continue
         group = [
             a
             for a in members
             if labels[a.name] == label
             and a.industry
-            and a.industry not in ("other", leader)
+            and a.industry != "other"
             and a.industry not in leaders
         ]
-        if not 2 <= len(group) <= MAX_DISTINCT_GROUP or len(group) * 2 >= len(members):
-            continue
-        names = {a.name for a in group}
-        around = [a for a in members if a.name not in names]
-        industries = " and ".join(sorted({industry_label(a.industry) for a in group}))
-        described = _set_apart(industries, group, around)
-        if described is None:
-            continue
-        keep_apart(group, described)
+        # all of them together (a water utility filed under utilities and one under
+        # government), else each industry's own two or three (two prop rental houses among
+        # event rental companies and hotels)
+        by_industry: dict[str, list[AccountProfile]] = {}
+        for account in group:
+            by_industry.setdefault(account.industry or "", []).append(account)
+        for candidate in [group, *(by_industry.values() if len(by_industry) > 1 else [])]:
+            if not 2 <= len(candidate) <= MAX_DISTINCT_GROUP or len(candidate) * 2 >= len(members):
+                continue
+            names = {a.name for a in candidate}
+            if any(labels[a.name] != label for a in candidate):
+                continue  # moved already
+            around = [a for a in members if a.name not in names]
+            industries = " and ".join(sorted({industry_label(a.industry) for a in candidate}))
+            if len({a.industry for a in candidate}) == len(candidate) > 2:
+                # three accounts of three industries share nothing by their labels: a trait
+                # they clearly hold more than the accounts around them (three volunteer-run
+                # groups of 1–10 people among foundations of 11–50, not three party-rental
+                # owners on Facebook among party-rental owners of their size) or words only
+                # they say make them a group
+                found = _own_words(candidate, around)
+                sharp = any(
+                    t.contrast >= MIXED_GROUP_CONTRAST
+                    for t in distinguishing_traits(candidate, around)
+                    if t.dimension != "industry"
+                )
+                described = industries if sharp else _saying(industries, found) if found else None
+            else:
+                described = _set_apart(industries, candidate, around)
+            if described is None:
+                continue
+            keep_apart(candidate, described)
+            break
     # two or three accounts of a segment that alone say rare words (two orthotics and
     # prosthetics clinics among dental labs, all filed under healthcare)
     # (found once over all the research; a group split across segments is none)
@@ -384,6 +421,24 @@ def separate_distinct_groups(
         )
         keep_apart(group, _saying(industries, said))
         remaining[label] = [a for a in remaining[label] if a not in group]
+    # two or three accounts the clustering split across segments that alone in all the
+    # research say uncommon words (two turnout-gear shops, one among laundries, one among dry
+    # cleaners), each a small part of its segment
+    for group, said in uncommon_word_groups(accounts, MAX_DISTINCT_GROUP, SPLIT_GROUP_WEIGHT):
+        homes = {labels[a.name] for a in group}
+        if len(homes) < 2 or any(a not in remaining.get(labels[a.name], []) for a in group):
+            continue  # one segment's group (the rule above) or an account already moved
+        if any(
+            sum(1 for a in group if labels[a.name] == home) * 2 >= len(remaining[home])
+            for home in homes
+        ):
+            continue  # a large part of a segment: the clustering's call stands
+        industries = " and ".join(
+            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
+        )
+        for home in homes:
+            remaining[home] = [a for a in remaining[home] if a not in group]
+        keep_apart(group, _saying(industries, said))
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):
@@ -396,9 +451,10 @@ def separate_distinct_groups(
             names = {a.name for a in group}
             around = [a for a in current if a.name not in names]
             traits = distinguishing_traits(group, around)
-            if not any(t.dimension == "outcome" and t.outside == 0 for t in traits):
+            outcome = next((t for t in traits if t.dimension == "outcome" and t.outside == 0), None)
+            if outcome is None:
                 continue
-            keep_apart(group, f"{band} employees, {traits[0].label if traits else ''}")
+            keep_apart(group, f"{band} employees, {outcome.label}")
             break
     # the accounts of one size band that lose where the rest of their segment wins (five
     # owner-operators with one to ten buses, all lost or churned, among contractors that

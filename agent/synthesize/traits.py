@@ -135,6 +135,57 @@ def rare_word_groups(
     return sorted(found, key=lambda f: (-len(f[1]), [a.name for a in f[0]]))
 
 
+# how uncommon a word a group shares is, for groups the clustering split: each word only its
+# accounts say weighs UNCOMMON_ZIPF minus its Zipf value ("loaner" 2.3 weighs 2.2, "turnout"
+# 3.7 weighs 0.8, "safety" 4.9 nothing)
+UNCOMMON_ZIPF = 4.5
+
+
+def uncommon_word_groups(
+    everyone: list[AccountProfile], largest: int, least: float
+) -> list[tuple[list[AccountProfile], list[str]]]:
+    """Groups of two to `largest` accounts whose words that they alone say in all the research
+    weigh at least `least` together (each word by how uncommon it is in everyday English: two
+    turnout-gear shops' "loaner", "inspects" and "turnout", filed under "Public Safety" and
+    "Protective Equipment Services"), with those words, heaviest group first. Words unknown to
+    the frequency list (names, brands) and tools' names weigh nothing."""
+    tools = _tool_words(everyone)
+    said = {a.name: _stems_said(a) for a in everyone}
+    holders: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
+    for account in everyone:
+        for item in account.evidence:
+            for word in words(item.quote):
+                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
+                    holders.setdefault(stem(word), set()).add(account.name)
+                    spellings.setdefault(stem(word), set()).add(word)
+    by_group: dict[frozenset[str], list[tuple[float, str]]] = {}
+    for root, names in holders.items():
+        if not 2 <= len(names) <= largest:
+            continue
+        if any(root in stems for name, stems in said.items() if name not in names):
+            continue
+        known = [(_zipf(w), w) for w in sorted(spellings[root])]
+        known = [(z, w) for z, w in known if z > 0]
+        if known and min(known)[0] < UNCOMMON_ZIPF:
+            zipf, word = min(known)
+            by_group.setdefault(frozenset(names), []).append((UNCOMMON_ZIPF - zipf, word))
+    by_name = {a.name: a for a in everyone}
+    found = [
+        (sum(w for w, _ in said_words), group, said_words)
+        for group, said_words in by_group.items()
+        if sum(w for w, _ in said_words) >= least
+    ]
+    found.sort(key=lambda f: (-f[0], sorted(f[1])))
+    return [
+        (
+            [by_name[n] for n in sorted(group)],
+            [w for _, w in sorted(said_words, key=lambda x: (-x[0], x[1]))],
+        )
+        for _, group, said_words in found
+    ]
+
+
 def rare_own_words(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
     """The rare words every member says and no other account says, longest first."""
     tools = _tool_words(members + others)
@@ -266,11 +317,17 @@ def segment_name(
         head = " / ".join(own_label(t.value, members) for t in industries)
     else:
         known = Counter(a.industry for a in members if a.industry and a.industry != "other")
-        top = known.most_common(2)
+        top = known.most_common(3)
         if top and top[0][1] * 2 > len(members):
             head = own_label(top[0][0], members)
-        elif len(top) == 2 and top[0][1] + top[1][1] > len(members) * 0.6:
+        elif len(top) >= 2 and top[0][1] + top[1][1] > len(members) * 0.6:
             head = f"{own_label(top[0][0], members)} / {own_label(top[1][0], members)}"
+        elif (
+            len(top) == 3 and top[2][1] >= 2 and sum(count for _, count in top) > len(members) * 0.6
+        ):
+            # laundries a CRM files as "Linen Supply", "Textile Rental" and "Industrial
+            # Laundry": the three labels say more than "Mixed-industry"
+            head = " / ".join(own_label(industry, members) for industry, _ in top)
         else:
             head = "Mixed-industry"
     if saying and not industries:
