@@ -251,7 +251,8 @@ def test_an_offline_theme_under_the_display_confidence_is_kept_for_audit_not_sho
     ]
     axis = {unsure.id: np.array([1.0, 0.0]), **{e.id: np.array([0.0, 1.0]) for e in sure}}
     shown, held = ranked_claims([unsure, *sure], axis, 3, 2)
-    assert [c.confidence for c in shown] == [0.97]
+    # two accounts say it: 1 - 0.2 × 0.03
+    assert [c.confidence for c in shown] == [pytest.approx(0.994)]
     assert len(held) == 1 and held[0].confidence == pytest.approx(0.85)
     assert held[0].held_back and f"from {DISPLAY_CONFIDENCE} up" in held[0].held_back
     survey = _evidence("Slow exports.", "r1", 4, 0.5, engine="survey")
@@ -259,6 +260,37 @@ def test_an_offline_theme_under_the_display_confidence_is_kept_for_audit_not_sho
     for item in (survey, model):
         shown, held = ranked_claims([item], {item.id: np.array([1.0, 0.0])}, 3, 2)
         assert len(shown) == 1 and not held, item.engine
+
+
+def test_a_theme_several_accounts_say_in_conversation_is_shown_on_their_joint_confidence():
+    """Each statement under the display confidence, but two accounts say it: it is of its kind
+    unless both were misread (1 - 0.28 × 0.31 = 0.91). One account saying it twice, a statement
+    under the support floor, or survey answers add nothing."""
+    from agent.schema import SourceKind
+
+    both = [
+        _evidence(
+            "Rewash rate, I only see it when the chemical bill comes in high.", "p1", 1, 0.72
+        ),
+        _evidence("I know the rewash rate when the chemical bill shows up.", "p2", 2, 0.69),
+    ]
+    axis = {e.id: np.array([1.0, 0.0]) for e in both}
+    shown, held = ranked_claims(both, axis, 3, 2)
+    assert len(shown) == 1 and not held
+    assert shown[0].confidence == pytest.approx(1 - 0.28 * 0.31, abs=1e-3)
+    once_twice = [both[0], _evidence("The chemical bill tells me the rewash rate.", "p1", 3, 0.69)]
+    faint = [both[0], _evidence("Rewash, the chemical bill, who knows.", "p4", 4, 0.5)]
+    answers = [
+        _evidence("Rewash rate comes from the chemical bill.", f"r{i}", 10 + i, 0.7)
+        for i in range(4)
+    ]
+    for item in answers:
+        item.source_kind = SourceKind.survey
+    for items in (once_twice, faint, answers):
+        vectors = {e.id: np.array([1.0, 0.0]) for e in items}
+        shown, held = ranked_claims(items, vectors, 5, 2)
+        assert not shown and len(held) == 1, [e.quote for e in items]
+        assert held[0].confidence == pytest.approx(max(e.confidence for e in items))
 
 
 def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():

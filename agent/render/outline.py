@@ -97,9 +97,7 @@ def held_back_line(held: list[Claim]) -> str:
     unsure = sum(1 for c in held if c.held_back and c.held_back.startswith(UNSURE_REASON))
     vague = len(held) - unsure
     why = [
-        f"{unsure} whose clearest statement is under the confidence the document shows"
-        if unsure
-        else "",
+        f"{unsure} whose statements are under the confidence the document shows" if unsure else "",
         f"{vague} said once under a headline that names nothing specific" if vague else "",
     ]
     return (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agent.extract.classifier import content_words
-from agent.schema import Evidence, EvidenceKind, Quantity
+from agent.schema import Evidence, EvidenceKind, Quantity, SourceKind
 from agent.schema.icp import Claim, EvidenceRef
 from agent.synthesize.costs import points_back
 from agent.synthesize.labels import describe
@@ -24,8 +24,13 @@ MAX_QUOTES = 3
 HELD_BACK_BELOW = 2  # accounts: a vague-headlined theme said by fewer is held back
 # The offline engine's statements under this confidence are of the kind they say 0.66–0.75 of
 # the time on held-out domains, 0.84–0.96 from it up (`python -m agent.extract.train` prints
-# the bands): a theme whose clearest statement is under it is kept for audit, not shown.
+# the bands): a theme under it (`theme_confidence`) is kept for audit, not shown.
 DISPLAY_CONFIDENCE = 0.9
+# A theme several accounts say is of its kind unless every one of them was misread: its
+# confidence is one minus the product of each account's doubt (one minus the confidence of
+# its clearest statement), counting statements from SUPPORT_FLOOR up (under it, a statement
+# is as likely another kind, and many of them must not add up to a finding)
+SUPPORT_FLOOR = 0.6
 OFFLINE = "offline"  # `extract.offline.ENGINE`, not imported: it would load the classifier
 _STOP = set(
     "a an the and or but so of to in on for with at by from as is are was were be been it its this that these those we our us i my me "
@@ -76,6 +81,25 @@ def _distinct_quotes(items: list[Evidence]) -> list[Evidence]:
             seen.add(key)
             kept.append(item)
     return kept
+
+
+def theme_confidence(items: list[Evidence]) -> float:
+    """How sure it is that a theme is of its kind: its clearest statement's confidence, or,
+    when several accounts say it in conversation, that not all of them were misread (two
+    accounts' 0.72 and 0.69 make 0.91; one account saying it twice counts once; survey
+    answers, short and read without a conversation, add nothing)."""
+    best = max((item.confidence for item in items), default=0.0)
+    clearest: dict[str, float] = {}
+    for item in items:
+        if item.source_kind == SourceKind.survey:
+            continue  # a form's short answers, read without a conversation: each stands alone
+        key = item.account or f"doc:{item.doc_id}"
+        clearest[key] = max(clearest.get(key, 0.0), item.confidence)
+    doubt = 1.0
+    for confidence in clearest.values():
+        if confidence >= SUPPORT_FLOOR:
+            doubt *= 1.0 - confidence
+    return max(best, 1.0 - doubt)
 
 
 def by_confidence(items: Iterable[Evidence]) -> list[Evidence]:
@@ -246,7 +270,7 @@ def ranked_claims(
         cost, cost_mentions = typical_cost(theme.items)
         chosen = one_per_account(_distinct_quotes(representatives), MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
-        confidence = round(max(e.confidence for e in theme.items), 3)
+        confidence = round(theme_confidence(theme.items), 3)
         claim = Claim(
             label=named.label,
             description=named.description,

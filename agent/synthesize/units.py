@@ -50,7 +50,7 @@ def unit_of_analysis(accounts: list[AccountProfile], respondents: int = 0) -> Un
 
 # how the reason of a theme held back under the display confidence begins (`themes._held_back`;
 # the document counts such themes apart from vague ones)
-UNSURE_REASON = "its clearest statement is"
+UNSURE_REASON = "its statements are"
 
 
 def counted_unit(segment: Segment) -> Unit:
