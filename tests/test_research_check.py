@@ -158,3 +158,26 @@ def test_icp_synthesize_on_an_empty_workspace_says_so_and_exits_1(icp, tmp_path)
     code, _out, err = icp("synthesize", "-w", tmp_path / "ws")
     assert code == 1 and "no research in" in err and "icp ingest" in err
     assert "Saved as" not in err
+
+
+def test_a_deal_note_in_the_third_person_is_research_by_its_front_matter():
+    # a win/loss note about "the owners" and "the crew", with no "we" or "they" in it: its
+    # front matter names the account and the outcome; its keys are no one's words
+    body = (
+        "Expansion from $31k to $44k ACV: crew scheduling add-on plus seats for the new Dayton "
+        "warehouse. Anita Kowalczyk (GM) signed; Beth in finance re-checked the QuickBooks "
+        "Online sync for the new location. What drove it: overtime ran $61k over budget in "
+        "August, and the owners approved the add-on after seeing that number. Dayton opened in "
+        "March with an almost entirely new crew. The crew schedule pulls from the event and "
+        "its load list, so crew leads see the route and the truck on their phones. A year "
+        "without a double-booking made the expansion an easy internal sell. Risks: crew leads "
+        "are attached to the group text; phone battery life on long install days. Phased "
+        "rollout: Columbus in March, Dayton and Newark in April, ahead of May seasonal hiring."
+    )
+    meta = (
+        "---\naccount: Kestrel Party & Tent\noutcome: expanded\nacv: 44k\ncompetitor: none\n---\n"
+    )
+    assert check(meta + body).ok
+    assert not check(body).ok  # without it, nothing says whose work this is
+    plain = "---\ntitle: Release checklist\nversion: 2\n---\n" + body
+    assert not check(plain).ok

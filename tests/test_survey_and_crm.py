@@ -71,6 +71,26 @@ def test_a_resubmission_with_a_new_id_is_the_same_person_by_e_mail(tmp_path):
     ]
 
 
+def test_a_company_answer_that_names_nobody_links_no_account(tmp_path):
+    # "my company" (a driver who would not say) is no account; a named company still is
+    survey = (
+        "Email,Company name,How would you feel if you could no longer use Pressgrove?\n"
+        "a@x.example,my company,Very disappointed\n"
+        "b@x.example,Our plant,Somewhat disappointed\n"
+        "c@x.example,Not sure,Very disappointed\n"
+        "d@x.example,Lone Pine Linen,Very disappointed\n"
+    )
+    loaded = load(write(tmp_path / "pmf.csv", survey, "utf-8"))
+    companies = sorted((d.survey.respondent, d.survey.company) for d in loaded.documents)
+    assert companies == [
+        ("a@x.example", None),
+        ("b@x.example", None),
+        ("c@x.example", None),
+        ("d@x.example", "Lone Pine Linen"),
+    ]
+    assert {d.account for d in loaded.documents} == {None, "Lone Pine Linen"}
+
+
 def test_a_short_respondent_id_column_dedupes_resubmissions(tmp_path):
     # "rid" (response id) repeats when a respondent resubmits; the later answer counts
     survey = (

@@ -236,19 +236,27 @@ class AccountDirectory:
             # '2026-08-20_lone-pine_zoom' for Lone Pine Home Care, 'lark-and-ladle' for Lark &
             # Ladle Catering: the first two words of a longer name, when only one known account
             # starts with them
-            plain_file = re.sub(r" and ", " ", folded)
+            # ('tricounty-textile' for Tri-County Textile Rental: the file may join words the
+            # name hyphenates or spaces, so names and file compare as runs of joined words)
+            tokens = re.sub(r" and ", " ", folded).split()
+            runs = {
+                "".join(tokens[i:j])
+                for i in range(len(tokens))
+                for j in range(i + 1, min(i + 4, len(tokens)) + 1)
+            }
             starts: dict[str, set[str]] = {}
             for key, display in self.names.items():
                 words = re.sub(r"[^a-z0-9]+", " ", key).split()
                 if len(words) >= 3 and words[0] not in _COMMON_FIRST_WORDS:
-                    starts.setdefault(" ".join(words[:2]), set()).add(display)
-            found = {
-                next(iter(names))
+                    for size in range(2, len(words)):
+                        starts.setdefault("".join(words[:size]), set()).add(display)
+            found = sorted(
+                (len(start), next(iter(names)))
                 for start, names in starts.items()
-                if len(names) == 1 and f" {start} " in plain_file
-            }
-            if len(found) == 1:
-                return found.pop()
+                if len(names) == 1 and start in runs
+            )
+            if found and len({display for _, display in found}) == 1:
+                return found[-1][1]
             # '2026-03-03_ardent_otter' for Ardent Engineering Partners: a distinctive first
             # word that only one known account starts with
             for token in folded.split():

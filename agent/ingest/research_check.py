@@ -17,7 +17,9 @@ against the bundled sample, all four eval corpora and negatives):
 - licence phrases: "permission is hereby granted", "without warranty", "Creative Commons"…;
 - data dictionary: a Markdown table describing columns or fields;
 - people: speaker turns, or first- and third-person words (I, we, they, she…) per word —
-  research is about what people do and say.
+  research is about what people do and say; a file whose front matter names the account, the
+  interviewee or the deal's outcome is research whatever its wording (a win/loss note written
+  in the third person about "the owners" and "the crew").
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from agent.ingest.frontmatter import split_front_matter
 from agent.ingest.language import detect
 from agent.ingest.speakers import find_label_turns, find_otter_turns
 
 MIN_WORDS = 8
+# front matter keys that say a file is about a customer or a deal
+RESEARCH_KEYS = {
+    "account", "company", "customer", "interviewee", "participant", "participants",
+    "outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to",
+}  # fmt: skip
 MIN_KNOWN = 0.6
 MAX_CODE_LINES = 0.3
 MIN_DOC_MARKERS = 3
@@ -152,7 +160,8 @@ def measure(text: str) -> dict[str, float]:
 
 def check(text: str) -> Verdict:
     """Whether `text` reads as customer research, with the reason when it does not."""
-    m = measure(text)
+    meta, body_start, _ = split_front_matter(text)
+    m = measure(text[body_start:])  # the front matter's keys are no one's words
     if m["words"] < MIN_WORDS:
         return Verdict(False, f"only {int(m['words'])} words", m)
     other_language = False
@@ -170,6 +179,13 @@ def check(text: str) -> Verdict:
         return Verdict(False, "it reads as software documentation (install steps, code, links)", m)
     if m["column_table"] and m["turns"] < 3 and m["people"] < 2 * MIN_PEOPLE_RATE:
         return Verdict(False, "it reads as a README or data dictionary (a table of columns)", m)
-    if m["turns"] < 3 and m["people"] < MIN_PEOPLE_RATE and not other_language:
+    # a note that names its account or deal in its front matter is about a customer
+    about_a_customer = bool(RESEARCH_KEYS & {key for key, value in meta.items() if value})
+    if (
+        m["turns"] < 3
+        and m["people"] < MIN_PEOPLE_RATE
+        and not other_language
+        and not about_a_customer
+    ):
         return Verdict(False, "no one speaks in it and no one's work is described", m)
     return Verdict(True, None, m)
