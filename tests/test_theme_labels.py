@@ -291,6 +291,19 @@ def test_a_theme_several_accounts_say_in_conversation_is_shown_on_their_joint_co
         shown, held = ranked_claims(items, vectors, 5, 2)
         assert not shown and len(held) == 1, [e.quote for e in items]
         assert held[0].confidence == pytest.approx(max(e.confidence for e in items))
+    # alike in meaning, but the only words they share ("models") most statements say: a blur
+    blur = [
+        _evidence("Deep learning models are hard to interpret for us.", "p5", 20, 0.72),
+        _evidence("Our models drift over time without anyone noticing.", "p6", 21, 0.69),
+    ]
+    others = [
+        _evidence(f"The models {what} again.", f"q{i}", 30 + i, 0.95)
+        for i, what in enumerate(["failed", "stalled", "broke", "slowed"])
+    ]
+    vectors = {e.id: np.array([1.0, 0.0]) for e in blur}
+    vectors.update({e.id: np.array([0.0, 1.0]) for e in others})
+    shown, held = ranked_claims(blur + others, vectors, 8, 2)
+    assert [c.accounts for c in held] == [2] and held[0].confidence == pytest.approx(0.72)
 
 
 def test_themes_ranked_alike_keep_the_researchs_order_wherever_its_folder_is():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,22 +83,38 @@ def _distinct_quotes(items: list[Evidence]) -> list[Evidence]:
     return kept
 
 
-def theme_confidence(items: list[Evidence]) -> float:
+SHARED_WORD_SHARE = 0.05  # a word more of a kind's statements say is no theme's own
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return {w[:5] for w in words if len(w) >= 4 and w not in _STOP}
+
+
+def theme_confidence(items: list[Evidence], specific: Collection[str] = ()) -> float:
     """How sure it is that a theme is of its kind: its clearest statement's confidence, or,
-    when several accounts say it in conversation, that not all of them were misread (two
-    accounts' 0.72 and 0.69 make 0.91; one account saying it twice counts once; survey
-    answers, short and read without a conversation, add nothing)."""
+    when several accounts say the same specific thing in conversation, that not all of them
+    were misread (two accounts' 0.72 and 0.69 make 0.91; one account saying it twice counts
+    once). `specific`: word stems few statements of the kind say ("chemical" among laundries'
+    pains, not "models" in a study of machine learning): the accounts' clearest statements
+    must share one, or each stands alone. Survey answers, short and read without a
+    conversation, always stand alone."""
     best = max((item.confidence for item in items), default=0.0)
-    clearest: dict[str, float] = {}
+    clearest: dict[str, Evidence] = {}
     for item in items:
-        if item.source_kind == SourceKind.survey:
+        if item.source_kind == SourceKind.survey or item.confidence < SUPPORT_FLOOR:
             continue  # a form's short answers, read without a conversation: each stands alone
         key = item.account or f"doc:{item.doc_id}"
-        clearest[key] = max(clearest.get(key, 0.0), item.confidence)
+        if key not in clearest or item.confidence > clearest[key].confidence:
+            clearest[key] = item
+    if len(clearest) < 2:
+        return best
+    said = [_stems(item.quote) & set(specific) for item in clearest.values()]
+    if not set.intersection(*said):
+        return best  # alike in meaning only: a blur of a topic, not one finding
     doubt = 1.0
-    for confidence in clearest.values():
-        if confidence >= SUPPORT_FLOOR:
-            doubt *= 1.0 - confidence
+    for item in clearest.values():
+        doubt *= 1.0 - item.confidence
     return max(best, 1.0 - doubt)
 
 
@@ -264,13 +280,17 @@ def ranked_claims(
         ],
         items[0].kind.value,
     )
+    # words few statements of the kind say: what several accounts must share to add up
+    frequency = Counter(stem for e in items for stem in _stems(e.quote))
+    common = max(3.0, SHARED_WORD_SHARE * len(items))
+    specific = {stem for stem, n in frequency.items() if n <= common}
     ranked: list[tuple[Claim, float, int, tuple[str, int, int, str]]] = []
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
         cost, cost_mentions = typical_cost(theme.items)
         chosen = one_per_account(_distinct_quotes(representatives), MAX_QUOTES)
         job_types = Counter(e.job_type for e in theme.items if e.job_type)
-        confidence = round(theme_confidence(theme.items), 3)
+        confidence = round(theme_confidence(theme.items, specific), 3)
         claim = Claim(
             label=named.label,
             description=named.description,
@@ -318,12 +338,6 @@ def _held_back(
 
 
 SHARED = 8  # themes shared across the research, shown at the top of the document
-SHARED_WORD_SHARE = 0.05  # a word more of a kind's statements say is no theme's own
-
-
-def _stems(text: str) -> set[str]:
-    words = re.findall(r"[a-z][a-z'-]+", text.lower())
-    return {w[:5] for w in words if len(w) >= 4 and w not in _STOP}
 
 
 def _shares_a_specific_word(claim: Claim, frequency: Counter[str], common: float) -> bool:
