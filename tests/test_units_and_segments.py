@@ -99,6 +99,18 @@ def test_file_name_with_the_first_two_words_of_a_longer_account_name():
     assert directory.in_file_name("2026-01-01_north-star_call") is None  # two accounts start so
 
 
+def test_a_public_body_is_named_by_its_place_in_a_file_name_and_in_passing():
+    # "quillan-harbormaster" for the Town of Quillan Harbors; "town" names nobody
+    directory = AccountDirectory()
+    for name in ("Town of Quillan Harbors", "Village of Sorrel Point Marina", "Harmon Bay Linen"):
+        directory.add(name)
+    assert directory.in_file_name("2026-09-30_pm-notes_quillan-harbormaster-call") == (
+        "Town of Quillan Harbors"
+    )
+    assert directory.in_file_name("2026-09-30_town-notes") is None
+    assert directory.mentioned("The Quillan harbormaster called.") == {"Town of Quillan Harbors": 1}
+
+
 def test_file_name_joining_the_words_a_longer_account_name_hyphenates():
     # "tricounty-textile" for Tri-County Textile Rental, beside another Tri-County account
     directory = AccountDirectory()

@@ -133,6 +133,21 @@ def _abbreviated(name: str) -> int:
     return sum(1 for w in re.findall(r"[A-Za-z]+", name) if w.lower() in ABBREVIATIONS)
 
 
+# "Town of Quillan Harbors", "City of Fairhaven Water": a public body is named by the place
+# after its kind
+_PLACE_KIND = re.compile(
+    r"^(?:the )?(?:town|city|village|county|borough|township|municipality|port|district) of "
+)
+
+
+def _distinctive_first(key: str) -> str:
+    """The word a short reference to a company starts with: its first, or a public body's
+    place ("quillan" of "town of quillan harbors")."""
+    match = _PLACE_KIND.match(key)
+    rest = key[match.end() :] if match else key
+    return rest.split(" ")[0]
+
+
 class AccountDirectory:
     """Known accounts (from CRM rows, front matter and deal notes) and how to recognise them."""
 
@@ -165,7 +180,7 @@ class AccountDirectory:
         clean_domain = domain_of(domain)
         if clean_domain and clean_domain not in FREE_MAIL:
             self.domains.setdefault(clean_domain, display)
-        first = key.split(" ")[0]
+        first = _distinctive_first(key)
         if " " in key and len(first) >= 5 and first not in _COMMON_FIRST_WORDS:
             self.short[first] = (
                 display if first not in self.short or self.short[first] == display else ""
