@@ -1424,6 +1424,36 @@ def test_why_we_won_an_account_is_answered_from_its_won_deal_note(tmp_path, icp,
     assert "auditors already knew it" not in quoted
 
 
+def test_one_industry_word_only_one_segments_name_has_names_it():
+    """ "regional laundry accounts": one word of the industries that name one segment and no
+    other ("… / Industrial Laundry, 51–500 employees"), a weaker reading than a segment's
+    name; a tool in a name names nothing."""
+    from types import SimpleNamespace
+
+    from agent.qa.scope import segment_by_industry_word, segments_named
+
+    def segment(name: str, accounts: list[str]) -> SimpleNamespace:
+        return SimpleNamespace(name=name, accounts=accounts, firmographics=None, tier="core")
+
+    core = segment(
+        "Linen Supply / Textile Rental / Industrial Laundry, 51–500 employees, on Samsara",
+        ["Bellwether Linen", "Millrace Laundry Group", "Cascade Textile"],
+    )
+    cleaners = segment("Retail, 1–10 employees, on Square", ["Suds & Fold Laundry", "Pelham"])
+    hospitals = segment("Healthcare & Life Sciences, 1001–5000 employees", ["Meridian Valley"])
+    draft = SimpleNamespace(segments=[core, cleaners, hospitals])
+    asked = "How many regional laundry accounts mention soil counts disputed at invoice time?"
+    assert segments_named(asked, draft)[0] == []  # one word is no segment's name
+    assert segment_by_industry_word(asked, draft)[0] == [core]
+    for other in ("How many Samsara accounts mention soil counts?", "How many accounts say so?"):
+        assert segment_by_industry_word(other, draft)[0] == [], other
+    # a word two segments' names have names neither
+    twice = SimpleNamespace(
+        segments=[core, segment("Laundry Services, 11–50 employees", ["Spin Cycle"])]
+    )
+    assert segment_by_industry_word(asked, twice)[0] == []
+
+
 def test_a_segment_is_named_by_the_size_of_its_companies():
     """'very small companies', 'early startups', 'enterprises': the segment most of whose
     accounts are in the smallest (largest) size band, when one is that small (large)."""

@@ -117,6 +117,42 @@ def segments_named(
     return best
 
 
+def segment_by_industry_word(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
+    """The one segment named by one word of the industries its name starts with that no other
+    segment's name has and whose accounts hold at least half of the accounts so named
+    ("regional laundry accounts": "Linen Supply / Textile Rental / Industrial Laundry, 51–500
+    employees"); a weaker reading than a segment's name, a CRM label or an industry, tried
+    after them. Never a tool or size of the name."""
+    asked = content_stems(question) - UNIT_STEMS
+    names = {
+        id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
+        for s in draft.segments
+    }
+    accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
+    found = []
+    for segment in draft.segments:
+        if not segment.accounts or _other_size(question, segment):
+            continue
+        words = {
+            word
+            for word in asked & _industry_words(segment.name)
+            if _distinguishes(word, id(segment), names, accounts)
+        }
+        if len(words) == 1:
+            found.append((segment, words))
+    if len(found) != 1:
+        return [], "", set()
+    segment, words = found[0]
+    return [segment], segment.name, words
+
+
+def _industry_words(name: str) -> set[str]:
+    """The words of the industries a segment's name starts with (before its first comma and
+    any "saying …"), not its size, tools or outcome."""
+    head = name.split(", ")[0].split(" saying ")[0]
+    return content_stems(head) - UNIT_STEMS
+
+
 def _distinguishes(
     word: str,
     segment: int,
@@ -368,6 +404,14 @@ def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> Ac
                 "described",
                 described.stems,
             )
+            # the CRM files only some of a segment's laundries under "Laundry": when most it so
+            # files (two thirds) sit in the one segment that word names, the question is
+            # about the segment
+            if draft is not None:
+                one, name, words = segment_by_industry_word(question, draft)
+                inside = described.accounts & set(one[0].accounts) if one else set()
+                if one and words <= described.stems and 3 * len(inside) >= 2 * len(accounts):
+                    accounts, label, reason, used = set(one[0].accounts), name, "segment", words
         else:
             industry, words = industry_accounts(question, crm)
             everyone = {d.crm_name for d in crm if d.crm_name}
@@ -375,8 +419,10 @@ def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> Ac
             if industry and len(industry) <= MOST * len(everyone):
                 accounts, label, reason, used = industry, " ".join(sorted(words)), "industry", words
             elif draft is not None:
-                said = _said_only_by_a_segment(question, workspace, draft)
-                if said is not None:
+                one, name, words = segment_by_industry_word(question, draft)
+                if one:
+                    accounts, label, reason, used = set(one[0].accounts), name, "segment", words
+                elif (said := _said_only_by_a_segment(question, workspace, draft)) is not None:
                     accounts, label, reason, used = said
     return AccountScope(accounts, label, reason, used) if accounts is not None else None
 
