@@ -111,11 +111,17 @@ class Snapshot:
         # copying the kept rows out first
         scores = ((self.vectors @ (query / norm)) / self.norms)[rows]
         take = min(limit, len(rows))
+        # scores equal to 5 decimals are a tie (one sentence stored as two kinds, or float
+        # noise), kept in id order, also at the cut: every row as good as the last one taken
+        # is sorted before the cut, so which of tied rows is kept never depends on the
+        # partition's order (nor on ids, which hash the research folder's path)
+        ranked = np.round(scores, 5)
         if take < len(rows):
-            best = np.argpartition(-scores, take - 1)[:take]
+            last = np.partition(-ranked, take - 1)[take - 1]
+            best = np.flatnonzero(-ranked <= last)
         else:
             best = np.arange(len(rows))
-        best = best[np.lexsort((rows[best], -scores[best]))]
+        best = best[np.lexsort((rows[best], -ranked[best]))][:take]
         return [
             (self.ids[rows[b]], float(scores[b]), np.array(self.vectors[rows[b]])) for b in best
         ]

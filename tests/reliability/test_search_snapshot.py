@@ -240,3 +240,21 @@ def test_filters_mean_what_they_mean_in_chroma(tmp_path: Path):
         assert sorted(np.asarray(snapshot.ids)[mask].tolist()) == expected, where
     assert snapshot.mask({"kind": {"$contains": "pa"}}) is None
     assert snapshot.mask({"kind": "pain", "claim": True}) is None
+
+
+def test_rows_tied_at_the_cut_are_kept_in_id_order():
+    # six rows score alike to 5 decimals (one sentence stored as several kinds, float noise):
+    # the three kept are the three first ids, not the three a few millionths higher
+    from agent.store.snapshot import Snapshot
+
+    ids = [f"id{n}" for n in range(8)]
+    tilt = [3, 2, 1, 0, 0, 0]  # id0 scores 1 - 4.5e-6, id3 to id5 exactly 1
+    vectors = np.array([[1.0, 1e-3 * k] for k in tilt] + [[0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    snapshot = Snapshot(
+        token="t", ids=ids, vectors=vectors, norms=np.linalg.norm(vectors, axis=1), columns={}
+    )
+    found = snapshot.query(np.array([1.0, 0.0]), 3, None)
+    assert found is not None and [i for i, _, _ in found] == ["id0", "id1", "id2"]
+    everything = snapshot.query(np.array([1.0, 0.0]), 10, None)
+    assert everything is not None
+    assert [i for i, _, _ in everything] == [*ids[:6], "id7", "id6"]
