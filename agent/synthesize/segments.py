@@ -269,22 +269,32 @@ def _own_words(group: list[AccountProfile], around: list[AccountProfile]) -> lis
     return found if len(found) >= OWN_WORDS else []
 
 
-def _sharp_traits(group: list[AccountProfile], around: list[AccountProfile]) -> bool:
+def _sharp_traits(
+    group: list[AccountProfile], around: list[AccountProfile], contrast: float | None = None
+) -> bool:
     """Whether a trait besides the industry (stack, size, outcome) sets the group apart: any
-    in a segment one industry leads, a sharp one in a mixed-industry segment."""
+    in a segment one industry leads, a sharp one in a mixed-industry segment; with
+    `contrast`, one held at least that much more than around, wherever the group is."""
     others = [t for t in distinguishing_traits(group, around) if t.dimension != "industry"]
     if not others:
         return False
+    if contrast is not None:
+        return any(t.contrast >= contrast for t in others)
     known = Counter(a.industry for a in around if a.industry and a.industry != "other")
     led = bool(known) and known.most_common(1)[0][1] >= LED_SHARE * len(around)
     return led or any(t.contrast >= SHARP_CONTRAST for t in others)
 
 
-def _set_apart(label: str, group: list[AccountProfile], around: list[AccountProfile]) -> str | None:
+def _set_apart(
+    label: str,
+    group: list[AccountProfile],
+    around: list[AccountProfile],
+    contrast: float | None = None,
+) -> str | None:
     """The group's name in the criterion when something besides the industry sets it apart
-    from the accounts around it (a trait held sharply, or words only its accounts say, then
-    named), else None."""
-    if _sharp_traits(group, around):
+    from the accounts around it (a trait held sharply — `contrast`: see `_sharp_traits` —,
+    or words only its accounts say, then named), else None."""
+    if _sharp_traits(group, around, contrast):
         return label
     found = _own_words(group, around)
     return _saying(label, found) if found else None
@@ -383,21 +393,14 @@ def separate_distinct_groups(
                 continue  # moved already
             around = [a for a in members if a.name not in names]
             industries = " and ".join(sorted({industry_label(a.industry) for a in candidate}))
-            if len({a.industry for a in candidate}) == len(candidate) > 2:
-                # three accounts of three industries share nothing by their labels: a trait
-                # they clearly hold more than the accounts around them (three volunteer-run
-                # groups of 1–10 people among foundations of 11–50, not three party-rental
-                # owners on Facebook among party-rental owners of their size) or words only
-                # they say make them a group
-                found = _own_words(candidate, around)
-                sharp = any(
-                    t.contrast >= MIXED_GROUP_CONTRAST
-                    for t in distinguishing_traits(candidate, around)
-                    if t.dimension != "industry"
-                )
-                described = industries if sharp else _saying(industries, found) if found else None
-            else:
-                described = _set_apart(industries, candidate, around)
+            # three accounts of three industries share nothing by their labels: a trait they
+            # clearly hold more than the accounts around them (three volunteer-run groups of
+            # 1–10 people among foundations of 11–50, not three party-rental owners on
+            # Facebook among party-rental owners of their size) or words only they say make
+            # them a group
+            mixed = len({a.industry for a in candidate}) == len(candidate) > 2
+            contrast = MIXED_GROUP_CONTRAST if mixed else None
+            described = _set_apart(industries, candidate, around, contrast)
             if described is None:
                 continue
             keep_apart(candidate, described)

@@ -83,24 +83,48 @@ def _tool_words(accounts: list[AccountProfile]) -> set[str]:
     return {w for a in accounts for tool in a.stack for w in words(tool)}
 
 
+def _is_rare(word: str) -> bool:
+    """Under one use per million words, and known to the frequency list (an unknown word is a
+    name, a brand or a typo)."""
+    return 0 < _zipf(word) < RARE_ZIPF
+
+
 def _rare_spellings(account: AccountProfile, tools: set[str]) -> dict[str, set[str]]:
     """The account's rare words by stem (a stem is rare when a spelling of it the account says
     is: "prosthetics" 2.8 beside "prosthetic" 3.2), at least OWN_WORD_LETTERS letters, known
-    to the frequency list (an unknown word is a name, a brand or a typo) and no tool's name."""
+    to the frequency list and no tool's name."""
     found: dict[str, set[str]] = {}
     for item in account.evidence:
         for word in words(item.quote):
             if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
                 found.setdefault(stem(word), set()).add(word)
-    return {
-        root: spellings
-        for root, spellings in found.items()
-        if any(0 < _zipf(w) < RARE_ZIPF for w in spellings)
-    }
+    return {root: spellings for root, spellings in found.items() if any(map(_is_rare, spellings))}
 
 
 def _stems_said(account: AccountProfile) -> set[str]:
     return {stem(w) for item in account.evidence for w in words(item.quote)}
+
+
+def _said_only_by_few(
+    everyone: list[AccountProfile], largest: int
+) -> dict[str, dict[str, set[str]]]:
+    """The stems two to `largest` accounts say (words of at least OWN_WORD_LETTERS letters, no
+    tool's name) and no other account of the research says in any form, each with the
+    spellings each of those accounts says (in the research's order of accounts)."""
+    tools = _tool_words(everyone)
+    spoken: dict[str, dict[str, set[str]]] = {}
+    for account in everyone:
+        for item in account.evidence:
+            for word in words(item.quote):
+                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
+                    spoken.setdefault(stem(word), {}).setdefault(account.name, set()).add(word)
+    said = {a.name: _stems_said(a) for a in everyone}
+    return {
+        root: by_account
+        for root, by_account in spoken.items()
+        if 2 <= len(by_account) <= largest
+        and not any(root in stems for name, stems in said.items() if name not in by_account)
+    }
 
 
 def rare_word_groups(
@@ -110,22 +134,15 @@ def rare_word_groups(
     `least` rare words (two orthotics and prosthetics clinics' "orthotics" and "prosthetics"
     among dental labs), with those words, most words first. A rare word only a few accounts
     say is what a distinct kind of customer talks about; an everyday word two talkative
-    accounts happen to share is not."""
-    tools = _tool_words(everyone)
-    said = {a.name: _stems_said(a) for a in everyone}
-    holders: dict[str, set[str]] = {}
-    spelled: dict[str, str] = {}
-    for account in everyone:
-        for root, spellings in _rare_spellings(account, tools).items():
-            holders.setdefault(root, set()).add(account.name)
-            spelled.setdefault(root, min(spellings, key=lambda w: (len(w), w)))
+    accounts happen to share is not. A stem is rare for an account when a spelling of it the
+    account says is ("prosthetics" 2.8 beside "prosthetic" 3.2); every account saying it must
+    say it so."""
     by_group: dict[frozenset[str], list[str]] = {}
-    for root, names in holders.items():
-        if not 2 <= len(names) <= largest:
-            continue
-        if any(root in stems for name, stems in said.items() if name not in names):
-            continue
-        by_group.setdefault(frozenset(names), []).append(spelled[root])
+    for by_account in _said_only_by_few(everyone, largest).values():
+        spellings = list(by_account.values())
+        if all(any(map(_is_rare, said)) for said in spellings):
+            spelled = min(spellings[0], key=lambda w: (len(w), w))
+            by_group.setdefault(frozenset(by_account), []).append(spelled)
     by_name = {a.name: a for a in everyone}
     found = [
         ([by_name[n] for n in sorted(group)], sorted(ws, key=lambda w: (-len(w), w)))
@@ -149,27 +166,13 @@ def uncommon_word_groups(
     turnout-gear shops' "loaner", "inspects" and "turnout", filed under "Public Safety" and
     "Protective Equipment Services"), with those words, heaviest group first. Words unknown to
     the frequency list (names, brands) and tools' names weigh nothing."""
-    tools = _tool_words(everyone)
-    said = {a.name: _stems_said(a) for a in everyone}
-    holders: dict[str, set[str]] = {}
-    spellings: dict[str, set[str]] = {}
-    for account in everyone:
-        for item in account.evidence:
-            for word in words(item.quote):
-                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
-                    holders.setdefault(stem(word), set()).add(account.name)
-                    spellings.setdefault(stem(word), set()).add(word)
     by_group: dict[frozenset[str], list[tuple[float, str]]] = {}
-    for root, names in holders.items():
-        if not 2 <= len(names) <= largest:
-            continue
-        if any(root in stems for name, stems in said.items() if name not in names):
-            continue
-        known = [(_zipf(w), w) for w in sorted(spellings[root])]
-        known = [(z, w) for z, w in known if z > 0]
+    for by_account in _said_only_by_few(everyone, largest).values():
+        spellings = set().union(*by_account.values())
+        known = [(z, w) for w in sorted(spellings) if (z := _zipf(w)) > 0]
         if known and min(known)[0] < UNCOMMON_ZIPF:
             zipf, word = min(known)
-            by_group.setdefault(frozenset(names), []).append((UNCOMMON_ZIPF - zipf, word))
+            by_group.setdefault(frozenset(by_account), []).append((UNCOMMON_ZIPF - zipf, word))
     by_name = {a.name: a for a in everyone}
     found = [
         (sum(w for w, _ in said_words), group, said_words)
