@@ -91,6 +91,14 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in words if len(w) >= 4 and w not in _STOP}
 
 
+def specific_stems(items: list[Evidence]) -> set[str]:
+    """The word stems few statements of a kind say: at most SHARED_WORD_SHARE of them (at
+    least three): what several accounts must share to be one finding, not a blur of a topic."""
+    frequency = Counter(stem for e in items for stem in _stems(e.quote))
+    common = max(3.0, SHARED_WORD_SHARE * len(items))
+    return {stem for stem, n in frequency.items() if n <= common}
+
+
 def theme_confidence(items: list[Evidence], specific: Collection[str] = ()) -> float:
     """How sure it is that a theme is of its kind: its clearest statement's confidence, or,
     when several accounts say the same specific thing in conversation, that not all of them
@@ -281,9 +289,7 @@ def ranked_claims(
         items[0].kind.value,
     )
     # words few statements of the kind say: what several accounts must share to add up
-    frequency = Counter(stem for e in items for stem in _stems(e.quote))
-    common = max(3.0, SHARED_WORD_SHARE * len(items))
-    specific = {stem for stem, n in frequency.items() if n <= common}
+    specific = specific_stems(items)
     ranked: list[tuple[Claim, float, int, tuple[str, int, int, str]]] = []
     for theme, representatives, named in zip(themes, ordered, names, strict=True):
         accounts = {e.account or f"doc:{e.doc_id}" for e in theme.items}
@@ -340,14 +346,14 @@ def _held_back(
 SHARED = 8  # themes shared across the research, shown at the top of the document
 
 
-def _shares_a_specific_word(claim: Claim, frequency: Counter[str], common: float) -> bool:
-    """Every quote shown (each of another account) says a word at most `common` of all the
-    statements of its kind say."""
+def _shares_a_specific_word(claim: Claim, specific: set[str]) -> bool:
+    """Every quote shown (each of another account) says a word few statements of its kind
+    say (`specific_stems`)."""
     quotes = [_stems(r.quote) for r in claim.evidence]
     seen: Counter[str] = Counter()
     for stems in quotes:
         seen.update(stems)
-    return any(n == len(quotes) >= 2 and frequency[stem] <= common for stem, n in seen.items())
+    return any(n == len(quotes) >= 2 and stem in specific for stem, n in seen.items())
 
 
 def shared_claims(
@@ -366,10 +372,9 @@ def shared_claims(
         claims, _ = ranked_claims(
             items, vectors, with_evidence, min_accounts_for_claim, limit, min_accounts=2
         )
-        frequency = Counter(stem for e in items for stem in set(_stems(e.quote)))
-        common = max(3.0, SHARED_WORD_SHARE * len(items))
+        specific = specific_stems(items)
         # a theme shared by meaning alone ("data", said in every other sentence of a study
         # about data) is a blur, not a finding: its accounts must share a word few others say
-        found.extend(c for c in claims if _shares_a_specific_word(c, frequency, common))
+        found.extend(c for c in claims if _shares_a_specific_word(c, specific))
     found.sort(key=lambda c: (-c.accounts, -c.mentions, -c.confidence, c.label))
     return found[:limit]
