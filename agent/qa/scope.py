@@ -91,12 +91,7 @@ def segments_named(
                 return tiered, f"{word} segment", {stem(word), stem("segment")}
     asked = content_stems(question) - UNIT_STEMS
     best: tuple[list[Any], str, set[str]] = ([], "", set())
-    names = {
-        id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
-        for s in draft.segments
-    }
-    # each account's words, with whether it is in the segment at hand
-    accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
+    names, accounts = _name_words(draft)
     for segment in draft.segments:
         # the words only a segment's accounts say, quoted in its name ("saying ‘orthotics’"),
         # tell it apart by themselves, whatever other accounts are called
@@ -124,11 +119,7 @@ def segment_by_industry_word(question: str, draft: Any) -> tuple[list[Any], str,
     employees"); a weaker reading than a segment's name, a CRM label or an industry, tried
     after them. Never a tool or size of the name."""
     asked = content_stems(question) - UNIT_STEMS
-    names = {
-        id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
-        for s in draft.segments
-    }
-    accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
+    names, accounts = _name_words(draft)
     found = []
     for segment in draft.segments:
         if not segment.accounts or _other_size(question, segment):
@@ -144,6 +135,17 @@ def segment_by_industry_word(question: str, draft: Any) -> tuple[list[Any], str,
         return [], "", set()
     segment, words = found[0]
     return [segment], segment.name, words
+
+
+def _name_words(draft: Any) -> tuple[dict[int, set[str]], list[tuple[int, set[str]]]]:
+    """Each segment's name words (by the segment's id, without its size) and each account's
+    name words with its segment's id."""
+    names = {
+        id(s): content_stems(re.sub(r"\d[\d,–-]*\s*employees", "", s.name)) - UNIT_STEMS
+        for s in draft.segments
+    }
+    accounts = [(id(s), content_stems(a)) for s in draft.segments for a in s.accounts]
+    return names, accounts
 
 
 def _industry_words(name: str) -> set[str]:
