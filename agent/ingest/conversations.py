@@ -6,7 +6,7 @@ import io
 import re
 from typing import Any
 
-from agent.ingest.frontmatter import split_front_matter
+from agent.ingest.frontmatter import DEAL_KEYS, split_front_matter
 from agent.ingest.normalize import outcome, parse_date, parse_money
 from agent.ingest.notes import header_labels, note_turns
 from agent.ingest.rawfile import RawFile, decode_text
@@ -21,7 +21,6 @@ from agent.ingest.subtitles import parse_srt, parse_vtt, render_cues
 from agent.ingest.transcription import SpeechExport
 from agent.schema import DealNote, SourceKind, Turn
 
-_DEAL_KEYS = {"outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to"}
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
 _DATE_IN_TEXT = re.compile(
@@ -121,7 +120,7 @@ def build_conversation(
     speakers = []
     derived: dict[str, Any] = {}  # from label lines and the role decision, not front matter
     header: str = ""
-    if _DEAL_KEYS & set(meta) or str(meta.get("type", "")).lower() in {
+    if DEAL_KEYS & set(meta) or str(meta.get("type", "")).lower() in {
         "win_loss",
         "win-loss",
         "churn",

@@ -7,6 +7,10 @@ from typing import Any
 
 import yaml
 
+# front matter keys of a win/loss or churn note
+DEAL_KEYS = frozenset(
+    {"outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to"}
+)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 

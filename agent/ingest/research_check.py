@@ -30,15 +30,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from agent.ingest.frontmatter import split_front_matter
+from agent.ingest.frontmatter import DEAL_KEYS, split_front_matter
 from agent.ingest.language import detect
 from agent.ingest.speakers import find_label_turns, find_otter_turns
 
 MIN_WORDS = 8
 # front matter keys that say a file is about a customer or a deal
-RESEARCH_KEYS = {
+RESEARCH_KEYS = DEAL_KEYS | {
     "account", "company", "customer", "interviewee", "participant", "participants",
-    "outcome", "result", "competitor", "acv", "deal_stage", "churn_date", "lost_to",
 }  # fmt: skip
 MIN_KNOWN = 0.6
 MAX_CODE_LINES = 0.3
