@@ -842,15 +842,15 @@ def test_a_theme_shared_by_a_common_word_alone_is_no_shared_theme():
     ]
     frequency = Counter(stem for q in corpus for stem in set(_stems(q)))
     common = max(3.0, 0.05 * len(corpus))
+    specific = {stem for stem, n in frequency.items() if n <= common}  # `specific_stems`
     assert not _shares_a_specific_word(
         claim("The data in system 1 is wrong again.", "The data in system 2 is wrong again."),
-        frequency,
-        common,
+        specific,
     )
-    assert _shares_a_specific_word(claim(*corpus[-2:]), frequency, common)
+    assert _shares_a_specific_word(claim(*corpus[-2:]), specific)
     # two accounts saying the very same sentence share its words
     same = "Meter swaps reach billing weeks late."
-    assert _shares_a_specific_word(claim(same, same), frequency, common)
+    assert _shares_a_specific_word(claim(same, same), specific)
 
 
 def test_a_segment_of_three_crm_labels_is_named_by_them_not_mixed_industry():
