@@ -29,6 +29,9 @@ from agent.textspans import split_sentences
         ("Putting in a ticket with IT, and that takes a week.", (1, "weeks", None)),
         ("The contractor alone costs us 40k a year.", (40000, "usd", "year")),
         ("We spend 5K per month on overtime for it.", (5000, "usd", "month")),
+        # a day of the week over a period is that many days, not "1 months"
+        ("My managers basically lose a Sunday a month to it.", (1, "days", "month")),
+        ("We give up two Saturdays a month to the count.", (2, "days", "month")),
     ],
 )
 def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
@@ -50,6 +53,9 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "It takes a few hours, sometimes a day.",  # vague, and two different numbers
         "Anything big goes through a formal RFP, and that takes about ninety days.",  # buying
         "Three percent or whatever it is.",  # the speaker does not stand by it
+        "We lost a whole delivery on a Sunday.",  # a day in the calendar, not an amount
+        "We had six hundred bills sitting unkeyed at one point.",  # 'at one point': a moment
+        "Apprentices get paid at a percentage of the full rate.",  # no '1 percent' in it
         "(Side note: two sites lost power for a day.)",  # an aside, not the customer
         "A year ago we hired a new VP of Sales.",  # when, not how long
         "Once a year the auditors come in.",  # how often, not how long

@@ -93,6 +93,9 @@ _UNITS = {
     "license": "seats",
     "site": "sites",
 }
+# 'we lose a Sunday a month': a day of the week over a period is that many days
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_UNITS.update(dict.fromkeys(_WEEKDAYS, "days"))
 DURATIONS = {"minutes", "hours", "days", "weeks", "months", "years", "quarters"}
 COST_UNITS = DURATIONS | {"usd", "percent", "points"}
 _UNIT_WORDS = "|".join(sorted((re.escape(u) for u in _UNITS if u != "%"), key=len, reverse=True))
@@ -130,8 +133,9 @@ MONEY_WORDS = re.compile(
 MONEY_RATE = re.compile(
     rf"\b{_RANGE}\s*(?P<scale>thousand|grand|k)\b\s+(?:{_PERIOD})", re.IGNORECASE
 )
+# a word unit ends where its word does: 'at a percentage of the rate' says no 1 percent
 PERCENT = re.compile(
-    rf"\b{_RANGE}\s*(?P<unit>%|percent|per cent|percentage points|points)", re.IGNORECASE
+    rf"\b{_RANGE}\s*(?P<unit>%|(?:percent|per cent|percentage points|points)\b)", re.IGNORECASE
 )
 COUNT = re.compile(
     rf"\b(?:about|around|roughly|maybe|like|nearly|almost|over|under|at least|easily|probably|close to|upwards of)?\s*"
@@ -228,6 +232,7 @@ def _scan(pattern: re.Pattern[str], sentence: str) -> Iterator[re.Match[str]]:
         position = max(match.end("unit"), match.start() + 1)
 
 
+_AT_SOME_POINT = re.compile(r"\bat\s*$", re.I)
 _POINT_BEFORE = re.compile(rf"\b(?:{_DIGITS}|{_SPOKEN})\s+point\s*$", re.I)
 _POINT_INSIDE = re.compile(rf"\bpoints?\s+(?:{_DIGITS}|{_SPOKEN})\b", re.I)
 
@@ -290,6 +295,10 @@ def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
             continue
         if bare and _WHEN_AFTER.match(sentence[match.end("unit") :]):
             continue
+        if word.rstrip("s") in _WEEKDAYS and not _period(match):
+            continue  # 'on a Sunday' is a day in the calendar; 'a Sunday a month' is an amount
+        if unit == "points" and _AT_SOME_POINT.search(sentence[: match.start()]):
+            continue  # 'at one point': a moment, not a number of points
         add(match, _scaled(amount, match.group("scale")), unit)
     for match in RATE.finditer(sentence):
         amount = _amount(match)
