@@ -32,6 +32,12 @@ from agent.textspans import split_sentences
         # a day of the week over a period is that many days, not "1 months"
         ("My managers basically lose a Sunday a month to it.", (1, "days", "month")),
         ("We give up two Saturdays a month to the count.", (2, "days", "month")),
+        # a period after a new clause is not the amount's: not "2 weeks a quarter"
+        (
+            "He left with about two weeks' notice and we spent a quarter rebuilding the files.",
+            (1, "quarters", None),
+        ),
+        ("It took two weeks and we lost a client a month later.", (2, "weeks", None)),
     ],
 )
 def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):

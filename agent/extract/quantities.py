@@ -119,13 +119,24 @@ _PERIODS = {
     "annum": "year",
 }
 
+# What lies between an amount and its period: never a new clause ('two weeks' notice and we
+# spent a quarter' is two weeks, then a quarter spent, not two weeks a quarter).
+_NEW_CLAUSE = (
+    r"\b(?:and|but|so|then|because|while|which|when)\s+(?:i|we|they|he|she|you|it|that|there)\b"
+)
+
+
+def _gap(most: int) -> str:
+    return rf"(?:(?!{_NEW_CLAUSE})[^.;!?,]){{0,{most}}}?"
+
+
 MONEY = re.compile(
-    rf"(?P<currency>\$|usd\s?|€|£)\s?{_RANGE}\s*{_SCALE}\b(?:\s*(?:dollars|bucks))?(?:[^.;!?,]{{0,30}}?\b{_PERIOD})?",
+    rf"(?P<currency>\$|usd\s?|€|£)\s?{_RANGE}\s*{_SCALE}\b(?:\s*(?:dollars|bucks))?(?:{_gap(30)}\b{_PERIOD})?",
     re.IGNORECASE,
 )
 # 'forty grand', 'five hundred dollars a month', 'two hundred bucks'
 MONEY_WORDS = re.compile(
-    rf"\b{_RANGE}\s*(?:(?P<scale>k|thousand|million)\s+)?(?P<currency>dollars|bucks|grand)\b(?:[^.;!?,]{{0,30}}?\b{_PERIOD})?",
+    rf"\b{_RANGE}\s*(?:(?P<scale>k|thousand|million)\s+)?(?P<currency>dollars|bucks|grand)\b(?:{_gap(30)}\b{_PERIOD})?",
     re.IGNORECASE,
 )
 # 'four thousand a month', 'a couple thousand a month': a sum of money over a period, unit unsaid
@@ -140,7 +151,7 @@ PERCENT = re.compile(
 COUNT = re.compile(
     rf"\b(?:about|around|roughly|maybe|like|nearly|almost|over|under|at least|easily|probably|close to|upwards of)?\s*"
     rf"{_RANGE}\s*{_SCALE}\s+(?:(?:full|extra|whole|solid|business|working|new|more|of|our|the)\s+)*(?P<unit>{_UNIT_WORDS})(?:e?s)?\b"
-    rf"(?P<after>{_HALF})?(?:[^.;!?,]{{0,40}}?\b{_PERIOD})?",
+    rf"(?P<after>{_HALF})?(?:{_gap(40)}\b{_PERIOD})?",
     re.IGNORECASE,
 )
 # 'thirty patients a week', 'sixty no-heat calls a day': a count of anything over a period
