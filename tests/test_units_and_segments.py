@@ -384,6 +384,23 @@ def said(account: AccountProfile, *quotes: str) -> AccountProfile:
     return account
 
 
+def saying(
+    prefix: str,
+    n: int,
+    stack: list[str],
+    *quotes: str,
+    industry: str = "healthcare",
+    band: str = "11-50",
+    outcome: str = "won",
+) -> list[AccountProfile]:
+    """n accounts alike in the CRM (healthcare, 11–50 employees, won unless told), each saying
+    the quotes."""
+    return [
+        said(crm_account(f"{prefix} {i}", industry, band, stack, outcome), *quotes)
+        for i in range(n)
+    ]
+
+
 def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
     # in-house elevator teams of hospitals and universities; two ski resorts (hospitality)
     # among them, alike in size, stack and outcome, are set apart by the words only they say
@@ -397,14 +414,15 @@ def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
         )
         for i in range(6)
     ]
-    resorts = [
-        said(
-            crm_account(f"Resort {i}", "hospitality", "1001-5000", ["Excel"], "won"),
-            "Every chairlift needs its wire rope inspected before the season opens.",
-            "The gondola load test is booked by fax with the tramway board.",
-        )
-        for i in range(2)
-    ]
+    resorts = saying(
+        "Resort",
+        2,
+        ["Excel"],
+        "Every chairlift needs its wire rope inspected before the season opens.",
+        "The gondola load test is booked by fax with the tramway board.",
+        industry="hospitality",
+        band="1001-5000",
+    )
     mixed = Segmentation({a.name: 0 for a in teams + resorts}, 1, 0.0, "one segment", {})
     separated = separate_distinct_groups(mixed, teams + resorts)
     assert {separated.labels[a.name] for a in resorts} == {1}
@@ -412,26 +430,19 @@ def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
     # the longest (most specific) of them name it; "inspected" is the teams' "inspection"
     assert "Food Service, saying 'chairlift', 'gondola', 'tramway' (2)" in separated.criterion
     # words the teams say too ("inspection", "mechanics") set nobody apart
-    alike = [
-        said(
-            crm_account(f"Resort {i}", "hospitality", "1001-5000", ["Excel"], "won"),
-            "The inspection certificates expire and our mechanics find out too late.",
-        )
-        for i in range(2)
-    ]
+    alike = saying(
+        "Resort",
+        2,
+        ["Excel"],
+        "The inspection certificates expire and our mechanics find out too late.",
+        industry="hospitality",
+        band="1001-5000",
+    )
     kept = Segmentation({a.name: 0 for a in teams + alike}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(kept, teams + alike) is kept
     # among too few accounts, words said by chance prove nothing
     few = Segmentation({a.name: 0 for a in teams[:2] + resorts}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(few, teams[:2] + resorts) is few
-
-
-def saying(prefix: str, n: int, stack: list[str], *quotes: str) -> list[AccountProfile]:
-    """n healthcare accounts of 11–50 employees that won, each saying the quotes."""
-    return [
-        said(crm_account(f"{prefix} {i}", "healthcare", "11-50", stack, "won"), *quotes)
-        for i in range(n)
-    ]
 
 
 def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industry():
@@ -878,21 +889,24 @@ def test_a_pair_the_clustering_split_is_one_group_by_the_uncommon_words_only_it_
     # alone, but the words they alone say weigh enough together
     from agent.synthesize.traits import uncommon_word_groups
 
-    laundries = [
-        said(
-            crm_account(f"Linen {i}", "Linen Supply", "201-500", ["Samsara"], "won"),
-            "The hotels dispute our soil counts every month and short-pay the invoice.",
-            "Drivers keep the par levels in their heads.",
-        )
-        for i in range(6)
-    ]
-    cleaners = [
-        said(
-            crm_account(f"Cleaner {i}", "retail_ecommerce", "1-10", ["Square"], "lost"),
-            "My customers just bring a bag and I know every regular by name.",
-        )
-        for i in range(4)
-    ]
+    laundries = saying(
+        "Linen",
+        6,
+        ["Samsara"],
+        "The hotels dispute our soil counts every month and short-pay the invoice.",
+        "Drivers keep the par levels in their heads.",
+        industry="Linen Supply",
+        band="201-500",
+    )
+    cleaners = saying(
+        "Cleaner",
+        4,
+        ["Square"],
+        "My customers just bring a bag and I know every regular by name.",
+        industry="retail_ecommerce",
+        band="1-10",
+        outcome="lost",
+    )
     gear = [
         said(
             crm_account("Fire District", "government_public", "201-500", ["Excel"], "won"),
