@@ -306,7 +306,7 @@ def _quantities(sentence: str) -> list[tuple[re.Match[str], Quantity]]:
             continue
         if bare and _WHEN_AFTER.match(sentence[match.end("unit") :]):
             continue
-        if word.rstrip("s") in _WEEKDAYS and not _period(match):
+        if word in _WEEKDAYS and not _period(match):
             continue  # 'on a Sunday' is a day in the calendar; 'a Sunday a month' is an amount
         if unit == "points" and _AT_SOME_POINT.search(sentence[: match.start()]):
             continue  # 'at one point': a moment, not a number of points
