@@ -213,6 +213,42 @@ def test_front_matter_sets_account_date_and_interviewer(tmp_path):
     assert not doc.text[: doc.turns[0].start].count("Dana Whitfield: ")
 
 
+def test_a_customer_label_that_holds_speech_names_no_account(tmp_path):
+    """'Customer: Acme Pumps' names the note's account; 'Customer: We retype…' is speech: its
+    words never become an account (they used to, in full, in the ingest table and the ICP)."""
+    named = load(
+        write(
+            tmp_path / "acme.md",
+            "Customer: Acme Pumps\nDate: 2026-03-04\n\nThey retype every order into the ERP.\n",
+        )
+    ).documents[0]
+    assert named.account == "Acme Pumps"
+    spoken_note = load(
+        write(
+            tmp_path / "call.md",
+            "Customer: We retype every order from the quote into the ERP. It takes six hours.\n\n"
+            "Customer: our lead estimator retired in March\n",
+        )
+    ).documents[0]
+    assert spoken_note.account is None
+
+
+def test_a_word_document_header_names_an_account_only_with_a_name(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(
+        "Customer: we quote everything by hand, every single order, all week long"
+    )
+    document.add_paragraph("Ana Li: What does your quoting week look like?")
+    document.add_paragraph("Tom Becker: Busy. Our engineers get pulled into every custom quote.")
+    document.add_paragraph("Ana Li: How many hours is that?")
+    document.add_paragraph("Tom Becker: Maybe ten hours a week across the team.")
+    path = tmp_path / "call.docx"
+    document.save(path)
+    assert load(path).documents[0].account is None
+
+
 def test_malformed_front_matter_is_a_warning_not_a_failure(tmp_path):
     loaded = load(
         write(

@@ -339,5 +339,25 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
             value = match.group("value").strip().strip("*_").strip()
             if key == "account":  # "Night Owl Kitchens (Chicago, IL)": the name, not its place
                 value = re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
+                if not reads_as_a_name(value):
+                    continue  # "Customer: We retype every order…" is a speaker, not an account
             found.setdefault(key, value)
     return found
+
+
+ACCOUNT_NAME_WORDS = 8
+_SPEECH_START = re.compile(
+    r"^(?:i|we|you|they|he|she|it|our|my|their|this|that|so|well|yeah|um|uh|and|but)\b", re.I
+)
+
+
+def reads_as_a_name(value: str) -> bool:
+    """Whether a label's value (`Customer: …`, `Company: …`) can be a company's name: a few
+    words, one phrase, not speech ("Customer: We retype every order by hand. …" is a turn)."""
+    value = value.strip()
+    return (
+        bool(value)
+        and len(value.split()) <= ACCOUNT_NAME_WORDS
+        and not re.search(r"[.!?]\s+\S", value)
+        and not _SPEECH_START.match(value)
+    )
