@@ -573,6 +573,23 @@ def test_an_answer_quotes_the_clause_that_says_most_as_a_piece_of_the_quote():
         assert piece.lower() in text.lower()
 
 
+def test_an_answer_to_how_much_or_how_long_quotes_the_clause_that_states_the_amount():
+    """Asked how long something takes, the answer sentence quotes the clause with the amount,
+    not the longer one that only names the task (the amount was left to the quote below)."""
+    from agent.qa.compose import exemplar
+    from agent.qa.support import asks_amount
+
+    quote = (
+        "We retype every order from the quote into the ERP, and it takes about six hours a week."
+    )
+    assert exemplar(quote) == "We retype every order from the quote into the ERP"
+    assert exemplar(quote, amount=True) == "…it takes about six hours a week"
+    assert asks_amount("How many hours a week do they spend retyping orders?")
+    assert asks_amount("How long does month-end close take?")
+    assert not asks_amount("How many accounts mention retyping orders?")
+    assert not asks_amount("Why do they retype orders?")
+
+
 def test_a_rare_topic_word_weighs_more_than_one_every_passage_uses():
     """In a study of data quality "data" is in every passage: a sentence that says "scraping"
     answers "what problems come with scraped data" more than one that says "data"."""

@@ -30,7 +30,7 @@ from agent.qa.intent import intent_kinds
 from agent.qa.models import Answer, Citation, Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.scope import QuestionScope, question_scope
-from agent.qa.support import absent_terms, judge_support
+from agent.qa.support import absent_terms, asks_amount, judge_support
 from agent.qa.survey_tables import survey_answer
 from agent.qa.terms import content_stems, stem
 from agent.qa.units import ACCOUNTS, PARTICIPANTS, unit_for, unit_of
@@ -285,6 +285,7 @@ def offline_answer(
         unit_kind,
         candidate_citation,
         topic,
+        amount=asks_amount(focus),
     )
     return Answer(
         question=question,

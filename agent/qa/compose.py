@@ -119,19 +119,33 @@ LEADING_FILLERS = re.compile(
     re.IGNORECASE,
 )
 FILLER_STEMS = {"uh", "um", "uhm", "er", "yeah", "okay", "mean", "like", "know"}
+AMOUNT_BONUS = 3  # a clause stating an amount, for a question that asks for one
+
+
+def _states_amount(clause: str) -> bool:
+    from agent.extract.quantities import find_quantities  # loaded only for amount questions
+
+    return bool(find_quantities(clause))
+
+
 _CLAUSE = re.compile(r"(?<=[.;!?])\s|,\s(?=(?:and|but|so|because|which|then)\b)|\s[—–]\s")
 
 
-def exemplar(text: str, limit: int = 16, topic: set[str] | None = None) -> str:
+def exemplar(
+    text: str, limit: int = 16, topic: set[str] | None = None, amount: bool = False
+) -> str:
     """The member's words for quoting inside a sentence: a contiguous piece of the quote, its
     clause that says most (content words, the question's topic words twice), without the
-    fillers it opens with, cut at `limit` words."""
+    fillers it opens with, cut at `limit` words. `amount`: the question asks how much or how
+    long, and a clause that states an amount says it ("…, and it takes about six hours a week"
+    over "We retype every order from the quote into the ERP")."""
     text = re.sub(r"\s+", " ", quote_text(text)).strip().strip('"“”')
     clauses = [c for c in _CLAUSE.split(text) if c.strip()] or [text]
 
     def says(clause: str) -> int:
         content = content_stems(clause) - FILLER_STEMS
-        return len(content) + 2 * len(content & (topic or set()))
+        score = len(content) + 2 * len(content & (topic or set()))
+        return score + (AMOUNT_BONUS if amount and _states_amount(clause) else 0)
 
     best = max(range(len(clauses)), key=lambda i: (says(clauses[i]), -i))
     opens = best == 0 or clauses[best - 1].rstrip()[-1:] in ".;!?"  # a sentence of its own
@@ -144,11 +158,13 @@ def exemplar(text: str, limit: int = 16, topic: set[str] | None = None) -> str:
     return clause if opens else "…" + clause
 
 
-def sentence_for(g: Group, total: int, unit_kind: str, topic: set[str] | None = None) -> str:
+def sentence_for(
+    g: Group, total: int, unit_kind: str, topic: set[str] | None = None, amount: bool = False
+) -> str:
     count = len(g.units)
     kinds = Counter(m.evidence_kind for m in g.members if m.evidence_kind)
     kind = kinds.most_common(1)[0][0] if kinds else None
-    said = exemplar(g.members[0].text, topic=topic)
+    said = exemplar(g.members[0].text, topic=topic, amount=amount)
     verb = verb_for(kind, said)
     markers = "".join(f"[{n}]" for n in g.citations)
     # the group is said in its members' words: a theme's label is ours, and on conversational
@@ -211,8 +227,8 @@ def _singles(groups: list[Group]) -> list[Group]:
     return sorted(chosen, key=lambda g: groups.index(g))
 
 
-def _quoted(g: Group, limit: int, topic: set[str] | None) -> str:
-    said = exemplar(g.members[0].text, limit, topic)
+def _quoted(g: Group, limit: int, topic: set[str] | None, amount: bool = False) -> str:
+    said = exemplar(g.members[0].text, limit, topic, amount)
     return f"“{said}” " + "".join(f"[{n}]" for n in g.citations)
 
 
@@ -222,6 +238,7 @@ def compose(
     unit_kind: str,
     citation: object,
     topic: set[str] | None = None,
+    amount: bool = False,
 ) -> tuple[str, list[Citation], list[Group]]:
     """The answer text and its citations; `citation(number, candidate)` makes a Citation.
 
@@ -257,13 +274,13 @@ def compose(
         if not g.citations:
             continue
         if g in shared:
-            sentences.append(sentence_for(g, total, unit_kind, topic))
+            sentences.append(sentence_for(g, total, unit_kind, topic, amount))
             continue
         said = by_voice.get(_voice(g), [])
         if not said or said[0] is not g:
             continue  # said in the sentence of the voice's first point
-        first = sentence_for(g, total, unit_kind, topic)[:-1]
-        more = [_quoted(other, 16, topic) for other in said[1:]]
+        first = sentence_for(g, total, unit_kind, topic, amount)[:-1]
+        more = [_quoted(other, 16, topic, amount) for other in said[1:]]
         if more:
             first = ", ".join([first, *more[:-1]]) + ("," if more[:-1] else "")
             first += " and " + more[-1]

@@ -285,6 +285,20 @@ MONEY_WORDS = re.compile(
 _LEAD = re.compile(r"^\W*(?:(?:so|and|roughly|approximately|on average|in general),?\s+)*", re.I)
 
 
+# "how many hours a week …": an amount in units, not a count of accounts (qa/counts.py)
+HOW_MANY_UNITS = re.compile(
+    r"\bhow\s+many\s+(?:(?:more|extra|fewer)\s+)?(?:hours?|minutes?|days?|weeks?|months?|"
+    r"years?|dollars?|euros?|pounds?|ftes?|full-time\s+people)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_amount(question: str) -> bool:
+    """Whether the question asks for an amount: first ("how much time…", "how long…"), or in
+    units ("how many hours a week…")."""
+    return bool(AMOUNT_QUESTION.match(_LEAD.sub("", question)) or HOW_MANY_UNITS.search(question))
+
+
 def _amount_asked(question: str) -> str | None:
     """'duration', 'money' or 'share'; None: any stated amount answers."""
     return next((kind for pattern, kind in _AMOUNT_KINDS if pattern.search(question)), None)
