@@ -66,6 +66,7 @@ def one_line(text: str) -> str:
         (["ask"], "missing argument QUESTION (usage: icp ask [OPTIONS] QUESTION)"),
         (["ingest"], "missing argument PATH... (usage: icp ingest [OPTIONS] PATH...)"),
         (["ask", "why", "do", "deals", "stall"], "put a value that contains spaces in quotes"),
+        (["ask", "  "], "the question is empty"),
         (["serve", "--port", "eighty"], "Invalid value for '--port'"),
         (["--bogus"], "unknown option '--bogus' for 'icp'"),
     ],

@@ -146,6 +146,14 @@ def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspac
     assert count.mode == "aggregate" and count.answered and count.unit == "accounts"
     assert re.match(rf"{count.count} of \d+ accounts mention lead times", count.text)
     assert len({c.account for c in count.citations}) == min(count.count, 12)
+    # with no topic, the count says what it counts: the sample has 19 CRM accounts and survey
+    # answers from more of them than it has conversations with ("12 accounts are in the research")
+    everyone = answer_question("How many accounts mention", workspace, settings, embedder)
+    assert re.fullmatch(
+        r"\d+ accounts have interviews, notes or deal notes in the research \(survey answers "
+        r"and CRM rows are not counted\)\.",
+        everyone.text,
+    )
     best = answer_question(
         "Which segment has the highest PMF share?", workspace, settings, embedder
     )

@@ -188,12 +188,13 @@ def test_chat_citations_open_the_cited_passages(pasted):
         headers=headers,
     )
     assert follow_up.status_code == 200
-    assert (
-        client.post(
-            f"/api/drafts/{draft_id}/ask", json={"question": ""}, headers=headers
-        ).status_code
-        == 422
-    )
+    for blank in ("", "   "):
+        assert (
+            client.post(
+                f"/api/drafts/{draft_id}/ask", json={"question": blank}, headers=headers
+            ).status_code
+            == 422
+        )
 
 
 def test_another_browser_cannot_see_the_draft(pasted, embedder, tmp_path):

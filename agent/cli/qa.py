@@ -132,6 +132,7 @@ def print_answer(answer) -> None:
     ]
 )
 def ask(
+    ctx: typer.Context,
     question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question, in quotes.")],
     workspace: Workspace_ = None,
     chroma_url: ChromaUrl = None,
@@ -153,6 +154,10 @@ def ask(
     answered from the evidence tables and the latest ICP."""
     from agent.embeddings import make_embedder
 
+    if not question.strip():
+        from agent.cli.help import UsageError
+
+        raise UsageError("the question is empty", ctx=ctx)
     settings = settings_from(
         chroma_url=chroma_url,
         embeddings=embeddings,

@@ -163,8 +163,9 @@ def count_answer(
     if not topic:
         return _answer(
             question,
-            f"{total} {plural(total, unit_kind)} {'is' if total == 1 else 'are'} in the research"
-            f"{' in ' + asked.label if asked.label else ''}.",
+            f"{total} {plural(total, unit_kind)} {'has' if total == 1 else 'have'} interviews,"
+            f" notes or deal notes in the research{' in ' + asked.label if asked.label else ''}"
+            " (survey answers and CRM rows are not counted).",
             [],
             unit_kind,
             total,

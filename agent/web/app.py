@@ -15,7 +15,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -47,7 +47,10 @@ STATUS = {UsageError: 400, WorkspaceError: 409, ModelError: 502}
 
 
 class Question(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
+    # a question of blanks is none ("   " was answered "Not enough evidence" with passages)
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ]
     filters: Filters | None = None
 
 
