@@ -223,6 +223,10 @@ def test_a_customer_label_that_holds_speech_names_no_account(tmp_path):
         )
     ).documents[0]
     assert named.account == "Acme Pumps"
+    from agent.ingest.notes import reads_as_a_name
+
+    assert reads_as_a_name("St. Aldric Health System") and reads_as_a_name("A.B. Dick Co.")
+    assert not reads_as_a_name("Acme Pumps. They retype every order")
     spoken_note = load(
         write(
             tmp_path / "call.md",

@@ -358,6 +358,6 @@ def reads_as_a_name(value: str) -> bool:
     return (
         bool(value)
         and len(value.split()) <= ACCOUNT_NAME_WORDS
-        and not re.search(r"[.!?]\s+\S", value)
+        and not re.search(r"[a-z]{3,}[.!?]\s+\S", value)  # a sentence ends ("St. Aldric" does not)
         and not _SPEECH_START.match(value)
     )
