@@ -293,10 +293,14 @@ HOW_MANY_UNITS = re.compile(
 )
 
 
+def _amount_first(question: str) -> bool:
+    """Whether an amount is what the question asks first ("how much time…", "how long…")."""
+    return bool(AMOUNT_QUESTION.match(_LEAD.sub("", question)))
+
+
 def asks_amount(question: str) -> bool:
-    """Whether the question asks for an amount: first ("how much time…", "how long…"), or in
-    units ("how many hours a week…")."""
-    return bool(AMOUNT_QUESTION.match(_LEAD.sub("", question)) or HOW_MANY_UNITS.search(question))
+    """Whether the question asks for an amount: first, or in units ("how many hours a week…")."""
+    return _amount_first(question) or bool(HOW_MANY_UNITS.search(question))
 
 
 def _amount_asked(question: str) -> str | None:
@@ -316,7 +320,7 @@ def amount_missing(
     with its unit, money or a percentage: "one thing to have tickets" states none) about the
     question's topic ("two weeks answering audit requests" is no amount for "how quickly does
     support respond to tickets"; for money, two of the topic's words)."""
-    if not AMOUNT_QUESTION.match(_LEAD.sub("", question)):
+    if not _amount_first(question):
         return False  # the amount is not what the question asks first ("what tools …, how much …")
     # quantities loads only for an amount question (its patterns are not needed at start-up)
     from agent.extract.quantities import DURATIONS, find_quantities
