@@ -154,6 +154,16 @@ def test_counting_and_comparison_come_from_the_tables(workspace, sample_workspac
         r"and CRM rows are not counted\)\.",
         everyone.text,
     )
+    # "segment 2" is the document's Segment 2 (its heading's number), not every account
+    from agent.synthesize import versions
+
+    segments = versions.latest(workspace).segments
+    second = answer_question(
+        "How many accounts in segment 2 mention lead times?", workspace, settings, embedder
+    )
+    assert second.count is not None and second.count <= len(segments[1].accounts)
+    assert {c.account for c in second.citations} <= set(segments[1].accounts)
+    assert second.citations and second.text.startswith(f"{second.count} of ")
     best = answer_question(
         "Which segment has the highest PMF share?", workspace, settings, embedder
     )
@@ -1776,3 +1786,34 @@ def test_a_group_named_by_what_only_its_accounts_talk_about_is_that_segment():
     assert found is not None and found[0] == {"Delta District", "Kettle MAD"}
     assert _said_only_by_a_segment("Why do larvicide buyers churn?", workspace, draft) is None
     assert _said_only_by_a_segment("Why do pest control firms buy?", workspace, draft) is None
+
+
+@pytest.mark.parametrize(
+    "question, numbers",
+    [
+        ("How many accounts in segment 2 mention lead times?", [2]),
+        ("what do segments 1 and 3 say about pricing?", [1, 3]),
+        ("Why does Segment #1 churn?", [1]),
+        ("how many accounts in segment 4 mention pricing?", []),  # the document has three
+        ("what do companies in the segment 1-10 employees say?", []),  # a size band
+        ("what do companies in segment 11–50 say?", []),
+        ("what do segment 1 to 10 employee shops say?", []),
+    ],
+)
+def test_a_segment_named_by_its_number_is_the_documents_segment(question, numbers):
+    from types import SimpleNamespace
+
+    from agent.qa.scope import segments_named
+
+    draft = SimpleNamespace(
+        segments=[
+            SimpleNamespace(name=name, tier=tier, accounts=[f"{name} Co"], hypothesis=False)
+            for name, tier in [("Alpha", "core"), ("Beta", "adjacent"), ("Gamma", "selective")]
+        ]
+    )
+    segments, label, _ = segments_named(question, draft, with_accounts=True)
+    if numbers:
+        assert segments == [draft.segments[n - 1] for n in numbers]
+        assert label.startswith(f"Segment {numbers[0]} ({draft.segments[numbers[0] - 1].name})")
+    else:
+        assert not label.startswith("Segment")

@@ -76,6 +76,9 @@ def segments_named(
     else the segment sharing most words (at least two) with its name, else by the size of its
     companies ("very small companies"); their label and the question's words used up.
     `with_accounts`: only segments that have accounts."""
+    numbered = _numbered(question, draft, with_accounts)
+    if numbered[0]:
+        return numbered
     lowered = question.lower()
     for word, tier in TIERS.items():
         # "core segment", "core accounts", "core legal teams", "mid-market (core) accounts";
@@ -110,6 +113,31 @@ def segments_named(
     if not best[0]:
         return _by_size(question, draft)
     return best
+
+
+# "segment 2", "segments 1 and 3", "segment #2": the document's numbering (its headings read
+# "Segment 2: …"); never a size band ("segment 1–10 employees", "segment 11-50")
+NUMBERED = re.compile(
+    r"\bsegments?\s+#?(\d{1,2})\b((?:\s*(?:,|and|or|&)\s*#?\d{1,2}\b)*)(?!\s*(?:[-–—]|to\b|\+|employees|staff|people))",
+    re.I,
+)
+
+
+def _numbered(question: str, draft: Any, with_accounts: bool) -> tuple[list[Any], str, set[str]]:
+    """The segments a question names by their number in the document ("in segment 1")."""
+    match = NUMBERED.search(question)
+    if not match:
+        return [], "", set()
+    numbers = [int(match.group(1))] + [int(n) for n in re.findall(r"\d+", match.group(2))]
+    if not all(1 <= n <= len(draft.segments) for n in numbers):
+        return [], "", set()
+    chosen = [draft.segments[n - 1] for n in dict.fromkeys(numbers)]
+    if with_accounts and not any(s.accounts for s in chosen):
+        return [], "", set()
+    label = " and ".join(
+        f"Segment {n} ({draft.segments[n - 1].name})" for n in dict.fromkeys(numbers)
+    )
+    return chosen, label, {stem("segment")}
 
 
 def segment_by_industry_word(question: str, draft: Any) -> tuple[list[Any], str, set[str]]:
