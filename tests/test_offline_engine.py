@@ -137,6 +137,33 @@ def test_headings_and_label_lines_are_context_never_evidence(tmp_path, embedder)
     )
 
 
+TABLE_NOTES = """## Exit call — Dover store
+Date: 2026-10-27
+
+### Who are they?
+
+| Topic | What they said |
+|---|---|
+| Store | Franchise, one store, 9 staff including two part-time students |
+| Systems | The franchisor's POS for every sale; QuickBooks Online for the books |
+| Budget |  |
+
+### Why did they cancel?
+- Staff were entering every job twice, once in the POS and once in our tool.
+"""
+
+
+def test_a_notes_table_is_read_row_by_row_without_its_pipes(tmp_path, embedder):
+    doc = load(write(tmp_path / "dover_exit-call.md", TABLE_NOTES)).documents[0]
+    rows = [doc.text[t.start : t.end] for t in doc.turns if t.is_content]
+    assert "Franchise, one store, 9 staff including two part-time students" in rows
+    assert "The franchisor's POS for every sale; QuickBooks Online for the books" in rows
+    # the header row, its rule and a row that only names itself are no one's words
+    assert not any("|" in row or "What they said" in row or row == "Budget" for row in rows)
+    quotes = [e.quote for e in OfflineExtractor(embedder).extract(doc)]
+    assert quotes and not any("|" in q or "---" in q for q in quotes)
+
+
 ECHOES = """Sam: What made you start looking for something new?
 Dana: What made us start looking?
 Dana: Yeah.

@@ -394,6 +394,23 @@ def test_how_many_things_an_account_has_is_no_count_of_accounts():
         "from paper",
     )
     assert parse("How many drivers use the app?") == ("drivers", "use", "the app")
+    # "have trouble …" counts who has it; "have a CFO" is no count of a problem
+    assert parse("How many sign shops have trouble scheduling install crews?") == (
+        "sign shops",
+        "have trouble",
+        "scheduling install crews",
+    )
+    assert parse("How many accounts have a CFO?") is None
+
+
+def test_a_deal_notes_label_inside_a_paragraph_is_no_answer():
+    from agent.qa.candidates import is_metadata
+
+    assert is_metadata("Rep: Dan Okoye.")
+    assert is_metadata("**Date:** 2026-10-27")
+    assert is_metadata("Close date: 14 October")
+    assert not is_metadata("Price: nine hundred a month is more than my rent increase, for nothing.")
+    assert not is_metadata("Hal: we doubled the presses and still run one whiteboard.")
 
 
 def test_an_acronym_spelled_out_in_a_transcript_is_mentioned(tmp_path, icp, embedder):
@@ -969,6 +986,25 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     assert industry_accounts("How many schools rebuild routes?", buses)[0] == {
         "Pinecrest Student Carriers",
         "Maple Ridge School Transit",
+    }
+    # a compound's part in another form of its word ("printer" for "Printing"), and a head
+    # noun no account's name or label says ("shop")
+    printers = [
+        row("Dunmore Commercial Print", "manufacturing", "Commercial Printing", "51-200"),
+        row("Brightmark Press", "manufacturing", "Commercial Printing", "201-500"),
+        row("Tamsin Printing Co.", "manufacturing", "Printing", "51-200"),
+        row("Keel Sign Co.", "manufacturing", "Signage", "11-50"),
+        row("Lumen Sign & Display", "retail", "Sign Manufacturing", "11-50"),
+        row("Harrow Large Format", "manufacturing", "Printing & Publishing", "11-50"),
+        row("Calder State University", "education", "Higher Education", "501-1000"),
+    ]
+    assert described_accounts("commercial-printer accounts", printers).accounts == {
+        "Dunmore Commercial Print",
+        "Brightmark Press",
+    }
+    assert described_accounts("sign-shop owners", printers).accounts == {
+        "Keel Sign Co.",
+        "Lumen Sign & Display",
     }
 
 

@@ -79,6 +79,8 @@ def test_a_company_answer_that_names_nobody_links_no_account(tmp_path):
         "b@x.example,Our plant,Somewhat disappointed\n"
         "c@x.example,Not sure,Very disappointed\n"
         "d@x.example,Lone Pine Linen,Very disappointed\n"
+        "e@x.example,self,Somewhat disappointed\n"  # a consultant answering for no company
+        "f@x.example,Consultant,Somewhat disappointed\n"
     )
     loaded = load(write(tmp_path / "pmf.csv", survey, "utf-8"))
     companies = sorted((d.survey.respondent, d.survey.company) for d in loaded.documents)
@@ -87,6 +89,8 @@ def test_a_company_answer_that_names_nobody_links_no_account(tmp_path):
         ("b@x.example", None),
         ("c@x.example", None),
         ("d@x.example", "Lone Pine Linen"),
+        ("e@x.example", None),
+        ("f@x.example", None),
     ]
     assert {d.account for d in loaded.documents} == {None, "Lone Pine Linen"}
 

@@ -637,6 +637,24 @@ def test_a_descriptor_after_the_name_never_splits_one_account_in_two():
     assert directory.canonical("Acme Robotics") == "Acme Robotics"
 
 
+def test_crm_rows_of_one_name_and_two_places_are_two_accounts():
+    """Franchise stores: "PrintHaus Express - Dover" and "- Salem" are CRM rows of their own."""
+    directory = AccountDirectory()
+    for place in ("Salem", "Dover"):
+        directory.add(f"PrintHaus Express - {place}", f"printhausexpress.com/{place.lower()}", True)
+    directory.add("Alder & Finch Printing", "alderfinch.com", True)
+    assert directory.canonical("PrintHaus Express - Dover") == "PrintHaus Express - Dover"
+    assert directory.canonical("PrintHaus Express - Salem") == "PrintHaus Express - Salem"
+    assert directory.canonical("PrintHaus Express #52 Salem") == "PrintHaus Express - Salem"
+    assert directory.canonical("PrintHaus Express") is None  # which store?
+    assert directory.by_domain("owner@printhausexpress.com") is None  # both stores' domain
+    assert directory.by_domain("jo@alderfinch.com") == "Alder & Finch Printing"
+    said = directory.mentioned("I own the PrintHaus store here in Dover, me and my wife.")
+    assert list(said) == ["PrintHaus Express - Dover"]
+    assert not directory.mentioned("We looked at PrintHaus's system once.")
+    assert not directory.mentioned("Our Dover and Salem customers order flyers.")
+
+
 def test_a_duplicate_crm_row_fills_blanks_and_the_written_out_name_shows(tmp_path, embedder):
     full = CRMRecord(
         name="Harlow Valley Water District",

@@ -157,29 +157,47 @@ class AccountDirectory:
         self.short: dict[str, str] = {}  # distinctive first word -> display name
         self.compact: dict[str, str] = {}  # key without spaces -> display name
         self.by_first_word: dict[str, set[str]] = {}  # first word of a key -> keys
+        # CRM rows that share a name before their descriptor ("PrintHaus Express - Dover",
+        # "PrintHaus Express - Salem"): name key -> {descriptor key: display name}
+        self.branches: dict[str, dict[str, str]] = {}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_for = -1
 
-    def add(self, name: str | None, domain: str | None = None) -> None:
+    def add(self, name: str | None, domain: str | None = None, record: bool = False) -> None:
+        """`record`: a CRM row (each row of a CRM is an account of its own)."""
         if not name or not name.strip():
             return
         key = company_key(name)
         if not key:
             return
         # "City of Brantford Falls - Water & Sewer Utility", "Acme (EMEA)": the name before its
-        # descriptor is the same account; a descriptor never splits one account in two
-        base = _DESCRIPTOR.split(name, maxsplit=1)[0]
-        base_key = company_key(base) if base != name and len(base.split()) >= 2 else ""
-        if key not in self.names and base_key in self.names:
+        # descriptor is the same account; a descriptor never splits one account in two. Two
+        # CRM rows of one name and two descriptors are two accounts ("PrintHaus Express -
+        # Dover" and "- Salem", two franchise stores), and the name alone is neither.
+        base, *described = _DESCRIPTOR.split(name, maxsplit=1)
+        base_key = company_key(base) if described and len(base.split()) >= 2 else ""
+        branches = self.branches.get(base_key, {}) if base_key else {}
+        place = company_key(described[0]) if described else ""
+        branch = record and bool(branches) and place not in branches
+        if key not in self.names and base_key in self.names and not branch:
             self.names[key] = self.names[base_key]
         display = self.names.setdefault(key, readable_name(name))
-        if base_key:
+        if record and base_key and place:
+            self.branches.setdefault(base_key, {}).setdefault(place, display)
+        if branch:
+            self.names.pop(base_key, None)  # "PrintHaus Express" alone: which store?
+        elif base_key and len(self.branches.get(base_key, ())) < 2:
             self.names.setdefault(base_key, display)
         self.compact.setdefault(key.replace(" ", ""), display)
         self.by_first_word.setdefault(key.split(" ")[0], set()).add(key)
         clean_domain = domain_of(domain)
-        if clean_domain and clean_domain not in FREE_MAIL:
-            self.domains.setdefault(clean_domain, display)
+        # a domain two accounts share (a franchise's stores) names neither
+        if (
+            clean_domain
+            and clean_domain not in FREE_MAIL
+            and self.domains.setdefault(clean_domain, display) != display
+        ):
+            self.domains[clean_domain] = ""
         first = _distinctive_first(key)
         if " " in key and len(first) >= 5 and first not in _COMMON_FIRST_WORDS:
             self.short[first] = (
@@ -188,15 +206,17 @@ class AccountDirectory:
 
     def add_documents(self, documents: Iterable[SourceDocument]) -> None:
         named: list[tuple[str, str | None]] = []
-        for doc in documents:
+        documents_list = list(documents)
+        for doc in documents_list:
             if doc.crm is not None:
                 named.append((doc.crm.name, doc.crm.domain))
             elif doc.account and doc.account_attribution in ("front_matter", "crm"):
                 named.append((doc.account, None))
         # of two spellings of one account, the one written out shows ("Harlow Valley Water
         # District", not "Harlow Valley Water Dist."): CRM rows and front matter first
+        records = {doc.crm.name for doc in documents_list if doc.crm is not None}
         for name, domain in sorted(named, key=lambda n: (_abbreviated(n[0]), n[1] is None)):
-            self.add(name, domain)
+            self.add(name, domain, record=name in records)
 
     def canonical(self, name: str | None) -> str | None:
         """The known spelling of a company name ('Brookfield Tooling Inc.' → 'Brookfield Tooling')."""
@@ -218,20 +238,21 @@ class AccountDirectory:
             }
             if len(partial) == 1:
                 return partial.pop()
-        return None
+        branch = self.branches_named(key)
+        return branch[0] if len(branch) == 1 else None
 
     def by_domain(self, value: str | None) -> str | None:
         domain = domain_of(value)
         if not domain or domain in FREE_MAIL:
             return None
         if domain in self.domains:
-            return self.domains[domain]
+            return self.domains[domain] or None
         # mail.brookfieldtooling.com → brookfieldtooling.com
         parts = domain.split(".")
         for i in range(1, len(parts) - 1):
             parent = ".".join(parts[i:])
             if parent in self.domains:
-                return self.domains[parent]
+                return self.domains[parent] or None
         return None
 
     def in_file_name(self, stem: str) -> str | None:
@@ -303,6 +324,24 @@ class AccountDirectory:
             for first, display in self.short.items():
                 if display and re.search(rf"\b{re.escape(first.capitalize())}\b", text):
                     found[display] += 1
+        if not found:
+            for display in self.branches_named(company_key(text)):
+                found[display] += 1
+        return found
+
+    def branches_named(self, key: str) -> list[str]:
+        """The CRM rows a text names by the name several rows share and the descriptor of
+        exactly one of them: "I own the InkSpot store here in Millbrook", "PrintHaus Express
+        #52 Salem" (`key`: the text's `company_key`)."""
+        folded = f" {key} "
+        found = []
+        for base_key, places in self.branches.items():
+            first = _distinctive_first(base_key)
+            if len(places) < 2 or first in _COMMON_FIRST_WORDS or f" {first} " not in folded:
+                continue
+            said = [display for place, display in places.items() if f" {place} " in folded]
+            if len(said) == 1:
+                found.append(said[0])
         return found
 
 

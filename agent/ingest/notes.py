@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from agent.schema import SpeakerRole, Turn, TurnForm
 from agent.textspans import split_sentences
@@ -24,6 +25,9 @@ _LABEL = re.compile(
 )
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+•▪‣◦]|\d{1,3}[.)])[ \t]+(?P<text>\S.*)$")
 _RULE = re.compile(r"^[ \t]*(?:[=]{3,}|[-]{3,}|[*]{3,}|_{3,})[ \t]*$")
+# a Markdown table's row ("| Store | One store, 9 staff |") and its header's rule ("|---|:--|")
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?$")
 _CAPS_TITLE = re.compile(r"^[ \t]*(?=[^a-z]*[A-Z]{2})[A-Z0-9][A-Z0-9 &/'’,()-]{1,60}$")
 
 # label lines of a deal write-up ("**Outcome:** Lost", "**Lost to:** MiseOS") and of its header,
@@ -167,6 +171,30 @@ class _Block:
     start: int
     end: int
     level: int = 7  # heading level (bold and caps titles rank below ######)
+    table_row: bool = False
+
+
+def _table_row(line: str, offset: int) -> _Block:
+    """A table row as what it says: its cell of most words ("| Systems | PrintHaus POS for
+    every sale |" says "PrintHaus POS for every sale"; "| Orders retyped into the ERP | High |"
+    says "Orders retyped into the ERP"); the others name or grade it."""
+    pipes = [i for i, char in enumerate(line) if char == "|"]
+    cells = []
+    for a, b in pairwise(pipes):
+        a += 1
+        while a < b and line[a] in " \t":
+            a += 1
+        end = b
+        while end > a and line[end - 1] in " \t":
+            end -= 1
+        if end > a:
+            cells.append((a, end))
+    if not cells:
+        return _Block(TurnForm.label, offset + pipes[0], offset + pipes[-1] + 1, table_row=True)
+    a, b = max(reversed(cells), key=lambda cell: len(line[cell[0] : cell[1]].split()))
+    # a row whose only words are its name ("| Budget | |") says nothing
+    form = TurnForm.label if len(cells) == 1 and len(pipes) > 2 else TurnForm.bullet
+    return _Block(form, offset + a, offset + b, table_row=True)
 
 
 def _label_key(label: str) -> str:
@@ -211,6 +239,15 @@ def _blocks(text: str, start: int) -> list[_Block]:
         end = offset + len(line)
         if not line.strip():
             close()
+            continue
+        if _TABLE_RULE.match(line):
+            close()
+            if blocks and blocks[-1].table_row:  # the row above is the table's header
+                blocks[-1].form = TurnForm.label
+            continue
+        if _TABLE_ROW.match(line):
+            close()
+            blocks.append(_table_row(line, offset))
             continue
         if _RULE.match(line):
             if current is not None and current.form == TurnForm.paragraph and current_lines == 1:

@@ -420,7 +420,7 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
             segments[_question(header)] = row[header]
     company = row.get(columns.company or "", "").strip()
     if re.fullmatch(
-        r"(?i)(self[- ]?employed|freelanc\w*|none|n/?a|-+|student|independent|retired|unemployed|personal|private|confidential|prefer not to say|unknown|not sure)",
+        r"(?i)(self([- ]?employed)?|myself|me|just me|sole (proprietor|trader)|consultant|contractor|freelanc\w*|none|n/?a|n\.a\.|-+|student|independent|retired|unemployed|personal|private|confidential|prefer not to say|unknown|not sure|various|multiple|several)",
         company,
     ) or re.fullmatch(  # "my company", "our plant": whose, the answer does not say
         r"(?i)(my|our|the)( own)? (company|employer|business|firm|shop|plant|work|job|org|organi[sz]ation|team|place)",

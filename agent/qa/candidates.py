@@ -19,6 +19,7 @@ import numpy as np
 
 from agent.extract.injection import is_instruction
 from agent.extract.lexicon import is_distractor
+from agent.ingest.notes import LABEL_WORDS
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement, stem, words
@@ -76,6 +77,21 @@ ATTRIBUTE_KINDS = {"firmographic", "technographic", "buying_role"}
 # a Markdown heading or a notes label line ("**Date:** …", "Attendees:** …" once split), never
 # something a participant said
 METADATA = re.compile(r"^\s*(?:#{1,6}\s|\**[A-Z][^:\n]{0,40}:\*\*|\*\*[^*\n]{1,60}\*\*\s*:?\s*$)")
+_PLAIN_LABEL = re.compile(r"^\s*([A-Za-z][\w /&-]{0,24}?)\s*:\s+\S")
+METADATA_WORDS = 8
+
+
+def is_metadata(sentence: str) -> bool:
+    """A heading or a label line, bold ("**Date:** …") or plain and short ("Rep: Dan Okoye."
+    inside a deal note's paragraph): what the document is, not what anyone said."""
+    if METADATA.match(sentence):
+        return True
+    label = _PLAIN_LABEL.match(sentence)
+    return (
+        label is not None
+        and label.group(1).lower() in LABEL_WORDS
+        and len(sentence.split()) <= METADATA_WORDS
+    )
 
 
 @dataclass
@@ -478,7 +494,7 @@ def gather(
         text = texts[passage.doc_id]
         for a, b in joined_lead_ins(text, _sentences(text, passage, answers)):
             sentence = text[a:b]
-            if len(sentence.split()) < 4 or is_instruction(sentence) or METADATA.match(sentence):
+            if len(sentence.split()) < 4 or is_instruction(sentence) or is_metadata(sentence):
                 continue  # too short; text aimed at a model; a heading or a notes label line
             if any(s <= a < e for s, e in structure.get(passage.doc_id, ())):
                 continue

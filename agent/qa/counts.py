@@ -29,7 +29,7 @@ from agent.store import Workspace
 
 COUNT_QUESTION = re.compile(
     r"^\s*how many\s+(?:of\s+(?:the|our)\s+|distinct\s+|different\s+|unique\s+)?(?P<who>.+?)\s+"
-    r"(?P<verb>(?:have\s+|has\s+|did\s+|do\s+|ever\s+)?(?:mention(?:ed|s)?|sa(?:y|id|ys)|complain(?:ed|s)?(?:\s+about)?|talk(?:ed|s)?\s+about|describe[sd]?|report(?:ed|s)?|raise[sd]?|bring\s+up|brought\s+up|name[sd]?|cite[sd]?|use[sd]?|run|runs|found|find|struggle[sd]?\s+with|push(?:ed)?\s+back\s+on|want(?:ed)?|ask(?:ed)?\s+for))\b"
+    r"(?P<verb>(?:have\s+|has\s+|did\s+|do\s+|ever\s+)?(?:mention(?:ed|s)?|sa(?:y|id|ys)|complain(?:ed|s)?(?:\s+about)?|talk(?:ed|s)?\s+about|describe[sd]?|report(?:ed|s)?|raise[sd]?|bring\s+up|brought\s+up|name[sd]?|cite[sd]?|use[sd]?|run|runs|found|find|struggle[sd]?\s+with|push(?:ed)?\s+back\s+on|want(?:ed)?|ask(?:ed)?\s+for|ha(?:ve|s|d)\s+(?:trouble|problems?|issues?|difficult(?:y|ies)|a\s+hard\s+time)))\b"
     r"(?P<topic>.*)$",
     re.IGNORECASE,
 )

@@ -12,12 +12,12 @@ from typing import Any
 
 from agent.extract.lexicon import is_distractor
 from agent.qa.candidates import (
-    METADATA,
     MIN_CONTENT_WORDS,
     SELF_DESCRIPTION,
     Candidate,
     documents,
     embed_spans,
+    is_metadata,
 )
 from agent.qa.index import document_index
 from agent.qa.terms import content_stems
@@ -100,11 +100,7 @@ def deal_note_candidates(
             sentence = doc.text[a:b]
             if len(kept) >= MAX_SENTENCES:
                 break
-            if (
-                METADATA.match(sentence)
-                or SELF_DESCRIPTION.match(sentence)
-                or CONTEXT.match(sentence)
-            ):
+            if is_metadata(sentence) or SELF_DESCRIPTION.match(sentence) or CONTEXT.match(sentence):
                 continue
             if len(content_stems(sentence)) < MIN_CONTENT_WORDS or is_distractor(sentence):
                 continue

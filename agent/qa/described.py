@@ -155,10 +155,15 @@ def _kind(
     for compound in compounds:
         parts = [w for w in compound.split("-") if w]
         words -= _words(compound)
+        # a part no account's name or label says is the compound's head noun ("shop" of
+        # "sign-shop owners"): the others describe
+        parts = [
+            p for p in parts if any(_part_said(p, raw_of[n], said_of[n]) for n in raw_of)
+        ] or parts
         having = {
             name
             for name, row_words in raw_of.items()
-            if all(any(w in (p, p + "s", p + "es") for w in row_words) for p in parts)
+            if all(_part_said(p, row_words, said_of[name]) for p in parts)
         }
         if len(fits & having) >= MIN_HAVING and len(having) <= most * len(rows):
             fits &= having
@@ -174,6 +179,18 @@ def _kind(
         used.add(word)
         narrowed = True
     return fits if narrowed else None
+
+
+def _part_said(part: str, raw: set[str], stems: set[str]) -> bool:
+    """Whether a compound's part is a word of what the CRM says of an account: as written, a
+    plural, or a form of the same word ("commercial-printer" for "Commercial Printing": a
+    printer prints)."""
+    if raw & {part, part + "s", part + "es"}:
+        return True
+    roots = {stem(part)}
+    if part.endswith("er") and len(part) > 5:  # "printer", "grower", "builder"
+        roots.add(stem(part[:-2]))
+    return bool(roots & stems)
 
 
 def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described | None:
