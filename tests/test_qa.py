@@ -365,6 +365,15 @@ def test_passage_sentences_that_are_not_claims_are_not_answers():
     assert SELF_DESCRIPTION.search("I'm the analytics manager, there's four of us on the team.")
     assert SELF_DESCRIPTION.search("We're a regional health system, three hospitals.")
     assert not SELF_DESCRIPTION.search("We're spending six hours a week reconciling.")
+    from agent.qa.candidates import describes_itself
+
+    # what a notes writer says of the company is context too
+    assert describes_itself("Third-generation family printer, about 280 people")
+    assert describes_itself("Tally & Sprout is a 35-person kitchenware brand selling direct")
+    assert describes_itself("Adult day centre in Chattanooga, TN")
+    assert not describes_itself("We lost two people, about 3 staff in March.")
+    assert not describes_itself("Two people quit in March and nobody else knew the workbook.")
+    assert not describes_itself("Harrowgate is a customer we lost over pricing.")
 
 
 def test_question_intent_reads_what_is_asked_not_the_product_category():

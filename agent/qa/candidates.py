@@ -69,6 +69,28 @@ SELF_DESCRIPTION = re.compile(
     r"[A-Z][\w&.' -]{1,40}: (?:[\w-]+-based|an? [\w -]{2,40}(?:company|firm|lender|provider|group|agency|retailer|manufacturer|distributor|startup))\b)",
     re.IGNORECASE,
 )
+# what a notes writer says of the company: "Third-generation family printer, about 280
+# people", "Tally & Sprout is a 35-person kitchenware brand", "Adult day centre in
+# Chattanooga, TN": context for an answer, like the speaker's own description
+COMPANY_DESCRIPTION = re.compile(
+    r"^\W*(?:"
+    r"(?![^,]*\b(?i:i|we|they|he|she|you|it|our|my|their)\b)[^.!?;:\n]{3,80},\s*"
+    r"(?:~|about|around|roughly|approximately|approx\.?|some|over|under|nearly|almost)?\s*"
+    r"[\d,]+\+?\s*(?:people|staff|employees|ftes?|workers|techs|technicians)\b"
+    r"|[A-Z][\w&'’.-]*(?:\s+(?:&\s+)?[A-Z][\w&'’.-]*){0,4}\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,4}"
+    r"(?:brand|company|firm|business|group|chain|operator|agency|shop|lab|laboratory|printer|"
+    r"grower|nursery|distributor|manufacturer|retailer|provider|practice|clinic|nonprofit|"
+    r"district|contractor|carrier|startup)\b"
+    r"|(?:[A-Z]?[\w-]+\s+){1,5}in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s*[A-Z]{2}\.?$"
+    r")"
+)
+
+
+def describes_itself(text: str) -> bool:
+    """Who the speaker is or what the company is: context for an answer, not one."""
+    return bool(SELF_DESCRIPTION.search(text) or COMPANY_DESCRIPTION.search(text))
+
+
 CONTEXT_KINDS = {"firmographic"}
 # what describes an account rather than answering why or what: a tool it runs, a company fact,
 # who holds which role — an answer to a question that asks for them, context otherwise
@@ -276,7 +298,7 @@ def score(
     if (
         kinds
         and not kinds & CONTEXT_KINDS
-        and (candidate.evidence_kind in CONTEXT_KINDS or SELF_DESCRIPTION.search(candidate.text))
+        and (candidate.evidence_kind in CONTEXT_KINDS or describes_itself(candidate.text))
     ):
         value -= CONTEXT_PENALTY
     if kinds and candidate.evidence_kind in ATTRIBUTE_KINDS - kinds:

@@ -13,8 +13,8 @@ from typing import Any
 from agent.extract.lexicon import is_distractor
 from agent.qa.candidates import (
     MIN_CONTENT_WORDS,
-    SELF_DESCRIPTION,
     Candidate,
+    describes_itself,
     documents,
     embed_spans,
     is_metadata,
@@ -100,7 +100,7 @@ def deal_note_candidates(
             sentence = doc.text[a:b]
             if len(kept) >= MAX_SENTENCES:
                 break
-            if is_metadata(sentence) or SELF_DESCRIPTION.match(sentence) or CONTEXT.match(sentence):
+            if is_metadata(sentence) or describes_itself(sentence) or CONTEXT.match(sentence):
                 continue
             if len(content_stems(sentence)) < MIN_CONTENT_WORDS or is_distractor(sentence):
                 continue
