@@ -418,7 +418,9 @@ def test_a_deal_notes_label_inside_a_paragraph_is_no_answer():
     assert is_metadata("Rep: Dan Okoye.")
     assert is_metadata("**Date:** 2026-10-27")
     assert is_metadata("Close date: 14 October")
-    assert not is_metadata("Price: nine hundred a month is more than my rent increase, for nothing.")
+    assert not is_metadata(
+        "Price: nine hundred a month is more than my rent increase, for nothing."
+    )
     assert not is_metadata("Hal: we doubled the presses and still run one whiteboard.")
 
 
@@ -1015,6 +1017,35 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
         "Keel Sign Co.",
         "Lumen Sign & Display",
     }
+    # the CRM files only some printers under "Commercial Printing": when the segment holding
+    # them is the one the CRM calls printers, "commercial printers" are that segment
+    from types import SimpleNamespace
+
+    from agent.qa.described import head_accounts
+    from agent.qa.scope import _segment_of_kind
+
+    assert head_accounts("commercial printers", printers) == {
+        "Dunmore Commercial Print",
+        "Brightmark Press",
+        "Tamsin Printing Co.",
+        "Harrow Large Format",
+    }
+    core = SimpleNamespace(
+        name="Manufacturing, 51–500 employees",
+        accounts=["Dunmore Commercial Print", "Brightmark Press", "Tamsin Printing Co."],
+    )
+    signs = SimpleNamespace(
+        name="Signage", accounts=["Keel Sign Co.", "Lumen Sign & Display", "Harrow Large Format"]
+    )
+    draft = SimpleNamespace(segments=[signs, core])
+    commercial = described_accounts("commercial printers", printers).accounts
+    question = "How many commercial printers mention it?"
+    assert _segment_of_kind(question, commercial, printers, draft) is core
+    # a group the CRM names by its head noun in only a few of a segment's accounts stays itself
+    assert (
+        _segment_of_kind("How many sign shops mention it?", {"Keel Sign Co."}, printers, draft)
+        is None
+    )
 
 
 def test_a_segment_is_named_only_by_words_that_tell_it_apart():

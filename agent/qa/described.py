@@ -193,6 +193,24 @@ def _part_said(part: str, raw: set[str], stems: set[str]) -> bool:
     return bool(roots & stems)
 
 
+def head_accounts(subject: str, crm: Sequence[DocRow]) -> set[str]:
+    """The CRM accounts whose name or labels say the head noun of a description, in any form
+    of the word ("printers" of "commercial printers": "Printing", "Tamsin Printing Co.")."""
+    words = [w for w in re.findall(r"[a-z]+", subject.lower()) if stem(w) not in FILLER_STEMS]
+    if not words:
+        return set()
+    head = words[-1]
+    head = head[:-1] if head.endswith("s") and not head.endswith("ss") and len(head) > 4 else head
+    found = set()
+    for row in crm:
+        if row.crm_name:
+            text = f"{row.crm_name} {row.industry_raw or ''} {row.industry or ''}"
+            raw = set(re.findall(r"[a-z0-9]+", text.lower()))
+            if _part_said(head, raw, _words(text)):
+                found.add(row.crm_name)
+    return found
+
+
 def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described | None:
     """The CRM accounts `subject` (the group a question is about) describes, or None. Kinds
     listed ("manufacturers and distributors", "3PL and e-commerce operators") are each one

@@ -19,6 +19,7 @@ from agent.qa.described import (
     MOST,
     compounds_of,
     described_accounts,
+    head_accounts,
     in_a_compound,
     names_an_industry,
 )
@@ -442,6 +443,8 @@ def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> Ac
                 inside = described.accounts & set(one[0].accounts) if one else set()
                 if one and words <= described.stems and 3 * len(inside) >= 2 * len(accounts):
                     accounts, label, reason, used = set(one[0].accounts), name, "segment", words
+                elif (kind := _segment_of_kind(question, accounts, crm, draft)) is not None:
+                    accounts, label, reason = set(kind.accounts), kind.name, "segment"
         else:
             industry, words = industry_accounts(question, crm)
             everyone = {d.crm_name for d in crm if d.crm_name}
@@ -455,6 +458,23 @@ def scope_accounts(question: str, workspace: Workspace, draft: Any = None) -> Ac
                 elif (said := _said_only_by_a_segment(question, workspace, draft)) is not None:
                     accounts, label, reason, used = said
     return AccountScope(accounts, label, reason, used) if accounts is not None else None
+
+
+def _segment_of_kind(question: str, described: set[str], crm: list[DocRow], draft: Any) -> Any:
+    """ "Commercial printers" in a CRM that files only some printers under "Commercial
+    Printing": the one segment that holds two thirds of the described accounts and two thirds
+    of whose accounts the CRM calls by the description's head noun ("Printing", "Print
+    Group") is the group asked about."""
+    heads = head_accounts(subject_of(question) or "", crm)
+    for segment in draft.segments:
+        members = set(segment.accounts)
+        if (
+            len(members) > len(described)
+            and 3 * len(described & members) >= 2 * len(described)
+            and 3 * len(heads & members) >= 2 * len(members)
+        ):
+            return segment
+    return None
 
 
 FEW_SAY = 3  # accounts at most whose research says a word that names who a question is about
