@@ -155,11 +155,10 @@ def _kind(
     for compound in compounds:
         parts = [w for w in compound.split("-") if w]
         words -= _words(compound)
-        # a part no account's name or label says is the compound's head noun ("shop" of
-        # "sign-shop owners"): the others describe
-        parts = [
-            p for p in parts if any(_part_said(p, raw_of[n], said_of[n]) for n in raw_of)
-        ] or parts
+        # a head noun no account's name or label says ("shop" of "sign-shop owners"): the
+        # words before it describe (a describing word nobody says narrows to nobody)
+        if len(parts) > 1 and not any(_part_said(parts[-1], raw_of[n], said_of[n]) for n in raw_of):
+            parts = parts[:-1]
         having = {
             name
             for name, row_words in raw_of.items()
