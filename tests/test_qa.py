@@ -1017,6 +1017,9 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
         "Keel Sign Co.",
         "Lumen Sign & Display",
     }
+    # a describing word nobody's CRM text says narrows to nobody, never to the head noun's
+    # accounts ("letterpress" is no account's word; "printing" is many)
+    assert described_accounts("letterpress-printing shops", printers) is None
     # the CRM files only some printers under "Commercial Printing": when the segment holding
     # them is the one the CRM calls printers, "commercial printers" are that segment
     from types import SimpleNamespace
