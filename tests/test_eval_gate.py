@@ -29,6 +29,8 @@ def test_gold_labels_are_consistent_with_the_sources():
         "rostermill",
         "sprigline",
         "tallyroom",
+        "kilnmark",
+        "presswick",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -58,6 +60,8 @@ def test_adjusted_rand_index():
         "rostermill",
         "sprigline",
         "tallyroom",
+        "kilnmark",
+        "presswick",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

@@ -251,6 +251,24 @@ def test_a_word_document_header_names_an_account_only_with_a_name(tmp_path):
     path = tmp_path / "call.docx"
     document.save(path)
     assert load(path).documents[0].account is None
+    # what the writer adds after the name is no part of it: "· on site", "(Grand Rapids, MI)"
+    for header in (
+        "Account: Pinecrest Dental Ceramics · on site",
+        "Account: Pinecrest Dental Ceramics (Grand Rapids, MI)",
+    ):
+        document = Document()
+        document.add_paragraph("Customer interview — Pinecrest Dental Ceramics")
+        document.add_paragraph(header)
+        document.add_paragraph("Ana Li: What does your week look like?")
+        document.add_paragraph("Alana Brandt: Remakes. We remake about eight percent of crowns.")
+        document.save(path)
+        assert load(path).documents[0].account == "Pinecrest Dental Ceramics", header
+    named = load(
+        write(
+            tmp_path / "onsite.md", "Account: Harwood Dental Lab | on site\n\nThey remake crowns.\n"
+        )
+    ).documents[0]
+    assert named.account == "Harwood Dental Lab"
 
 
 def test_malformed_front_matter_is_a_warning_not_a_failure(tmp_path):

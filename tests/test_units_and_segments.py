@@ -632,6 +632,10 @@ def test_a_descriptor_after_the_name_never_splits_one_account_in_two():
         shown = {directory.canonical(name) for name in order}
         assert len(shown) == 1, order
     directory = AccountDirectory()
+    directory.add("Pinecrest Dental Ceramics", "pinecrest.example", True)
+    directory.add("Pinecrest Dental Ceramics · on site")  # a notes header's "· on site"
+    assert directory.canonical("Pinecrest Dental Ceramics · on site") == "Pinecrest Dental Ceramics"
+    directory = AccountDirectory()
     directory.add("Acme")
     directory.add("Acme Robotics")  # no descriptor: two names, two accounts
     assert directory.canonical("Acme Robotics") == "Acme Robotics"

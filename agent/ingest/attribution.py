@@ -40,7 +40,7 @@ _COMMON_FIRST_WORDS = {
     "pacific",
     "atlantic",
 }
-_DESCRIPTOR = re.compile(r"\s+[-–—]\s+|\s*\(")
+_DESCRIPTOR = re.compile(r"\s+[-–—·|•]\s+|\s*\(")
 _NAME = r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z0-9][\w&'’.\-]*){0,4})"
 # Words between "I'm" and "at" that make it something else than a job ("I'm gonna answer for X").
 _NOT_A_JOB = (

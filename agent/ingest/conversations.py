@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.ingest.frontmatter import DEAL_KEYS, split_front_matter
 from agent.ingest.normalize import outcome, parse_date, parse_money
-from agent.ingest.notes import header_labels, note_turns, reads_as_a_name
+from agent.ingest.notes import account_name, header_labels, note_turns, reads_as_a_name
 from agent.ingest.rawfile import RawFile, decode_text
 from agent.ingest.speakers import (
     assign_roles,
@@ -298,6 +298,8 @@ def load_docx(raw: RawFile, warnings: list[str]) -> list[dict[str, Any]]:
             )
             key = {"company": "account", "customer": "account"}.get(key, key)
             value = match.group(2).strip()
+            if key == "account":
+                value = account_name(value)
             if key != "account" or reads_as_a_name(value):
                 meta[key] = value
     fields = build_conversation(raw, text, 0, meta, warnings)

@@ -375,11 +375,18 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
         if key in {"account", "date", "outcome", "lost_to", "competitor", "acv"}:
             value = match.group("value").strip().strip("*_").strip()
             if key == "account":  # "Night Owl Kitchens (Chicago, IL)": the name, not its place
-                value = re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
+                value = account_name(value)
                 if not reads_as_a_name(value):
                     continue  # "Customer: We retype every order…" is a speaker, not an account
             found.setdefault(key, value)
     return found
+
+
+def account_name(value: str) -> str:
+    """An `Account:` label's name without what the note adds after it: its place ("Night Owl
+    Kitchens (Chicago, IL)") or the call's ("Pinecrest Dental Ceramics · on site")."""
+    value = re.sub(r"\s+[·|•]\s+.*$", "", value)
+    return re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
 
 
 ACCOUNT_NAME_WORDS = 8
