@@ -16,6 +16,7 @@ from agent.ingest.normalize import (
     readable_name,
     tool_name,
 )
+from agent.ingest.notes import NAME_ADDITION
 from agent.schema import SourceDocument, SpeakerRole
 
 _COMMON_FIRST_WORDS = {
@@ -40,7 +41,7 @@ _COMMON_FIRST_WORDS = {
     "pacific",
     "atlantic",
 }
-_DESCRIPTOR = re.compile(r"\s+[-–—·|•]\s+|\s*\(")
+_DESCRIPTOR = re.compile(rf"\s+[-–—]\s+|{NAME_ADDITION}|\s*\(")
 _NAME = r"(?P<name>[A-Z][\w&'’.\-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z0-9][\w&'’.\-]*){0,4})"
 # Words between "I'm" and "at" that make it something else than a job ("I'm gonna answer for X").
 _NOT_A_JOB = (

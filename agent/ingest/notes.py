@@ -382,10 +382,14 @@ def header_labels(text: str, turns: list[Turn], limit: int = 12) -> dict[str, st
     return found
 
 
+# what a writer adds after a company's name: "Pinecrest Dental Ceramics · on site", "X | Zoom"
+NAME_ADDITION = r"\s+[·|•]\s+"
+
+
 def account_name(value: str) -> str:
     """An `Account:` label's name without what the note adds after it: its place ("Night Owl
     Kitchens (Chicago, IL)") or the call's ("Pinecrest Dental Ceramics · on site")."""
-    value = re.sub(r"\s+[·|•]\s+.*$", "", value)
+    value = re.sub(NAME_ADDITION + ".*$", "", value)
     return re.sub(r"\s*\([^()]*\)\s*$", "", value) or value
 
 
