@@ -346,25 +346,35 @@ def separate_distinct_groups(
         moved.append(f"{described} ({len(group)})")
         next_label += 1
 
-    for industry, group in sorted(holders.items()):
-        if not 2 <= len(group) <= MAX_DISTINCT_GROUP:
+    for industry, holding in sorted(holders.items()):
+        if not 2 <= len(holding) <= MAX_DISTINCT_GROUP:
             continue
         # a minority wherever it sits: no segment is made of it
         if any(
-            sum(1 for a in group if labels[a.name] == label) * 2 >= len(members)
+            sum(1 for a in holding if labels[a.name] == label) * 2 >= len(members)
             for label, members in clusters.items()
         ):
             continue
-        names = {a.name for a in group}
-        around = [
-            a
-            for a in accounts
-            if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
-        ]
-        described = _set_apart(industry_label(industry), group, around)
-        if described is None:
-            continue  # only the industry differs: the clustering's call stands
-        keep_apart(group, described)
+        # the industry's accounts the clustering placed together first: one it placed in
+        # another segment for its size, stack and themes (a behavioral-health agency among
+        # human-services agencies, beside two hospital foundations among grant-makers) is
+        # another kind of customer that the CRM files under the same industry
+        by_cluster: dict[int, list[AccountProfile]] = {}
+        for account in holding:
+            by_cluster.setdefault(labels[account.name], []).append(account)
+        placed = [g for g in by_cluster.values() if len(g) >= 2]
+        for group in [*placed, holding] if len(by_cluster) > 1 else [holding]:
+            names = {a.name for a in group}
+            around = [
+                a
+                for a in accounts
+                if a.name not in names and labels[a.name] in {labels[g.name] for g in group}
+            ]
+            described = _set_apart(industry_label(industry), group, around)
+            if described is None:
+                continue  # only the industry differs: the clustering's call stands
+            keep_apart(group, described)
+            break
     # the accounts of other industries left inside a segment led by one industry (two water
     # utilities, one filed under government, among university labs): a small group that leads
     # nothing and that something besides the industry sets apart is a group of its own too
