@@ -14,7 +14,6 @@ from agent.ingest.normalize import (
     parse_money,
     parse_stack,
     region_code,
-    tool_name,
 )
 from agent.ingest.tables import Table
 from agent.schema import CRMRecord
@@ -104,10 +103,11 @@ def record(row: dict[str, str], mapping: dict[str, str]) -> CRMRecord | None:
     country = country_code(get("country"))
     region, region_country = region_code(get("state"), country)
     stack = parse_stack(get("stack"))
-    erp_raw = get("erp")
-    erp = tool_name(erp_raw)[0] if erp_raw else None
-    if erp and erp not in stack:
-        stack.append(erp)
+    # an ERP field may name several systems ("Salesforce / NetSuite", "Sage 100; moving to
+    # Dynamics"): each is a tool, read like the stack field
+    erps = parse_stack(get("erp"))
+    erp = erps[0] if erps else None
+    stack.extend(t for t in erps if t not in stack)
     return CRMRecord(
         name=name,
         domain=domain_of(get("domain")),

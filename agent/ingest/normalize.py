@@ -346,13 +346,27 @@ def tool_name(value: str) -> tuple[str, str | None]:
     mentioned = load_lexicon().tools_in(plain)
     if len(mentioned) == 1:
         return mentioned[0]
-    return value.strip(), None
+    # a tool nobody listed keeps its name without the note beside it ("LabWare (legacy)",
+    # "Airflow (Astronomer)"): one tool, however each row qualifies it
+    return (plain or value.strip()), None
+
+
+_PLANNED = re.compile(
+    r"^(?:moving|migrating|switching|upgrading|planning|plans?|evaluating|considering|looking at)\b",
+    re.IGNORECASE,
+)
+
+
+_LISTED_INSIDE = re.compile(r"[^;,|()]*\(([^()]*[/;,|][^()]*)\)")
 
 
 def parse_stack(value: object) -> list[str]:
     """'Zendesk; Slack, HubSpot' or ['Zendesk', 'Slack'] → canonical tool names, in order."""
     if value is None:
         return []
+    if not isinstance(value, list):
+        # "Mixed (GP / QB / NetSuite)": the list is inside the parentheses
+        value = _LISTED_INSIDE.sub(r"\1", str(value))
     items = value if isinstance(value, list) else re.split(r"[;,|\n]+|\s+[+/]\s+", str(value))
     # "Excel/Sheets" is two tools, "SAP S/4HANA" one: a slash splits what it does not name
     items = [
@@ -366,6 +380,8 @@ def parse_stack(value: object) -> list[str]:
     for item in items:
         item = str(item).strip().strip(".")
         if not item or item.lower() in {"n/a", "none", "-", "unknown"}:
+            continue
+        if _PLANNED.match(item):  # "Sage 100; moving to Dynamics": what they run is Sage 100
             continue
         name, _category = tool_name(item)
         if name not in tools:

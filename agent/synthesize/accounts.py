@@ -16,6 +16,7 @@ from agent.ingest.attribution import AccountDirectory, attribute
 from agent.ingest.normalize import industry_id, size_band
 from agent.schema import Evidence, EvidenceKind, SourceDocument, SourceKind, SurveyResponse
 from agent.synthesize.industry_names import industries_from_names, rename_account_industries
+from agent.synthesize.stack import unify_tool_names
 
 EVIDENCE_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss, SourceKind.survey}
 
@@ -183,6 +184,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
         fill_from_research(account)
     rename_account_industries(accounts.values())
     industries_from_names(accounts.values())
+    unify_tool_names(accounts.values())
     return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
 
 
