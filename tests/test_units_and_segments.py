@@ -21,10 +21,13 @@ from synthetic_research import (
 
 from agent.extract.lexicon import load_lexicon
 from agent.ingest.attribution import AccountDirectory, attribute, stated_employers
+from agent.ingest.crm import record as crm_record
+from agent.ingest.normalize import parse_stack
 from agent.schema import CRMRecord, Evidence, EvidenceKind, SourceDocument, SourceKind
 from agent.synthesize.accounts import AccountProfile, fill_from_research
 from agent.synthesize.pipeline import synthesize
 from agent.synthesize.segments import Segmentation, separate_distinct_groups
+from agent.synthesize.stack import unify_tool_names
 from agent.synthesize.traits import (
     distinguishing_traits,
     rare_own_words,
@@ -374,6 +377,75 @@ def test_in_a_mixed_industry_segment_another_industry_needs_a_sharp_trait_to_sta
     apart = Segmentation({a.name: 0 for a in core + charities}, 1, 0.0, "one segment", {})
     separated = separate_distinct_groups(apart, core + charities)
     assert {separated.labels[a.name] for a in charities} == {1}
+
+
+def test_an_industrys_accounts_the_clustering_placed_apart_are_not_one_group():
+    # two hospital foundations among grant-makers, and a behavioral-health agency (filed under
+    # the same industry) among human-services agencies: the two foundations are the group
+    grantmakers = [
+        crm_account(f"Community Foundation {i}", "nonprofit", "11-50", ["Excel"], "won")
+        for i in range(6)
+    ]
+    agencies = [
+        crm_account(f"Family Services {i}", "nonprofit", "201-500", ["Sage Intacct"], "won")
+        for i in range(6)
+    ]
+    foundations = [
+        crm_account(f"Hospital Foundation {i}", "healthcare", "11-50", ["Raiser's Edge"], "lost")
+        for i in range(2)
+    ]
+    behavioral = crm_account("Behavioral Health", "healthcare", "201-500", ["Sage Intacct"], "won")
+    everyone = grantmakers + agencies + foundations + [behavioral]
+    labels = {a.name: 0 for a in grantmakers + foundations}
+    labels.update({a.name: 1 for a in [*agencies, behavioral]})
+    separated = separate_distinct_groups(Segmentation(labels, 2, 0.0, "two", {}), everyone)
+    assert {separated.labels[a.name] for a in foundations} == {2}
+    assert separated.labels[behavioral.name] == 1
+    assert "Healthcare & Life Sciences (2)" in separated.criterion
+
+
+def test_one_unlisted_tool_spelled_several_ways_is_one_tool():
+    accounts = [
+        AccountProfile(name="A", stack=["QuickBooks", "EFI Fiery"]),
+        AccountProfile(name="B", stack=["Fiery", "Kodak Prinergy"]),
+        AccountProfile(name="C", stack=["Fiery", "Prinergy", "Onyx RIP"]),
+        AccountProfile(name="D", stack=["MS Access"], stack_hints=["Onyx"]),
+        AccountProfile(name="E", stack=["Access", "Banner"]),
+        AccountProfile(name="F", stack=["Power BI", "Power BI Report Server Pro"]),
+    ]
+    renaming = unify_tool_names(accounts)
+    assert [a.stack for a in accounts[:3]] == [
+        ["QuickBooks", "Fiery"],
+        ["Fiery", "Kodak Prinergy"],
+        ["Fiery", "Kodak Prinergy", "Onyx RIP"],
+    ]
+    # most accounts' spelling wins; a tie goes to the longer name
+    assert accounts[3].stack == ["MS Access"] and accounts[3].stack_hints == ["Onyx RIP"]
+    assert accounts[4].stack == ["MS Access", "Banner"]
+    assert renaming["Access"] == "MS Access" and renaming["Onyx"] == "Onyx RIP"
+    # a known tool is already one name; a name three words longer is another product
+    assert accounts[5].stack == ["Power BI", "Power BI Report Server Pro"]
+
+
+@pytest.mark.parametrize(
+    "field, tools",
+    [
+        ("Salesforce / NetSuite", ["Salesforce", "NetSuite"]),
+        ("Sage 100; moving to Dynamics", ["Sage 100"]),
+        ("Mixed (GP / QB / NetSuite)", ["GP", "QB", "NetSuite"]),
+        ("NetSuite (parent), QBO (practices)", ["NetSuite", "QuickBooks"]),
+        (["LabWare (legacy)", "Airflow (Astronomer)"], ["LabWare", "Airflow"]),
+    ],
+)
+def test_a_stack_field_names_each_tool_once_and_only_what_runs_today(field, tools):
+    assert parse_stack(field) == tools
+
+
+def test_an_erp_field_naming_two_systems_is_two_tools():
+    row = {"Company": "Acme", "ERP": "Salesforce / NetSuite", "Tech stack": "Slack"}
+    record = crm_record(row, {"name": "Company", "erp": "ERP", "stack": "Tech stack"})
+    assert record is not None
+    assert record.stack == ["Slack", "Salesforce", "NetSuite"] and record.erp == "Salesforce"
 
 
 def said(account: AccountProfile, *quotes: str) -> AccountProfile:
