@@ -1091,3 +1091,18 @@ def test_three_accounts_of_three_industries_need_a_trait_they_clearly_hold():
     grants = Segmentation({a.name: 0 for a in foundations + volunteers}, 1, 0.0, "one", {})
     separated = separate_distinct_groups(grants, foundations + volunteers)
     assert {separated.labels[a.name] for a in volunteers} == {1}
+
+
+@pytest.mark.parametrize(
+    "label, industry",
+    [
+        ("Self-Storage", "real_estate"),
+        ("Self Storage", "real_estate"),
+        ("Health_Care", "healthcare"),
+        ("Co-op", "Co-op"),  # no known label joined by a hyphen: the CRM's own word
+    ],
+)
+def test_an_industry_hyphenated_or_underscored_is_the_same_industry(label, industry):
+    from agent.ingest.normalize import industry_id
+
+    assert industry_id(label, keep_unmatched=True) == industry

@@ -172,9 +172,11 @@ def industry_id(value: object, min_synonym: int = 0, keep_unmatched: bool = Fals
         return "other"
     if folded in data["industries"]:
         return folded
-    for length, industry, _match in industry_matches(folded):
-        if length >= min_synonym:
-            return industry
+    # "Self-Storage" and "Self Storage", "Health_Care" and "Health Care": one label
+    for spelled in dict.fromkeys([folded, re.sub(r"(?<=\w)[-_]+(?=\w)", " ", folded)]):
+        for length, industry, _match in industry_matches(spelled):
+            if length >= min_synonym:
+                return industry
     return _own_label(str(value)) if keep_unmatched else "other"
 
 
