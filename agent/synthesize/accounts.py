@@ -48,6 +48,10 @@ class AccountProfile:
     source_kinds: set[str] = field(default_factory=set)
     responses: list[SurveyResponse] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # what its people said and what was written of them in interviews, notes and deal notes
+    # (customer turns, never the interviewer's; no survey or CRM field): the words a small
+    # group alone uses are looked for here, not only in the statements extraction kept
+    speech: list[str] = field(default_factory=list)
 
     @property
     def has_evidence(self) -> bool:
@@ -167,6 +171,7 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
         account_of_doc[doc.doc_id] = account.name
         account.documents.append(doc.doc_id)
         account.source_kinds.add(doc.kind.value)
+        account.speech.extend(_speech(doc))
         if doc.survey is not None:
             account.responses.append(doc.survey)
         if doc.deal is not None and doc.deal.outcome:
@@ -186,6 +191,17 @@ def build_accounts(documents: list[SourceDocument], evidence: list[Evidence]) ->
     industries_from_names(accounts.values())
     unify_tool_names(accounts.values())
     return AccountBook(accounts=accounts, unlinked_responses=unlinked, documents=documents)
+
+
+SPOKEN_KINDS = {SourceKind.transcript, SourceKind.notes, SourceKind.win_loss}
+
+
+def _speech(doc: SourceDocument) -> list[str]:
+    """A research document's customer side: its customer turns, notes and paragraphs
+    (headings, label lines and the interviewer's turns left out)."""
+    if doc.kind not in SPOKEN_KINDS:
+        return []
+    return [doc.text[t.start : t.end] for t in doc.customer_turns()]
 
 
 def _linked(

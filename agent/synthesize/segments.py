@@ -18,6 +18,7 @@ from agent.synthesize.traits import (
     distinguishing_traits,
     own_words,
     rare_word_groups,
+    shared_vocabulary_groups,
     uncommon_word_groups,
 )
 
@@ -434,6 +435,25 @@ def separate_distinct_groups(
         )
         keep_apart(group, _saying(industries, said))
         remaining[label] = [a for a in remaining[label] if a not in group]
+    # two or three accounts that alone say many words for how much they say, wherever the
+    # clustering put them (two university print shops filed under "Higher Education" and
+    # "Government - Local" among quick-print franchise stores)
+    for group, said in shared_vocabulary_groups(accounts, MAX_DISTINCT_GROUP):
+        homes = {labels[a.name] for a in group}
+        if any(a not in remaining.get(labels[a.name], []) for a in group):
+            continue  # an account already moved with another group
+        if any(
+            sum(1 for a in group if labels[a.name] == home) * 2 >= len(remaining[home])
+            or len(remaining[home]) - len(group) < MIN_AROUND
+            for home in homes
+        ):
+            continue  # a large part of a segment: the clustering's call stands
+        industries = " and ".join(
+            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
+        )
+        for home in homes:
+            remaining[home] = [a for a in remaining[home] if a not in group]
+        keep_apart(group, _saying(industries, said))
     # two or three accounts the clustering split across segments that alone in all the
     # research say uncommon words (two turnout-gear shops, one among laundries, one among dry
     # cleaners), each a small part of its segment
