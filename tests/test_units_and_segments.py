@@ -33,6 +33,7 @@ from agent.synthesize.traits import (
     rare_own_words,
     rare_word_groups,
     segment_name,
+    shared_vocabulary_groups,
 )
 
 
@@ -515,6 +516,72 @@ def test_a_pair_set_apart_by_what_only_it_talks_about_stands_apart():
     # among too few accounts, words said by chance prove nothing
     few = Segmentation({a.name: 0 for a in teams[:2] + resorts}, 1, 0.0, "one segment", {})
     assert separate_distinct_groups(few, teams[:2] + resorts) is few
+
+
+def spoken(account: AccountProfile, *paragraphs: str) -> AccountProfile:
+    """The account with these paragraphs as what its people said (and one statement)."""
+    account.speech = list(paragraphs)
+    return said(account, paragraphs[0])
+
+
+def test_a_pair_that_alone_says_many_of_its_words_stands_apart_wherever_it_is_filed():
+    # two botanical gardens, one filed under museums (among growers), one under retail
+    # (among garden centres): few words, and many of them only the two say
+    centres = [
+        spoken(
+            crm_account(f"Garden Centre {i}", "retail_ecommerce", "51-200", ["Shopify"], "won"),
+            "Our garden centre sells annuals and shrubs every spring weekend.",
+            f"The tills at store {i} slow down when the queue reaches the entrance.",
+        )
+        for i in range(6)
+    ]
+    growers = [
+        spoken(
+            crm_account(f"Grower {i}", "wholesale_distribution", "11-50", ["Excel"], "won"),
+            "We grow plugs and liners for garden centres across the region.",
+            f"Availability lists go out every Monday from greenhouse {i}.",
+        )
+        for i in range(6)
+    ]
+    gardens = [
+        spoken(
+            crm_account("Ashgrove Garden", industry, "51-200", ["Shopify"], "won"),
+            "We are a nonprofit garden and volunteers run the plant sale.",
+            "Leftover natives go back to the nursery and the board wants counts.",
+        )
+        for industry in ("Museums", "retail_ecommerce")
+    ]
+    gardens[1].name = "Kestrel Arboretum"
+    everyone = centres + growers + gardens
+    labels = {a.name: 0 for a in centres}
+    labels.update({a.name: 1 for a in growers})
+    labels.update({gardens[0].name: 1, gardens[1].name: 0})
+    found = shared_vocabulary_groups(everyone, 3)
+    assert [[a.name for a in group] for group, _ in found] == [
+        ["Ashgrove Garden", "Kestrel Arboretum"]
+    ]
+    assert found[0][1][:3] == ["leftover", "natives", "nonprofit"]  # rarest first
+    separated = separate_distinct_groups(Segmentation(labels, 2, 0.0, "two", {}), everyone)
+    assert {separated.labels[a.name] for a in gardens} == {2}
+    assert "saying 'leftover', 'natives', 'nonprofit' (2)" in separated.criterion
+    # two talkative accounts that share a few words nobody else says, among the hundreds
+    # each says, are no group
+    from wordfreq import top_n_list
+
+    from agent.stems import stem
+
+    vocabulary = list(
+        {stem(w): w for w in top_n_list("en", 4000) if w.isalpha() and len(w) >= 6}.values()
+    )[:400]
+    chatty = [
+        spoken(
+            crm_account(f"Chatty {i}", "retail_ecommerce", "51-200", ["Shopify"], "won"),
+            " ".join(vocabulary[i * 150 : (i + 1) * 150]),
+            "Leftover natives and nonprofit volunteers.",
+        )
+        for i in range(2)
+    ]
+    assert shared_vocabulary_groups(centres + growers + chatty, 3) == []
 
 
 def test_a_pair_that_alone_says_rare_words_stands_apart_even_of_the_same_industry():
