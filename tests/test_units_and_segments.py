@@ -30,6 +30,7 @@ from agent.synthesize.segments import Segmentation, separate_distinct_groups
 from agent.synthesize.stack import unify_tool_names
 from agent.synthesize.traits import (
     distinguishing_traits,
+    own_vocabulary,
     rare_own_words,
     rare_word_groups,
     segment_name,
@@ -564,6 +565,13 @@ def test_a_pair_that_alone_says_many_of_its_words_stands_apart_wherever_it_is_fi
     separated = separate_distinct_groups(Segmentation(labels, 2, 0.0, "two", {}), everyone)
     assert {separated.labels[a.name] for a in gardens} == {2}
     assert "saying 'leftover', 'natives', 'nonprofit' (2)" in separated.criterion
+    # the segment's name says what only they talk about when no industry tells them apart
+    others = centres + growers
+    assert own_vocabulary(gardens, others)[:2] == ["leftover", "natives"]
+    assert segment_name([], gardens, own_vocabulary(gardens, others)).startswith(
+        "Museums / Retail & E-commerce saying ‘leftover’ and ‘natives’"
+    )
+    assert own_vocabulary(centres[:2], others[2:] + gardens) == []
     # two talkative accounts that share a few words nobody else says, among the hundreds
     # each says, are no group
     from wordfreq import top_n_list

@@ -55,6 +55,7 @@ from agent.synthesize.themes import (
 from agent.synthesize.traits import (
     distinguishing_traits,
     own_label,
+    own_vocabulary,
     rare_own_words,
     segment_name,
 )
@@ -306,6 +307,10 @@ def _segment(
     size_range = _band_range(bands)
     traits = distinguishing_traits(members, others)
     saying = rare_own_words(members, others) if len(members) <= MAX_DISTINCT_GROUP else []
+    if len(saying) < RARE_WORDS and len(members) <= MAX_DISTINCT_GROUP:
+        # no rare word, but many words of their own for how much they say ("leftover",
+        # "natives", "nonprofit" of two botanical gardens)
+        saying = own_vocabulary(members, others)
     name = segment_name(traits, members, saying if len(saying) >= RARE_WORDS else None)
     tools = [c.value for c in technographics.tools[:3]]
     countries = [c.value for c in firmographics.countries[:2]]

@@ -231,6 +231,29 @@ def shared_vocabulary_groups(
     return [(members, said) for _, members, said in found]
 
 
+def own_vocabulary(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
+    """The words every member says and no other account says, rarest first, when they are a
+    shared-vocabulary group (`shared_vocabulary_groups`'s thresholds), else none."""
+    if len(members) < 2:
+        return []
+    tools = _tool_words(members + others)
+    spoken: list[dict[str, set[str]]] = []
+    for account in members:
+        found: dict[str, set[str]] = {}
+        for text in statements(account):
+            for word in words(text):
+                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
+                    found.setdefault(stem(word), set()).add(word)
+        spoken.append(found)
+    shared = set.intersection(*(set(found) for found in spoken))
+    shared -= set().union(*(_stems_said(a) for a in others)) if others else set()
+    quietest = min(len(_stems_said(a)) for a in members)
+    if len(shared) < SHARED_VOCABULARY_WORDS or len(shared) < SHARED_VOCABULARY_SHARE * quietest:
+        return []
+    spelled = [min(set().union(*(found[root] for found in spoken))) for root in shared]
+    return sorted(spelled, key=lambda w: (_zipf(w) or 9.0, w))
+
+
 def rare_own_words(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
     """The rare words every member says and no other account says, longest first."""
     tools = _tool_words(members + others)
