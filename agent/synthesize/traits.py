@@ -43,11 +43,16 @@ class Trait:
         return f"{self.label} ({self.inside} of {self.members} {unit}{where})"
 
 
-def statements(account: AccountProfile) -> list[str]:
-    """What an account's words are read from: everything its people said or was written of
-    them (a deal note's paragraphs, not only the few statements extraction kept from it),
-    else its evidence quotes."""
-    return account.speech or [item.quote for item in account.evidence]
+def statements(account: AccountProfile, spoken: bool = False) -> list[str]:
+    """What an account's words are read from: its evidence quotes, or, `spoken`, everything
+    its people said or was written of them (a deal note's paragraphs, not only the few
+    statements extraction kept from it) when the research has it. The rare- and own-word rules
+    read the statements; the shared-vocabulary rule reads the speech (measured on it: read
+    from speech, the other rules split two billing-software companies for "invoicing" and
+    "churn")."""
+    if spoken and account.speech:
+        return account.speech
+    return [item.quote for item in account.evidence]
 
 
 def own_words(members: list[AccountProfile], others: list[AccountProfile]) -> list[str]:
@@ -108,27 +113,27 @@ def _rare_spellings(account: AccountProfile, tools: set[str]) -> dict[str, set[s
     return {root: spellings for root, spellings in found.items() if any(map(_is_rare, spellings))}
 
 
-def _stems_said(account: AccountProfile) -> set[str]:
-    return {stem(w) for text in statements(account) for w in words(text)}
+def _stems_said(account: AccountProfile, spoken: bool = False) -> set[str]:
+    return {stem(w) for text in statements(account, spoken) for w in words(text)}
 
 
 def _said_only_by_few(
-    everyone: list[AccountProfile], largest: int
+    everyone: list[AccountProfile], largest: int, spoken: bool = False
 ) -> dict[str, dict[str, set[str]]]:
     """The stems two to `largest` accounts say (words of at least OWN_WORD_LETTERS letters, no
     tool's name) and no other account of the research says in any form, each with the
     spellings each of those accounts says (in the research's order of accounts)."""
     tools = _tool_words(everyone)
-    spoken: dict[str, dict[str, set[str]]] = {}
+    heard: dict[str, dict[str, set[str]]] = {}
     for account in everyone:
-        for text in statements(account):
+        for text in statements(account, spoken):
             for word in words(text):
                 if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
-                    spoken.setdefault(stem(word), {}).setdefault(account.name, set()).add(word)
-    said = {a.name: _stems_said(a) for a in everyone}
+                    heard.setdefault(stem(word), {}).setdefault(account.name, set()).add(word)
+    said = {a.name: _stems_said(a, spoken) for a in everyone}
     return {
         root: by_account
-        for root, by_account in spoken.items()
+        for root, by_account in heard.items()
         if 2 <= len(by_account) <= largest
         and not any(root in stems for name, stems in said.items() if name not in by_account)
     }
@@ -215,7 +220,7 @@ def shared_vocabulary_groups(
     "chargebacks", "campus", "fiscal" among commercial printers), with those words, rarest
     first; the group with most of its own words first."""
     by_group: dict[frozenset[str], list[tuple[float, str]]] = {}
-    for by_account in _said_only_by_few(everyone, largest).values():
+    for by_account in _said_only_by_few(everyone, largest, spoken=True).values():
         spellings = sorted(set().union(*by_account.values()))
         zipf, word = min((_zipf(w) or 9.0, w) for w in spellings)
         by_group.setdefault(frozenset(by_account), []).append((zipf, word))
@@ -223,7 +228,7 @@ def shared_vocabulary_groups(
     found: list[tuple[float, list[AccountProfile], list[str]]] = []
     for group, said in by_group.items():
         members = [by_name[n] for n in sorted(group)]
-        quietest = min(len(_stems_said(a)) for a in members)
+        quietest = min(len(_stems_said(a, spoken=True)) for a in members)
         share = len(said) / quietest if quietest else 0.0
         if len(said) >= SHARED_VOCABULARY_WORDS and share >= SHARED_VOCABULARY_SHARE:
             found.append((share, members, [w for _, w in sorted(said)]))
@@ -240,14 +245,14 @@ def own_vocabulary(members: list[AccountProfile], others: list[AccountProfile]) 
     spoken: list[dict[str, set[str]]] = []
     for account in members:
         found: dict[str, set[str]] = {}
-        for text in statements(account):
+        for text in statements(account, spoken=True):
             for word in words(text):
                 if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
                     found.setdefault(stem(word), set()).add(word)
         spoken.append(found)
     shared = set.intersection(*(set(found) for found in spoken))
-    shared -= set().union(*(_stems_said(a) for a in others)) if others else set()
-    quietest = min(len(_stems_said(a)) for a in members)
+    shared -= set().union(*(_stems_said(a, spoken=True) for a in others)) if others else set()
+    quietest = min(len(_stems_said(a, spoken=True)) for a in members)
     if len(shared) < SHARED_VOCABULARY_WORDS or len(shared) < SHARED_VOCABULARY_SHARE * quietest:
         return []
     spelled = [min(set().union(*(found[root] for found in spoken))) for root in shared]
