@@ -31,6 +31,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "tallyroom",
         "kilnmark",
         "presswick",
+        "stowhaven",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -62,6 +63,7 @@ def test_adjusted_rand_index():
         "tallyroom",
         "kilnmark",
         "presswick",
+        "stowhaven",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

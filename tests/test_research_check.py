@@ -63,6 +63,7 @@ def test_research_is_never_rejected():
         "relaypoint",
         "rostermill",
         "sprigline",
+        "stowhaven",
         "tallyroom",
         "tidemark",
         "wharfside",
