@@ -472,6 +472,23 @@ def separate_distinct_groups(
         for home in homes:
             remaining[home] = [a for a in remaining[home] if a not in group]
         keep_apart(group, _saying(industries, said))
+    # a size band only two or three accounts of a segment have, whose deal outcomes set them
+    # apart too (two adult day centres that bought, among small agencies that did not)
+    for label, members in sorted(clusters.items()):
+        current = [a for a in members if labels[a.name] == label]
+        bands = Counter(a.size_band for a in current if a.size_band)
+        for band, count in sorted(bands.items()):
+            group = [a for a in current if a.size_band == band]
+            if not 2 <= count <= MAX_DISTINCT_GROUP or count * 2 >= len(current):
+                continue
+            names = {a.name for a in group}
+            around = [a for a in current if a.name not in names]
+            traits = distinguishing_traits(group, around)
+            outcome = next((t for t in traits if t.dimension == "outcome" and t.outside == 0), None)
+            if outcome is None:
+                continue
+            keep_apart(group, f"{band} employees, {outcome.label}")
+            break
     # the accounts of one size band that lose where the rest of their segment wins (five
     # owner-operators with one to ten buses, all lost or churned, among contractors that
     # bought): the research's losing group, never a part of its best segment
