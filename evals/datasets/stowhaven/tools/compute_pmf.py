@@ -13,12 +13,20 @@ from gold.yaml. Unlinked responses count only overall.
 
 Usage: python tools/compute_pmf.py [corpus_dir]
 """
-import csv, os, re, sys
+
+import csv
+import os
+import re
+import sys
 from datetime import datetime
 
 import yaml
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = (
+    sys.argv[1]
+    if len(sys.argv) > 1
+    else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+)
 SURVEY = os.path.join(ROOT, "sources", "survey", "stowhaven_pmf.csv")
 CRM = os.path.join(ROOT, "sources", "crm", "stowhaven_hubspot_export.csv")
 GOLD = os.path.join(ROOT, "gold.yaml")
@@ -104,8 +112,12 @@ def main():
         n = d["very"] + d["somewhat"] + d["not"]
         return {"very": d["very"], "n": n, "pct": round(100.0 * d["very"] / n, 1) if n else 0.0}
 
-    out = {"rows": len(rows), "unique_responses": len(latest), "overall": fmt(overall),
-           "segments": {k: fmt(v) for k, v in segs.items() if sum(v.values())}}
+    out = {
+        "rows": len(rows),
+        "unique_responses": len(latest),
+        "overall": fmt(overall),
+        "segments": {k: fmt(v) for k, v in segs.items() if sum(v.values())},
+    }
     print(yaml.safe_dump(out, sort_keys=False, default_flow_style=None))
 
 
