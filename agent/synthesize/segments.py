@@ -301,6 +301,13 @@ def _set_apart(
     return _saying(label, found) if found else None
 
 
+def _industries(group: list[AccountProfile]) -> str:
+    """A group's industries in the criterion ("Museums and Retail & E-commerce")."""
+    return " and ".join(
+        sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
+    )
+
+
 def _saying(label: str, found: list[str]) -> str:
     """A group's name in the criterion with the words only it says ("…, saying 'gondola'")."""
     return f"{label}, saying {', '.join(repr(w) for w in found[:3])}"
@@ -430,48 +437,36 @@ def separate_distinct_groups(
         left = len(remaining[label])
         if left - len(group) < MIN_AROUND or len(group) * 2 >= left:
             continue
-        industries = " and ".join(
-            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
-        )
-        keep_apart(group, _saying(industries, said))
+        keep_apart(group, _saying(_industries(group), said))
         remaining[label] = [a for a in remaining[label] if a not in group]
+
     # two or three accounts that alone say many words for how much they say, wherever the
     # clustering put them (two university print shops filed under "Higher Education" and
     # "Government - Local" among quick-print franchise stores)
-    for group, said in shared_vocabulary_groups(accounts, MAX_DISTINCT_GROUP):
+    def apart_by_words(group: list[AccountProfile], said: list[str], around: int) -> None:
+        """Keep a word group apart unless an account of it moved already or it is a large
+        part of a segment it sits in (or leaves fewer than `around` accounts there)."""
         homes = {labels[a.name] for a in group}
         if any(a not in remaining.get(labels[a.name], []) for a in group):
-            continue  # an account already moved with another group
+            return  # an account already moved with another group
         if any(
             sum(1 for a in group if labels[a.name] == home) * 2 >= len(remaining[home])
-            or len(remaining[home]) - len(group) < MIN_AROUND
+            or len(remaining[home]) - len(group) < around
             for home in homes
         ):
-            continue  # a large part of a segment: the clustering's call stands
-        industries = " and ".join(
-            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
-        )
+            return  # a large part of a segment: the clustering's call stands
         for home in homes:
             remaining[home] = [a for a in remaining[home] if a not in group]
-        keep_apart(group, _saying(industries, said))
+        keep_apart(group, _saying(_industries(group), said))
+
+    for group, said in shared_vocabulary_groups(accounts, MAX_DISTINCT_GROUP):
+        apart_by_words(group, said, MIN_AROUND)
     # two or three accounts the clustering split across segments that alone in all the
     # research say uncommon words (two turnout-gear shops, one among laundries, one among dry
     # cleaners), each a small part of its segment
     for group, said in uncommon_word_groups(accounts, MAX_DISTINCT_GROUP, SPLIT_GROUP_WEIGHT):
-        homes = {labels[a.name] for a in group}
-        if len(homes) < 2 or any(a not in remaining.get(labels[a.name], []) for a in group):
-            continue  # one segment's group (the rule above) or an account already moved
-        if any(
-            sum(1 for a in group if labels[a.name] == home) * 2 >= len(remaining[home])
-            for home in homes
-        ):
-            continue  # a large part of a segment: the clustering's call stands
-        industries = " and ".join(
-            sorted({industry_label(a.industry) for a in group if a.industry}) or ["accounts"]
-        )
-        for home in homes:
-            remaining[home] = [a for a in remaining[home] if a not in group]
-        keep_apart(group, _saying(industries, said))
+        if len({labels[a.name] for a in group}) >= 2:  # one segment's group: the rule above
+            apart_by_words(group, said, 0)
     # a size band only two or three accounts of a segment have, whose deal outcomes set them
     # apart too (two adult day centres that bought, among small agencies that did not)
     for label, members in sorted(clusters.items()):
