@@ -101,16 +101,27 @@ def _is_rare(word: str) -> bool:
     return 0 < _zipf(word) < RARE_ZIPF
 
 
-def _rare_spellings(account: AccountProfile, tools: set[str]) -> dict[str, set[str]]:
-    """The account's rare words by stem (a stem is rare when a spelling of it the account says
-    is: "prosthetics" 2.8 beside "prosthetic" 3.2), at least OWN_WORD_LETTERS letters, known
-    to the frequency list and no tool's name."""
+def _spellings(
+    account: AccountProfile, tools: set[str], spoken: bool = False
+) -> dict[str, set[str]]:
+    """The account's words of at least OWN_WORD_LETTERS letters that are no tool's name, by
+    stem, each with the spellings it says (in the order it first says them)."""
     found: dict[str, set[str]] = {}
-    for text in statements(account):
+    for text in statements(account, spoken):
         for word in words(text):
             if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
                 found.setdefault(stem(word), set()).add(word)
-    return {root: spellings for root, spellings in found.items() if any(map(_is_rare, spellings))}
+    return found
+
+
+def _rare_spellings(account: AccountProfile, tools: set[str]) -> dict[str, set[str]]:
+    """The account's rare words by stem (a stem is rare when a spelling of it the account says
+    is: "prosthetics" 2.8 beside "prosthetic" 3.2), known to the frequency list."""
+    return {
+        root: spellings
+        for root, spellings in _spellings(account, tools).items()
+        if any(map(_is_rare, spellings))
+    }
 
 
 def _stems_said(account: AccountProfile, spoken: bool = False) -> set[str]:
@@ -126,10 +137,8 @@ def _said_only_by_few(
     tools = _tool_words(everyone)
     heard: dict[str, dict[str, set[str]]] = {}
     for account in everyone:
-        for text in statements(account, spoken):
-            for word in words(text):
-                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
-                    heard.setdefault(stem(word), {}).setdefault(account.name, set()).add(word)
+        for root, spellings in _spellings(account, tools, spoken).items():
+            heard.setdefault(root, {})[account.name] = spellings
     said = {a.name: _stems_said(a, spoken) for a in everyone}
     return {
         root: by_account
@@ -210,6 +219,16 @@ SHARED_VOCABULARY_WORDS = 4
 SHARED_VOCABULARY_SHARE = 0.05
 
 
+def _vocabulary_share(own: int, members: list[AccountProfile]) -> float | None:
+    """The share `own` words are of the distinct words of the member who says least, when
+    they make a shared-vocabulary group (enough words, a large enough share), else None."""
+    quietest = min(len(_stems_said(a, spoken=True)) for a in members)
+    share = own / quietest if quietest else 0.0
+    if own >= SHARED_VOCABULARY_WORDS and share >= SHARED_VOCABULARY_SHARE:
+        return share
+    return None
+
+
 def shared_vocabulary_groups(
     everyone: list[AccountProfile], largest: int
 ) -> list[tuple[list[AccountProfile], list[str]]]:
@@ -228,9 +247,8 @@ def shared_vocabulary_groups(
     found: list[tuple[float, list[AccountProfile], list[str]]] = []
     for group, said in by_group.items():
         members = [by_name[n] for n in sorted(group)]
-        quietest = min(len(_stems_said(a, spoken=True)) for a in members)
-        share = len(said) / quietest if quietest else 0.0
-        if len(said) >= SHARED_VOCABULARY_WORDS and share >= SHARED_VOCABULARY_SHARE:
+        share = _vocabulary_share(len(said), members)
+        if share is not None:
             found.append((share, members, [w for _, w in sorted(said)]))
     found.sort(key=lambda f: (-f[0], [a.name for a in f[1]]))
     return [(members, said) for _, members, said in found]
@@ -242,18 +260,10 @@ def own_vocabulary(members: list[AccountProfile], others: list[AccountProfile]) 
     if len(members) < 2:
         return []
     tools = _tool_words(members + others)
-    spoken: list[dict[str, set[str]]] = []
-    for account in members:
-        found: dict[str, set[str]] = {}
-        for text in statements(account, spoken=True):
-            for word in words(text):
-                if len(word) >= OWN_WORD_LETTERS and word.isalpha() and word not in tools:
-                    found.setdefault(stem(word), set()).add(word)
-        spoken.append(found)
+    spoken = [_spellings(account, tools, spoken=True) for account in members]
     shared = set.intersection(*(set(found) for found in spoken))
     shared -= set().union(*(_stems_said(a, spoken=True) for a in others)) if others else set()
-    quietest = min(len(_stems_said(a, spoken=True)) for a in members)
-    if len(shared) < SHARED_VOCABULARY_WORDS or len(shared) < SHARED_VOCABULARY_SHARE * quietest:
+    if _vocabulary_share(len(shared), members) is None:
         return []
     spelled = [min(set().union(*(found[root] for found in spoken))) for root in shared]
     return sorted(spelled, key=lambda w: (_zipf(w) or 9.0, w))
