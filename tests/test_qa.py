@@ -387,6 +387,9 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
     # what won a deal, why an account expanded: its win reasons (the deal note answers)
     assert "win_reason" in intent_kinds("What won the Ridgeway expansion?")
     assert "win_reason" in intent_kinds("Why did Ridgeway expand to all five yards?")
+    # what kept a group from moving forward: its objections; what confused people: pains
+    assert "objection" in intent_kinds("What kept the hospital foundations from moving forward?")
+    assert intent_kinds("What did study participants find confusing in the prototype?") == {"pain"}
 
 
 def test_how_many_things_an_account_has_is_no_count_of_accounts():
@@ -1896,3 +1899,43 @@ def test_a_segment_named_by_its_number_is_the_documents_segment(question, number
         assert label.startswith(f"Segment {numbers[0]} ({draft.segments[numbers[0] - 1].name})")
     else:
         assert not label.startswith("Segment")
+
+
+def test_a_question_for_no_kind_of_evidence_needs_a_sentence_close_in_meaning(
+    tmp_path, icp, embedder
+):
+    """ "What payment terms or credit-card processing do printers use?" on research that says
+    "a credit union" and "longer term" shares words with it and answers nothing: a question
+    that asks for no kind of evidence (no trigger, objection, pain …) and no reason is refused
+    unless one of the closest sentences is close in meaning. A question asking why is answered
+    in the reason's own words and is not held to it."""
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
+        "Interviewer: Tell me about the shop.\n"
+        "Participant: Third-generation family printer, about 280 people.\n"
+        "Participant: In August we printed twelve thousand pieces for a credit union off a "
+        "proof that hadn't been approved.\n"
+        "Participant: Then, longer term, real job costing, so I know which customers make us "
+        "money.\n"
+        "Participant: The reprint cost us four thousand dollars and nobody charged it to the "
+        "job.\n",
+    ) as workspace:
+        settings = offline(tmp_path / "ws")
+        far = answer_question(
+            "What payment terms or credit-card processing do printers use with their customers?",
+            workspace,
+            settings,
+            embedder,
+        )
+        assert not far.answered and far.text.startswith("Not enough evidence")
+        close = answer_question(
+            "What happened with the credit union job?", workspace, settings, embedder
+        )
+        assert close.answered and "credit union" in close.text
+        # no sentence is that close to it (0.40), but a reason is said in its own words
+        why = answer_question(
+            "Why does the family shop care about proofs?", workspace, settings, embedder
+        )
+        assert why.answered and "proof" in why.text

@@ -251,7 +251,13 @@ def offline_answer(
             for c in pool.candidates
         )
     support = judge_support(
-        focus, topic, pool.candidates, workspace, asked.stems | {stem(w) for w in common}
+        focus,
+        topic,
+        pool.candidates,
+        workspace,
+        asked.stems | {stem(w) for w in common},
+        kinds,
+        filtered=filters is not None and any(filters.model_dump().values()),
     )
     if not support.answerable and not recorded:
         if support.missing:

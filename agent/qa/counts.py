@@ -15,6 +15,7 @@ from typing import Any
 from agent.qa.candidates import Candidate, gather
 from agent.qa.models import Answer, Citation, table_answer
 from agent.qa.scope import QuestionScope, question_scope
+from agent.qa.support import HOW_MANY_UNITS
 from agent.qa.terms import SCAFFOLD, content_stems, stem, stems
 from agent.qa.units import (
     ACCOUNT_NOUNS,
@@ -51,14 +52,93 @@ COUNT_ANY_VERB = re.compile(
     + ACCOUNT_NOUNS
     + r"|[a-z]+(?:ians|ists|ers|ors|ees|ives))"
     r"(?:\s+(?:in|from|of)\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}study)?)"
-    r"\s+(?:(?:still|also|ever|now|really|actually)\s+)?(?P<verb>(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
+    r"\s+(?:(?:still|also|ever|now|really|actually)\s+)?(?P<verb>"
+    # "how many accounts have lost kegs", "… were trained on paper": the auxiliary is the verb
+    r"(?:have|has|had|are|were|did)(?=\s+(?:(?:not|never|already|also|ever|all)\s+)?"
+    r"(?:[a-z]+(?:ed|en|ing)|lost|found|seen|made|built|bought|left|run|done|gone|got|taken|"
+    r"kept|paid|sold|spent|told|felt|heard|thought)\b)|"
+    r"(?!(?:and|or|of|in|at|with|from|who|that|which|whose|did|do|does|are|is|were|was|have|has|had|would|will|can|could|should|might|may|must)\b)[a-z]+)\b(?P<topic>.*)$",
     re.IGNORECASE,
 )
 
 
+# "Among the regional breweries, how many mention …", "Across every shop we talked to, how
+# many …": who is counted said first, before "how many"
+LEADING_SCOPE = re.compile(
+    r"^\s*(?:among|across|of|out\s+of|from|within|in)\s+(?P<scope>[^,?]+?)\s*,\s*"
+    r"how\s+many\s+(?:of\s+(?:them|those|these)\s+)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_EVERYONE = re.compile(r"^(?:every|each|all)\b", re.IGNORECASE)
+_DETERMINERS = re.compile(r"^(?:(?:all|every|each|the|our|these|those|of)\s+)+", re.IGNORECASE)
+# "every shop we talked to or wrote up": the words after the noun say how it was met
+_RELATIVE = re.compile(r"\s+(?:we|that|who|which|you|i|they)\b.*$", re.IGNORECASE)
+_GENERIC_WHO = re.compile(rf"^(?:{ACCOUNT_NOUNS}|{PARTICIPANT_NOUNS})$", re.IGNORECASE)
+# a group that is a piece of research, not a kind of account: its people are "in" it
+_RESEARCH = {"study", "studies", "interviews", "sessions", "sprint", "research", "calls"}
+
+
+def _plural_noun(phrase: str) -> str:
+    from lemminflect import getInflection  # data in the wheel; loaded for this phrasing only
+
+    *words, last = phrase.split() or [""]
+    if not last or last.lower().endswith("s"):
+        return phrase
+    return " ".join([*words, (getInflection(last, "NNS") or (last + "s",))[0]])
+
+
+def _match(question: str) -> re.Match[str] | None:
+    """The reading with the shortest subject: a verb the list knows may come later ("how many
+    core accounts still rebuild the TTB report" is not "… rebuild the TTB" who "report")."""
+    found = [m for m in (COUNT_QUESTION.match(question), COUNT_ANY_VERB.match(question)) if m]
+    return min(found, key=lambda m: len(m.group("who")), default=None)
+
+
+def _scope_first(question: str) -> tuple[str, str, str] | None:
+    """'Among the regional breweries, how many (of them / breweries) mention X?' counts the
+    regional breweries; a subject of its own after 'how many' is kept inside the group ('how
+    many owners among regional breweries …', 'participants in the floor study'). A group that
+    is everyone ('every brewery we talked to') only names who is counted."""
+    lead = LEADING_SCOPE.match(question)
+    if not lead:
+        return None
+    said = lead.group("scope").strip()
+    group = _DETERMINERS.sub("", said)
+    if _EVERYONE.match(said):  # "every brewery we talked to": breweries
+        group = _plural_noun(_RELATIVE.sub("", group))
+    if not group:
+        return None
+    head = stem(group.split()[-1].lower())
+    rest = lead.group("rest")
+    if HOW_MANY_UNITS.search(f"how many {rest}"):
+        return None  # "how many hours a week …": an amount
+    first, _, after = rest.partition(" ")
+    verb_first = _match(f"how many accounts {rest}")
+    if stem(first.lower()) == head:  # "how many breweries count …" among breweries
+        rest = after
+    elif not (verb_first and verb_first.group("who").strip() == "accounts"):
+        own = _match(f"how many {rest}")
+        if own:
+            who = own.group("who").strip()
+            if group.split()[-1].lower() in _RESEARCH:
+                who = f"{who} in the {group}"
+            elif not _GENERIC_WHO.match(who):
+                who = f"{who} among {group}"
+            else:
+                who = group
+            return who, own.group("verb").strip(), own.group("topic").strip(" ?.!")
+    own = _match(f"how many accounts {rest}")  # the verb follows: "how many mention X"
+    if not own or own.group("who").strip() != "accounts":
+        return None
+    return group, own.group("verb").strip(), own.group("topic").strip(" ?.!")
+
+
 def parse(question: str) -> tuple[str, str, str] | None:
     """(who, verb, topic) of a counting question, or None."""
-    match = COUNT_QUESTION.match(question) or COUNT_ANY_VERB.match(question)
+    first = _scope_first(question)
+    if first is not None:
+        return None if AUXILIARY.search(first[0]) else first
+    match = _match(question)
     if not match:
         return None
     who = match.group("who")

@@ -15,7 +15,7 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck)\b",
+            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|confus\w*|bottlenecks?|slow(?:s|ed|ing)? (?:\w+ ){1,3}down|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck)\b",
             re.I,
         ),
         {"pain"},
@@ -36,7 +36,7 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(slow(s|ed)? down|block(s|ed|ing)?|stops? .{0,40}\bfrom (buying|signing|adopting)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
+            r"\b(slow(s|ed)? down|block(s|ed|ing)?|(?:stops?|kept|keeps?|prevent(?:s|ed)?) .{0,40}\bfrom (buying|signing|adopting|moving forward|going ahead)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
             re.I,
         ),
         {"objection", "loss_reason"},
@@ -78,6 +78,11 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
             re.I,
         ),
         {"job"},
+    ),
+    (
+        # "what do users like": what they value in it
+        re.compile(r"\bwhat (?:do|does|did) .{0,60}\b(?:like|love|value|enjoy|appreciate)\b", re.I),
+        {"win_reason", "outcome"},
     ),
     (
         # what sets a group apart is what it needs and struggles with, not who it is
