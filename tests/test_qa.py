@@ -413,6 +413,57 @@ def test_how_many_things_an_account_has_is_no_count_of_accounts():
         "scheduling install crews",
     )
     assert parse("How many accounts have a CFO?") is None
+    # an auxiliary before a participle is the verb ("have lost", "were trained")
+    assert parse("How many accounts have lost kegs at bars?") == (
+        "accounts",
+        "have",
+        "lost kegs at bars",
+    )
+    # the subject ends at the first verb, not at a verb the list knows further on
+    assert parse("How many core accounts still rebuild the TTB report by hand?") == (
+        "core accounts",
+        "rebuild",
+        "the TTB report by hand",
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "parsed"),
+    [
+        (
+            "Among the regional breweries, how many mention lost kegs?",
+            ("regional breweries", "mention", "lost kegs"),
+        ),
+        (
+            "Among the regional breweries, how many of them say the TTB report takes days?",
+            ("regional breweries", "say", "the TTB report takes days"),
+        ),
+        (
+            "Among the regional breweries, how many breweries count hops by hand?",
+            ("regional breweries", "count", "hops by hand"),
+        ),
+        (
+            "Among the core accounts, how many owners complain about kegs?",
+            ("owners among core accounts", "complain", "about kegs"),
+        ),
+        (
+            "Across every brewery we talked to or wrote up, how many mention spreadsheets?",
+            ("breweries", "mention", "spreadsheets"),
+        ),
+        (
+            "In the floor-worker study, how many participants say the tablet is too slow?",
+            ("participants in the floor-worker study", "say", "the tablet is too slow"),
+        ),
+        ("Among core accounts, how many hours a week go to the TTB report?", None),
+    ],
+)
+def test_who_is_counted_may_be_said_before_how_many(question, parsed):
+    """ "Among the regional breweries, how many …" counts the regional breweries; it was no
+    counting question at all (the answer listed quotes). A group that is everyone only names
+    the unit; an amount ("how many hours") stays an amount."""
+    from agent.qa.counts import parse
+
+    assert parse(question) == parsed
 
 
 def test_a_deal_notes_label_inside_a_paragraph_is_no_answer():
@@ -1831,10 +1882,21 @@ def test_a_count_never_counts_what_another_company_does_or_might_do():
             _said(
                 "If the state ever audits me, I'll wish we typed tickets in.", "Cedar", "cedar.txt"
             ),
+            _said(
+                "Back when I was at Northwind they typed every ticket in at night.",
+                "Dogwood",
+                "dogwood.txt",
+            ),
+            # a negation of something else: "nobody told us" denies no ticket
+            _said(
+                "The ticket comes with the skid, and at night nobody told us it changed.",
+                "Elm",
+                "elm.txt",
+            ),
         ],
         "office typing tickets at night",
     )
-    assert [c.account for c in found.values()] == ["Alder"]
+    assert [c.account for c in found.values()] == ["Alder", "Elm"]
 
 
 def test_a_group_named_by_what_only_its_accounts_talk_about_is_that_segment():

@@ -113,11 +113,12 @@ def _scope_first(question: str) -> tuple[str, str, str] | None:
     if HOW_MANY_UNITS.search(f"how many {rest}"):
         return None  # "how many hours a week …": an amount
     first, _, after = rest.partition(" ")
-    verb_first = _match(f"how many accounts {rest}")
+    # a subject of its own, named by a unit or a person's work ("owners", "participants")
+    own = COUNT_ANY_VERB.match(f"how many {rest}")
     if stem(first.lower()) == head:  # "how many breweries count …" among breweries
         rest = after
-    elif not (verb_first and verb_first.group("who").strip() == "accounts"):
-        own = _match(f"how many {rest}")
+    elif own or not _verb_first(rest):
+        own = own or _match(f"how many {rest}")
         if own:
             who = own.group("who").strip()
             if group.split()[-1].lower() in _RESEARCH:
@@ -127,10 +128,16 @@ def _scope_first(question: str) -> tuple[str, str, str] | None:
             else:
                 who = group
             return who, own.group("verb").strip(), own.group("topic").strip(" ?.!")
-    own = _match(f"how many accounts {rest}")  # the verb follows: "how many mention X"
-    if not own or own.group("who").strip() != "accounts":
+    verb_first = _verb_first(rest)
+    if verb_first is None:
         return None
-    return group, own.group("verb").strip(), own.group("topic").strip(" ?.!")
+    return group, verb_first.group("verb").strip(), verb_first.group("topic").strip(" ?.!")
+
+
+def _verb_first(rest: str) -> re.Match[str] | None:
+    """'mention lost kegs' after 'how many': the verb comes first, who is the group."""
+    probe = _match(f"how many accounts {rest}")
+    return probe if probe and probe.group("who").strip() == "accounts" else None
 
 
 def parse(question: str) -> tuple[str, str, str] | None:
@@ -179,6 +186,18 @@ def alternatives(topic: str) -> list[set[str]]:
     return found
 
 
+CLAUSE = re.compile(r"[,;:—–]|\s-\s|\b(?:and|but|so|because)\b", re.IGNORECASE)
+
+
+def denies(text: str, topic: set[str]) -> bool:
+    """A clause that says a word of the topic is negated ("tickets were never the problem");
+    "the ticket says half-fold … and nobody told us" denies something else. Without topic
+    words, any negation."""
+    if not topic:
+        return bool(DENIAL.search(text))
+    return any(DENIAL.search(c) and set(stems(c)) & topic for c in CLAUSE.split(text))
+
+
 def counted(
     candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS, surveys: bool = False
 ) -> dict[str, Candidate]:
@@ -189,6 +208,7 @@ def counted(
     from agent.extract.lexicon import is_distractor
 
     options = alternatives(topic)
+    about = set().union(*options) if options else set()
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
@@ -201,7 +221,7 @@ def counted(
             continue
         said = set(stems(candidate.text))
         lexical = any(option <= said for option in options)
-        value = candidate.score - (DENIAL_PENALTY if DENIAL.search(candidate.text) else 0.0)
+        value = candidate.score - (DENIAL_PENALTY if denies(candidate.text, about) else 0.0)
         if value < COUNT_MIN and not lexical:
             continue
         key = candidate.unit.key
