@@ -871,6 +871,11 @@ def test_one_industry_spelled_several_ways_in_a_crm_is_one_industry():
     grown = spelling_groups(["Winery", "Winery", "Wine & Spirits", "Art Gallery", "Artisan Foods"])
     assert grown["Wine & Spirits"] == "Winery"  # one word grown from the other
     assert grown["Artisan Foods"] != grown["Art Gallery"]  # not from a word under four letters
+    # a plural in "-ies" is its singular; the group is not named in capitals when another
+    # spelling is written (an acronym stays one)
+    plural = spelling_groups(["BREWERIES", "BREWERIES", "Breweries", "Brewery", "HVAC", "Hvac"])
+    assert plural["Brewery"] == plural["BREWERIES"] == "Breweries"
+    assert plural["Hvac"] == "HVAC"
     assert "healthcare" not in renamed
     accounts = [
         AccountProfile(name="A", industry="Hemp Testing"),

@@ -207,7 +207,12 @@ _LABEL_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
 
 
 def _singular(word: str) -> str:
+    """'Breweries' → 'brewery', 'Churches' → 'church', 'Labs' → 'lab' ('Business' stays)."""
     word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 

@@ -64,8 +64,12 @@ def spelling_groups(labels: Iterable[str]) -> dict[str, str]:
         for member in members:
             spellings[member.casefold()] += counts[member]
         best = min(members, key=lambda m: (-spellings[m.casefold()], len(m), m.casefold(), m))
-        # the capitalised spelling of the winning form ("Cannabis Testing", not "cannabis testing")
-        best = min((m for m in members if m.casefold() == best.casefold()), key=lambda m: m)
+        # the capitalised spelling of the winning form ("Cannabis Testing", not "cannabis
+        # testing"), not shouted when another is written ("Breweries", not "BREWERIES")
+        best = min(
+            (m for m in members if m.casefold() == best.casefold()),
+            key=lambda m: (m.isupper() and len(m) > 5, m),  # an acronym stays one ("HVAC")
+        )
         for member in members:
             renamed[member] = best
     return renamed
