@@ -425,6 +425,12 @@ def test_how_many_things_an_account_has_is_no_count_of_accounts():
         "rebuild",
         "the TTB report by hand",
     )
+    # a unit noun is never the verb ("group" is one too)
+    assert parse("How many multi-unit group accounts say food cost runs over?") == (
+        "multi-unit group accounts",
+        "say",
+        "food cost runs over",
+    )
 
 
 @pytest.mark.parametrize(

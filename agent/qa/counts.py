@@ -90,7 +90,11 @@ def _plural_noun(phrase: str) -> str:
 def _match(question: str) -> re.Match[str] | None:
     """The reading with the shortest subject: a verb the list knows may come later ("how many
     core accounts still rebuild the TTB report" is not "… rebuild the TTB" who "report")."""
-    found = [m for m in (COUNT_QUESTION.match(question), COUNT_ANY_VERB.match(question)) if m]
+    found = [
+        m
+        for m in (COUNT_QUESTION.match(question), COUNT_ANY_VERB.match(question))
+        if m and not _GENERIC_WHO.match(m.group("verb"))  # "multi-unit group accounts say"
+    ]
     return min(found, key=lambda m: len(m.group("who")), default=None)
 
 
