@@ -586,7 +586,8 @@ def test_several_points_of_one_account_are_one_sentence_and_points_come_by_relev
     ]
     text, citations, _ = compose(candidates, 4, "accounts", candidate_citation)
     marlow, shared = text.split(". Two of 4 accounts describe “")
-    assert marlow.startswith("One account (Marlow) went elsewhere over “Price was the main reason")
+    # the reason is a clause of its own: said, not "went elsewhere over “Price was …”"
+    assert marlow.startswith("One account (Marlow) says “Price was the main reason")
     assert "[1] and “The IT director" in marlow and marlow.count("Marlow") == 1
     assert shared.endswith("[3][4].")
     assert len(citations) == 4
@@ -1162,6 +1163,11 @@ def test_a_quote_with_its_own_subject_is_said_not_wanted():
     assert verb_for("job", "Have the sanitation crew's start follow production") == "want to"
     assert verb_for("workaround", "We export a CSV every Friday") == "say"
     assert verb_for("workaround", "A shared spreadsheet per site") == "get by with"
+    # a quote that is a clause of its own is said; a noun phrase is wanted, not "wanted to"
+    assert verb_for("job", "A student could pick up a job at a machine") == "say"
+    assert verb_for("churn_reason", "Staff were entering every job twice") == "say"
+    assert verb_for("win_reason", "The EFI Fiery connector working on day one mattered") == "say"
+    assert verb_for("job", "The next job and what paper to pull for it") == "want"
     assert verb_for("trigger", "We launched version three in January") == "say it started with"
     assert verb_for("trigger", "He said he was hired to make support measurable") == "say"
     assert verb_for("pain", "I check those against the schedule by hand") == "describe"

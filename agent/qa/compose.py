@@ -51,12 +51,30 @@ OWN_SUBJECT = re.compile(
 )
 REPORTED = re.compile(r"^…?(?:he|she|they)\s+(?:said|says|told|tells)\b", re.IGNORECASE)
 PHRASE_VERBS = {"want to", "get by with", "chose it for", "left over", "went elsewhere over"}
+# a quote that is a clause of its own, its subject then a finite verb within a few words
+# ("A student could pick up a job …", "Staff were entering every job twice"): "says" takes it
+CLAUSE_QUOTE = re.compile(
+    r"^…?(?:[\w'’-]+\s+){1,8}?(?:could|would|can|can['’]t|will|won['’]t|should|must|was|were|"
+    r"is|are|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|has|have|had|did|does|do|don['’]t|"
+    r"doesn['’]t|didn['’]t|mattered|worked|said|told)\b",
+    re.IGNORECASE,
+)
+# a noun phrase is wanted, not wanted to: "wants “The next job and what paper to pull”"
+NOUN_PHRASE = re.compile(
+    r"^…?(?:a|an|the|this|that|these|those|my|our|their|his|her|its|some|every|each|more|"
+    r"less|fewer|better|one|two|three)\b",
+    re.IGNORECASE,
+)
 
 
 def verb_for(kind: str | None, said: str) -> str:
     verb = VERBS.get(kind or "", "say")
-    if (verb in PHRASE_VERBS and OWN_SUBJECT.match(said)) or REPORTED.match(said):
+    if REPORTED.match(said) or (
+        verb in PHRASE_VERBS and (OWN_SUBJECT.match(said) or CLAUSE_QUOTE.match(said))
+    ):
         return "say"
+    if verb == "want to" and NOUN_PHRASE.match(said):
+        return "want"
     return verb
 
 
