@@ -32,6 +32,8 @@ def test_gold_labels_are_consistent_with_the_sources():
         "kilnmark",
         "presswick",
         "stowhaven",
+        "hopcrest",
+        "pawledger",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -64,6 +66,8 @@ def test_adjusted_rand_index():
         "kilnmark",
         "presswick",
         "stowhaven",
+        "hopcrest",
+        "pawledger",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

@@ -190,18 +190,6 @@ def alternatives(topic: str) -> list[set[str]]:
     return found
 
 
-CLAUSE = re.compile(r"[,;:—–]|\s-\s|\b(?:and|but|so|because)\b", re.IGNORECASE)
-
-
-def denies(text: str, topic: set[str]) -> bool:
-    """A clause that says a word of the topic is negated ("tickets were never the problem");
-    "the ticket says half-fold … and nobody told us" denies something else. Without topic
-    words, any negation."""
-    if not topic:
-        return bool(DENIAL.search(text))
-    return any(DENIAL.search(c) and set(stems(c)) & topic for c in CLAUSE.split(text))
-
-
 def counted(
     candidates: list[Candidate], topic: str, unit_kind: str = ACCOUNTS, surveys: bool = False
 ) -> dict[str, Candidate]:
@@ -212,7 +200,6 @@ def counted(
     from agent.extract.lexicon import is_distractor
 
     options = alternatives(topic)
-    about = set().union(*options) if options else set()
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
@@ -225,7 +212,7 @@ def counted(
             continue
         said = set(stems(candidate.text))
         lexical = any(option <= said for option in options)
-        value = candidate.score - (DENIAL_PENALTY if denies(candidate.text, about) else 0.0)
+        value = candidate.score - (DENIAL_PENALTY if DENIAL.search(candidate.text) else 0.0)
         if value < COUNT_MIN and not lexical:
             continue
         key = candidate.unit.key
