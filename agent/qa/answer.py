@@ -27,7 +27,7 @@ from agent.qa.facets import facets
 from agent.qa.followups import resolve
 from agent.qa.index import document_index
 from agent.qa.intent import intent_kinds
-from agent.qa.models import Answer, Citation, Filters, Passage
+from agent.qa.models import Answer, Citation, Filters, Passage, filtering
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.support import absent_terms, asks_amount, judge_support
@@ -257,7 +257,7 @@ def offline_answer(
         workspace,
         asked.stems | {stem(w) for w in common},
         kinds,
-        filtered=filters is not None and any(filters.model_dump().values()),
+        filtered=filtering(filters),
     )
     if not support.answerable and not recorded:
         if support.missing:
@@ -465,7 +465,7 @@ def answer_question(
         from agent.synthesize import versions
 
         draft = versions.latest(workspace)
-    no_filters = filters is None or not any(filters.model_dump().values())
+    no_filters = not filtering(filters)
     if no_filters:
         surveyed = survey_answer(resolved, draft)
         if surveyed is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,11 @@ class Filters(BaseModel):
     )
     date_from: str | None = Field(None, description="ISO date; documents dated on or after.")
     date_to: str | None = Field(None, description="ISO date; documents dated on or before.")
+
+
+def filtering(filters: Filters | None) -> TypeGuard[Filters]:
+    """Whether any filter is set (an empty `Filters()` narrows nothing)."""
+    return filters is not None and any(filters.model_dump().values())
 
 
 class Citation(BaseModel):

@@ -12,7 +12,7 @@ import numpy as np
 
 from agent.errors import UsageError
 from agent.ingest.normalize import company_key
-from agent.qa.models import Filters, Passage
+from agent.qa.models import Filters, Passage, filtering
 from agent.schema import EvidenceKind, SourceKind
 from agent.store import Workspace
 
@@ -43,7 +43,7 @@ class Scope:
 
 
 def resolve_scope(workspace: Workspace, filters: Filters | None) -> Scope:
-    if filters is None or not any(filters.model_dump().values()):
+    if not filtering(filters):
         return Scope()
     scope = Scope()
     documents = workspace.catalog.documents()
