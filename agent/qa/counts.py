@@ -117,13 +117,13 @@ def _scope_first(question: str) -> tuple[str, str, str] | None:
     if HOW_MANY_UNITS.search(f"how many {rest}"):
         return None  # "how many hours a week …": an amount
     first, _, after = rest.partition(" ")
-    # a subject of its own, named by a unit or a person's work ("owners", "participants")
-    own = COUNT_ANY_VERB.match(f"how many {rest}")
     if stem(first.lower()) == head:  # "how many breweries count …" among breweries
-        rest = after
-    elif own or not _verb_first(rest):
-        own = own or _match(f"how many {rest}")
-        if own:
+        verb_first = _verb_first(after)
+    else:
+        # a subject of its own, named by a unit or a person's work ("owners", "participants")
+        own = COUNT_ANY_VERB.match(f"how many {rest}")
+        verb_first = None if own else _verb_first(rest)
+        if verb_first is None and (own := own or _match(f"how many {rest}")):
             who = own.group("who").strip()
             if group.split()[-1].lower() in _RESEARCH:
                 who = f"{who} in the {group}"
@@ -132,7 +132,6 @@ def _scope_first(question: str) -> tuple[str, str, str] | None:
             else:
                 who = group
             return who, own.group("verb").strip(), own.group("topic").strip(" ?.!")
-    verb_first = _verb_first(rest)
     if verb_first is None:
         return None
     return group, verb_first.group("verb").strip(), verb_first.group("topic").strip(" ?.!")
