@@ -1323,6 +1323,36 @@ def test_a_thing_written_with_a_letter_and_a_hyphen_is_absent_when_never_said(
     assert unmentioned_terms("What stops in-house teams and UX-study people?", set(), nowhere) == []
 
 
+def test_a_word_made_of_a_common_word_or_a_common_owner_is_no_absent_term(tmp_path, icp, embedder):
+    """ "unusable" is "usable" negated and the research may say "can't use"; "the Brewer's
+    Report of Operations" is a form brewers file, not a thing of a product called Brewer.
+    Neither refuses a question whose other words the research says. A specialised word built
+    the same way is still absent: "refinancing" is no negation of "financing"."""
+    from agent.qa.support import absent_terms, unmentioned_terms
+    from agent.qa.terms import common_word
+
+    assert common_word("unusable") and common_word("understaffed")
+    assert not common_word("refinancing") and not common_word("hallucinations")
+    lines = (
+        "Interviewer: How do you file the monthly report to the tax bureau?\n",
+        "Dana: The brewer copies the tank counts into a spreadsheet, then types the report "
+        "of operations into the portal by hand.\n",
+        "Dana: With gloves on, the tablet on the cellar floor is useless.\n",
+    )
+    with _interview(tmp_path, icp, embedder, *lines) as workspace:
+        asked = "How many brewers put together the Brewer's Report of Operations by hand?"
+        assert absent_terms(asked, workspace, set()) == []
+        gloves = "How many say gloves make tablets unusable on the cellar floor?"
+        assert absent_terms(gloves, workspace, set()) == []
+
+    def nowhere(word: str, research_only: bool) -> bool:
+        return True
+
+    assert unmentioned_terms("Do they ask about refinancing the fleet?", set(), nowhere) == [
+        "refinancing"
+    ]
+
+
 def test_a_quote_that_stops_before_its_point_is_cited_with_it():
     from agent.qa.candidates import joined_lead_ins
     from agent.textspans import split_sentences

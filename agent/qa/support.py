@@ -114,7 +114,9 @@ def unmentioned_own_things(question: str, workspace: Workspace) -> list[str]:
     last two content words never stand near the product's name, "your" or "you". The research
     may say "mobile app" about a customer's own customers ("software to mobile app teams");
     that is no answer about the product's app. Accounts and tools as possessors are left to
-    the other checks (an interview about Harlow rarely says "Harlow")."""
+    the other checks (an interview about Harlow rarely says "Harlow"), and so is a common word:
+    a product is not called "Brewer" or "Owner" ("the Brewer's Report of Operations" is a
+    form brewers file)."""
     from agent.extract.lexicon import tools_in
 
     found = []
@@ -124,6 +126,8 @@ def unmentioned_own_things(question: str, workspace: Workspace) -> list[str]:
         tokens = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", thing)]
         if not tokens or tokens[-1] in PEOPLE_HEADS or tools_in(owner):
             continue
+        if common_word(owner):
+            continue  # a kind of person, not the product: "the Brewer's Report of Operations"
         if directory is None:
             from agent.qa.index import document_index
 

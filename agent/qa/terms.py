@@ -78,10 +78,28 @@ def _common_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
 
 
+# a prefix that makes a word of a word: "unusable" is "usable" negated, "understaffed" is
+# "staffed" under, as ordinary as the word it is made of
+DERIVING_PREFIXES = ("un", "non", "dis", "mis", "in", "im", "il", "ir", "over", "under")
+MIN_DERIVED_BASE = 4
+
+
 def common_word(word: str) -> bool:
     """Whether `word` (or its singular, or another form of its verb: "transcribing" for
-    "transcribed") is a common English word."""
+    "transcribed", or the word a negating or degree prefix is put before: "unusable",
+    "understaffed") is a common English word."""
     lower = word.lower()
+    if _inflection_known(lower):
+        return True
+    return any(
+        lower.startswith(prefix)
+        and len(lower) - len(prefix) >= MIN_DERIVED_BASE
+        and _inflection_known(lower[len(prefix) :])
+        for prefix in DERIVING_PREFIXES
+    )
+
+
+def _inflection_known(lower: str) -> bool:
     known = _common_words()
     if any(
         form in known
