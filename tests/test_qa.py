@@ -390,6 +390,11 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
     # what kept a group from moving forward: its objections; what confused people: pains
     assert "objection" in intent_kinds("What kept the hospital foundations from moving forward?")
     assert intent_kinds("What did study participants find confusing in the prototype?") == {"pain"}
+    # shopping for a tool is looking for one; passing on it is not buying it
+    assert intent_kinds("Why do breweries start shopping for production software?") == {"trigger"}
+    assert intent_kinds("When were they in the market for a new system?") == {"trigger"}
+    assert "loss_reason" in intent_kinds("Why did homebrew shops pass on Hopcrest?")
+    assert intent_kinds("What did they pass on to their customers?") == set()
 
 
 def test_how_many_things_an_account_has_is_no_count_of_accounts():

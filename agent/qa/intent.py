@@ -8,7 +8,7 @@ import re
 INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     (
         re.compile(
-            r"\b(start(ed)? (looking|searching|evaluating)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to look)\b",
+            r"\b(start(ed|s)? (looking|searching|evaluating|shopping)|(begin|began|begun) (looking|searching|shopping)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to (look|shop)|in the market for|go(ing)? shopping|went shopping)\b",
             re.I,
         ),
         {"trigger"},
@@ -36,7 +36,7 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     ),
     (
         re.compile(
-            r"\b(slow(s|ed)? down|block(s|ed|ing)?|(?:stops?|kept|keeps?|prevent(?:s|ed)?) .{0,40}\bfrom (buying|signing|adopting|moving forward|going ahead)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
+            r"\b(slow(s|ed)? down|block(s|ed|ing)?|pass(?:ed|es)? on (?!to\b)|(?:stops?|kept|keeps?|prevent(?:s|ed)?) .{0,40}\bfrom (buying|signing|adopting|moving forward|going ahead)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
             re.I,
         ),
         {"objection", "loss_reason"},
