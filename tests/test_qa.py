@@ -436,6 +436,26 @@ def test_how_many_things_an_account_has_is_no_count_of_accounts():
         "say",
         "food cost runs over",
     )
+    # an adverb before the verb is neither ("first write", "usually enter")
+    assert parse("How many participants first write readings down on paper?") == (
+        "participants",
+        "write",
+        "readings down on paper",
+    )
+    assert parse(
+        "In the cellar and packaging-line study, how many participants first write readings?"
+    ) == (
+        "participants in the cellar and packaging-line study",
+        "write",
+        "readings",
+    )
+    # a study's people of seven words are still who is counted
+    from agent.qa.followups import subject_of
+
+    assert (
+        subject_of("How many participants in the cellar and packaging-line study mention it?")
+        == "participants in the cellar and packaging-line study"
+    )
 
 
 @pytest.mark.parametrize(

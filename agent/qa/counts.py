@@ -52,7 +52,8 @@ COUNT_ANY_VERB = re.compile(
     + ACCOUNT_NOUNS
     + r"|[a-z]+(?:ians|ists|ers|ors|ees|ives))"
     r"(?:\s+(?:in|from|of)\s+(?:the|our|this)\s+(?:[\w-]+\s+){0,2}study)?)"
-    r"\s+(?:(?:still|also|ever|now|really|actually)\s+)?(?P<verb>"
+    r"\s+(?:(?:still|also|ever|now|really|actually|first|usually|often|always|sometimes|"
+    r"typically|regularly|routinely|currently)\s+)?(?P<verb>"
     # "how many accounts have lost kegs", "… were trained on paper": the auxiliary is the verb
     r"(?:have|has|had|are|were|did)(?=\s+(?:(?:not|never|already|also|ever|all)\s+)?"
     r"(?:[a-z]+(?:ed|en|ing)|lost|found|seen|made|built|bought|left|run|done|gone|got|taken|"

@@ -34,8 +34,9 @@ SUBJECT_AFTER_AUX = re.compile(
     rf"\b{AUXILIARY}\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b|about\b|from\b|with\b|to\b|for\b|when\b|if\b|after\b|before\b)[\w&'’.-]+){{0,5}}?)\s+(?={VERB}\b)",
     re.IGNORECASE,
 )
+# "participants in the cellar and packaging-line study": a study's people take seven words
 SUBJECT_AFTER_HOW_MANY = re.compile(
-    rf"\bhow many\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b)[\w&'’.-]+){{0,5}}?)\s+(?={VERB}\b)",
+    rf"\bhow many\s+(?P<subject>[\w&'’.-]+(?:\s+(?!{VERB}\b)[\w&'’.-]+){{0,7}}?)\s+(?={VERB}\b)",
     re.IGNORECASE,
 )
 SUBJECT_AFTER_STOPS = re.compile(
