@@ -191,6 +191,23 @@ def test_the_question_is_context(tmp_path, embedder):
     assert EvidenceKind.trigger in kinds
 
 
+def test_a_statement_ending_in_a_tag_question_is_no_question():
+    """Speech ends statements with "you know?" or a reported question ("so she was like, why
+    are we doing this in e-mail?"): what is said before it is evidence; a question is not."""
+    from agent.extract.offline import asks
+
+    assert not asks(
+        "We hired our first actual GC in September, and she came from a company that had a "
+        "CLM, so she was like, why are we doing this in e-mail?"
+    )
+    assert not asks("I just want to make sure I get paid for the visit, you know?")
+    assert not asks("Our AxisCare contract is up in October, so, like, the timing, you know?")
+    assert asks("So what made you start looking at this now?")
+    assert asks("So, um, what made us start looking?")
+    assert asks("The last time, or the last time that mattered?")
+    assert not asks("We bought a new press in the summer.")
+
+
 def test_a_solved_past_pain_is_an_outcome_not_a_pain(tmp_path, embedder):
     text = (
         "Sam: Thanks for making the time, Dana.\n"

@@ -44,7 +44,7 @@ from agent.schema import (
 from agent.textspans import split_sentences
 
 ENGINE = "offline"
-VERSION = "offline-6"  # 6: a claim kind within AMBIGUOUS_MARGIN of another is not shown; 5: one claim kind shown per sentence, spoken decimals; 4: money in k
+VERSION = "offline-7"  # 7: a statement ending in a tag or reported question is no question; 6: a claim kind within AMBIGUOUS_MARGIN of another is not shown; 5: one claim kind shown per sentence, spoken decimals; 4: money in k
 
 _FILLER = re.compile(
     r"^(?:(?:um+|uh+|uhm+|erm?|hmm+|so|and|but|yeah|yes|yep|well|like|okay|ok|oh|honestly|look|right|i mean|you know|sure|mm-?hmm|i think|basically|actually|no)\b[,.…—-]*\s+)+",
@@ -213,10 +213,36 @@ def units_of(doc: SourceDocument) -> list[Unit]:
     return units
 
 
+# where a question starts inside a sentence: after a comma or dash, or after "she was like",
+# "he asked"; the words of a tag ("…, you know?", "…, right?") start one too
+_QUESTION_START = re.compile(
+    r"(?:^|[,;:—–]\s*|\s-\s+|\b(?:like|said|asked|goes|wondering|wonder)\b,?\s+)"
+    r"(?:and\s+|so\s+|but\s+)?(?:what|why|how|who|whom|whose|when|where|which|is|isn['’]t|are|"
+    r"aren['’]t|was|wasn['’]t|were|do|does|don['’]t|did|didn['’]t|can|can['’]t|could|would|"
+    r"will|won['’]t|should|have|has|right|you know|you see|yeah|okay|ok|huh)\b",
+    re.IGNORECASE,
+)
+STATED_BEFORE = 4  # content words said before the question that a sentence ends with
+
+
+def asks(text: str) -> bool:
+    """A sentence that asks: it ends with a question mark and says little before the question
+    it ends with. "We bought a new press in the summer, and you don't run it eight hours a day,
+    you know?" and "… she came from a company with a CLM, so she was like, why are we doing this
+    in e-mail?" state something first; "So what made us start looking?" does not."""
+    text = text.strip()
+    if not text.endswith("?"):
+        return False
+    starts = list(_QUESTION_START.finditer(text))
+    if not starts:
+        return True
+    return len(content_words(text[: starts[-1].start()])) < STATED_BEFORE
+
+
 def _echo(unit: Unit) -> bool:
     """The customer asking something, or repeating the question back before answering."""
     text = unit.text.strip()
-    if text.endswith("?"):
+    if asks(text):
         return True
     mine = set(content_words(text))
     asked = set(content_words(unit.context))
