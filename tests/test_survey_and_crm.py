@@ -109,6 +109,24 @@ def test_a_short_respondent_id_column_dedupes_resubmissions(tmp_path):
     assert answers == ["not", "not"]
 
 
+def test_a_double_click_with_its_own_submission_id_is_one_respondent(tmp_path):
+    """A form numbers every submission ("SV-2248", "SV-2249"): an id that never repeats names
+    no person, so two rows without e-mail identical in every other cell and sent at the same
+    moment are one respondent; the same answers a week apart are two."""
+    survey = (
+        "id,disappointed,company,email,submitted\n"
+        "SV-1,Very disappointed,Harbor Marine,ana@harbor.example,2026-09-01 10:00:00\n"
+        "SV-2,not disappointed,,,2026-09-26 15:08:40\n"
+        "SV-3,not disappointed,,,2026-09-26 15:08:40\n"
+        "SV-4,Somewhat disappointed,,,2026-09-02 09:00:00\n"
+        "SV-5,Somewhat disappointed,,,2026-09-09 09:00:00\n"
+    )
+    loaded = load(write(tmp_path / "pmf.csv", survey, "utf-8"))
+    assert loaded.duplicate_rows == 1 and len(loaded.documents) == 4
+    answers = sorted(d.survey.pmf_answer for d in loaded.documents)
+    assert answers == ["not", "somewhat", "somewhat", "very"]
+
+
 def test_survey_xlsx(tmp_path):
     from openpyxl import Workbook
 

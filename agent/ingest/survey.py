@@ -327,11 +327,12 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
     rows: list[SurveyRow] = []
     empty = 0
     answer_columns = [h for h in table.header if h not in columns.metadata_columns]
+    per_submission = _ids_per_submission(table, columns)
     for cells, line in zip(table.rows, table.row_numbers, strict=True):
         if not any(cells[h] for h in answer_columns):
             empty += 1
             continue
-        rows.append(_row(cells, line, columns))
+        rows.append(_row(cells, line, columns, per_submission))
     _split_sessions(rows)
     _same_person(rows)
     latest: dict[str, SurveyRow] = {}
@@ -344,6 +345,16 @@ def build_rows(table: Table, columns: SurveyColumns) -> tuple[list[SurveyRow], i
 
 
 DOUBLE_SUBMIT = dt.timedelta(minutes=10)
+
+
+def _ids_per_submission(table: Table, columns: SurveyColumns) -> bool:
+    """Whether the id column numbers submissions, not people: every row has an id and no id
+    repeats. Such an id tells no double submission apart (a form gives each click its own),
+    so a row without e-mail is then known by its cells, as a row without any id is."""
+    if not columns.ids:
+        return False
+    ids = [next((row[h].strip() for h in columns.ids if row[h].strip()), "") for row in table.rows]
+    return all(ids) and len(set(ids)) == len(ids)
 
 
 def _same_person(rows: list[SurveyRow]) -> None:
@@ -406,7 +417,9 @@ def _later(candidate: SurveyRow, current: SurveyRow) -> bool:
     return candidate.line > current.line
 
 
-def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
+def _row(
+    row: dict[str, str], line: int, columns: SurveyColumns, per_submission: bool = False
+) -> SurveyRow:
     email = re.sub(r"\s+", "", row.get(columns.email or "", "")).lower() or None
     respondent_id = next((row[h].strip() for h in columns.ids if row[h].strip()), None)
     industry_raw = next((row[h] for h in columns.industry if row[h]), "")
@@ -488,13 +501,14 @@ def _row(row: dict[str, str], line: int, columns: SurveyColumns) -> SurveyRow:
     identities = tuple(
         key for key in (respondent_id and f"id:{respondent_id}", email and f"email:{email}") if key
     )
-    if respondent_id:
+    if respondent_id and not per_submission:
         key = f"id:{respondent_id}"
     elif email:
         key = f"email:{email}"
-    else:  # every cell but the timestamps; build_rows also requires minutes apart
-        times = {columns.timestamp, *columns.times}
-        key = "row:" + "\x1f".join(row[h] for h in row if h not in times)
+    else:  # every cell but the timestamps and a submission's own id; build_rows also
+        # requires minutes apart
+        unread = {columns.timestamp, *columns.times, *(columns.ids if per_submission else ())}
+        key = "row:" + "\x1f".join(row[h] for h in row if h not in unread)
     return SurveyRow(
         line=line,
         response=response,
