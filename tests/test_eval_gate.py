@@ -34,6 +34,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "stowhaven",
         "hopcrest",
         "pawledger",
+        "moorline",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -68,6 +69,7 @@ def test_adjusted_rand_index():
         "stowhaven",
         "hopcrest",
         "pawledger",
+        "moorline",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

@@ -59,6 +59,7 @@ def test_research_is_never_rejected():
         "hopcrest",
         "kilnmark",
         "larkspur",
+        "moorline",
         "pawledger",
         "presswick",
         "quillmark",
