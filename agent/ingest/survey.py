@@ -353,8 +353,13 @@ def _ids_per_submission(table: Table, columns: SurveyColumns) -> bool:
     so a row without e-mail is then known by its cells, as a row without any id is."""
     if not columns.ids:
         return False
-    ids = [next((row[h].strip() for h in columns.ids if row[h].strip()), "") for row in table.rows]
+    ids = [_respondent_id(row, columns) for row in table.rows]
     return all(ids) and len(set(ids)) == len(ids)
+
+
+def _respondent_id(row: dict[str, str], columns: SurveyColumns) -> str | None:
+    """The row's id: its first id column with a value."""
+    return next((row[h].strip() for h in columns.ids if row[h].strip()), None)
 
 
 def _same_person(rows: list[SurveyRow]) -> None:
@@ -421,7 +426,7 @@ def _row(
     row: dict[str, str], line: int, columns: SurveyColumns, per_submission: bool = False
 ) -> SurveyRow:
     email = re.sub(r"\s+", "", row.get(columns.email or "", "")).lower() or None
-    respondent_id = next((row[h].strip() for h in columns.ids if row[h].strip()), None)
+    respondent_id = _respondent_id(row, columns)
     industry_raw = next((row[h] for h in columns.industry if row[h]), "")
     size_raw = row.get(columns.size or "", "")
     _count, band = parse_employees(size_raw) if size_raw else (None, None)
