@@ -194,7 +194,7 @@ def test_the_question_is_context(tmp_path, embedder):
 def test_a_statement_ending_in_a_tag_question_is_no_question():
     """Speech ends statements with "you know?" or a reported question ("so she was like, why
     are we doing this in e-mail?"): what is said before it is evidence; a question is not."""
-    from agent.extract.offline import asks
+    from agent.extract.questions import asks
 
     assert not asks(
         "We hired our first actual GC in September, and she came from a company that had a "
