@@ -349,7 +349,8 @@ def test_passage_sentences_that_are_not_claims_are_not_answers():
     """Negated, hypothetical and reported sentences are distractors by the extraction's rules;
     a question answers nothing; a self-description is context, not an answer to "why"."""
     from agent.extract.lexicon import is_distractor
-    from agent.qa.candidates import SELF_DESCRIPTION, _asks
+    from agent.extract.questions import asks
+    from agent.qa.candidates import SELF_DESCRIPTION
 
     assert is_distractor("My friend who does BI at a hospital says their whole team quit.")
     assert is_distractor("If we ever got to fifty entities we'd need a consolidation system.")
@@ -360,8 +361,9 @@ def test_passage_sentences_that_are_not_claims_are_not_answers():
     assert not is_distractor("It was the worst audit ever, if you ask me.")
     assert is_distractor("Intercompany honestly isn't a big deal for us.")
     assert not is_distractor("Quotes take us five days because engineers re-key every line.")
-    assert _asks("The most pressing quality issue that researchers should try to solve?")
-    assert not _asks("We lose about six hours a week.")
+    assert asks("The most pressing quality issue that researchers should try to solve?")
+    assert not asks("We lose about six hours a week.")
+    assert not asks("My controller came from a company with a CLM and she asked, why e-mail?")
     assert SELF_DESCRIPTION.search("I'm the analytics manager, there's four of us on the team.")
     assert SELF_DESCRIPTION.search("We're a regional health system, three hospitals.")
     assert not SELF_DESCRIPTION.search("We're spending six hours a week reconciling.")
@@ -395,6 +397,22 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
     assert intent_kinds("When were they in the market for a new system?") == {"trigger"}
     assert "loss_reason" in intent_kinds("Why did homebrew shops pass on Hopcrest?")
     assert intent_kinds("What did they pass on to their customers?") == set()
+    # what pushes a group to replace its software now: a trigger; what makes it a poor fit or
+    # hard to switch to is no event
+    assert intent_kinds(
+        "What pushes a multi-clinic veterinary group to replace its practice software now rather "
+        "than later?"
+    ) == {"trigger"}
+    assert "trigger" not in intent_kinds("What makes it hard for clinics to switch to Pawledger?")
+    assert intent_kinds("What makes standard practice software a poor fit for shelters?") == {"pain"}
+    assert "pain" in intent_kinds("How do hospitals approve estimates, and where does it break down?")
+    # turning a product down is not buying it; who they are asks for what they say of themselves
+    assert "loss_reason" in intent_kinds("Why do single-vet practices turn Pawledger down?")
+    assert intent_kinds("What kinds of companies buy Pawledger?") == {"firmographic"}
+    # how a group goes about buying and what slows the purchase: who decides, what objects
+    asked = intent_kinds("How does a port district go about buying software, and what slows the purchase?")
+    assert {"buying_role", "objection"} <= asked
+    assert intent_kinds("What do customers think of the buying experience?") == set()
 
 
 def test_how_many_things_an_account_has_is_no_count_of_accounts():
@@ -1031,6 +1049,9 @@ def test_accounts_a_question_describes_by_what_the_crm_says_of_them():
     assert found("Medicaid agencies") is None  # "medicaid" is not "medical" grown
     assert found("nonprofits") is None  # said alone, a word most accounts have is no kind
     assert found("single-location nonprofits") == found("very small nonprofits")
+    # one of what a business has: its smallest accounts ("single-vet practices")
+    assert found("single-office nonprofits") == found("one-office nonprofits")
+    assert found("single-office nonprofits") == found("very small nonprofits")
     assert found("foundation group accounts") == found("foundations")  # "group" says no kind
     agencies = [
         row("Pixel & Pine Agency", "media_marketing", "Marketing & Advertising", "11-50"),
@@ -1777,6 +1798,27 @@ def test_the_people_of_a_study_are_its_interviews_that_name_no_company(monkeypat
     assert PARTICIPANT_WORDS.search("people in the study")
 
 
+def test_people_named_by_their_work_are_the_study_whose_files_name_that_work(monkeypatch):
+    """'veterinary technicians' beside clinic groups: the interviews that name no company and
+    whose files say "vet-tech-study"; the accounts whose files say "veterinary" are not them, and
+    workers no study file names scope nothing."""
+    from agent.qa import scope
+    from agent.qa.index import DocRow, DocumentIndex
+
+    rows = [
+        DocRow("t1", "transcript", "Cedar Ridge", "t/2026-08-11_cedar-ridge-veterinary.vtt", None),
+        DocRow("d1", "deal", "Sunny Acres", "deals/2026-10-02_sunny-acres-veterinary_lost.md", None),
+        DocRow("p1", "transcript", None, "t/2026-10-07_vet-tech-study_P1.txt", None),
+        DocRow("p2", "transcript", None, "t/2026-10-08_vet-tech-study_P2.txt", None),
+    ]
+    monkeypatch.setattr(scope, "document_index", lambda workspace: DocumentIndex(rows))
+    asked = "What would veterinary technicians need from a tablet app to use it mid-shift?"
+    found = scope.question_scope(asked, workspace=None)
+    assert (found.doc_ids, found.reason) == ({"p1", "p2"}, "study")
+    drivers = "What would veterinary drivers need from a tablet app?"
+    assert scope.question_scope(drivers, workspace=None).doc_ids is None
+
+
 def test_a_tier_word_before_a_group_names_the_segments_of_that_tier():
     """ "core legal teams", "mid-market (core) accounts": the core segments; "core features",
     "the core problem" or a noun's modifier ("university core facilities") name none."""
@@ -2062,3 +2104,37 @@ def test_a_question_for_no_kind_of_evidence_needs_a_sentence_close_in_meaning(
             "Why does the family shop care about proofs?", workspace, settings, embedder
         )
         assert why.answered and "proof" in why.text
+
+
+def test_a_sentence_read_as_the_kind_asked_for_under_its_threshold_ranks_higher(workspace):
+    """'We had a DEA inspection in June…', read as a trigger at 0.50 (kept for audit, not shown),
+    is a passage sentence of a "what pushes them to replace it now" question: it scores half
+    the intent bonus, as does "The trigger was …"; a sentence read as another kind, or as
+    nothing, is left as it is."""
+    from types import SimpleNamespace
+
+    from agent.qa.candidates import INTENT_BONUS, add_read_kind
+
+    stored = workspace.catalog.evidence()
+    one = stored[0].doc_id
+    assert {e.doc_id for e in workspace.catalog.evidence(doc_ids=[one])} == {one}
+    assert len(workspace.catalog.evidence(doc_ids=[one])) == sum(e.doc_id == one for e in stored)
+
+    read = [
+        SimpleNamespace(doc_id="d", start=0, end=40, kind=SimpleNamespace(value="trigger")),
+        SimpleNamespace(doc_id="d", start=50, end=90, kind=SimpleNamespace(value="objection")),
+    ]
+    catalog = SimpleNamespace(evidence=lambda doc_ids=None: read)
+    fake = SimpleNamespace(catalog=catalog)
+    trigger = _candidate("We had a DEA inspection at our clinic in June.", "A", 0.5, kind=None)
+    other = _candidate("My concern is that most software is built for day clinics.", "A", 0.5, None)
+    nothing = _candidate("We run six clinics around Columbus.", "A", 0.5, kind=None)
+    for candidate, (start, end) in ((trigger, (0, 40)), (other, (50, 90)), (nothing, (100, 140))):
+        candidate.doc_id, candidate.start, candidate.end = "d", start, end
+    said = _candidate("The trigger was buying two marinas in Beaufort in the spring.", "B", 0.5, None)
+    said.doc_id, said.start, said.end = "e", 0, 60
+    add_read_kind([trigger, other, nothing, said], fake, {"trigger"})
+    assert trigger.score == pytest.approx(0.5 + INTENT_BONUS / 2)
+    assert other.score == nothing.score == 0.5
+    # what it is, said in the words of a question for that kind
+    assert said.score == pytest.approx(0.5 + INTENT_BONUS / 2)

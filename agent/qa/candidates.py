@@ -19,7 +19,9 @@ import numpy as np
 
 from agent.extract.injection import is_instruction
 from agent.extract.lexicon import is_distractor
+from agent.extract.questions import asks
 from agent.ingest.notes import LABEL_WORDS
+from agent.qa.intent import intent_kinds
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement, stem, words
@@ -52,6 +54,7 @@ SURVEY_UNLIKE = 0.30  # a survey column's question this unlike the user's is ano
 ASKED_READ = 40  # candidates whose interviewer question is compared with the user's
 RARE_WEIGHT = 1.0 + math.log(1 / 0.2)  # a stem in fewer than a fifth of the passages
 MIN_CONTENT_WORDS = 3  # "So yeah", "they just like": fillers say nothing
+QUOTE_ENDS = " \"'”’)"  # a quoted question ends in its quote mark: `the most pressing …?"`
 NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|half|dozen)\b",
     re.I,
@@ -209,6 +212,25 @@ def add_asked_bonus(
             candidate.score += bonus
 
 
+def add_read_kind(candidates: list[Candidate], workspace: Workspace, kinds: set[str]) -> None:
+    """A sentence that extraction also read as a kind the question asks for, under its
+    display threshold ("We had a DEA inspection at our Stillwater clinic in June…", a trigger
+    at 0.50), or that says what it is in the words a question for that kind uses ("The trigger
+    was buying two marinas in Beaufort"), scores half the intent bonus."""
+    doc_ids = {c.doc_id for c in candidates}
+    read: dict[str, list[tuple[int, int, str]]] = {}
+    for item in workspace.catalog.evidence(doc_ids=sorted(doc_ids)) if doc_ids else []:
+        read.setdefault(item.doc_id, []).append((item.start, item.end, item.kind.value))
+    for candidate in candidates:
+        if candidate.evidence_kind in kinds:
+            continue  # scored for its kind already
+        if intent_kinds(candidate.text) & kinds or any(
+            kind in kinds and start < candidate.end and candidate.start < end
+            for start, end, kind in read.get(candidate.doc_id, ())
+        ):
+            candidate.score += INTENT_BONUS / 2
+
+
 def add_survey_question_fit(
     candidates: list[Candidate],
     docs: dict[str, SourceDocument | None],
@@ -254,12 +276,6 @@ def _distinct(candidates: list[Candidate]) -> list[Candidate]:
         if kept is None or candidate.score > kept.score:
             best[key] = candidate
     return list(best.values())
-
-
-def _asks(text: str) -> bool:
-    """A question, whoever says it (an interviewee repeating the interviewer's "the most pressing
-    quality issue researchers should solve?"), answers nothing."""
-    return text.rstrip(" \"'”’)").endswith("?")
 
 
 def score(
@@ -570,6 +586,8 @@ def gather(
             unit_kind, candidate.account, candidate.source, candidate.doc_id, candidate.speaker
         )
         candidate.score = score(candidate, question_terms, topic_terms, kinds, preferred, weights)
+    if kinds and answering:
+        add_read_kind(candidates, workspace, kinds)
     if answering:  # a count asks who mentions it, whatever they were answering
         add_asked_bonus(candidates, docs, workspace, query, question_terms)
         add_survey_question_fit(candidates, docs, embedder, query)
@@ -581,7 +599,7 @@ def gather(
     candidates = [
         c
         for c in _distinct(candidates)
-        if len(content_stems(c.text)) >= MIN_CONTENT_WORDS and not _asks(c.text)
+        if len(content_stems(c.text)) >= MIN_CONTENT_WORDS and not asks(c.text.rstrip(QUOTE_ENDS))
     ]
     candidates.sort(key=lambda c: -c.score)
     return Pool(query, candidates, passages, texts)

@@ -30,8 +30,9 @@ MIN_HAVING = 2  # accounts a describing word must fit: a kind of account is neve
 MIN_WORD = 4
 MAX_GROWTH = 2  # letters of a word matched by its beginning ("wine" and "winery")
 SMALL_WORDS = re.compile(
-    r"\b(?:very small|small(?:er|est)?|tiny|micro|single[- ](?:location|site|unit|store)|"
-    r"one[- ](?:location|site))\b",
+    r"\b(?:very small|small(?:er|est)?|tiny|micro|mom[- ]and[- ]pop|"
+    # one of what a business has: "single-vet practices", "one-doctor clinics"
+    r"(?:single|one)[- ](?:location|site|unit|store|shop|office|clinic|vet|doctor|dentist))\b",
     re.IGNORECASE,
 )
 LARGE_WORDS = re.compile(r"\b(?:large(?:r|st)?|big(?:ger|gest)?|enterprise)\b", re.IGNORECASE)

@@ -8,35 +8,37 @@ import re
 INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
     (
         re.compile(
-            r"\b(start(ed|s)? (looking|searching|evaluating|shopping)|(begin|began|begun) (looking|searching|shopping)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to (look|shop)|in the market for|go(ing)? shopping|went shopping)\b",
+            r"\b(start(ed|s)? (looking|searching|evaluating|shopping)|(begin|began|begun) (looking|searching|shopping)|trigger\w*|what (made|got|prompted|pushed)|why now|kick(ed)? off|catalyst|start to (look|shop)|in the market for|go(ing)? shopping|went shopping|now rather than later|"
+            r"what (?:makes|gets|prompts|pushes|drives|drove|leads|led|tips|tipped|forces|forced) (?!.{0,80}\b(?:fit|different|unique|hard|difficult|easy)\b).{0,80}\bto (?:replace|switch|change|buy|look|shop|move|adopt|evaluate|upgrade|invest))\b",
             re.I,
         ),
         {"trigger"},
     ),
     (
         re.compile(
-            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|confus\w*|bottlenecks?|slow(?:s|ed|ing)? (?:\w+ ){1,3}down|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck)\b",
+            r"\b(pains?|problems?|struggl\w*|frustrat\w*|hardest|difficult\w*|confus\w*|bottlenecks?|slow(?:s|ed|ing)? (?:\w+ ){1,3}down|cost them|biggest (issue|problem)|challenges?|stall\w*|stuck|break(?:s|ing)? down|broke down|go(?:es)? wrong|went wrong|fall(?:s)? (?:apart|short)|(?:poor|bad|wrong) fit|(?:not|n't) (?:a )?(?:good |great )?fit|gets? in (?:the|their) way)\b",
             re.I,
         ),
         {"pain"},
     ),
     (
         re.compile(
-            r"\b(who (signs|decides|approves|buys|champions|blocks|evaluates|uses)|decision[- ]makers?|economic buyers?|champions?|budget (owner|holder)s?|buying committee|blockers?)\b",
+            r"\b(who (signs|decides|approves|buys|champions|blocks|evaluates|uses)|decision[- ]makers?|economic buyers?|champions?|budget (owner|holder)s?|buying committee|blockers?|"
+            r"go(?:es)? about (?:buying|purchasing|procuring)|(?:buying|purchasing|procurement|approval) process|how (?:do|does) (?:\w+ ){1,6}(?:buy|purchase|procure|approve)\b)\b",
             re.I,
         ),
         {"buying_role"},
     ),
     (
         re.compile(
-            r"\b(why (did )?(we|deals?) (lose|lost)|lost (deals|to)|loss reasons?|why .{0,30}\blose\b)",
+            r"\b(why (did )?(we|deals?) (lose|lost)|lost (deals|to)|loss reasons?|why .{0,30}\blose\b|turn(?:s|ed)? (?:\w+ ){0,3}down|(?:say|says|said) no to|reject\w*)",
             re.I,
         ),
         {"loss_reason", "objection"},
     ),
     (
         re.compile(
-            r"\b(slow(s|ed)? down|block(s|ed|ing)?|pass(?:ed|es)? on (?!to\b)|(?:stops?|kept|keeps?|prevent(?:s|ed)?) .{0,40}\bfrom (buying|signing|adopting|moving forward|going ahead)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
+            r"\b(slow(s|ed)? down|slow(?:s|ed)? (?:the |their |a )?(?:purchase|deal|sale|buying|decision|approval|procurement|contract|signature)s?|block(s|ed|ing)?|pass(?:ed|es)? on (?!to\b)|(?:stops?|kept|keeps?|prevent(?:s|ed)?) .{0,40}\bfrom (buying|signing|adopting|moving forward|going ahead)|hold(s|ing)? (up|back)|decline\w*|not buy|don'?t buy|went with|go with a competitor|choose .{0,30}\bover|different vendor|(?:choose|chose|chosen|pick|picked|select|selected|go|went|gone)\s+(?:with\s+)?(?:another|a different|a rival|a competitor|someone else|somebody else|an? other))\b",
             re.I,
         ),
         {"objection", "loss_reason"},
@@ -93,6 +95,15 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
             re.I,
         ),
         {"pain", "job", "workaround"},
+    ),
+    (
+        # who they are: a self-description answers ("We're a 24/7 emergency hospital, about 90 people")
+        re.compile(
+            r"\b(what (?:kinds?|types?|sorts?) of (?:companies|organi[sz]ations|businesses|firms|customers|accounts|teams|practices|clinics)|"
+            r"how (?:big|large)|company size|headcount|firmographic\w*|who are (?:they|the|our|these))\b",
+            re.I,
+        ),
+        {"firmographic"},
     ),
     (
         # the tools they run, not the product category ("start looking for a monitoring tool")

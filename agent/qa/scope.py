@@ -29,6 +29,8 @@ from agent.qa.terms import content_stems, stem
 from agent.qa.units import PARTICIPANT_WORDS, STUDY_PEOPLE
 from agent.store import Workspace
 
+# people named by their work ("technicians", "drivers", "dockhands", "nurses")
+WORKERS = re.compile(r"\b[a-z]+(?:ians|ists|ers|ors|hands|nurses|aides|staff)\b", re.IGNORECASE)
 # how research files are commonly named for the same thing
 SAME_AS = {
     "usability": ["ux"],
@@ -36,6 +38,8 @@ SAME_AS = {
     "interview": ["call"],
     "win": ["won"],
     "loss": ["lost"],
+    "technician": ["tech"],
+    "tech": ["technician"],
 }
 TIERS = {"core": "core", "adjacent": "adjacent", "selective": "selective", "defer": "defer"}
 # what a tier word names when it stands before one of these (within three words): a group of
@@ -538,4 +542,14 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
             return QuestionScope(unnamed, subject, "study", content_stems(subject) - UNIT_STEMS)
         if titled and len(titled) < len(research):
             return QuestionScope(titled, subject, "titles", content_stems(subject) - UNIT_STEMS)
+    # "veterinary technicians", "removal drivers": people named by their work, when the files
+    # of a study that names no company carry those words ("vet-tech-study_P3")
+    workers = " ".join(WORKERS.findall(subject or ""))
+    if workers:
+        titled = _titled(workers, documents)
+        unnamed = {
+            d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account
+        }
+        if titled and titled <= unnamed:
+            return QuestionScope(titled, subject, "study", content_stems(subject) - UNIT_STEMS)
     return QuestionScope()

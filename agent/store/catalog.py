@@ -368,12 +368,16 @@ class Catalog:
         return (row[0], row[1], row[2]) if row else None
 
     def evidence(
-        self, kinds: Iterable[str] | None = None, ids: Iterable[str] | None = None
+        self,
+        kinds: Iterable[str] | None = None,
+        ids: Iterable[str] | None = None,
+        doc_ids: Iterable[str] | None = None,
     ) -> list[Evidence]:
-        """Stored evidence, optionally only of some kinds or some ids (parsed only when asked for)."""
+        """Stored evidence, optionally only of some kinds, ids or documents (parsed only when
+        asked for)."""
         query, params = "SELECT data FROM evidence", []
         clauses = []
-        for column, values in (("kind", kinds), ("id", ids)):
+        for column, values in (("kind", kinds), ("id", ids), ("doc_id", doc_ids)):
             if values is not None:
                 chosen = list(values)
                 clauses.append(f"{column} IN ({','.join('?' * len(chosen)) or 'NULL'})")
