@@ -35,6 +35,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "hopcrest",
         "pawledger",
         "moorline",
+        "benchwell",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -70,6 +71,7 @@ def test_adjusted_rand_index():
         "hopcrest",
         "pawledger",
         "moorline",
+        "benchwell",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

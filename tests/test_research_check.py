@@ -53,6 +53,7 @@ def test_research_is_never_rejected():
     corpora = {p.relative_to(REPO).parts[2] for p in RESEARCH if p.is_relative_to(REPO / "evals")}
     assert corpora == {
         "assayline",
+        "benchwell",
         "brindle",
         "closewise",
         "fieldcrew",
