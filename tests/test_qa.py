@@ -404,13 +404,19 @@ def test_question_intent_reads_what_is_asked_not_the_product_category():
         "than later?"
     ) == {"trigger"}
     assert "trigger" not in intent_kinds("What makes it hard for clinics to switch to Pawledger?")
-    assert intent_kinds("What makes standard practice software a poor fit for shelters?") == {"pain"}
-    assert "pain" in intent_kinds("How do hospitals approve estimates, and where does it break down?")
+    assert intent_kinds("What makes standard practice software a poor fit for shelters?") == {
+        "pain"
+    }
+    assert "pain" in intent_kinds(
+        "How do hospitals approve estimates, and where does it break down?"
+    )
     # turning a product down is not buying it; who they are asks for what they say of themselves
     assert "loss_reason" in intent_kinds("Why do single-vet practices turn Pawledger down?")
     assert intent_kinds("What kinds of companies buy Pawledger?") == {"firmographic"}
     # how a group goes about buying and what slows the purchase: who decides, what objects
-    asked = intent_kinds("How does a port district go about buying software, and what slows the purchase?")
+    asked = intent_kinds(
+        "How does a port district go about buying software, and what slows the purchase?"
+    )
     assert {"buying_role", "objection"} <= asked
     assert intent_kinds("What do customers think of the buying experience?") == set()
 
@@ -1807,7 +1813,9 @@ def test_people_named_by_their_work_are_the_study_whose_files_name_that_work(mon
 
     rows = [
         DocRow("t1", "transcript", "Cedar Ridge", "t/2026-08-11_cedar-ridge-veterinary.vtt", None),
-        DocRow("d1", "deal", "Sunny Acres", "deals/2026-10-02_sunny-acres-veterinary_lost.md", None),
+        DocRow(
+            "d1", "deal", "Sunny Acres", "deals/2026-10-02_sunny-acres-veterinary_lost.md", None
+        ),
         DocRow("p1", "transcript", None, "t/2026-10-07_vet-tech-study_P1.txt", None),
         DocRow("p2", "transcript", None, "t/2026-10-08_vet-tech-study_P2.txt", None),
     ]
@@ -2131,7 +2139,9 @@ def test_a_sentence_read_as_the_kind_asked_for_under_its_threshold_ranks_higher(
     nothing = _candidate("We run six clinics around Columbus.", "A", 0.5, kind=None)
     for candidate, (start, end) in ((trigger, (0, 40)), (other, (50, 90)), (nothing, (100, 140))):
         candidate.doc_id, candidate.start, candidate.end = "d", start, end
-    said = _candidate("The trigger was buying two marinas in Beaufort in the spring.", "B", 0.5, None)
+    said = _candidate(
+        "The trigger was buying two marinas in Beaufort in the spring.", "B", 0.5, None
+    )
     said.doc_id, said.start, said.end = "e", 0, 60
     add_read_kind([trigger, other, nothing, said], fake, {"trigger"})
     assert trigger.score == pytest.approx(0.5 + INTENT_BONUS / 2)

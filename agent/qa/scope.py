@@ -545,11 +545,9 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
     # "veterinary technicians", "removal drivers": people named by their work, when the files
     # of a study that names no company carry those words ("vet-tech-study_P3")
     workers = " ".join(WORKERS.findall(subject or ""))
-    if workers:
+    if subject and workers:
         titled = _titled(workers, documents)
-        unnamed = {
-            d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account
-        }
+        unnamed = {d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account}
         if titled and titled <= unnamed:
             return QuestionScope(titled, subject, "study", content_stems(subject) - UNIT_STEMS)
     return QuestionScope()
