@@ -2124,15 +2124,19 @@ def test_a_sentence_read_as_the_kind_asked_for_under_its_threshold_ranks_higher(
     from agent.qa.candidates import INTENT_BONUS, add_read_kind
 
     stored = workspace.catalog.evidence()
-    one = stored[0].doc_id
-    assert {e.doc_id for e in workspace.catalog.evidence(doc_ids=[one])} == {one}
-    assert len(workspace.catalog.evidence(doc_ids=[one])) == sum(e.doc_id == one for e in stored)
+    one, kind = stored[0].doc_id, stored[0].kind.value
+    spans = workspace.catalog.evidence_spans([one], [kind])
+    assert sorted(spans) == sorted(
+        (e.doc_id, e.start, e.end) for e in stored if e.doc_id == one and e.kind.value == kind
+    )
+    assert workspace.catalog.evidence_spans([], [kind]) == []
 
-    read = [
-        SimpleNamespace(doc_id="d", start=0, end=40, kind=SimpleNamespace(value="trigger")),
-        SimpleNamespace(doc_id="d", start=50, end=90, kind=SimpleNamespace(value="objection")),
-    ]
-    catalog = SimpleNamespace(evidence=lambda doc_ids=None: read)
+    read = [("d", 0, 40, "trigger"), ("d", 50, 90, "objection")]
+    catalog = SimpleNamespace(
+        evidence_spans=lambda doc_ids, kinds: [
+            (d, a, b) for d, a, b, k in read if d in doc_ids and k in kinds
+        ]
+    )
     fake = SimpleNamespace(catalog=catalog)
     trigger = _candidate("We had a DEA inspection at our clinic in June.", "A", 0.5, kind=None)
     other = _candidate("My concern is that most software is built for day clinics.", "A", 0.5, None)

@@ -217,16 +217,16 @@ def add_read_kind(candidates: list[Candidate], workspace: Workspace, kinds: set[
     display threshold ("We had a DEA inspection at our Stillwater clinic in June…", a trigger
     at 0.50), or that says what it is in the words a question for that kind uses ("The trigger
     was buying two marinas in Beaufort"), scores half the intent bonus."""
-    doc_ids = {c.doc_id for c in candidates}
-    read: dict[str, list[tuple[int, int, str]]] = {}
-    for item in workspace.catalog.evidence(doc_ids=sorted(doc_ids)) if doc_ids else []:
-        read.setdefault(item.doc_id, []).append((item.start, item.end, item.kind.value))
+    doc_ids = sorted({c.doc_id for c in candidates if c.evidence_kind not in kinds})
+    read: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, start, end in workspace.catalog.evidence_spans(doc_ids, sorted(kinds)):
+        read.setdefault(doc_id, []).append((start, end))
     for candidate in candidates:
         if candidate.evidence_kind in kinds:
             continue  # scored for its kind already
         if intent_kinds(candidate.text) & kinds or any(
-            kind in kinds and start < candidate.end and candidate.start < end
-            for start, end, kind in read.get(candidate.doc_id, ())
+            start < candidate.end and candidate.start < end
+            for start, end in read.get(candidate.doc_id, ())
         ):
             candidate.score += INTENT_BONUS / 2
 

@@ -368,16 +368,12 @@ class Catalog:
         return (row[0], row[1], row[2]) if row else None
 
     def evidence(
-        self,
-        kinds: Iterable[str] | None = None,
-        ids: Iterable[str] | None = None,
-        doc_ids: Iterable[str] | None = None,
+        self, kinds: Iterable[str] | None = None, ids: Iterable[str] | None = None
     ) -> list[Evidence]:
-        """Stored evidence, optionally only of some kinds, ids or documents (parsed only when
-        asked for)."""
+        """Stored evidence, optionally only of some kinds or some ids (parsed only when asked for)."""
         query, params = "SELECT data FROM evidence", []
         clauses = []
-        for column, values in (("kind", kinds), ("id", ids), ("doc_id", doc_ids)):
+        for column, values in (("kind", kinds), ("id", ids)):
             if values is not None:
                 chosen = list(values)
                 clauses.append(f"{column} IN ({','.join('?' * len(chosen)) or 'NULL'})")
@@ -388,6 +384,22 @@ class Catalog:
             Evidence.model_validate_json(r[0])
             for r in self.db.execute(query + " ORDER BY rowid", params)
         ]
+
+    def evidence_spans(
+        self, doc_ids: Iterable[str], kinds: Iterable[str]
+    ) -> list[tuple[str, int, int]]:
+        """(doc_id, start, end) of the evidence of some kinds in some documents, shown or kept
+        under its display threshold, read without parsing the items."""
+        docs, wanted = list(doc_ids), list(kinds)
+        if not docs or not wanted:
+            return []
+        rows = self.db.execute(
+            "SELECT doc_id, json_extract(data, '$.start'), json_extract(data, '$.end') "
+            f"FROM evidence WHERE doc_id IN ({','.join('?' * len(docs))}) "
+            f"AND kind IN ({','.join('?' * len(wanted))})",
+            [*docs, *wanted],
+        )
+        return [(doc_id, int(start), int(end)) for doc_id, start, end in rows]
 
     def evidence_count(self, doc_ids: Iterable[str]) -> int:
         return sum(
