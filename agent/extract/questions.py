@@ -1,8 +1,9 @@
 """Whether a sentence asks something: a question the customer asks or echoes answers nothing.
 
 Shared by the offline engine (an echoed question is never evidence) and Q&A (a question is never
-a citation; there a quoted question, `…?"`, asks too), so that both read "…, so she was like, why are we doing this in e-mail?" as a
-statement and "So what made us start looking?" as a question."""
+a citation; there a quoted question, `…?"`, asks too), so that both read "…, so she was like,
+why are we doing this in e-mail?" as a statement and "So what made us start looking?" as a
+question."""
 
 from __future__ import annotations
 

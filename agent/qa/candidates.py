@@ -21,7 +21,7 @@ from agent.extract.injection import is_instruction
 from agent.extract.lexicon import is_distractor
 from agent.extract.questions import asks
 from agent.ingest.notes import LABEL_WORDS
-from agent.qa.intent import intent_kinds
+from agent.qa.intent import says_kind
 from agent.qa.models import Filters, Passage
 from agent.qa.retrieval import resolve_scope, retrieve
 from agent.qa.terms import content_stems, restatement, stem, words
@@ -224,7 +224,7 @@ def add_read_kind(candidates: list[Candidate], workspace: Workspace, kinds: set[
     for candidate in candidates:
         if candidate.evidence_kind in kinds:
             continue  # scored for its kind already
-        if intent_kinds(candidate.text) & kinds or any(
+        if says_kind(candidate.text, kinds) or any(
             start < candidate.end and candidate.start < end
             for start, end in read.get(candidate.doc_id, ())
         ):

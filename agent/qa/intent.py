@@ -100,7 +100,7 @@ INTENTS: list[tuple[re.Pattern[str], set[str]]] = [
         # who they are: a self-description answers ("We're a 24/7 emergency hospital, about 90 people")
         re.compile(
             r"\b(what (?:kinds?|types?|sorts?) of (?:companies|organi[sz]ations|businesses|firms|customers|accounts|teams|practices|clinics)|"
-            r"how (?:big|large)|company size|headcount|firmographic\w*|who are (?:they|the|our|these))\b",
+            r"company size|headcount|firmographic\w*|who are (?:they|the|our|these))\b",
             re.I,
         ),
         {"firmographic"},
@@ -123,3 +123,9 @@ def intent_kinds(question: str) -> set[str]:
         if pattern.search(question):
             kinds |= mapped
     return kinds
+
+
+def says_kind(text: str, kinds: set[str]) -> bool:
+    """Whether a sentence says what it is in the words a question for one of `kinds` uses ("The
+    trigger was …"); only those kinds' patterns are tried."""
+    return any(pattern.search(text) for pattern, mapped in INTENTS if mapped & kinds)

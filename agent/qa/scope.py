@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from agent.ingest.normalize import company_key
@@ -387,6 +388,13 @@ def _by_outcome(question: str, documents: list[DocRow]) -> tuple[set[str], str] 
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _name_stems(title: str | None, source: str) -> frozenset[str]:
+    """The content stems of a document's title and file name (read once per document)."""
+    name = f"{title or ''} {source.rsplit('/', 1)[-1]}".replace("-", " ").replace("_", " ")
+    return frozenset(content_stems(name))
+
+
 def _titled(subject: str, documents: list[DocRow]) -> set[str]:
     """Documents whose title or file name carries the subject's distinctive words."""
     wanted = content_stems(subject.replace("-", " ")) - UNIT_STEMS
@@ -399,10 +407,7 @@ def _titled(subject: str, documents: list[DocRow]) -> set[str]:
     for doc in documents:
         if doc.kind == "crm":
             continue
-        name = f"{doc.title or ''} {doc.source.rsplit('/', 1)[-1]}".replace("-", " ").replace(
-            "_", " "
-        )
-        if wanted & content_stems(name):
+        if wanted & _name_stems(doc.title, doc.source):
             found.add(doc.doc_id)
     return found
 
@@ -544,7 +549,7 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
             return QuestionScope(titled, subject, "titles", content_stems(subject) - UNIT_STEMS)
     # "veterinary technicians", "removal drivers": people named by their work, when the files
     # of a study that names no company carry those words ("vet-tech-study_P3")
-    workers = " ".join(WORKERS.findall(subject or ""))
+    workers = " ".join(w for w in WORKERS.findall(subject or "") if stem(w) not in UNIT_STEMS)
     if subject and workers:
         titled = _titled(workers, documents)
         unnamed = {d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account}
