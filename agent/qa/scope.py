@@ -520,6 +520,11 @@ def _said_only_by_a_segment(
     return None
 
 
+def _study_documents(documents: list[DocRow]) -> set[str]:
+    """The interviews and notes that name no company: a participants-only study's."""
+    return {d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account}
+
+
 def question_scope(question: str, workspace: Workspace, draft: Any = None) -> QuestionScope:
     documents = document_index(workspace).rows
     scoped = scope_accounts(question, workspace, draft)
@@ -542,7 +547,7 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
         research = [d for d in documents if d.kind != "crm"]
         # a study's people beside research about accounts: the interviews that name no
         # company ("technicians in the shop-floor study", whose files say "P1_tech-interview")
-        unnamed = {d.doc_id for d in research if not d.account and d.kind != "survey"}
+        unnamed = _study_documents(documents)
         if unnamed and any(d.account for d in research) and (not titled or titled < unnamed):
             return QuestionScope(unnamed, subject, "study", content_stems(subject) - UNIT_STEMS)
         if titled and len(titled) < len(research):
@@ -552,7 +557,6 @@ def question_scope(question: str, workspace: Workspace, draft: Any = None) -> Qu
     workers = " ".join(w for w in WORKERS.findall(subject or "") if stem(w) not in UNIT_STEMS)
     if subject and workers:
         titled = _titled(workers, documents)
-        unnamed = {d.doc_id for d in documents if d.kind not in ("crm", "survey") and not d.account}
-        if titled and titled <= unnamed:
+        if titled and titled <= _study_documents(documents):
             return QuestionScope(titled, subject, "study", content_stems(subject) - UNIT_STEMS)
     return QuestionScope()
