@@ -136,9 +136,9 @@ def p95(values: list[float]) -> float:
 CLI_QUESTIONS = QUESTIONS[:5]
 
 
-def cli_wall_times(folder: str, source: str | None = None, runs: int = 1) -> list[float]:
-    """Seconds per `icp ask` process (start-up, imports, model load, answer), as on a user's
-    machine: Python keeps compiled bytecode (here in a folder of its own, whatever
+def _cli_runner(folder: str, source: str | None = None):
+    """A function timing one `icp ask` process (start-up, imports, model load, answer), as on
+    a user's machine: Python keeps compiled bytecode (here in a folder of its own, whatever
     PYTHONDONTWRITEBYTECODE says), and an untimed first run writes it and the model cache."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -158,7 +158,28 @@ def cli_wall_times(folder: str, source: str | None = None, runs: int = 1) -> lis
         return time.perf_counter() - start
 
     ask(CLI_QUESTIONS[0])
-    return [ask(question) for _ in range(runs) for question in CLI_QUESTIONS]
+    return ask
+
+
+CLI_ROUNDS = 3
+
+
+def cli_wall_times(
+    folder: str, source: str | None = None, baseline: str | None = None
+) -> tuple[list[float], list[float]]:
+    """Seconds per process for CLI_QUESTIONS, CLI_ROUNDS times; with a baseline checkout, its
+    run of each question follows this checkout's, so a machine that slows down for a while
+    (shared CPUs vary by a third here) slows both alike."""
+    now_ask = _cli_runner(folder, source)
+    before_ask = _cli_runner(folder, baseline) if baseline else None
+    now: list[float] = []
+    before: list[float] = []
+    for _ in range(CLI_ROUNDS):
+        for question in CLI_QUESTIONS:
+            now.append(now_ask(question))
+            if before_ask is not None:
+                before.append(before_ask(question))
+    return now, before
 
 
 def main() -> None:
@@ -211,11 +232,13 @@ def main() -> None:
 
 
 def report_cli(folder: str, baseline: str | None) -> None:
-    now = cli_wall_times(folder)
-    print("icp ask command-line wall time on the demo workspace (new process per question)")
+    now, before = cli_wall_times(folder, baseline=baseline)
+    print(
+        f"icp ask command-line wall time on the demo workspace (new process per question,"
+        f" {len(now)} runs{', alternating with the baseline' if baseline else ''})"
+    )
     print(f"  this checkout: median {statistics.median(now):.2f} s, max {max(now):.2f} s")
     if baseline:
-        before = cli_wall_times(folder, baseline)
         print(
             f"  baseline ({baseline}): median {statistics.median(before):.2f} s, max {max(before):.2f} s;"
             f" ratio {statistics.median(now) / statistics.median(before):.2f}"

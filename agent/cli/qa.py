@@ -152,7 +152,7 @@ def ask(
 
     Every sentence of the answer cites a source span. Counting and comparison questions are
     answered from the evidence tables and the latest ICP."""
-    from agent.embeddings import make_embedder
+    from agent.embeddings import LocalEmbedder, make_embedder
 
     if not question.strip():
         from agent.cli.help import UsageError
@@ -166,13 +166,16 @@ def ask(
         model=model,
         base_url=base_url,
     )
+    embedder = make_embedder(settings, quick_start=True)
+    if isinstance(embedder, LocalEmbedder):
+        embedder.load_in_background()  # while the workspace opens and the answer code loads
     ws = open_workspace(settings, must_exist=True)
     try:
         answer = _answer(
             question,
             ws,
             settings,
-            make_embedder(settings),
+            embedder,
             _filters(segment, account, kind, outcome, date_from, date_to),
         )
     finally:

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from agent.extract.lexicon import Lexicon, load_lexicon
-from agent.extract.quantities import impact
 from agent.schema import BuyingRole, EvidenceKind, JobType
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "evidence_classifier.npz"
@@ -105,6 +104,10 @@ def context_text(source: str, context: str) -> str:
 
 
 def cue_features(text: str, context: str, source: str, lexicon: Lexicon) -> list[float]:
+    # imported here: its patterns take 0.05 s to compile, which `icp ask` (which reads this
+    # module for content_words) never needs
+    from agent.extract.quantities import impact
+
     words = WORD.findall(text)
     n = max(1, len(words))
     lower = [w.lower() for w in words]
