@@ -71,6 +71,54 @@ def test_a_resubmission_with_a_new_id_is_the_same_person_by_e_mail(tmp_path):
     ]
 
 
+QUALTRICS = (
+    "StartDate,EndDate,Status,IPAddress,Progress,Duration (in seconds),Finished,RecordedDate,"
+    "ResponseId,RecipientEmail,Q1,Q2,Q3,Q4_1\n"
+    "Start Date,End Date,Response Type,IP Address,Progress,Duration (in seconds),Finished,"
+    'Recorded Date,Response ID,Recipient Email,"How would you feel if you could no longer use '
+    'Hookline?","How likely are you to recommend Hookline to a friend or colleague?",'
+    '"What is the main benefit you receive from Hookline?",Company name - Text\n'
+    '"{""ImportId"":""startDate"",""timeZone"":""America/Denver""}",'
+    '"{""ImportId"":""endDate"",""timeZone"":""America/Denver""}","{""ImportId"":""status""}",'
+    '"{""ImportId"":""ipAddress""}","{""ImportId"":""progress""}","{""ImportId"":""duration""}",'
+    '"{""ImportId"":""finished""}","{""ImportId"":""recordedDate""}","{""ImportId"":""_recordId""}",'
+    '"{""ImportId"":""recipientEmail""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}",'
+    '"{""ImportId"":""QID3_TEXT""}","{""ImportId"":""QID4_1_TEXT""}"\n'
+    "2026-09-01 09:00,2026-09-01 09:04,IP Address,10.0.0.1,100,240,True,2026-09-01 09:04,"
+    "R_1a,ana@calder.example,Very disappointed,9,Dispatch in one screen,Calder Tow Group\n"
+    "2026-09-01 10:00,2026-09-01 10:01,IP Address,10.0.0.2,12,40,False,2026-09-08 10:01,"
+    "R_2b,,,,,\n"
+    "2026-09-02 11:00,2026-09-02 11:05,IP Address,10.0.0.3,100,300,True,2026-09-02 11:05,"
+    "R_3c,bo@mercer.example,somewhat disappointed,7,Impound releases,Mercer Brothers Towing\n"
+    "2026-09-03 11:00,2026-09-03 11:05,IP Address,10.0.0.4,100,300,True,2026-09-03 11:05,"
+    "R_4d,cy@lonepine.example,Not disappointed,4,Not much,Lone Pine Towing\n"
+)
+
+
+def test_a_qualtrics_export_reads_its_questions_and_skips_its_header_rows(tmp_path):
+    """Qualtrics writes three header rows (ids, question text, ImportId): the two below the ids
+    name the questions and are no respondents; a partial session that answered nothing is empty
+    although the tool filled its progress, duration and "Finished" cells."""
+    loaded = load(write(tmp_path / "hookline_survey.csv", QUALTRICS))
+    docs = loaded.documents
+    assert len(docs) == 3
+    answers = sorted((d.survey.respondent, d.survey.pmf_answer, d.survey.nps) for d in docs)
+    assert answers == [
+        ("ana@calder.example", "very", 9),
+        ("bo@mercer.example", "somewhat", 7),
+        ("cy@lonepine.example", "not", 4),
+    ]
+    ana = next(d for d in docs if d.survey.respondent == "ana@calder.example")
+    assert ana.account == "Calder Tow Group"
+    # each answer is filed under its question, not "Q3"; the tool's own cells are no answers
+    questions = {**ana.survey.segments, **ana.survey.answers}
+    assert questions == {
+        "What is the main benefit you receive from Hookline?": "Dispatch in one screen"
+    }
+    assert "How would you feel if you could no longer use Hookline?: Very disappointed" in ana.text
+    assert "10.0.0.1" not in ana.text and "True" not in ana.text and "Q1" not in ana.text
+
+
 def test_a_company_answer_that_names_nobody_links_no_account(tmp_path):
     # "my company" (a driver who would not say) is no account; a named company still is
     survey = (
@@ -233,6 +281,25 @@ def test_crm_export_with_a_line_before_its_header_and_semicolons(tmp_path):
     assert set(docs) == {"Copperline Group", "Mabel's Counter"}
     assert docs["Copperline Group"].employees == 400
     assert docs["Mabel's Counter"].stage == "lost"
+
+
+@pytest.mark.parametrize(
+    "header", ["Number of Locations", "# of sites", "Facilities", "Branches", "location count"]
+)
+def test_crm_count_of_locations(tmp_path, header):
+    text = (
+        f"Company name,Number of Employees,Industry,{header},Deal Stage\n"
+        "Harrowgate Memorial Group,160,Consumer Services,11,Closed Won\n"
+        "Kettleby Funeral Chapel,3,Death Care,1,Churned\n"
+        'Larchmont Health,"10,001+",Medical Practice,2-3,Open\n'
+        "Ashby Funeral Home,5,Funeral Services,,Closed Lost\n"
+    )
+    docs = {d.account: d.crm for d in load(write(tmp_path / "crm.csv", text)).documents}
+    assert docs["Harrowgate Memorial Group"].locations == 11
+    assert docs["Harrowgate Memorial Group"].employees == 160  # not read as places
+    assert docs["Kettleby Funeral Chapel"].locations == 1
+    assert docs["Larchmont Health"].locations == 2
+    assert docs["Ashby Funeral Home"].locations is None
 
 
 def test_crm_json_nested(tmp_path):

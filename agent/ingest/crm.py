@@ -9,6 +9,7 @@ from agent.ingest.normalize import (
     domain_of,
     industry_id,
     outcome,
+    parse_amount_range,
     parse_date,
     parse_employees,
     parse_money,
@@ -32,6 +33,11 @@ FIELDS: dict[str, list[str]] = {
         r"employee|headcount",
     ],
     "revenue": [r"^(annual revenue|revenue|turnover|annual_revenue)$", r"revenue"],
+    # how many places the account runs: "Number of Locations", "# of sites", "Facilities"
+    "locations": [
+        r"^(?:(?:number|no\.?|num|count|#) ?(?:of )?)?(?:locations|sites|branches|facilities|clinics|stores|yards|offices|practices|hospitals|restaurants|properties)$",
+        r"^(?:location|site|branch|facility|store|clinic) count$",
+    ],
     "state": [
         r"^(state|province|state/province|state or province|billing state(/province)?|region|hq state)$",
         r"state|province",
@@ -91,6 +97,14 @@ def is_crm(table: Table) -> bool:
     return "name" in mapping and sum(1 for f in _REQUIRED_SIGNALS if f in mapping) >= 2
 
 
+def _locations(value: str) -> int | None:
+    """A whole count of places ("11", "5 locations", "2-3" → 2); None when none is said."""
+    parsed = parse_amount_range(value) if value else None
+    if parsed is None or parsed[0] < 1 or parsed[0] != int(parsed[0]):
+        return None
+    return int(parsed[0])
+
+
 def record(row: dict[str, str], mapping: dict[str, str]) -> CRMRecord | None:
     def get(field: str) -> str:
         header = mapping.get(field)
@@ -116,6 +130,7 @@ def record(row: dict[str, str], mapping: dict[str, str]) -> CRMRecord | None:
         employees=employees,
         employees_raw=get("employees") or None,
         size_band=band,
+        locations=_locations(get("locations")),
         revenue_usd=parse_money(get("revenue")),
         revenue_raw=get("revenue") or None,
         region=region,

@@ -40,6 +40,15 @@ TIME_HEADER = re.compile(
     re.I,
 )
 STATUS_HEADER = re.compile(r"^(status|response status|completion)$", re.I)
+# what a survey tool records of each session besides its answers (Qualtrics, SurveyMonkey,
+# Typeform): never an answer, so a session with nothing else is empty
+SYSTEM_HEADER = re.compile(
+    r"^(ip ?address|progress|duration( \(in seconds\))?|finished|recipient ?(first|last) ?name|"
+    r"external ?(data ?)?reference|location ?(latitude|longitude)|distribution ?channel|"
+    r"user ?language|response ?type|collector ?id|network ?id|user ?agent|q recaptcha score|"
+    r"q relevant ?id[\w ]*)$",
+    re.I,
+)
 ID_HEADER = re.compile(r"^(response ?id|respondent ?id|id|#)$", re.I)
 # Short machine names, matched on header_words(header): 'pmf_q' → 'pmf q'.
 SHORT_HINTS: dict[str, re.Pattern[str]] = {
@@ -74,6 +83,7 @@ ROLE_NAMES = {
     "timestamp": "submitted at",
     "times": "date (metadata)",
     "status": "status (metadata)",
+    "system": "recorded by the survey tool (metadata)",
     "choice": "segment (choice)",
     "free_text": "free text",
 }
@@ -93,6 +103,7 @@ class SurveyColumns:
     timestamp: str | None = None
     times: list[str] = field(default_factory=list)
     status: str | None = None
+    system: list[str] = field(default_factory=list)  # the survey tool's own (SYSTEM_HEADER)
     ids: list[str] = field(default_factory=list)
     choice: list[str] = field(default_factory=list)
     free_text: dict[str, list[str]] = field(default_factory=dict)  # question -> columns
@@ -106,6 +117,7 @@ class SurveyColumns:
             {c for c in (self.timestamp, self.status, self.email) if c}
             | set(self.ids)
             | set(self.times)
+            | set(self.system)
         )
 
     @property
@@ -197,6 +209,9 @@ def detect_columns(table: Table) -> SurveyColumns:
             )
         return None
 
+    columns.system = [
+        take(h, "header") for h in table.header if SYSTEM_HEADER.match(values.header_words(h))
+    ]
     # Metrics first: the header names the question, the values confirm it or name it alone.
     # Yes/maybe/no is a recommend metric only when the header asks about recommending.
     columns.recommend = next(

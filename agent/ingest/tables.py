@@ -112,6 +112,39 @@ def _header_index(records: list[list[str]]) -> int:
     return next((i for i, r in enumerate(records[: PREAMBLE_LINES + 1]) if _filled(r) > 1), 0)
 
 
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+# a Qualtrics question's own id ("Q1", "Q4_1", "QID7_TEXT"), which its question text replaces
+_QUESTION_ID = re.compile(r"^(?:Q|QID)\d+(?:_\d+)*(?:_TEXT)?$", re.IGNORECASE)
+_CHOICE_SUFFIX = re.compile(r"\s+-\s+(?:Selected Choice|Text|Other.*)$")
+
+
+def _survey_tool_rows(
+    header: list[str], data: list[tuple[list[str], int]], notes: list[str]
+) -> tuple[list[str], list[tuple[list[str], int]]]:
+    """A Qualtrics export has three header rows: the column ids ("Q1", "StartDate"), each
+    question's text, and `{"ImportId":"QID1"}`. The two below the ids are no responses; the
+    question's text names a question's column ("How would you feel if you could no longer use
+    …?" for "Q1"), the ids name the rest ("StartDate" rather than "Start Date")."""
+    for at in (1, 0):
+        if len(data) <= at:
+            continue
+        cells = [c.strip() for c in data[at][0] if c.strip()]
+        if not cells or 2 * sum(1 for c in cells if _IMPORT_ID.match(c)) < len(cells):
+            continue
+        questions = data[0][0] if at == 1 else []
+        named = list(header)
+        for i, code in enumerate(header):
+            text = _CHOICE_SUFFIX.sub("", questions[i].strip()) if i < len(questions) else ""
+            if text and _QUESTION_ID.match(code) and " ".join(text.split()) not in named:
+                named[i] = " ".join(text.split())
+        notes.append(
+            "a Qualtrics export: its question-text and ImportId rows name the columns; they are "
+            "no responses"
+        )
+        return named, data[at + 1 :]
+    return header, data
+
+
 def read_csv(raw: RawFile) -> Table:
     text = decode_text(raw)
     delimiter = _delimiter(text, raw.suffix)
@@ -143,6 +176,7 @@ def read_csv(raw: RawFile) -> Table:
             "CSV has a single column: expected a header row with several columns (wrong delimiter?)"
         )
     data = records_with_lines[1:]
+    header, data = _survey_tool_rows(header, data, notes)
     longer = sum(
         1 for r, _ in data if len(r) > len(header) and any(c.strip() for c in r[len(header) :])
     )
@@ -208,7 +242,10 @@ def read_xlsx(raw: RawFile) -> Table:
         notes: list[str] = []
         if sheets > 1:
             notes.append(f"sheet '{title}' read ({sheets - 1} other sheet(s) hold no larger table)")
-        header, rows, numbers = _fit_rows(header, [(r, n) for n, r in data], notes, "; ")
+        header, records = _survey_tool_rows(header, [(r, n) for n, r in data], notes)
+        header, rows, numbers = _fit_rows(header, records, notes, "; ")
+        if not rows:
+            raise raw.fail("the workbook has a header but no data rows")
         return Table(header=header, rows=rows, row_numbers=numbers, notes=notes)
     raise raw.fail("the workbook has no sheet with a header and data rows")
 

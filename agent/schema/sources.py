@@ -87,6 +87,9 @@ class CRMRecord(BaseModel):
     size_band: str | None = Field(
         None, description="1-10, 11-50, 51-200, 201-500, 501-1000, 1001-5000, 5001+"
     )
+    locations: int | None = Field(
+        None, description="Locations, sites, branches or facilities the account runs."
+    )
     revenue_usd: float | None = None
     revenue_raw: str | None = None
     region: str | None = Field(None, description="ISO 3166-2 subdivision, e.g. US-TX, CA-ON.")
