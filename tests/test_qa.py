@@ -2152,3 +2152,83 @@ def test_a_sentence_read_as_the_kind_asked_for_under_its_threshold_ranks_higher(
     assert other.score == nothing.score == 0.5
     # what it is, said in the words of a question for that kind
     assert said.score == pytest.approx(0.5 + INTENT_BONUS / 2)
+
+
+def test_accounts_a_question_describes_by_how_many_places_they_run():
+    """ "multi-location" and "single-location" read the CRM's count of locations when it has
+    one for most accounts; without it, one place is the smallest size band and "multi-site"
+    narrows nothing by itself."""
+    from agent.qa.described import described_accounts
+    from agent.qa.index import DocRow
+
+    def row(name: str, band: str, locations: int | None) -> DocRow:
+        return DocRow(
+            name,
+            "crm",
+            name,
+            "crm.csv",
+            None,
+            "death_care",
+            name,
+            None,
+            "Death Care",
+            band,
+            locations,
+        )
+
+    crm = [
+        row("Harrowgate Memorial Group", "51-200", 11),
+        row("Ardent Rest Partners", "201-500", 22),
+        row("Meridian Lane Funeral Group", "11-50", 5),
+        row("Dunmore & Sons Funeral Home", "1-10", 1),
+        row("Kettleby Funeral Chapel", "1-10", 1),
+        row("Hollis Creek Memorial Park", "11-50", 1),
+        row("Larchmont Health", "5001+", None),
+    ]
+
+    def found(subject: str, rows=crm) -> set[str] | None:
+        described = described_accounts(subject, rows)
+        return None if described is None else described.accounts
+
+    assert found("multi-location groups") == {
+        "Harrowgate Memorial Group",
+        "Ardent Rest Partners",
+        "Meridian Lane Funeral Group",
+    }
+    # a size band would have left out Meridian Lane (11-50) and kept nobody's one home apart
+    assert found("single-location homes") == {
+        "Dunmore & Sons Funeral Home",
+        "Kettleby Funeral Chapel",
+        "Hollis Creek Memorial Park",
+    }
+    assert found("multi site operators") == found("multi-location groups")
+    unknown = [
+        DocRow(
+            r.doc_id,
+            "crm",
+            r.account,
+            "crm.csv",
+            None,
+            r.industry,
+            r.crm_name,
+            None,
+            r.industry_raw,
+            r.size_band,
+        )
+        for r in crm
+    ]
+    assert found("single-location homes", unknown) == found("very small homes", unknown)
+    assert found("multi-location groups", unknown) is None
+
+
+def test_the_group_of_a_question_ends_before_more_verbs_of_research():
+    from agent.qa.followups import subject_of
+
+    assert (
+        subject_of("Why did single-location family funeral homes turn Benchwell down or cancel it?")
+        == "single-location family funeral homes"
+    )
+    assert subject_of("Why do small clinics cancel after the trial?") == "small clinics"
+    assert subject_of("How many removal technicians photograph forms on their phone?") == (
+        "removal technicians"
+    )

@@ -31,10 +31,17 @@ MIN_WORD = 4
 MAX_GROWTH = 2  # letters of a word matched by its beginning ("wine" and "winery")
 SMALL_WORDS = re.compile(
     r"\b(?:very small|small(?:er|est)?|tiny|micro|mom[- ]and[- ]pop|"
-    # one of what a business has: "single-vet practices", "one-doctor clinics"
-    r"(?:single|one)[- ](?:location|site|unit|store|shop|office|clinic|vet|doctor|dentist))\b",
+    # one of who does the work: "single-vet practices", "one-doctor clinics"
+    r"(?:single|one)[- ](?:vet|doctor|dentist|truck|person))\b",
     re.IGNORECASE,
 )
+_PLACES = (
+    r"(?:location|site|branch|store|shop|office|clinic|practice|unit|facilit(?:y|ies)|yard|"
+    r"marina|home|restaurant|propert(?:y|ies)|campus|hospital|plant|warehouse)"
+)
+# how many places an account runs: "single-location homes", "multi-site garden centres"
+SINGLE_PLACE = re.compile(rf"\b(?:single|one)[- ]{_PLACES}s?\b", re.IGNORECASE)
+MULTI_PLACE = re.compile(rf"\bmulti[- ]?{_PLACES}s?\b", re.IGNORECASE)
 LARGE_WORDS = re.compile(r"\b(?:large(?:r|st)?|big(?:ger|gest)?|enterprise)\b", re.IGNORECASE)
 # words of a description that say how many or which, never what kind
 FILLER_STEMS = {
@@ -63,6 +70,15 @@ def _has(word: str, words: set[str]) -> bool:
     """The word, or one grown from it by a letter or two ("wine", "wineries"; not "medical",
     "medicaid")."""
     return any(grown_from(word, w, MIN_WORD, MAX_GROWTH) for w in words)
+
+
+def _placed(rows: Sequence[DocRow], single: bool) -> set[str] | None:
+    """The accounts the CRM says run one place (or more than one), when it says how many
+    places for most of its accounts; None when it does not."""
+    counted = [r for r in rows if r.crm_name and r.locations is not None]
+    if 2 * len(counted) < len([r for r in rows if r.crm_name]):
+        return None
+    return {r.crm_name for r in counted if (r.locations == 1) == single and r.crm_name}
 
 
 def _sized(rows: Sequence[DocRow], small: bool) -> set[str]:
@@ -112,10 +128,13 @@ def _kind(
     used: set[str],
     said_of: dict[str, set[str]],
     raw_of: dict[str, set[str]],
+    more_said: bool = False,
 ) -> set[str] | None:
     """The accounts one description of a kind fits ("hospital foundations"): every industry it
     names that not most accounts are in, and every other word of it that some accounts' names
-    or labels have and most do not. None when nothing in it tells accounts apart."""
+    or labels have and most do not. None when nothing in it tells accounts apart.
+    `more_said`: the description says more than its kind ("multi-unit restaurant groups"), so
+    a word alone is a kind, as beside a second word."""
     everyone = {r.crm_name for r in rows if r.crm_name}
     fits = set(everyone)
     narrowed = False
@@ -150,7 +169,7 @@ def _kind(
     }
     # alone, the research's word for its customers ("labs": 13 of 28 names) is no kind;
     # "agencies" (2 of 28) is
-    most = MOST if len(words) > 1 or narrowed else ONE_WORD_SHARE
+    most = MOST if len(words) > 1 or narrowed or more_said else ONE_WORD_SHARE
     # the words of a compound describe together ("school-bus contractors": a contractor whose
     # name or label says both, not any account with "school" in its name)
     for compound in compounds:
@@ -222,6 +241,21 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
     used: set[str] = set()
     fits = {r.crm_name for r in rows if r.crm_name}
     narrowed = False
+    placed_said = False
+    for pattern, single in ((SINGLE_PLACE, True), (MULTI_PLACE, False)):
+        match = pattern.search(text)
+        if match:
+            placed_said = True
+            placed = _placed(rows, single)
+            # without a count of places, one place is the smallest accounts' (as "small");
+            # more than one says nothing of size
+            if placed is not None or single:
+                fits &= placed if placed is not None else _sized(rows, True)
+                narrowed = True
+            used |= _words(match.group(0)) | {
+                stem(w) for w in re.split(r"[- ]", match.group(0).lower())
+            }
+            text = text[: match.start()] + " " + text[match.end() :]
     for pattern, small in ((SMALL_WORDS, True), (LARGE_WORDS, False)):
         match = pattern.search(text)
         if match:
@@ -243,7 +277,8 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
     kinds = [
         found
         for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", text)
-        if part.strip() and (found := _kind(part, rows, used, said_of, raw_of)) is not None
+        if part.strip()
+        and (found := _kind(part, rows, used, said_of, raw_of, placed_said)) is not None
     ]
     if kinds:
         fits &= set().union(*kinds)

@@ -28,6 +28,8 @@ VERB = (
     r"care|worry|worried|like[ds]?|love[ds]?|hate[ds]?|expect(?:ed)?|try|tried|cite[ds]?|"
     r"have|has|had|do|does|did|stop(?:ped)?|keep|kept|lose|rely|relied|work(?:ed)?|manage[ds]?|"
     r"hesitate[ds]?|object(?:ed|s)?|delay(?:ed|s)?|resist(?:ed|s)?|count(?:ed|s)?|"
+    r"turn(?:ed|s)?|cancel(?:l?ed|s)?|reject(?:ed|s)?|drop(?:ped|s)?|quit|replace[ds]?|"
+    r"photograph(?:ed|s)?|"
     r"cop(?:y|ies|ied)|enter(?:ed|s)?|type[ds]?|print(?:ed|s)?|send|sent|write|wrote)"
 )
 SUBJECT_AFTER_AUX = re.compile(

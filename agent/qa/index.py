@@ -28,6 +28,7 @@ class DocRow:
     outcome: str | None = None  # a deal note's outcome or a CRM record's stage
     industry_raw: str | None = None  # a CRM record's own label ("Philanthropy")
     size_band: str | None = None  # a CRM record's
+    locations: int | None = None  # a CRM record's count of locations, sites or facilities
 
 
 @dataclass
@@ -72,7 +73,8 @@ def document_index(workspace: Workspace) -> DocumentIndex:
             "SELECT doc_id, kind, account, json_extract(data, '$.source'), json_extract(data, '$.title'),"
             " json_extract(data, '$.crm.industry'), json_extract(data, '$.crm.name'),"
             " coalesce(json_extract(data, '$.deal.outcome'), json_extract(data, '$.crm.stage')),"
-            " json_extract(data, '$.crm.industry_raw'), json_extract(data, '$.crm.size_band')"
+            " json_extract(data, '$.crm.industry_raw'), json_extract(data, '$.crm.size_band'),"
+            " json_extract(data, '$.crm.locations')"
             " FROM documents"
         ).fetchall()
         _CACHE.clear()
