@@ -36,6 +36,7 @@ def test_gold_labels_are_consistent_with_the_sources():
         "pawledger",
         "moorline",
         "benchwell",
+        "hookline",
     }
     for corpus in corpora:
         assert problems(corpus) == [], corpus.name
@@ -72,6 +73,7 @@ def test_adjusted_rand_index():
         "pawledger",
         "moorline",
         "benchwell",
+        "hookline",
     ],
 )
 def test_offline_engine_meets_thresholds(icp, tmp_path, dataset):

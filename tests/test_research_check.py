@@ -54,6 +54,7 @@ def test_research_is_never_rejected():
     assert corpora == {
         "assayline",
         "benchwell",
+        "hookline",
         "brindle",
         "closewise",
         "fieldcrew",
