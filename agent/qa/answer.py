@@ -242,7 +242,7 @@ def offline_answer(
                 unit_kind,
                 MIN_SCORE + DEAL_NOTE_MARGIN,
             ),
-            key=lambda c: -c.score,
+            key=lambda c: (-c.score, c.source, c.start),
         )
         recorded = any(
             c.source_kind == SourceKind.win_loss.value

@@ -601,5 +601,6 @@ def gather(
         for c in _distinct(candidates)
         if len(content_stems(c.text)) >= MIN_CONTENT_WORDS and not asks(c.text.rstrip(QUOTE_ENDS))
     ]
-    candidates.sort(key=lambda c: -c.score)
+    # equal scores in the research's order (a file, then its place): the same answer each run
+    candidates.sort(key=lambda c: (-c.score, c.source, c.start))
     return Pool(query, candidates, passages, texts)

@@ -278,7 +278,7 @@ def count_answer(
         answering=False,
     )
     best = counted(pool.candidates, topic, unit_kind, surveys=not total)
-    ordered = sorted(best.values(), key=lambda c: -c.score)
+    ordered = sorted(best.values(), key=lambda c: (-c.score, c.source, c.start))
     noun = plural(total, unit_kind)
     group = who if re.search(r"\w", who) else noun
     if not ordered:

@@ -32,11 +32,11 @@ MAX_GROWTH = 2  # letters of a word matched by its beginning ("wine" and "winery
 SMALL_WORDS = re.compile(
     r"\b(?:very small|small(?:er|est)?|tiny|micro|mom[- ]and[- ]pop|"
     # one of who does the work: "single-vet practices", "one-doctor clinics"
-    r"(?:single|one)[- ](?:vet|doctor|dentist|truck|person))\b",
+    r"(?:single|one)[- ](?:vet|doctor|dentist))\b",
     re.IGNORECASE,
 )
 _PLACES = (
-    r"(?:location|site|branch|store|shop|office|clinic|practice|unit|facilit(?:y|ies)|yard|"
+    r"(?:location|site|branch|store|shop|office|clinic|practice|unit|facilit(?:y|ies)|"
     r"marina|home|restaurant|propert(?:y|ies)|campus|hospital|plant|warehouse)"
 )
 # how many places an account runs: "single-location homes", "multi-site garden centres"
