@@ -139,9 +139,6 @@ def _plain_session(ort: Any, model: Path, threads: int) -> Any:
     options.intra_op_num_threads = threads
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     options.log_severity_level = 3
-    # its worker threads sleep between runs instead of spinning on the core the rest of the
-    # command needs (measured: spinning cost `icp ask` 0.x s of CPU beside its own work)
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(
         str(model), sess_options=options, providers=["CPUExecutionProvider"]
     )
