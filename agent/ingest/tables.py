@@ -135,8 +135,9 @@ def _survey_tool_rows(
         named = list(header)
         for i, code in enumerate(header):
             text = _CHOICE_SUFFIX.sub("", questions[i].strip()) if i < len(questions) else ""
-            if text and _QUESTION_ID.match(code) and " ".join(text.split()) not in named:
-                named[i] = " ".join(text.split())
+            text = " ".join(text.split())
+            if text and _QUESTION_ID.match(code) and text not in named:
+                named[i] = text
         notes.append(
             "a Qualtrics export: its question-text and ImportId rows name the columns; they are "
             "no responses"

@@ -230,6 +230,14 @@ def head_accounts(subject: str, crm: Sequence[DocRow]) -> set[str]:
     return found
 
 
+def _cut(text: str, match: re.Match[str], parts: str) -> tuple[str, set[str]]:
+    """The text without a describing phrase it matched, and the phrase's stems: its content
+    words and each of its parts split at `parts`."""
+    phrase = match.group(0)
+    stems = _words(phrase) | {stem(w) for w in re.split(parts, phrase.lower()) if w}
+    return text[: match.start()] + " " + text[match.end() :], stems
+
+
 def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described | None:
     """The CRM accounts `subject` (the group a question is about) describes, or None. Kinds
     listed ("manufacturers and distributors", "3PL and e-commerce operators") are each one
@@ -252,16 +260,14 @@ def described_accounts(subject: str | None, crm: Sequence[DocRow]) -> Described 
             if placed is not None or single:
                 fits &= placed if placed is not None else _sized(rows, True)
                 narrowed = True
-            used |= _words(match.group(0)) | {
-                stem(w) for w in re.split(r"[- ]", match.group(0).lower())
-            }
-            text = text[: match.start()] + " " + text[match.end() :]
+            text, said_stems = _cut(text, match, r"[- ]")
+            used |= said_stems
     for pattern, small in ((SMALL_WORDS, True), (LARGE_WORDS, False)):
         match = pattern.search(text)
         if match:
             fits &= _sized(rows, small)
-            used |= _words(match.group(0)) | {stem(w) for w in match.group(0).lower().split()}
-            text = text[: match.start()] + " " + text[match.end() :]
+            text, said_stems = _cut(text, match, r"\s+")
+            used |= said_stems
             narrowed = True
     # "finance teams at multi-entity companies": the companies are described after "at"
     text = re.split(r"\b(?:at|in|of|from)\s+(?=\S+\s+\S+)", text, maxsplit=1)[-1]
