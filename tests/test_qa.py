@@ -831,6 +831,19 @@ def test_counting_accounts_never_counts_a_person_of_a_study_without_a_company():
     assert list(counted(pool, "temp agency sends fewer workers", ACCOUNTS)) == ["kestrel logistics"]
 
 
+def test_a_topic_that_denies_something_counts_the_sentences_that_deny_it():
+    """ "… charges get paid without anyone checking them": "nobody looks at those accessorial
+    lines" says it; for a topic that denies nothing, a sentence that does is penalised."""
+    from agent.qa.counts import COUNT_MIN, DENIAL_PENALTY, counted
+    from agent.qa.units import ACCOUNTS
+
+    nobody = _said("Most of the time nobody looks at those accessorial lines.", "Tillman", "t.txt")
+    nobody.score = COUNT_MIN + DENIAL_PENALTY / 2
+    topic = "detention, liftgate or reweigh charges get paid without anyone checking them"
+    assert list(counted([nobody], topic, ACCOUNTS)) == ["tillman"]
+    assert list(counted([nobody], "liftgate and reweigh charges we pay", ACCOUNTS)) == []
+
+
 def test_a_pmf_question_about_a_segment_gets_that_segments_share():
     """ "What share of core-segment respondents would be very disappointed?" reads the core
     segment's Sean Ellis share (with everyone's and the other segments' beside it, to one
@@ -1657,6 +1670,52 @@ def test_a_one_word_alternative_is_an_object_of_the_part_before_not_a_topic():
         {"call", "fatigu"},
     ]
     assert alternatives("missing data") == [{"miss", "data"}]
+
+
+def test_a_one_word_alternative_before_the_rest_takes_what_the_rest_says():
+    """'tags, forms or effects on their own phone' is tags, forms or effects *on their own
+    phone*: a sentence that only says "form" is not about it."""
+    from agent.qa.counts import alternatives
+
+    assert alternatives("tags, forms or effects on their own phone") == [
+        {"tag", "phone"},
+        {"form", "phone"},
+        {"effect", "phone"},
+    ]
+    attribution, roas = alternatives("attribution or ROAS numbers shift without warning")
+    assert {"attribut", "number", "shift", "warn"} <= attribution and "roa" not in attribution
+    assert {"roa", "number", "shift"} <= roas and "attribut" not in roas
+    # a one-word topic alone stays one
+    assert alternatives("pricing") == [{"price"}]
+
+
+def test_a_count_with_a_verb_of_its_own_counts_who_does_it(monkeypatch):
+    """'How many accounts push back on per-entity pricing?' searches for pushing back on the
+    price, not for the price; 'how many accounts mention pricing' for the price alone."""
+    from agent.qa import counts
+
+    searched: list[str] = []
+
+    def fake_gather(question, *args, **kwargs):
+        searched.append(question)
+        raise StopIteration
+
+    monkeypatch.setattr(counts, "gather", fake_gather)
+    monkeypatch.setattr(counts, "unit_for", lambda *a: counts.ACCOUNTS)
+    scope = counts.QuestionScope()
+    units = lambda *a: (3, 3, 0)  # noqa: E731
+    for question in (
+        "How many accounts push back on per-entity pricing?",
+        "How many accounts mention per-entity pricing?",
+        "How many usability-study participants copy exports into spreadsheets?",
+    ):
+        with pytest.raises(StopIteration):
+            counts.count_answer(question, None, None, None, None, units, asked=scope)
+    assert searched == [
+        "push back on per-entity pricing",
+        "per-entity pricing",
+        "copy exports into spreadsheets",
+    ]
 
 
 def test_why_we_won_an_account_is_answered_from_its_won_deal_note(tmp_path, icp, embedder):

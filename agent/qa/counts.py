@@ -37,8 +37,16 @@ COUNT_QUESTION = re.compile(
 COUNT_MIN = 0.46
 DENIAL = re.compile(r"\b(?:not|never|no longer|nobody|none)\b|n't\b", re.IGNORECASE)
 DENIAL_PENALTY = 0.12
+NEGATED_TOPIC = re.compile(r"\b(?:not|never|no|nobody|none|without|cannot)\b|n't\b", re.IGNORECASE)
 CITED = 12
 _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
+# verbs that only say someone spoke of the topic; any other verb is part of what is counted
+# ("how many participants photograph tags …" counts who photographs them)
+SAYING = re.compile(
+    r"^(?:(?:have|has|did|do|ever)\s+)?(?:mention|say|said|talk|describe|report|raise|bring|"
+    r"brought|name|cite|complain)",
+    re.IGNORECASE,
+)
 AUXILIARY = re.compile(r"\b(?:do|does|did|is|are|was|were|has|have|had)\b", re.IGNORECASE)
 
 
@@ -176,6 +184,7 @@ def alternatives(topic: str) -> list[set[str]]:
     parts = re.split(r",\s*(?:or\s+)?|\s+or\s+|\s+and/or\s+", topic)
     found: list[set[str]] = []
     head: list[str] = []  # the part before, without its last object
+    leading: list[set[str]] = []  # one-word parts before any part that says the rest
     for part in parts:
         words = re.findall(r"[a-z0-9]+", part.lower())
         key = _key(words)
@@ -184,10 +193,24 @@ def alternatives(topic: str) -> list[set[str]]:
         if len(key) < 2 and head:
             found.append(_key(head) | key)
             continue
+        if len(key) < 2 and not found:
+            leading.append(key)
+            continue
+        if leading:
+            found.extend(one | _rest(words) for one in leading)
+            leading = []
         found.append(key)
         cut = max((i for i, w in enumerate(words) if w in _HEAD_BREAK), default=None)
         head = words[: cut + 1] if cut is not None else []
-    return found
+    return found + leading
+
+
+def _rest(words: list[str]) -> set[str]:
+    """What a part says after its first key word: 'attribution or ROAS numbers shift without
+    warning' is 'attribution numbers shift without warning'; 'tags, forms or effects on their
+    own phone' is 'tags on their own phone'."""
+    first = next(i for i, w in enumerate(words) if w not in SCAFFOLD and len(w) > 2)
+    return _key(words[first + 1 :])
 
 
 def counted(
@@ -200,6 +223,8 @@ def counted(
     from agent.extract.lexicon import is_distractor
 
     options = alternatives(topic)
+    # "paid without anyone checking them": a sentence that denies something may say the topic
+    penalty = 0.0 if NEGATED_TOPIC.search(topic) else DENIAL_PENALTY
     best: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.unit is None or candidate.role == "interviewer":
@@ -212,7 +237,7 @@ def counted(
             continue
         said = set(stems(candidate.text))
         lexical = any(option <= said for option in options)
-        value = candidate.score - (DENIAL_PENALTY if DENIAL.search(candidate.text) else 0.0)
+        value = candidate.score - (penalty if DENIAL.search(candidate.text) else 0.0)
         if value < COUNT_MIN and not lexical:
             continue
         key = candidate.unit.key
@@ -263,7 +288,7 @@ def count_answer(
         )
     topic_terms = content_stems(topic)
     pool = gather(
-        topic,
+        topic if SAYING.match(verb) else f"{verb} {topic}",
         workspace,
         embedder,
         None,
