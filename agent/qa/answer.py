@@ -18,7 +18,7 @@ from agent.embeddings import share_names
 from agent.extract.grounding import locate_quote
 from agent.extract.injection import as_data, instruction_spans, without
 from agent.qa.aggregates import try_aggregate
-from agent.qa.candidates import Candidate, gather
+from agent.qa.candidates import Candidate, gather, research_order
 from agent.qa.compose import compose
 from agent.qa.counts import count_answer, count_scope
 from agent.qa.counts import parse as count_question
@@ -242,7 +242,7 @@ def offline_answer(
                 unit_kind,
                 MIN_SCORE + DEAL_NOTE_MARGIN,
             ),
-            key=lambda c: (-c.score, c.source, c.start),
+            key=research_order,
         )
         recorded = any(
             c.source_kind == SourceKind.win_loss.value

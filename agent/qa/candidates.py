@@ -168,6 +168,12 @@ def embed_spans(embedder: Any, spans: list[tuple[str, int, int, str]]) -> list[n
     return [_SENTENCE_CACHE[(d, a, b)] for d, a, b, _ in spans]
 
 
+def research_order(candidate: Candidate) -> tuple[float, str, int]:
+    """Best score first; equal scores in the research's order (a file, then its place), so the
+    same question gets the same answer every run."""
+    return (-candidate.score, candidate.source, candidate.start)
+
+
 def documents(workspace: Workspace, doc_ids: set[str]) -> dict[str, SourceDocument | None]:
     return {doc_id: workspace.catalog.document(doc_id) for doc_id in doc_ids}
 
@@ -601,6 +607,5 @@ def gather(
         for c in _distinct(candidates)
         if len(content_stems(c.text)) >= MIN_CONTENT_WORDS and not asks(c.text.rstrip(QUOTE_ENDS))
     ]
-    # equal scores in the research's order (a file, then its place): the same answer each run
-    candidates.sort(key=lambda c: (-c.score, c.source, c.start))
+    candidates.sort(key=research_order)
     return Pool(query, candidates, passages, texts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.qa.candidates import Candidate, gather
+from agent.qa.candidates import Candidate, gather, research_order
 from agent.qa.models import Answer, Citation, table_answer
 from agent.qa.scope import QuestionScope, question_scope
 from agent.qa.support import HOW_MANY_UNITS
@@ -35,9 +35,11 @@ COUNT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 COUNT_MIN = 0.46
-DENIAL = re.compile(r"\b(?:not|never|no longer|nobody|none)\b|n't\b", re.IGNORECASE)
+_DENYING = r"not|never|no longer|nobody|none"
+DENIAL = re.compile(rf"\b(?:{_DENYING})\b|n't\b", re.IGNORECASE)
 DENIAL_PENALTY = 0.12
-NEGATED_TOPIC = re.compile(r"\b(?:not|never|no|nobody|none|without|cannot)\b|n't\b", re.IGNORECASE)
+# a topic that denies something itself: "… paid without anyone checking them"
+NEGATED_TOPIC = re.compile(rf"\b(?:{_DENYING}|no|without|cannot)\b|n't\b", re.IGNORECASE)
 CITED = 12
 _LEAD = re.compile(r"^\s*(?:about|that|the|on|for|with|of)\s+", re.IGNORECASE)
 # verbs that only say someone spoke of the topic; any other verb is part of what is counted
@@ -172,8 +174,12 @@ def parse(question: str) -> tuple[str, str, str] | None:
 _HEAD_BREAK = {"on", "for", "by", "to", "from", "with", "about", "of", "in", "at", "over"}
 
 
+def _is_key(word: str) -> bool:
+    return word not in SCAFFOLD and len(word) > 2
+
+
 def _key(words: list[str]) -> set[str]:
-    return {stem(w) for w in words if w not in SCAFFOLD and len(w) > 2}
+    return {stem(w) for w in words if _is_key(w)}
 
 
 def alternatives(topic: str) -> list[set[str]]:
@@ -209,7 +215,7 @@ def _rest(words: list[str]) -> set[str]:
     """What a part says after its first key word: 'attribution or ROAS numbers shift without
     warning' is 'attribution numbers shift without warning'; 'tags, forms or effects on their
     own phone' is 'tags on their own phone'."""
-    first = next(i for i, w in enumerate(words) if w not in SCAFFOLD and len(w) > 2)
+    first = next(i for i, w in enumerate(words) if _is_key(w))
     return _key(words[first + 1 :])
 
 
@@ -303,7 +309,7 @@ def count_answer(
         answering=False,
     )
     best = counted(pool.candidates, topic, unit_kind, surveys=not total)
-    ordered = sorted(best.values(), key=lambda c: (-c.score, c.source, c.start))
+    ordered = sorted(best.values(), key=research_order)
     noun = plural(total, unit_kind)
     group = who if re.search(r"\w", who) else noun
     if not ordered:
