@@ -38,6 +38,9 @@ from agent.textspans import split_sentences
             (1, "quarters", None),
         ),
         ("It took two weeks and we lost a client a month later.", (2, "weeks", None)),
+        # a cost above a sum is still a cost; a sentence opening with 'Off-' states no discount
+        ("Our overtime is over $40k a month.", (40000, "usd", "month")),
+        ("Off-spec product is about nine percent of every run.", (9, "percent", None)),
     ],
 )
 def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
@@ -71,6 +74,15 @@ def test_stated_cost_reads_the_number_and_unit_as_said(sentence, expected):
         "There's maybe forty intercompany balances a month.",  # the size of the job
         # how long one piece of work is, not what a problem costs
         "And the install side, it's project-based — a job takes three days, it's got permits.",
+        # a buying threshold or the size of a piece of work, not a cost
+        "Our CFO signs anything over fifty grand.",
+        "Every order over $1,200 needs a second signature.",
+        "Most repairs are under three hundred bucks.",
+        # a percentage that is a term or a state, not a cost
+        "The techs are on commission, twenty-five percent of the labour.",
+        "The lot is ninety-four percent occupied most of the summer.",
+        "We gave them 30% off the first year.",
+        "Their contract caps increases at three percent.",
     ],
 )
 def test_no_cost_when_a_single_number_would_misread_the_quote(sentence):

@@ -394,6 +394,34 @@ _HOW_LONG_ONE_TAKES = re.compile(
 )
 
 
+# 'every purchase over $2,500', 'most jobs are under two hundred bucks': a rule's threshold or
+# the size of a piece of work, not what a problem costs ('overtime is over $40k' still is one)
+_THRESHOLD = re.compile(
+    r"(?:\b(?:anything|everything|purchases?|orders?|jobs?|invoices?|deals?|contracts?|discounts?|"
+    r"items?|tickets?|quotes?|expenses?|requests?|bills?|cases?|claims?)|\bmost\s+[a-z-]+)"
+    r"\s+(?:are\s+|is\s+)?(?:usually\s+|mostly\s+|all\s+)?"
+    r"(?:over|under|above|below|more than|less than|up to)"
+    r"(?:\s+(?:about|around|roughly|like|maybe))?\s*$",
+    re.I,
+)
+# a percentage that is a term or a state, not a cost: 'thirty percent of the tow' on commission,
+# 'ninety-eight percent occupied', 'fifty percent off', 'capped increases at five percent'
+_TERMS = re.compile(
+    r"\b(?:commissions?|discount(?:s|ed)?|mark-?ups?|cap(?:s|ped)?|occupied|occupancy|capacity)\b",
+    re.I,
+)
+_STATE_AFTER = re.compile(
+    r"^[^,;:.!?]{0,12}\b(?:occupied|full|capacity|off|discount|commission|mark-?up)\b", re.I
+)
+
+
+def _term_or_state(sentence: str, match: re.Match[str]) -> bool:
+    """A percentage said as a commission, discount, markup, cap, occupancy or capacity (in its
+    clause), or followed by one of them, 'off' or 'full'."""
+    clause = re.split(r"[;:—–]|,\s*(?:and|but|so)\b", sentence[: match.start()])[-1]
+    return bool(_TERMS.search(clause) or _STATE_AFTER.match(sentence[match.end() :]))
+
+
 def stated_cost(sentence: str) -> Quantity | None:
     """The cost or result a reader may be shown for this sentence, exactly as stated; None when
     the sentence states none, or states it in a way a single number would misread."""
@@ -405,6 +433,10 @@ def stated_cost(sentence: str) -> Quantity | None:
     for match, quantity in _quantities(sentence):
         if _is_range(match) or _is_vague(match):
             continue
+        if quantity.unit == "usd" and _THRESHOLD.search(sentence[: match.start()]):
+            continue  # a threshold or a size, not a cost
+        if quantity.unit in {"percent", "points"} and _term_or_state(sentence, match):
+            continue  # a commission, discount, cap or occupancy, not a cost
         if quantity.unit not in COST_UNITS and (
             quantity.period is None or not _GONE_WRONG.search(sentence)
         ):
