@@ -106,6 +106,20 @@ def test_a_denial_whose_auxiliary_went_reads_not():
     assert labels == ["Paperwork not countersigned", "Recs for new carriers not reviewed"]
 
 
+def test_an_adjective_after_a_verb_that_takes_one_ends_a_headline_that_reads():
+    """'Lie awake', 'sit idle', 'fall short': the adjective says how the subject is, no noun
+    went; the headline reads and is preferred to a moment alone ('Thursday night')."""
+    from agent.synthesize.labels import describe, ill_formed
+
+    assert ill_formed("Stop lying awake") is None and ill_formed("Trucks sit idle") is None
+    assert ill_formed("Deliveries fall short") is None and ill_formed("Only catches big")
+    quote = (
+        "I want to stop lying awake on Thursday night checking the forecast before the "
+        "Friday order."
+    )
+    assert describe([[quote]], "job")[0].label == "Stop lying awake"
+
+
 def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone():
     from agent.synthesize.labels import describe, ill_formed, names_nothing
 

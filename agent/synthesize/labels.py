@@ -1273,7 +1273,10 @@ def names_nothing(label: str) -> str | None:
 
 SUBJECTS = frozenset("i we they he she it you what who".split())
 COPULAS = frozenset("is are was were".split())
-LINKING = frozenset("be get look feel seem stay become keep sound go run turn".split())
+LINKING = frozenset(
+    "be get look feel seem stay become keep sound go run turn lie sit stand fall come grow remain "
+    "prove appear".split()
+)
 # verbs that say nothing without what follows them ("…and see", "Spent whole summer figuring")
 NEEDS_OBJECT = frozenset("see know tell figure decide make want need say think use".split())
 OBJECTS = frozenset("them him me us".split())
