@@ -4,7 +4,8 @@
 `find_quantities` reads every quantity of a sentence; `impact` picks the one most likely to be
 the stated cost or result; `stated_cost` is stricter: the quantity a reader may be shown as the
 cost of a problem, or None when the sentence does not state one unambiguously (a range, a change
-'from 71 to 80', a date 'three weeks ago', a vague 'a few hours', a head count)."""
+'from 71 to 80', a date 'three weeks ago', a vague 'a few hours', a head count, a buying
+threshold 'anything over $50k', a percentage that is a term or a state '40% off', '98% occupied')."""
 
 from __future__ import annotations
 
