@@ -123,6 +123,69 @@ def test_otter_export(tmp_path):
     assert doc.turns[1].timestamp == "1:05"
 
 
+MEET_COPY = (
+    "Customer conversation - Transcript\n"
+    "Oct 6, 2026\n\n"
+    "Theo Marchetti\n"
+    "Hi Carla, thanks for making the time. Maybe start by telling me about the place?\n\n"
+    "Carla Nguyen\n"
+    "Sure. I'm the owner here. We brew about eighteen hundred barrels a year.\n\n"
+    "Theo Marchetti\n"
+    "And I'm guessing your food cost is something your chef tracks pretty tightly, but the "
+    "beer cost, nobody really owns that number. Is that fair?\n\n"
+    "Carla Nguyen\n"
+    "Yeah. That's fair.\n\n"
+    "Theo Marchetti\n"
+    "And so when you want to know what a pint costs you, what do you do?\n\n"
+    "Carla Nguyen\n"
+    "Once a year our bookkeeper does a rough cost per pint in a Google Sheet.\n"
+)
+
+
+def test_a_name_alone_on_its_line_opens_a_turn(tmp_path):
+    """A Google Meet or Zoom copy-paste: the speaker's name on its own line, the words below
+    it. Read as speakerless before, so the interviewer's long leading questions ("I'm guessing
+    your food cost is something your chef tracks…") became pains in a gold corpus."""
+    doc = load(write(tmp_path / "meet-transcript.txt", MEET_COPY)).documents[0]
+    assert doc.kind == SourceKind.transcript
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {
+        "Theo Marchetti": SpeakerRole.interviewer,
+        "Carla Nguyen": SpeakerRole.customer,
+    }
+    customer = spoken(doc, "customer")
+    assert customer[0] == (
+        "Carla Nguyen",
+        "Sure. I'm the owner here. We brew about eighteen hundred barrels a year.",
+    )
+    assert not any("food cost" in text for _, text in customer)
+    assert doc.metadata["speaker_roles"] == "questions"
+
+
+def test_names_alone_on_their_lines_in_notes_are_no_turns(tmp_path):
+    """A note that lists each attendee once with their role under the name, or repeats a
+    heading with no question anywhere, stays a note: no speaker turns are invented."""
+    attendees = load(
+        write(
+            tmp_path / "notes.md",
+            "Kickoff with the ops team\n\nDana Whitfield\nVP Operations, owns the budget.\n\n"
+            "Marco Diaz\nController, closes the books in eight days.\n\n"
+            "Priya Natarajan\nIT lead, wants SSO before anything else.\n",
+        )
+    ).documents[0]
+    assert attendees.kind == SourceKind.notes
+    assert not attendees.speakers
+    plain = load(
+        write(
+            tmp_path / "site-visits.md",
+            "Dana Whitfield\nRuns dispatch from a whiteboard.\n\nMarco Diaz\nRe-keys every "
+            "invoice into QuickBooks.\n\nDana Whitfield\nWants one screen for the whole floor."
+            "\n\nMarco Diaz\nCloses the books in eight days.\n",
+        )
+    ).documents[0]
+    assert not plain.speakers  # nobody asks anything: no conversation
+
+
 @pytest.mark.parametrize(
     "labels", [("Interviewer", "Interviewee"), ("Q", "A"), ("interviewer", "interviewee")]
 )

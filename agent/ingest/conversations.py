@@ -13,6 +13,7 @@ from agent.ingest.rawfile import RawFile, decode_text
 from agent.ingest.speakers import (
     assign_roles,
     find_label_turns,
+    find_name_line_turns,
     find_otter_turns,
     line_turns,
     unify_speaker_names,
@@ -149,6 +150,10 @@ def build_conversation(
                 header = text[body_start : min(t.start for t, _ in found)]
             else:
                 found = find_label_turns(text, body_start)
+            if not found:
+                found = find_name_line_turns(text, body_start)
+                if found:
+                    header = text[body_start : min(t.start for t, _ in found)]
         if found and any(t.speaker for t, _ in found):
             unify_speaker_names(found)
             titles: dict[str, str | None] = {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.ingest import research_check
-from agent.ingest.speakers import find_label_turns, find_otter_turns
+from agent.ingest.speakers import find_label_turns, find_name_line_turns, find_otter_turns
 
 MIN_PIECE_CHARS = 80  # shorter parts are headers or stray lines: they join a neighbour
 MIN_TURNS = 2  # a speaker split needs this many turns on each side
@@ -143,6 +143,7 @@ def _speaker_boundaries(text: str) -> list[tuple[int, int, str, str | None]]:
     """Where the set of speakers changes for good, or the transcript clock starts again."""
     # both shapes: two pasted exports may come from different tools
     turns = sorted(find_otter_turns(text) + find_label_turns(text), key=lambda t: t[0].start)
+    turns = turns or find_name_line_turns(text)
     if len(turns) < 2 * MIN_TURNS:
         return []
     speakers = [(t.speaker or "").lower() for t, _title in turns]
@@ -242,7 +243,11 @@ def split_paste(text: str) -> list[PastePiece]:
     merged = _merge_small(by_speakers, text)
     for piece in merged:
         piece.title = piece.title or _title_of(piece.text)
-        turns = find_otter_turns(piece.text) or find_label_turns(piece.text)
+        turns = (
+            find_otter_turns(piece.text)
+            or find_label_turns(piece.text)
+            or find_name_line_turns(piece.text)
+        )
         piece.speakers = list(dict.fromkeys(t.speaker for t, _ in turns if t.speaker))
     return merged
 

@@ -1,7 +1,8 @@
 """Speaker turns in transcript text, in the shapes real exports take, and who the interviewer is.
 
 Shapes: `Name: text`, `Name (Role): text`, `[00:01:02] Name: text`, Otter (`Name  0:42`
-then the text on the next lines), `Interviewer:`/`Interviewee:` and `Q:`/`A:` labels.
+then the text on the next lines), a name alone on its line then the text (Google Meet and Zoom
+copy-pastes), `Interviewer:`/`Interviewee:` and `Q:`/`A:` labels.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from agent.schema import Speaker, SpeakerRole, Turn
 from agent.textspans import UPPER
@@ -272,6 +274,38 @@ def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
                     None,
                 )
             )
+    return turns
+
+
+NAME_LINE = re.compile(
+    rf"^(?:\*\*|__)?(?P<name>{_NAME}|(?i:{_GENERIC}))(?:\*\*|__)?[ \t]*(?P<ts>(?!))?\n(?=[ \t]*\S)",
+    re.MULTILINE,
+)
+
+
+def find_name_line_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
+    """A speaker's name alone on its line, the words on the next line (Google Meet and Zoom
+    copy-pastes, many note-takers' exports: "Theo Marchetti" then what Theo said). Read as
+    turns only when it is plainly a conversation: at least two names that each speak at least
+    twice, turns that mostly alternate between speakers, and someone who asks a question; a
+    heading repeated in notes ("Background" twice) is none of these."""
+    headers = _speaker_labels(NAME_LINE, text, start)
+    names = Counter(_label_key(m.group("name")) for m in headers)
+    if len(headers) < 4 or sum(1 for n in names.values() if n >= 2) < 2:
+        return []
+    keys = [_label_key(m.group("name")) for m in headers]
+    if sum(a != b for a, b in pairwise(keys)) < 0.6 * (len(keys) - 1):
+        return []
+    turns: list[tuple[Turn, str | None]] = []
+    for index, header in enumerate(headers):
+        body_start = header.end()
+        body_end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        body_start, body_end = _trim(text, body_start, body_end)
+        if body_end > body_start:
+            name = _clean_name(header.group("name"))
+            turns.append((Turn(speaker=name, start=body_start, end=body_end), None))
+    if not any(asks(text[t.start : t.end]) for t, _ in turns):
+        return []
     return turns
 
 
