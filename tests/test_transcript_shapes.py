@@ -71,6 +71,98 @@ def test_a_second_interviewer_who_opens_the_call_is_found(tmp_path):
     }
 
 
+def test_the_host_who_opens_the_call_with_longer_questions_is_an_interviewer(tmp_path):
+    """The vendor's account lead opens the call and asks in longer turns than a note-taker
+    colleague, but short beside the customer's answers; a customer who asks the vendor a
+    question now and then, and does not open the call, stays a customer."""
+    host = (
+        "Tom: Thanks for joining us today, Greg, we really appreciate you making the time for us."
+    )
+    doc = load(
+        write(
+            tmp_path / "call.txt",
+            f"{host}\n"
+            "Greg: Happy to. We run three yards on the lake and about four hundred slips between "
+            "them, most of them seasonal, and I handle operations for all three of them, from "
+            "the fuel docks to the winter storage and the haul-outs in the fall.\n"
+            "Tom: So how do you keep track of who is on which slip across the three yards today?\n"
+            "Greg: A spreadsheet per yard, and the yard managers each keep theirs a little "
+            "differently, so nothing lines up when I need one picture of occupancy.\n"
+            "Sam: Which yard is the biggest?\n"
+            "Greg: The north yard, with about half of the slips and most of the winter storage, "
+            "and it is also where the office staff sit every day.\n"
+            "Tom: And what happens when a boat owner calls to ask about their winter storage spot "
+            "at the north yard?\n"
+            "Greg: Someone walks out to look, honestly, because the sheet is never current and "
+            "the whiteboard in the shop is the only thing people really trust.\n"
+            "Sam: How often?\n"
+            "Greg: Ten times a day in the fall, easily, and each walk takes a good fifteen minutes "
+            "out of somebody's afternoon when we are already short on staff.\n"
+            "Tom: That makes sense. Is the fall when it hurts the most, for you and the team?\n"
+            "Sam: Who else would be involved in choosing a tool?\n"
+            "Greg: My boss signs anything that costs real money, and our bookkeeper would need "
+            "to see how the invoices come out before anything changes.\n",
+        )
+    ).documents[0]
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {
+        "Tom": SpeakerRole.interviewer,
+        "Sam": SpeakerRole.interviewer,
+        "Greg": SpeakerRole.customer,
+    }
+    customers = load(
+        write(
+            tmp_path / "two-customers.txt",
+            "Rachel: Thanks for having us. Can you tell me how month-end works for you?\n"
+            "Dwayne: We close in twelve days. Most of that is waiting on the warehouse counts and "
+            "then reconciling them against what the ERP thinks we shipped, by hand, in Excel.\n"
+            "Erin: Does your tool read the warehouse counts straight from the scanners we use?\n"
+            "Rachel: It can. What takes the longest in those twelve days?\n"
+            "Dwayne: The reconciliation. Two people spend four days on it, and they still miss "
+            "things that our auditors then find and write up in the management letter.\n"
+            "Erin: We also lose a day every month rebuilding the accrual schedule from scratch "
+            "because last month's version lives in somebody's inbox.\n"
+            "Rachel: Who owns the accruals?\n"
+            "Erin: I do, with one analyst who is out every other Friday. Would we need IT for it?\n"
+            "Rachel: Usually not. Who signs off on a new tool?\n"
+            "Dwayne: Our CFO, and she wants to see the close shrink to eight days before anything "
+            "else, because the board asked her about it twice this year already.\n"
+            "Erin: And could we keep our own chart of accounts as it is today in the new tool?\n"
+            "Rachel: Yes. How many entities do you close?\n"
+            "Dwayne: Four, two of them in Canada with their own currency and their own bank.\n",
+        )
+    ).documents[0]
+    roles = {s.name: s.role for s in customers.speakers}
+    assert roles["Erin"] == SpeakerRole.customer
+    assert roles["Rachel"] == SpeakerRole.interviewer
+
+
+def test_a_colleague_of_the_interviewer_by_the_company_in_their_title(tmp_path):
+    """A sales engineer who speaks twice is on the interviewer's side when their title names
+    the interviewer's company; a job before the comma ("Director, Operations") names none."""
+    doc = load(
+        write(
+            tmp_path / "t.md",
+            "---\ninterviewer: Maya Castellanos\n---\n"
+            "Maya Castellanos (Closewise, Product): What made you start looking?\n\n"
+            "Victor Almeida (Director, Finance): Our auditors flagged the intercompany "
+            "eliminations two years running.\n\n"
+            "Raj Pillai (Closewise, Solutions Engineering): Which ERP are the eliminations in?\n\n"
+            "Victor Almeida (Director, Finance): NetSuite, with a spreadsheet on the side for "
+            "the Canadian entity.\n\n"
+            "Maya Castellanos (Closewise, Product): What does that cost you each month?\n\n"
+            "Victor Almeida (Director, Finance): Two days of my team's close, every month.\n\n"
+            "Raj Pillai (Closewise, Solutions Engineering): Got it, thanks.\n",
+        )
+    ).documents[0]
+    roles = {s.name: s.role for s in doc.speakers}
+    assert roles == {
+        "Maya Castellanos": SpeakerRole.interviewer,
+        "Victor Almeida": SpeakerRole.customer,
+        "Raj Pillai": SpeakerRole.interviewer,
+    }
+
+
 def test_labels_with_role_titles(tmp_path):
     doc = load(
         write(

@@ -1,5 +1,6 @@
 """Who says a line, by the gold's own speaker labels, independently of our speaker parser: the
-nearest speaker label written before a quote (`Name:`, `<v Name>`, `Name  0:42`) decides."""
+nearest speaker label written before a quote (`Name:`, `<v Name>`, `Name  0:42`, a name alone on
+its line) decides."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ def speaker_labels(corpus: Corpus) -> dict[str, dict[str, str]]:
 
 def _pattern(labels: dict[str, str]) -> re.Pattern[str]:
     names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    # `Name:` / `Name (title):` at a line start (after an optional timestamp), `<v Name>`, or
-    # an Otter header line `Name  0:42`.
+    # `Name:` / `Name (title):` at a line start (after an optional timestamp), `<v Name>`, an
+    # Otter header line `Name  0:42`, or the name alone on its line.
     return re.compile(
         rf"(?m)(?:^[\[\(]?[\d:.,\s>-]*[\]\)]?\s*(?P<a>{names})\s*(?:\([^)\n]*\))?\s*:"
         rf"|<v\s+(?P<b>{names})\s*>"
-        rf"|^(?P<c>{names})\s{{2,}}\d{{1,2}}:\d{{2}})"
+        rf"|^(?P<c>{names})\s{{2,}}\d{{1,2}}:\d{{2}}"
+        rf"|^(?P<d>{names})[ \t]*$)"  # a name alone on its line (Google Meet, Zoom copies)
     )
 
 
@@ -42,5 +44,5 @@ def label_before(
         start = span[0]
     last = None
     for match in _pattern(labels).finditer(text, 0, start):
-        last = match.group("a") or match.group("b") or match.group("c")
+        last = match.group("a") or match.group("b") or match.group("c") or match.group("d")
     return labels.get(last) if last else None

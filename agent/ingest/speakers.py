@@ -371,6 +371,26 @@ def asks(spoken: str) -> bool:
     )
 
 
+_JOB_WORDS = re.compile(
+    r"\b(?:vp|svp|evp|vice|president|director|head|manager|lead|chief|officer|ceo|cfo|coo|cto|"
+    r"cio|owner|founder|engineer|engineering|product|operations|ops|sales|finance|marketing|"
+    r"analyst|administrator|admin|controller|senior|sr|junior|principal|staff|associate|"
+    r"specialist|coordinator|consultant|partner|research|researcher|it)\b",
+    re.IGNORECASE,
+)
+
+
+def _organisation(title: str | None) -> str | None:
+    """The company a speaker's title names before its comma ("Closewise, Product" →
+    "closewise"), or None when that part is a job ("Director, Operations")."""
+    if not title or "," not in title:
+        return None
+    first = title.split(",", 1)[0].strip()
+    if not first or _JOB_WORDS.search(first):
+        return None
+    return first.lower()
+
+
 @dataclass
 class RoleDecision:
     """Who is who in one transcript, and on what basis."""
@@ -422,6 +442,17 @@ def assign_roles(
         elif title and (INTERVIEWER_TITLE.search(title) or any(v in title for v in vendors)):
             roles[name] = SpeakerRole.interviewer
             bases.add("titles")
+    # a colleague of an interviewer, by the company their title names ("Raj (Closewise,
+    # Solutions Engineering)" beside "Maya (Closewise, Product)"), is on the interviewer's side
+    colleagues = {
+        _organisation(titles.get(n))
+        for n, role in roles.items()
+        if role == SpeakerRole.interviewer and _organisation(titles.get(n))
+    }
+    for name in order:
+        if name not in roles and _organisation(titles.get(name)) in colleagues:
+            roles[name] = SpeakerRole.interviewer
+            bases.add("titles")
 
     def stats(name: str) -> tuple[float, float]:
         spoken = by_speaker[name]
@@ -454,10 +485,16 @@ def assign_roles(
     # speaks in short turns; decided after everyone else, so that the call's opener is judged
     # like anyone else, and at least one customer always remains.
     measured = {n: stats(n) for n in order if n not in roles}
+    # The one who opens the call hosts it: their turns are short beside the answers of the one
+    # who answers most (a colleague's 17-word questions beside a customer's 28-word answers);
+    # anyone else's must be short outright, as a customer also asks the vendor now and then.
+    answerer = min(measured.values(), key=lambda s: s[0], default=(0.0, 0.0))
     seconds = [
         n
         for n, (ratio, avg_words) in measured.items()
-        if ratio >= 0.5 and avg_words < 15 and len(by_speaker[n]) >= 3
+        if ratio >= 0.5
+        and len(by_speaker[n]) >= 3
+        and (avg_words < 15 or (n == order[0] and avg_words < 0.6 * answerer[1]))
     ]
     if seconds and SpeakerRole.customer not in roles.values() and len(seconds) == len(measured):
         seconds.remove(min(seconds, key=lambda n: measured[n][0]))
