@@ -794,6 +794,35 @@ def test_a_specialised_term_the_research_never_uses_is_refused(tmp_path, icp, em
         ) == ["QuickBooks integration"]
 
 
+def test_the_thing_a_which_or_what_question_asks_about_must_be_said(tmp_path, icp, embedder):
+    """ "Which cleaning chemicals do the breweries run through their keg washers?" on research
+    that speaks of kegs and cleaning but never of chemicals was answered with quotes about kegs
+    (a gold corpus). The thing asked about is absent when its words are never said together;
+    a category the research fills with names ("which payroll systems": ADP) and an amount
+    ("what share of") need no saying, and "terms of the loan" says "loan terms"."""
+    from agent.qa.support import absent_terms
+
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
+        "Interviewer: How do you handle cleaning and payroll?\n"
+        "Participant: Cleaning the kegs in the keg washer takes the crew most of Monday.\n"
+        "Participant: Hours get re-keyed into ADP for payroll every Friday by hand.\n"
+        "Participant: The terms of the loan were fine, the bank was quick.\n",
+    ) as workspace:
+        asked = "Which cleaning chemicals do the breweries run through their keg washers?"
+        assert absent_terms(asked, workspace, set()) == ["cleaning chemicals"]
+        assert absent_terms("What hourly pay do cellar workers earn?", workspace, set()) == [
+            "hourly pay"
+        ]
+        assert (
+            absent_terms("Which payroll systems do they re-key hours into?", workspace, set()) == []
+        )
+        assert absent_terms("What share of kegs do they clean on Monday?", workspace, set()) == []
+        assert absent_terms("What loan terms did the bank offer?", workspace, set()) == []
+
+
 def test_a_share_answers_a_money_question_only_when_it_is_of_money():
     """ "How much did temp-agency spend fall?" is not answered by "thirty percent of the temps
     they promised show up": a percentage is money only in a sentence about money."""

@@ -213,7 +213,57 @@ def absent_terms(question: str, workspace: Workspace, scope_words: set[str]) -> 
         absent.extend(unmentioned_terms(question, scope_words, nowhere))
     if not absent:
         absent.extend(unmentioned_own_things(question, workspace))
+    if not absent:
+        absent.extend(unsaid_focus(question, workspace, scope_words))
     return list(dict.fromkeys(absent))
+
+
+# "Which cleaning chemicals do …", "What loan terms did …": the thing the question asks about
+FOCUS = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+((?:[A-Za-z][\w'’-]*\s+){1,3}?)"
+    r"(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|should)\b",
+    re.IGNORECASE,
+)
+# a category the research fills with names ("which payroll systems": ADP, Paychex) or an
+# amount ("what share of …"): its word need not be said
+CATEGORY_WORDS = set(
+    """
+    system systems tool tools software app apps platform platforms vendor vendors product
+    products solution solutions provider providers service services brand brands program
+    programs share percentage proportion fraction number amount kind kinds type types sort
+    sorts part parts way ways
+    """.split()
+)
+FOCUS_DISTANCE = 3
+
+
+def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
+    """The thing a "which/what X do …" question asks about, when the research never says its
+    words together ("cleaning chemicals", "loan terms", "hourly pay": nothing said of them is
+    an answer, however close other sentences are in meaning). Its last two words decide, without
+    a category the research fills with names ("payroll systems": "payroll") and without the
+    question's group."""
+    match = FOCUS.match(question)
+    if not match:
+        return []
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", match.group(1))]
+    key = [
+        w
+        for w in words
+        if w not in SCAFFOLD
+        and w not in GENERAL
+        and w not in CATEGORY_WORDS
+        and len(w) > 2
+        and stem(w) not in scope_words
+    ][-2:]
+    parts = [p for w in key for p in re.split(r"[-'’]", w) if p]
+    if not parts:
+        return []
+    if len(parts) == 1:
+        said = phrase_said(workspace, parts[0], research_only=False)
+    else:
+        said = words_near(workspace, parts, FOCUS_DISTANCE)
+    return [] if said else [" ".join(key)]
 
 
 def unmentioned_terms(question: str, scope_words: set[str], nowhere: Any) -> list[str]:
