@@ -178,6 +178,17 @@ def test_echoes_backchannels_and_vague_pointers_are_not_evidence(tmp_path, embed
     assert [e.quote for e in evidence if e.is_claim] == []
 
 
+def test_a_pointer_reported_in_notes_says_nothing_of_its_own():
+    """A note-taker's "He said this is the main reason he filled in the form." points at a
+    statement before it, as "That's the main issue." does; the statement it points at may be
+    evidence, the pointer is not. A pointer that goes on to say the thing is."""
+    from agent.extract.classifier import informative
+
+    assert not informative("He said this is the main reason he filled in the form.")
+    assert not informative("She mentioned that it's the only real concern.")
+    assert informative("This is the reason we lose two days a week re-keying orders into Sage.")
+
+
 def test_the_question_is_context(tmp_path, embedder):
     text = (
         "Sam: Thanks for making the time, Dana.\n"

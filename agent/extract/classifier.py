@@ -59,8 +59,11 @@ SOLVED = re.compile(
     re.I,
 )
 VAGUE = re.compile(
-    r"^\W*(?:(?:and|so|but|yeah|well|um|uh)\W+)*(?:that|this|it)(?:'s| is| was)\s+(?:the|a|kind of the|basically the)?\s*"
-    r"(?:main|big|biggest|real|whole|other)?\s*(?:issue|problem|thing|point|deal|story|challenge|question)\b",
+    r"^\W*(?:(?:and|so|but|yeah|well|um|uh)\W+)*"
+    r"(?:(?:he|she|they|i|we)\s+(?:said|says|mentioned|noted|added|told us)\s+(?:that\s+)?)?"
+    r"(?:that|this|it)(?:'s| is| was)\s+(?:the|a|kind of the|basically the)?\s*"
+    r"(?:(?:main|big|biggest|real|whole|other|only)\s+){0,2}"
+    r"(?:issue|problem|thing|point|deal|story|challenge|question|reason|concern|worry|headache)\b",
     re.I,
 )
 HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]+\*\*\s*$|[A-Z][A-Za-z /&-]{2,40}:\s*$)")
