@@ -189,6 +189,28 @@ def test_a_pointer_reported_in_notes_says_nothing_of_its_own():
     assert informative("This is the reason we lose two days a week re-keying orders into Sage.")
 
 
+def test_a_whole_sentence_in_parentheses_is_the_writers_aside(tmp_path, embedder):
+    """In call notes, "(He laughed at his own joke.)" or "(Noting this because our pitch opened
+    on the dispatch board and it landed flat.)" is the note-taker's aside, nobody's words; a
+    parenthesis inside a sentence leaves the sentence evidence."""
+    from agent.extract.offline import units_of
+
+    doc = load(
+        write(
+            tmp_path / "2026-03-02_call-notes.md",
+            "# Call with Fred, owner of a plumbing shop\n\n"
+            "He re-keys every invoice into QuickBooks on Sunday nights, about three hours.\n"
+            "(He laughed at his own joke.)\n"
+            "(Noting this because our pitch opened on the dispatch board and it landed flat.)\n"
+            "Customers pay by card on the Square reader (or cash) and he reconciles nothing.\n",
+        )
+    ).documents[0]
+    texts = [u.text for u in units_of(doc)]
+    assert not any(t.startswith("(") for t in texts)
+    assert any("Square reader (or cash)" in t for t in texts)
+    assert any("re-keys every invoice" in t for t in texts)
+
+
 def test_the_question_is_context(tmp_path, embedder):
     text = (
         "Sam: Thanks for making the time, Dana.\n"

@@ -173,6 +173,15 @@ def _line_units(
     return spans
 
 
+# a whole sentence in parentheses or brackets: the writer's aside ("(He laughed at his own
+# joke.)", "(Noting this because our pitch opened on the dispatch board.)"), nobody's words
+ASIDE = re.compile(r"^\s*(?:\([^()]{12,}\)|\[[^\[\]]{12,}\])[.!]?\s*$")
+
+
+def _is_aside(sentence: str) -> bool:
+    return bool(ASIDE.match(sentence))
+
+
 def units_of(doc: SourceDocument) -> list[Unit]:
     """Sentences spoken by customers (interviewer turns never count), or of notes/answers, each
     with its context."""
@@ -208,7 +217,7 @@ def units_of(doc: SourceDocument) -> list[Unit]:
                 a, b = quote_span(doc.text, a, b)
                 sentence = doc.text[a:b]
                 words = len(sentence.split())
-                if words < 3 or words > 120 or _is_structure(sentence):
+                if words < 3 or words > 120 or _is_structure(sentence) or _is_aside(sentence):
                     continue
                 units.append(Unit(a, b, sentence, speaker, role, piece_context, shape))
     return units
