@@ -821,6 +821,10 @@ def test_the_thing_a_which_or_what_question_asks_about_must_be_said(tmp_path, ic
         )
         assert absent_terms("What share of kegs do they clean on Monday?", workspace, set()) == []
         assert absent_terms("What loan terms did the bank offer?", workspace, set()) == []
+        assert absent_terms(
+            "How do breweries set the entry fees they charge for festivals?", workspace, set()
+        ) == ["entry fees"]
+        assert absent_terms("How do they handle the kegs on Monday?", workspace, set()) == []
 
 
 def test_a_share_answers_a_money_question_only_when_it_is_of_money():

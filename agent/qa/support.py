@@ -235,18 +235,29 @@ CATEGORY_WORDS = set(
     """.split()
 )
 FOCUS_DISTANCE = 3
+# "How do yacht clubs set the entry fees …", "how do they negotiate their per-job rates …": the
+# thing a how-question asks about is the object of a verb of deciding or handling money
+HOW_OBJECT = re.compile(
+    r"^\W*how\s+(?:do|does|did)\s+(?:[A-Za-z][\w'’-]*\s+){1,4}?(?:set|negotiate|charge|price|"
+    r"calculate|track|manage|handle|fund|finance|pay|get|choose|pick|buy)\s+"
+    r"(?:the|their|its|his|her)\s+((?:[A-Za-z][\w'’-]*\s+){0,2}[A-Za-z][\w'’-]*)\b",
+    re.IGNORECASE,
+)
 
 
 def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
-    """The thing a "which/what X do …" question asks about, when the research never says its
-    words together ("cleaning chemicals", "loan terms", "hourly pay": nothing said of them is
-    an answer, however close other sentences are in meaning). Its last two words decide, without
+    """The thing a "which/what X do …" question asks about (or "how do they set the X …"), when
+    the research never says its words together ("cleaning chemicals", "loan terms", "hourly
+    pay", "entry fees": nothing said of them is an answer, however close other sentences are in
+    meaning). Its last two words decide, without
     a category the research fills with names ("payroll systems": "payroll") and without the
     question's group."""
-    match = FOCUS.match(question)
+    match = FOCUS.match(question) or HOW_OBJECT.match(question)
     if not match:
         return []
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", match.group(1))]
+    cut = next((i for i, w in enumerate(words) if w in SCAFFOLD), len(words))
+    words = words[:cut] or words  # "the kegs on Monday": the kegs
     key = [
         w
         for w in words
