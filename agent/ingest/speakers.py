@@ -257,6 +257,11 @@ def find_otter_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]
             return []  # "[Intro]", "[Music]": a one-off tag is no speaker
     if len(headers) < 3:
         return []
+    return _header_turns(text, headers)
+
+
+def _header_turns(text: str, headers: list[re.Match[str]]) -> list[tuple[Turn, str | None]]:
+    """One turn per header line (its `name`, its `ts`): the words up to the next header."""
     turns: list[tuple[Turn, str | None]] = []
     for index, header in enumerate(headers):
         body_start = header.end()
@@ -296,14 +301,7 @@ def find_name_line_turns(text: str, start: int = 0) -> list[tuple[Turn, str | No
     keys = [_label_key(m.group("name")) for m in headers]
     if sum(a != b for a, b in pairwise(keys)) < 0.6 * (len(keys) - 1):
         return []
-    turns: list[tuple[Turn, str | None]] = []
-    for index, header in enumerate(headers):
-        body_start = header.end()
-        body_end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
-        body_start, body_end = _trim(text, body_start, body_end)
-        if body_end > body_start:
-            name = _clean_name(header.group("name"))
-            turns.append((Turn(speaker=name, start=body_start, end=body_end), None))
+    turns = _header_turns(text, headers)
     if not any(asks(text[t.start : t.end]) for t, _ in turns):
         return []
     return turns
