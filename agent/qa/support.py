@@ -249,9 +249,8 @@ def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> 
     """The thing a "which/what X do …" question asks about (or "how do they set the X …"), when
     the research never says its words together ("cleaning chemicals", "loan terms", "hourly
     pay", "entry fees": nothing said of them is an answer, however close other sentences are in
-    meaning). Its last two words decide, without
-    a category the research fills with names ("payroll systems": "payroll") and without the
-    question's group."""
+    meaning). Its last two words decide, up to its first function word, without a category the
+    research fills with names ("payroll systems": "payroll") and without the question's group."""
     match = FOCUS.match(question) or HOW_OBJECT.match(question)
     if not match:
         return []
