@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.ingest import research_check
-from agent.ingest.speakers import find_label_turns, find_name_line_turns, find_otter_turns
+from agent.ingest.speakers import (
+    find_label_turns,
+    find_name_line_turns,
+    find_otter_turns,
+    find_turns,
+)
 
 MIN_PIECE_CHARS = 80  # shorter parts are headers or stray lines: they join a neighbour
 MIN_TURNS = 2  # a speaker split needs this many turns on each side
@@ -243,11 +248,7 @@ def split_paste(text: str) -> list[PastePiece]:
     merged = _merge_small(by_speakers, text)
     for piece in merged:
         piece.title = piece.title or _title_of(piece.text)
-        turns = (
-            find_otter_turns(piece.text)
-            or find_label_turns(piece.text)
-            or find_name_line_turns(piece.text)
-        )
+        turns = find_turns(piece.text)
         piece.speakers = list(dict.fromkeys(t.speaker for t, _ in turns if t.speaker))
     return merged
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from agent.ingest.frontmatter import DEAL_KEYS, split_front_matter
 from agent.ingest.language import detect
-from agent.ingest.speakers import find_label_turns, find_name_line_turns, find_otter_turns
+from agent.ingest.speakers import find_turns
 
 MIN_WORDS = 8
 # front matter keys that say a file is about a customer or a deal
@@ -133,7 +133,7 @@ def measure(text: str) -> dict[str, float]:
     vocabulary = _vocabulary()
     long_words = [w for w in words if len(w) >= 2]
     lines = [line for line in text.splitlines() if line.strip()]
-    turns = find_otter_turns(text) or find_label_turns(text) or find_name_line_turns(text)
+    turns = find_turns(text)
     return {
         "words": len(words),
         "known": sum(_known(w, vocabulary) for w in long_words) / len(long_words)

@@ -307,6 +307,16 @@ def find_name_line_turns(text: str, start: int = 0) -> list[tuple[Turn, str | No
     return turns
 
 
+def find_turns(text: str, start: int = 0) -> list[tuple[Turn, str | None]]:
+    """Turns of whichever shape the text takes: header lines (Otter, `[SPEAKER_1]`), then
+    `Name: text` labels, then a name alone on its line."""
+    return (
+        find_otter_turns(text, start)
+        or find_label_turns(text, start)
+        or find_name_line_turns(text, start)
+    )
+
+
 _LINE_BREAK_TAG = re.compile(r"(?:<br\s*/?>|</p>|</div>)\s*$", re.IGNORECASE)
 
 
@@ -443,10 +453,8 @@ def assign_roles(
     # a colleague of an interviewer, by the company their title names ("Raj (Closewise,
     # Solutions Engineering)" beside "Maya (Closewise, Product)"), is on the interviewer's side
     colleagues = {
-        _organisation(titles.get(n))
-        for n, role in roles.items()
-        if role == SpeakerRole.interviewer and _organisation(titles.get(n))
-    }
+        _organisation(titles.get(n)) for n, role in roles.items() if role == SpeakerRole.interviewer
+    } - {None}
     for name in order:
         if name not in roles and _organisation(titles.get(name)) in colleagues:
             roles[name] = SpeakerRole.interviewer
