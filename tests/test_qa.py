@@ -2324,3 +2324,45 @@ def test_the_group_of_a_question_ends_before_more_verbs_of_research():
     assert subject_of("How many removal technicians photograph forms on their phone?") == (
         "removal technicians"
     )
+
+
+def test_a_count_reads_the_topic_across_an_answer_and_its_question(tmp_path, icp, embedder):
+    """ "How many … count deliveries on paper or a clipboard?": "I check it in on a clipboard",
+    answering "What does a delivery day look like?", says it (sprigline's receiving clerk was
+    left out: the sentence never says "delivery"). The question alone says nothing: an answer
+    must say what sets the topic apart."""
+    from agent.qa.counts import counted
+
+    answered = _candidate("I check it in on a clipboard and then my manager types it in.", "A", 0.3)
+    answered.asked = "What does a delivery day look like?"
+    unasked = _candidate("I keep a clipboard for the fridge temperatures.", "B", 0.3)
+    unasked.asked = "How do you log temperatures?"
+    echoed = _candidate("Yeah, that's how it goes most weeks, honestly.", "C", 0.3)
+    echoed.asked = "Do you count deliveries on a clipboard?"
+    found = counted([answered, unasked, echoed], "deliveries on paper or a clipboard")
+    assert set(found) == {answered.unit.key}
+
+    with _interview(
+        tmp_path,
+        icp,
+        embedder,
+        "Researcher: What does a delivery day look like?\n",
+        "Kim: Chaos. I check it in on a clipboard and then my manager types it in later.\n",
+        "Researcher: And dead plants?\n",
+        "Kim: We toss them at the end of the month and nobody knows why the numbers are off.\n",
+    ) as workspace:
+        from agent.qa.candidates import gather
+
+        pool = gather(
+            "count deliveries on a clipboard",
+            workspace,
+            embedder,
+            None,
+            set(),
+            {"deliveri", "clipboard"},
+            {"deliveri", "clipboard"},
+            "participants",
+            answering=False,
+        )
+        clipboard = next(c for c in pool.candidates if "clipboard" in c.text)
+        assert clipboard.asked == "What does a delivery day look like?"

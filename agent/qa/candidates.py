@@ -137,6 +137,7 @@ class Candidate:
     evidence_kind: str | None = None
     unit: Unit | None = None
     passage_bonus: float = 0.0  # found by the hybrid (dense + BM25) passage ranking, by rank
+    asked: str = ""  # the interviewer question it answers (filled for counting)
 
     def overlaps(self, doc_id: str, start: int, end: int) -> bool:
         return self.doc_id == doc_id and self.start < end and start < self.end
@@ -216,6 +217,20 @@ def add_asked_bonus(
         bonus = asked_bonus(similarity, best)
         for candidate in spans[key]:
             candidate.score += bonus
+
+
+def add_asked_text(candidates: list[Candidate], docs: dict[str, SourceDocument | None]) -> None:
+    """Each customer sentence's interviewer question ("What does a delivery day look like?"
+    for "I check it in on a clipboard"), so a count can read the topic across the two."""
+    from agent.qa.asked import question_before
+
+    for candidate in candidates:
+        doc = docs.get(candidate.doc_id)
+        if doc is None or candidate.role == "interviewer" or not doc.turns:
+            continue
+        span = question_before(doc, candidate.start)
+        if span is not None:
+            candidate.asked = doc.text[span[0] : span[1]]
 
 
 def add_read_kind(candidates: list[Candidate], workspace: Workspace, kinds: set[str]) -> None:
@@ -597,6 +612,8 @@ def gather(
     if answering:  # a count asks who mentions it, whatever they were answering
         add_asked_bonus(candidates, docs, workspace, query, question_terms)
         add_survey_question_fit(candidates, docs, embedder, query)
+    else:  # but what they were answering may name what the sentence leaves unsaid
+        add_asked_text(candidates, docs)
     if facets:
         keys = facet_keys(workspace, facets)
         for candidate in candidates:

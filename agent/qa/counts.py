@@ -242,7 +242,9 @@ def counted(
         if candidate.unit.kind != unit_kind:
             continue
         said = set(stems(candidate.text))
-        lexical = any(option <= said for option in options)
+        lexical = any(option <= said for option in options) or _said_as_answered(
+            options, said, candidate.asked
+        )
         value = candidate.score - (penalty if DENIAL.search(candidate.text) else 0.0)
         if value < COUNT_MIN and not lexical:
             continue
@@ -250,6 +252,21 @@ def counted(
         if key not in best or candidate.score > best[key].score:
             best[key] = candidate
     return best
+
+
+def _said_as_answered(options: list[set[str]], said: set[str], asked: str) -> bool:
+    """The topic said across an answer and its interviewer question: "What does a delivery
+    day look like?" – "I check it in on a clipboard" says "deliveries on a clipboard". The
+    answer says what sets the topic apart (every key the question does not), the question
+    only what it is about."""
+    if not asked:
+        return False
+    context = set(stems(asked))
+    return any(
+        option & said and option <= said | context and not option <= context
+        for option in options
+        if len(option) > 1
+    )
 
 
 def count_scope(question: str, workspace: Workspace, draft: Any) -> QuestionScope:
