@@ -2366,3 +2366,37 @@ def test_a_count_reads_the_topic_across_an_answer_and_its_question(tmp_path, icp
         )
         clipboard = next(c for c in pool.candidates if "clipboard" in c.text)
         assert clipboard.asked == "What does a delivery day look like?"
+
+
+def test_an_open_question_about_a_studys_people_is_answered_from_the_study(tmp_path, icp, embedder):
+    """ "What problems did UX-study participants have …?" in research that also holds account
+    interviews: the study's files are searched alone. When fewer than two of its sentences came
+    up among every account's, accounts' sentences answered beside them (quillmark's UX
+    question quoted an audit finding and a late grant report)."""
+    from helpers import write
+
+    for n, said in (
+        (1, "In the prototype the status colours were hard to read, overdue looks like pending."),
+        (2, "I mostly use the search box, it found every order I typed."),
+    ):
+        write(
+            tmp_path / "r" / f"2026-10-1{n}_ux-study_P{n}.txt",
+            f"Moderator: Here is the prototype. What do you see?\nP{n}: {said}\n"
+            f"Moderator: Anything else?\nP{n}: The search worked fine for me, honestly.\n",
+        )
+    for n, name in enumerate(("Kestrel Logistics", "Harbor Foods", "Pine Freight"), start=1):
+        write(
+            tmp_path / "r" / f"2026-09-0{n}_{name.split()[0].lower()}_ops.txt",
+            f"Interviewer: What problems did you see in the prototype we showed {name}?\n"
+            "Dana: The problem with the prototype is the status colours, overdue looks like pending.\n"
+            "Interviewer: Anything else?\nDana: Exporting the rota to payroll is a problem every week.\n",
+        )
+    answer = _ingest_and_ask(
+        tmp_path,
+        icp,
+        embedder,
+        "What problems did UX-study participants have with the prototype?",
+    )
+    assert answer.answered, answer.text
+    assert answer.citations
+    assert all("ux-study" in c.source for c in answer.citations), answer.text

@@ -45,6 +45,7 @@ MIN_SCORE = 0.40  # a sentence scoring less is not part of an answer
 DEAL_NOTE_MARGIN = 0.05
 MAX_RELEVANT = 24
 IN_SCOPE_ENOUGH = 2
+STUDY_SCOPES = frozenset({"study", "titles"})  # question scopes read from a study's files
 EVERYWHERE = 0.08  # a name in more than this share of passages is the product's, not a topic
 
 __all__ = ["answer_question", "intent_kinds", "resolve_follow_up"]
@@ -215,6 +216,9 @@ def offline_answer(
     scope_ids = _scope_ids(workspace, filters, asked)
     _, with_account, without = units_in_scope(workspace, ACCOUNTS, scope_ids)
     unit_kind = unit_for(resolved, with_account, without)
+    # a study's people ("UX-study participants") said it in the study or not at all: its
+    # files are searched alone, not preferred among every account's research
+    studied = asked.doc_ids if asked.reason in STUDY_SCOPES and asked.doc_ids else None
     pool = gather(
         focus,
         workspace,
@@ -227,6 +231,7 @@ def offline_answer(
         preferred=asked.doc_ids,
         topic_question=without_stems(focus, asked.stems) if asked.stems else None,
         facets=facets(focus),
+        only_docs=studied,
     )
     closest = [candidate_citation(i, c) for i, c in enumerate(pool.candidates[:3], start=1)]
     recorded = False  # a deal note of the accounts asked about records the reason asked for

@@ -5,7 +5,9 @@ industry ("fintech", "clinic groups") or a group of documents by their titles
 ("usability-study participants").
 
 Counting questions count inside this scope; open questions prefer it (a boost, not a filter),
-because the words of a question are a weaker signal than an explicit `--segment`."""
+because the words of a question are a weaker signal than an explicit `--segment`. A study's
+people ("UX-study participants", reasons "study" and "titles") are the exception: what they said
+is in the study's files or nowhere, so open questions search those files alone."""
 
 from __future__ import annotations
 
