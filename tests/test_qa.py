@@ -1048,6 +1048,11 @@ def test_the_industry_a_question_is_about_is_read_from_its_subject_first():
     # no subject that names a group: the whole question is read, as before
     deals = "What slows down deals with freight companies?"
     assert industry_accounts(deals, crm)[0] == {"Haulwell"}
+    # what a "which X do <group> …" question asks about is no group: "chemicals" named the
+    # manufacturing accounts, so the absent chemicals were scope, not a topic to refuse
+    washers = "Which cleaning chemicals do the wineries run through their barrel washers?"
+    assert industry_accounts(washers, crm) == ({"Vinterra", "Maple Hollow"}, {"wineri"})
+    assert industry_accounts("Which freight companies do we lose to?", crm)[0] == {"Haulwell"}
 
 
 def test_accounts_a_question_describes_by_what_the_crm_says_of_them():

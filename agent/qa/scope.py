@@ -306,7 +306,16 @@ def industry_accounts(question: str, crm: list[DocRow]) -> tuple[set[str], set[s
     # manufacturers and distributors start looking for a freight audit tool" is not about
     # freight companies or auditors
     subject = subject_of(question)
-    found = (named(subject) if subject else []) or named(question)
+    found = named(subject) if subject else []
+    if not found:
+        # the thing a "which X do the breweries …" question asks about is no group when the
+        # question says its group as a subject ("which cleaning chemicals do the breweries
+        # run": no chemical companies); without one ("which fintech companies do we lose
+        # to"), any word of the question may name the group
+        from agent.qa.support import FOCUS
+
+        asked = FOCUS.match(question) if subject else None
+        found = named(question[asked.end(1) :] if asked else question)
     # "finance teams at multi-entity companies": the companies are after "at", and the
     # people before it say their job, not an industry
     people = re.match(r"(.+?)\s+(?:at|in|of|from)\s+\S+\s+\S+", subject or "")
