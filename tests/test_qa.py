@@ -799,7 +799,8 @@ def test_the_thing_a_which_or_what_question_asks_about_must_be_said(tmp_path, ic
     that speaks of kegs and cleaning but never of chemicals was answered with quotes about kegs
     (a gold corpus). The thing asked about is absent when its words are never said together;
     a category the research fills with names ("which payroll systems": ADP) and an amount
-    ("what share of") need no saying, and "terms of the loan" says "loan terms"."""
+    ("what share of") need no saying, and "terms of the loan" says "loan terms". A yes/no
+    question's object is the thing it asks about too ("did any brewery take out a bank loan")."""
     from agent.qa.support import absent_terms
 
     with _interview(
@@ -825,6 +826,9 @@ def test_the_thing_a_which_or_what_question_asks_about_must_be_said(tmp_path, ic
             "How do breweries set the entry fees they charge for festivals?", workspace, set()
         ) == ["entry fees"]
         assert absent_terms("How do they handle the kegs on Monday?", workspace, set()) == []
+        lease = "Did any brewery take out an equipment lease to pay for new kegs?"
+        assert absent_terms(lease, workspace, set()) == ["equipment lease"]
+        assert absent_terms("Did anyone mention the keg washer?", workspace, set()) == []
 
 
 def test_a_share_answers_a_money_question_only_when_it_is_of_money():

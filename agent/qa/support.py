@@ -244,14 +244,25 @@ HOW_OBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# "Did any brewery take out a bank loan …", "has anyone asked for a SOC 2 report": the thing a
+# yes/no question asks about is the object of its verb
+YES_NO_OBJECT = re.compile(
+    r"^\W*(?:did|do|does|has|have)\s+(?:any|anyone|anybody|someone|somebody)\b\s*"
+    r"(?:[A-Za-z][\w'’-]*\s+){0,3}?(?:take|took|taken|get|got|use|used|sign|signed|buy|"
+    r"bought|ask|asked|pay|paid|mention|mentioned|offer|offered|need|needed|want|wanted|"
+    r"request|requested)\s+(?:out\s+|up\s+|for\s+|about\s+)?(?:a|an|the|their|its|any|some)?\s*"
+    r"((?:[A-Za-z][\w'’-]*\s+){0,2}[A-Za-z][\w'’-]*)\b",
+    re.IGNORECASE,
+)
+
 
 def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
-    """The thing a "which/what X do …" question asks about (or "how do they set the X …"), when
-    the research never says its words together ("cleaning chemicals", "loan terms", "hourly
-    pay", "entry fees": nothing said of them is an answer, however close other sentences are in
-    meaning). Its last two words decide, up to its first function word, without a category the
+    """The thing a "which/what X do …" question asks about (or "how do they set the X …", "did
+    any brewery take out a X …"), when the research never says its words together ("cleaning
+    chemicals", "loan terms", "hourly pay", "entry fees", "bank loan": nothing said of them is
+    an answer, however close other sentences are in meaning). Its last two words decide, up to its first function word, without a category the
     research fills with names ("payroll systems": "payroll") and without the question's group."""
-    match = FOCUS.match(question) or HOW_OBJECT.match(question)
+    match = FOCUS.match(question) or HOW_OBJECT.match(question) or YES_NO_OBJECT.match(question)
     if not match:
         return []
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", match.group(1))]
