@@ -120,6 +120,20 @@ def test_an_adjective_after_a_verb_that_takes_one_ends_a_headline_that_reads():
     assert describe([[quote]], "job")[0].label == "Stop lying awake"
 
 
+def test_a_share_told_after_its_or_there_are_keeps_what_the_counted_ones_do():
+    """ "It's one in ten orders that has a price mismatch" was headed "One in 10 orders" in the
+    bundled sample: after "it's" or "there are", the relative clause is the point. A relative
+    clause after a thing wished for or a subject stays cut ("One attendance policy")."""
+    from agent.synthesize.labels import describe
+
+    said = "It's, it's one in ten orders that has a price mismatch."
+    assert describe([[said]], "pain")[0].label == "One in 10 orders has a price mismatch"
+    half = "There are maybe half the jobs that come back with a wrong proof."
+    assert describe([[half]], "pain")[0].label == "Half jobs coming back with a wrong proof"
+    wished = "I want one attendance policy that actually behaves like one policy in all buildings."
+    assert describe([[wished]], "job")[0].label == "One attendance policy"
+
+
 def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone():
     from agent.synthesize.labels import describe, ill_formed, names_nothing
 

@@ -694,6 +694,12 @@ def _core(
         relative = token.low in {"that", "which", "who"} and token.tag in ("IN", "WDT", "WP")
         if relative and out[i - 1].low in GENERIC | PEOPLE | {"things", "stuff", "ones"}:
             continue  # "coach on the things that happened this week": the clause is the point
+        if relative and dropped in {"it", "there", "that"} and _counted_head(out, i):
+            # "it's one in ten orders that has a price mismatch": after "it's" or "there are",
+            # what the counted ones do is the point, said as their predicate ("One in 10 orders
+            # has price mismatch")
+            out = out[:i] + out[i + 1 :]
+            break
         if i >= 2 and (token.low in SUBORDINATE or relative):
             out = out[:i]
             break
@@ -722,6 +728,28 @@ def _core(
     ):
         out = out[1:]  # "we have a new CFO" → "new CFO"
     return out, dropped
+
+
+QUANTIFIERS = frozenset("half most many some few".split())
+
+
+def _counted_head(words: list[Token], i: int) -> bool:
+    """Whether the relative clause at `i` follows counted things ("one in ten orders that …",
+    "half the jobs that …": a quantity, then only "in", "of", "the", numbers and adjectives
+    before a plural noun) and opens on its verb: a share told with what it does."""
+    head = words[i - 1]
+    if head.tag != "NNS" or i + 1 >= len(words):
+        return False
+    verb = words[i + 1]
+    if verb.tag not in ("VB", "VBZ", "VBP", "VBD") or verb.low in AUX - {"has", "have", "had"}:
+        return False
+    for k in range(i - 2, max(-1, i - 6), -1):
+        token = words[k]
+        if token.tag == "CD" or token.low in QUANTIFIERS:
+            return True
+        if not (token.low in {"in", "of", "out", "percent", "the"} or token.tag == "JJ"):
+            return False
+    return False
 
 
 NOT_JOINED = frozenset("need dare ai".split())  # "needn't", "ain't"
