@@ -829,6 +829,11 @@ def test_the_thing_a_which_or_what_question_asks_about_must_be_said(tmp_path, ic
         lease = "Did any brewery take out an equipment lease to pay for new kegs?"
         assert absent_terms(lease, workspace, set()) == ["equipment lease"]
         assert absent_terms("Did anyone mention the keg washer?", workspace, set()) == []
+        # with no auxiliary, the subject is the thing asked about, unless it is a group the
+        # research is about ("which crews use ADP": who is asked, not what)
+        suppliers = "Which chemical suppliers offer free delivery to breweries?"
+        assert absent_terms(suppliers, workspace, set()) == ["chemical suppliers"]
+        assert absent_terms("Which teams use ADP for payroll?", workspace, set()) == []
 
 
 def test_a_share_answers_a_money_question_only_when_it_is_of_money():

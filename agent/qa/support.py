@@ -22,6 +22,7 @@ from typing import Any
 
 from agent.qa.candidates import Candidate
 from agent.qa.terms import SCAFFOLD, common_word, content_stems, stem
+from agent.qa.units import ACCOUNT_NOUNS, PARTICIPANT_NOUNS
 from agent.store import Workspace
 
 MIN_BEST = 0.40
@@ -255,14 +256,33 @@ YES_NO_OBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# "Which vaccine suppliers offer volume rebates …": a which-question with no auxiliary, whose
+# subject is the thing asked about; never a group of the research ("which teams use GPT")
+FOCUS_SUBJECT = re.compile(
+    r"^\W*(?:and\s+|so\s+)?which\s+((?:[A-Za-z][\w'’-]*\s+){1,3}?)(?:offer|offers|use|uses|"
+    r"sell|sells|provide|provides|charge|charges|give|gives|support|supports|send|sends)\b",
+    re.IGNORECASE,
+)
+RESEARCH_GROUP = re.compile(rf"\b(?:{ACCOUNT_NOUNS}|{PARTICIPANT_NOUNS})\b", re.IGNORECASE)
+
+
+def _focus_subject(question: str) -> re.Match[str] | None:
+    match = FOCUS_SUBJECT.match(question)
+    return None if match is None or RESEARCH_GROUP.search(match.group(1)) else match
+
 
 def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
     """The thing a "which/what X do …" question asks about (or "how do they set the X …", "did
-    any brewery take out a X …"), when the research never says its words together ("cleaning
+    any brewery take out a X …", "which X offer …"), when the research never says its words together ("cleaning
     chemicals", "loan terms", "hourly pay", "entry fees", "bank loan": nothing said of them is
     an answer, however close other sentences are in meaning). Its last two words decide, up to its first function word, without a category the
     research fills with names ("payroll systems": "payroll") and without the question's group."""
-    match = FOCUS.match(question) or HOW_OBJECT.match(question) or YES_NO_OBJECT.match(question)
+    match = (
+        FOCUS.match(question)
+        or HOW_OBJECT.match(question)
+        or YES_NO_OBJECT.match(question)
+        or _focus_subject(question)
+    )
     if not match:
         return []
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", match.group(1))]
