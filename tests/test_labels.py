@@ -134,6 +134,20 @@ def test_a_share_told_after_its_or_there_are_keeps_what_the_counted_ones_do():
     assert describe([[wished]], "job")[0].label == "One attendance policy"
 
 
+def test_an_event_in_progress_is_named_as_the_event():
+    """ "We were migrating from Infor VISUAL to Infor CloudSuite Industrial, SyteLine, and …" was
+    headed "Infor CloudSuite Industrial" in the bundled sample: every cut of the clause was a
+    run of the quote's own words. Named as the event it is no longer a copy, and "migrating"
+    in the quote supports "Migration"."""
+    from agent.synthesize.labels import describe
+
+    said = (
+        "We were migrating from Infor VISUAL to Infor CloudSuite Industrial, SyteLine, and the "
+        "consultant told us point-blank that Gary's database wasn't coming with us."
+    )
+    assert describe([[said]], "trigger")[0].label == "Migration from Infor VISUAL"
+
+
 def test_a_headline_that_no_longer_reads_is_never_preferred_and_held_back_alone():
     from agent.synthesize.labels import describe, ill_formed, names_nothing
 

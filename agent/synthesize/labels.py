@@ -875,7 +875,31 @@ def _variants(
     ):
         texts = [_inflect(first, "VBG"), *_digits(core[1:])]
         variants.append(_render(core, texts))
-    return [v for v in variants if v]
+    # an event said as an act in progress, named as the event ("We were migrating from Infor
+    # VISUAL to …" → "Migration from Infor VISUAL"): a headline, no longer the quote's own run
+    events = [
+        [EVENT_NOUNS[v[0].lower()], *v[1:]] for v in variants if v and v[0].lower() in EVENT_NOUNS
+    ]
+    return [v for v in variants + events if v]
+
+
+# the event a gerund tells, where its noun is another word (lemminflect inflects, it does not
+# derive nouns; "opening", "hiring" are their own nouns)
+EVENT_NOUNS = {
+    "migrating": "Migration",
+    "switching": "Switch",
+    "moving": "Move",
+    "upgrading": "Upgrade",
+    "implementing": "Implementation",
+    "consolidating": "Consolidation",
+    "expanding": "Expansion",
+    "acquiring": "Acquisition",
+    "merging": "Merger",
+    "replacing": "Replacement",
+    "installing": "Installation",
+    "launching": "Launch",
+    "renewing": "Renewal",
+}
 
 
 # verbs that take no object to put first ("offers go by seniority", "instruments run")
@@ -1134,6 +1158,8 @@ def _vocabulary(quotes: list[list[Token]]) -> set[str]:
                 quoted.add(ORDINALS[token.low])
             if token.low == "hundred":
                 quoted.add("100")
+            if token.low in EVENT_NOUNS:  # "migrating" supports "migration"
+                quoted.add(EVENT_NOUNS[token.low].lower())
         for i, token in enumerate(words):  # "(a day | two) and a half" → "1.5", "2.5"
             if [t.low for t in words[i + 1 : i + 4]] == ["and", "a", "half"]:
                 quoted.add(f"{NUMBERS.get(token.low, 1)}.5")
