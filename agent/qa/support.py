@@ -273,10 +273,11 @@ def _focus_subject(question: str) -> re.Match[str] | None:
 
 def unsaid_focus(question: str, workspace: Workspace, scope_words: set[str]) -> list[str]:
     """The thing a "which/what X do …" question asks about (or "how do they set the X …", "did
-    any brewery take out a X …", "which X offer …"), when the research never says its words together ("cleaning
-    chemicals", "loan terms", "hourly pay", "entry fees", "bank loan": nothing said of them is
-    an answer, however close other sentences are in meaning). Its last two words decide, up to its first function word, without a category the
-    research fills with names ("payroll systems": "payroll") and without the question's group."""
+    any brewery take out a X …", "which X offer …"), when the research never says its words
+    together ("cleaning chemicals", "loan terms", "hourly pay", "entry fees", "bank loan":
+    nothing said of them is an answer, however close other sentences are in meaning). Its last
+    two words decide, up to its first function word, without a category the research fills
+    with names ("payroll systems": "payroll") and without the question's group."""
     match = (
         FOCUS.match(question)
         or HOW_OBJECT.match(question)
