@@ -262,10 +262,9 @@ def _said_as_answered(options: list[set[str]], said: set[str], asked: str) -> bo
     if not asked:
         return False
     context = set(stems(asked))
+    # every key the question does not say is said, and there is at least one
     return any(
-        option & said and option <= said | context and not option <= context
-        for option in options
-        if len(option) > 1
+        option - context <= said and not option <= context for option in options if len(option) > 1
     )
 
 
